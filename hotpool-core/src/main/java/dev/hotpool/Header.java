@@ -1,0 +1,22 @@
+package dev.hotpool;
+
+import java.util.Objects;
+
+/**
+ * One header field, as sent or received. Immutable.
+ *
+ * @param name the field name, as the caller or server spelt it
+ * @param value the field value
+ */
+public record Header(String name, String value) {
+
+    public Header {
+        Objects.requireNonNull(name, "'name' must not be null");
+        Objects.requireNonNull(value, "'value' must not be null");
+    }
+
+    /** Whether this header's name is {@code other}, ignoring case. */
+    public boolean is(String other) {
+        return this.name.equalsIgnoreCase(other);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.hotpool;
+
+import dev.hotpool.http.Http1Client;
+import dev.hotpool.pool.ConnectionPool;
+import dev.hotpool.pool.Connector;
+import dev.hotpool.tls.TlsConnector;
+
+import java.io.IOException;
+
+/**
+ * A pool of kept-alive HTTP/1.1 connections, plain and TLS, with per-host and global limits.
+ *
+ * <p>Thread-safe. One instance serves a whole application: {@link #execute} leases a connection to the
+ * request's origin (reusing the newest idle one, opening one under the limits, or waiting in line),
+ * sends the request and returns a response whose body gives the connection back when read to its end
+ * or closed. {@link #close()} is idempotent; afterwards requests fail and every socket is closed.
+ */
+public final class HotPool implements AutoCloseable {
+
+    private final HotPoolConfig config;
+    private final ConnectionPool pool;
+    private final Http1Client client;
+
+    /** A pool with every default setting. */
+    public HotPool() {
+        this(HotPoolConfig.DEFAULTS);
+    }
+
+    public HotPool(HotPoolConfig config) {
+        this.config = config;
+        this.pool = new ConnectionPool(config, new Connector(config, new TlsConnector()));
+        this.client = new Http1Client(config, this.pool);
+    }
+
+    /**
+     * Sends a request and returns the response head; the body streams from the connection.
+     *
+     * @throws AcquireTimeoutException when no connection could be leased in time
+     * @throws ConnectException when no address of the origin accepted a TCP connection
+     * @throws TlsHandshakeException when the TLS handshake failed
+     * @throws MalformedResponseException when the server's answer was not valid HTTP/1.1
+     * @throws HotPoolException when the pool is closed, or the exchange failed; the message names the origin
+     */
+    public HotResponse execute(HotRequest request) throws IOException {
+        return this.client.execute(request);
+    }
+
+    /** A snapshot of the counts. */
+    public PoolStats stats() {
+        return this.pool.stats();
+    }
+
+    public HotPoolConfig config() {
+        return this.config;
+    }
+
+    /** Closes the idle connections of one origin, or of all origins when {@code origin} is {@code null}. */
+    public int evictIdle(Origin origin) {
+        return this.pool.evictIdle(origin);
+    }
+
+    public boolean isClosed() {
+        return this.pool.isClosed();
+    }
+
+    /** Fails new leases, closes idle connections now and leased ones as they come back or are closed. */
+    @Override
+    public void close() {
+        this.pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "HotPool[" + this.config.name() + (isClosed() ? ", closed" : "") + "]" + this.pool.stats();
+    }
+}

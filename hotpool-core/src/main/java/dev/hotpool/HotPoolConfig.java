@@ -1,0 +1,279 @@
+package dev.hotpool;
+
+import dev.hotpool.tls.TlsSettings;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of a {@link HotPool}. Immutable and thread-safe; build with {@link #builder()}.
+ *
+ * <p>Every value is validated in {@link Builder#build()}: impossible values and combinations fail there
+ * with the name of the setting as it is spelt in Spring configuration ({@code hotpool.max-conns-per-host}),
+ * so the same message serves plain Java users and Boot's startup failure.
+ */
+public final class HotPoolConfig {
+
+    /** The settings with every default; see the README's configuration table. */
+    public static final HotPoolConfig DEFAULTS = builder().build();
+
+    private final String name;
+    private final int maxConnections;
+    private final int maxConnsPerHost;
+    private final int maxIdleConns;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Duration acquireTimeout;
+    private final int maxPendingAcquires;
+    private final Duration idleTimeout;
+    private final Duration maxLifetime;
+    private final Duration validateAfterInactivity;
+    private final Duration healthCheckInterval;
+    private final int maxResponseLineLength;
+    private final int maxResponseHeaderCount;
+    private final int maxResponseHeadSize;
+    private final int drainLimit;
+    private final Duration drainTimeout;
+    private final int maxRedirects;
+    private final TlsSettings tls;
+    private final Clock clock;
+
+    private HotPoolConfig(Builder b) {
+        this.name = b.name;
+        this.maxConnections = b.maxConnections;
+        this.maxConnsPerHost = b.maxConnsPerHost;
+        this.maxIdleConns = b.maxIdleConns;
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.acquireTimeout = b.acquireTimeout;
+        this.maxPendingAcquires = b.maxPendingAcquires;
+        this.idleTimeout = b.idleTimeout;
+        this.maxLifetime = b.maxLifetime;
+        this.validateAfterInactivity = b.validateAfterInactivity;
+        this.healthCheckInterval = b.healthCheckInterval;
+        this.maxResponseLineLength = b.maxResponseLineLength;
+        this.maxResponseHeaderCount = b.maxResponseHeaderCount;
+        this.maxResponseHeadSize = b.maxResponseHeadSize;
+        this.drainLimit = b.drainLimit;
+        this.drainTimeout = b.drainTimeout;
+        this.maxRedirects = b.maxRedirects;
+        this.tls = b.tls;
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The pool's name, used in logs and messages. */
+    public String name() { return this.name; }
+
+    /** Most connections open at once, over all hosts (connecting, leased and idle). */
+    public int maxConnections() { return this.maxConnections; }
+
+    /** Most connections open at once to one origin. */
+    public int maxConnsPerHost() { return this.maxConnsPerHost; }
+
+    /** Most idle connections kept over all hosts; past it the oldest idle connection closes. */
+    public int maxIdleConns() { return this.maxIdleConns; }
+
+    /** Time allowed for TCP connect plus TLS handshake. */
+    public Duration connectTimeout() { return this.connectTimeout; }
+
+    /** Socket read timeout while waiting for response bytes. */
+    public Duration readTimeout() { return this.readTimeout; }
+
+    /** Longest wait for a lease when the limits are reached. */
+    public Duration acquireTimeout() { return this.acquireTimeout; }
+
+    /** Most leases waiting per host; past it a lease fails at once. */
+    public int maxPendingAcquires() { return this.maxPendingAcquires; }
+
+    /** An idle connection older than this (since its last use) is closed instead of reused. */
+    public Duration idleTimeout() { return this.idleTimeout; }
+
+    /** A connection older than this (since connect, minus up to 2.5% jitter) is closed instead of reused. */
+    public Duration maxLifetime() { return this.maxLifetime; }
+
+    /** A connection idle longer than this gets a liveness read before it is handed out. */
+    public Duration validateAfterInactivity() { return this.validateAfterInactivity; }
+
+    /** How often the background checker runs (used by the checker; bound here so it is validated once). */
+    public Duration healthCheckInterval() { return this.healthCheckInterval; }
+
+    /** Longest status or header line accepted in a response. */
+    public int maxResponseLineLength() { return this.maxResponseLineLength; }
+
+    /** Most header fields accepted in a response head. */
+    public int maxResponseHeaderCount() { return this.maxResponseHeaderCount; }
+
+    /** Largest response head (status line plus headers) accepted, in bytes. */
+    public int maxResponseHeadSize() { return this.maxResponseHeadSize; }
+
+    /** Most unread body bytes drained on close to keep a connection reusable. */
+    public int drainLimit() { return this.drainLimit; }
+
+    /** Longest time spent draining an unread body on close. */
+    public Duration drainTimeout() { return this.drainTimeout; }
+
+    /** Most redirects followed for one request. */
+    public int maxRedirects() { return this.maxRedirects; }
+
+    /** TLS trust and identity for requests that do not carry their own. */
+    public TlsSettings tls() { return this.tls; }
+
+    /** The clock expiry is measured with. */
+    public Clock clock() { return this.clock; }
+
+    @Override
+    public String toString() {
+        return "HotPoolConfig[" + this.name + ": max-connections=" + this.maxConnections + ", max-conns-per-host="
+                + this.maxConnsPerHost + ", max-idle-conns=" + this.maxIdleConns + ", acquire-timeout="
+                + this.acquireTimeout + ", idle-timeout=" + this.idleTimeout + ", max-lifetime=" + this.maxLifetime
+                + "]";
+    }
+
+    /** Builds a {@link HotPoolConfig}. Not thread-safe. */
+    public static final class Builder {
+
+        private String name = "hotpool";
+        private int maxConnections = 100;
+        private int maxConnsPerHost = 10;
+        private int maxIdleConns = 100;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration acquireTimeout = Duration.ofSeconds(10);
+        private int maxPendingAcquires = 1000;
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration maxLifetime = Duration.ofMinutes(5);
+        private Duration validateAfterInactivity = Duration.ofSeconds(2);
+        private Duration healthCheckInterval = Duration.ofSeconds(30);
+        private int maxResponseLineLength = 8 * 1024;
+        private int maxResponseHeaderCount = 100;
+        private int maxResponseHeadSize = 64 * 1024;
+        private int drainLimit = 64 * 1024;
+        private Duration drainTimeout = Duration.ofMillis(500);
+        private int maxRedirects = 10;
+        private TlsSettings tls = TlsSettings.defaults();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        private Builder(HotPoolConfig c) {
+            this.name = c.name;
+            this.maxConnections = c.maxConnections;
+            this.maxConnsPerHost = c.maxConnsPerHost;
+            this.maxIdleConns = c.maxIdleConns;
+            this.connectTimeout = c.connectTimeout;
+            this.readTimeout = c.readTimeout;
+            this.acquireTimeout = c.acquireTimeout;
+            this.maxPendingAcquires = c.maxPendingAcquires;
+            this.idleTimeout = c.idleTimeout;
+            this.maxLifetime = c.maxLifetime;
+            this.validateAfterInactivity = c.validateAfterInactivity;
+            this.healthCheckInterval = c.healthCheckInterval;
+            this.maxResponseLineLength = c.maxResponseLineLength;
+            this.maxResponseHeaderCount = c.maxResponseHeaderCount;
+            this.maxResponseHeadSize = c.maxResponseHeadSize;
+            this.drainLimit = c.drainLimit;
+            this.drainTimeout = c.drainTimeout;
+            this.maxRedirects = c.maxRedirects;
+            this.tls = c.tls;
+            this.clock = c.clock;
+        }
+
+        public Builder name(String name) { this.name = name; return this; }
+        public Builder maxConnections(int n) { this.maxConnections = n; return this; }
+        public Builder maxConnsPerHost(int n) { this.maxConnsPerHost = n; return this; }
+        public Builder maxIdleConns(int n) { this.maxIdleConns = n; return this; }
+        public Builder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
+        public Builder readTimeout(Duration d) { this.readTimeout = d; return this; }
+        public Builder acquireTimeout(Duration d) { this.acquireTimeout = d; return this; }
+        public Builder maxPendingAcquires(int n) { this.maxPendingAcquires = n; return this; }
+        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        public Builder maxLifetime(Duration d) { this.maxLifetime = d; return this; }
+        public Builder validateAfterInactivity(Duration d) { this.validateAfterInactivity = d; return this; }
+        public Builder healthCheckInterval(Duration d) { this.healthCheckInterval = d; return this; }
+        public Builder maxResponseLineLength(int n) { this.maxResponseLineLength = n; return this; }
+        public Builder maxResponseHeaderCount(int n) { this.maxResponseHeaderCount = n; return this; }
+        public Builder maxResponseHeadSize(int n) { this.maxResponseHeadSize = n; return this; }
+        public Builder drainLimit(int n) { this.drainLimit = n; return this; }
+        public Builder drainTimeout(Duration d) { this.drainTimeout = d; return this; }
+        public Builder maxRedirects(int n) { this.maxRedirects = n; return this; }
+        public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
+        public Builder clock(Clock clock) { this.clock = clock; return this; }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the setting and its value, e.g.
+         *     {@code hotpool.max-conns-per-host (50) must not exceed hotpool.max-connections (20)}
+         */
+        public HotPoolConfig build() {
+            Objects.requireNonNull(this.name, "'name' must not be null");
+            Objects.requireNonNull(this.tls, "'tls' must not be null");
+            Objects.requireNonNull(this.clock, "'clock' must not be null");
+            positive("max-connections", this.maxConnections);
+            positive("max-conns-per-host", this.maxConnsPerHost);
+            notNegative("max-idle-conns", this.maxIdleConns);
+            notNegative("max-pending-acquires", this.maxPendingAcquires);
+            positive("max-response-line-length", this.maxResponseLineLength);
+            positive("max-response-header-count", this.maxResponseHeaderCount);
+            positive("max-response-head-size", this.maxResponseHeadSize);
+            notNegative("drain-limit", this.drainLimit);
+            notNegative("max-redirects", this.maxRedirects);
+            positive("connect-timeout", this.connectTimeout);
+            positive("read-timeout", this.readTimeout);
+            notNegative("acquire-timeout", this.acquireTimeout);
+            positive("idle-timeout", this.idleTimeout);
+            positive("max-lifetime", this.maxLifetime);
+            notNegative("validate-after-inactivity", this.validateAfterInactivity);
+            positive("health-check-interval", this.healthCheckInterval);
+            notNegative("drain-timeout", this.drainTimeout);
+            if (this.maxConnsPerHost > this.maxConnections) {
+                throw new IllegalArgumentException("hotpool.max-conns-per-host (" + this.maxConnsPerHost
+                        + ") must not exceed hotpool.max-connections (" + this.maxConnections + ")");
+            }
+            if (this.idleTimeout.compareTo(this.maxLifetime) > 0) {
+                throw new IllegalArgumentException("hotpool.idle-timeout (" + this.idleTimeout
+                        + ") must not exceed hotpool.max-lifetime (" + this.maxLifetime + ")");
+            }
+            if (this.connectTimeout.toMillis() > Integer.MAX_VALUE || this.readTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("hotpool.connect-timeout and hotpool.read-timeout must be below "
+                        + Integer.MAX_VALUE + " ms");
+            }
+            return new HotPoolConfig(this);
+        }
+
+        private static void positive(String property, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException("hotpool." + property + " (" + value + ") must be greater than 0");
+            }
+        }
+
+        private static void notNegative(String property, int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("hotpool." + property + " (" + value + ") must not be negative");
+            }
+        }
+
+        private static void positive(String property, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("hotpool." + property + " (" + value + ") must be greater than 0");
+            }
+        }
+
+        private static void notNegative(String property, Duration value) {
+            if (value == null || value.isNegative()) {
+                throw new IllegalArgumentException("hotpool." + property + " (" + value + ") must not be negative");
+            }
+        }
+    }
+}

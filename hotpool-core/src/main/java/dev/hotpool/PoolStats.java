@@ -1,0 +1,56 @@
+package dev.hotpool;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A consistent snapshot of a pool's counts, taken under the pool's lock. Immutable.
+ *
+ * @param maxConnections the global limit
+ * @param total connections open or opening (connecting + leased + idle)
+ * @param leased connections handed out
+ * @param idle connections waiting in the pool
+ * @param connecting connections being opened (TCP + TLS)
+ * @param pending leases waiting for a connection
+ * @param created connections opened since start
+ * @param leases leases granted since start
+ * @param reusedLeases leases served by a connection that already existed
+ * @param acquireTimeouts leases that failed for lack of a connection (timeout or full queue)
+ * @param closed connections closed since start, per reason
+ * @param hosts per-origin counts, one entry per origin the pool has seen
+ */
+public record PoolStats(int maxConnections, int total, int leased, int idle, int connecting, int pending,
+        long created, long leases, long reusedLeases, long acquireTimeouts, Map<CloseReason, Long> closed,
+        List<HostStats> hosts) {
+
+    public PoolStats {
+        EnumMap<CloseReason, Long> copy = new EnumMap<>(CloseReason.class);
+        for (CloseReason r : CloseReason.values()) {
+            copy.put(r, closed.getOrDefault(r, 0L));
+        }
+        closed = Collections.unmodifiableMap(copy);
+        hosts = List.copyOf(hosts);
+    }
+
+    /** Connections closed since start, all reasons. */
+    public long closedTotal() {
+        long sum = 0;
+        for (long n : this.closed.values()) {
+            sum += n;
+        }
+        return sum;
+    }
+
+    /** Counts for one origin. */
+    public record HostStats(String origin, int total, int leased, int idle, int connecting, int pending,
+            long leases, long created) {
+    }
+
+    @Override
+    public String toString() {
+        return "[leased: " + this.leased + "][idle: " + this.idle + "][connecting: " + this.connecting + "][pending: "
+                + this.pending + "][total: " + this.total + " of " + this.maxConnections + "]";
+    }
+}

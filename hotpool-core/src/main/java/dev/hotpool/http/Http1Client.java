@@ -1,0 +1,427 @@
+package dev.hotpool.http;
+
+import dev.hotpool.CloseReason;
+import dev.hotpool.Header;
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.HotPoolException;
+import dev.hotpool.HotRequest;
+import dev.hotpool.HotResponse;
+import dev.hotpool.MalformedResponseException;
+import dev.hotpool.Origin;
+import dev.hotpool.RedirectPolicy;
+import dev.hotpool.RequestBody;
+import dev.hotpool.pool.ConnectionPool;
+import dev.hotpool.pool.PoolEntry;
+import dev.hotpool.pool.PooledSocket;
+import dev.hotpool.pool.Route;
+import dev.hotpool.tls.TlsSettings;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.ProtocolVersion;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.io.ChunkedInputStream;
+import org.apache.hc.core5.http.impl.io.ChunkedOutputStream;
+import org.apache.hc.core5.http.impl.io.ContentLengthInputStream;
+import org.apache.hc.core5.http.impl.io.ContentLengthOutputStream;
+import org.apache.hc.core5.http.impl.io.IdentityInputStream;
+import org.apache.hc.core5.util.CharArrayBuffer;
+
+/**
+ * Sends requests over pooled connections: one HTTP/1.1 exchange per lease, redirects followed as the
+ * request asks. Framing comes from httpcore5's classic codec; keep-alive rules from {@link KeepAlive}.
+ * A connection whose exchange failed or was abandoned half-way is never returned to the pool.
+ *
+ * <p>Thread-safe: per-connection state lives in each connection's {@link Http1Codec}.
+ */
+public final class Http1Client {
+
+    private final HotPoolConfig config;
+    private final ConnectionPool pool;
+    private final Http1Config h1;
+
+    public Http1Client(HotPoolConfig config, ConnectionPool pool) {
+        this.config = config;
+        this.pool = pool;
+        this.h1 = Http1Codec.h1Config(config);
+    }
+
+    /** Sends the request, following redirects as it asks; the body of the returned response streams. */
+    public HotResponse execute(HotRequest request) throws IOException {
+        HotRequest current = request;
+        for (int redirects = 0; ; redirects++) {
+            HotResponse response = exchange(current);
+            URI next = redirectTarget(current, response, redirects);
+            if (next == null) {
+                return response;
+            }
+            response.close();
+            current = current.redirectTo(next, current.method(), true /* GET and HEAD carry no body */);
+        }
+    }
+
+    /** Where to go next, or {@code null} when the response is the answer. */
+    private URI redirectTarget(HotRequest request, HotResponse response, int followed) {
+        int s = response.status();
+        if (request.redirects() != RedirectPolicy.FOLLOW || followed >= this.config.maxRedirects()
+                || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)
+                || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+            return null;
+        }
+        String location = response.header("Location");
+        if (location == null) {
+            return null;
+        }
+        URI target;
+        try {
+            target = request.uri().resolve(location.trim());
+        }
+        catch (IllegalArgumentException e) {
+            return null; // An unparseable Location is the caller's to see.
+        }
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        if (target.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
+            return null;
+        }
+        if (request.origin().secure() && scheme.equals("http")) {
+            return null; // Never from https to http.
+        }
+        return target;
+    }
+
+    private HotResponse exchange(HotRequest request) throws IOException {
+        Origin origin = request.origin();
+        TlsSettings tls = request.tls() != null ? request.tls() : this.config.tls();
+        int connectTimeout = millis(request.connectTimeout() != null ? request.connectTimeout()
+                : this.config.connectTimeout());
+        int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
+        PoolEntry entry = this.pool.lease(Route.of(origin, tls), this.config.acquireTimeout(), connectTimeout,
+                readTimeout);
+        Http1Codec codec = (Http1Codec) entry.attachment();
+        if (codec == null) {
+            codec = new Http1Codec(this.h1);
+            entry.attach(codec);
+        }
+        boolean reused = entry.beginExchange();
+        PooledSocket socket = entry.socket();
+        ClassicHttpResponse head;
+        boolean requestSaidClose;
+        try {
+            socket.soTimeout(readTimeout);
+            requestSaidClose = writeRequest(request, codec, socket);
+            head = readHead(request, codec, socket, entry, reused, readTimeout);
+        }
+        catch (IOException | HttpException | RuntimeException e) {
+            this.pool.discard(entry, CloseReason.ERROR);
+            throw exchangeFailure(request, entry, reused, readTimeout, e);
+        }
+        try {
+            return respond(request, head, entry, codec, requestSaidClose, reused);
+        }
+        catch (IOException | RuntimeException e) {
+            this.pool.discard(entry, CloseReason.ERROR);
+            throw e;
+        }
+    }
+
+    /** Writes the head and body; returns whether the request asked to close the connection. */
+    private boolean writeRequest(HotRequest request, Http1Codec codec, PooledSocket socket) throws IOException {
+        RequestBody body = request.body();
+        long length = body == null ? 0 : body.contentLength();
+        boolean hasHost = false;
+        boolean hasConnection = false;
+        boolean saidClose = false;
+        CharArrayBuffer line = new CharArrayBuffer(128);
+        OutputStream out = socket.out();
+
+        line.append(request.method());
+        line.append(' ');
+        line.append(request.target());
+        line.append(" HTTP/1.1");
+        codec.out.writeLine(line, out);
+        for (Header h : request.headers()) {
+            if (h.is("Host")) {
+                hasHost = true;
+            }
+        }
+        if (!hasHost) {
+            writeHeader(codec, line, out, "Host", request.origin().hostHeader());
+        }
+        for (Header h : request.headers()) {
+            if (h.is("Content-Length") || h.is("Transfer-Encoding")) {
+                continue; // Framing is ours: derived from the body below.
+            }
+            if (h.is("Connection")) {
+                hasConnection = true;
+                saidClose |= KeepAlive.saysClose(h.value());
+            }
+            writeHeader(codec, line, out, h.name(), h.value());
+        }
+        if (!hasConnection) {
+            writeHeader(codec, line, out, "Connection", "keep-alive");
+        }
+        if (body == null) {
+            if (bodyExpected(request.method())) {
+                writeHeader(codec, line, out, "Content-Length", "0");
+            }
+        }
+        else if (length >= 0) {
+            writeHeader(codec, line, out, "Content-Length", Long.toString(length));
+        }
+        else {
+            writeHeader(codec, line, out, "Transfer-Encoding", "chunked");
+        }
+        line.clear();
+        codec.out.writeLine(line, out);
+
+        if (body != null) {
+            if (length >= 0) {
+                CountingStream counted = new CountingStream(new ContentLengthOutputStream(codec.out, out, length));
+                body.writeTo(counted);
+                counted.out.close();
+                if (counted.count != length) {
+                    throw new IllegalStateException("hotpool: the request body to " + request.origin() + " was "
+                            + counted.count + " bytes, but its Content-Length is " + length);
+                }
+            }
+            else {
+                ChunkedOutputStream chunked = new ChunkedOutputStream(codec.out, out, Http1Codec.BUFFER_SIZE);
+                body.writeTo(chunked);
+                chunked.close();
+            }
+        }
+        codec.out.flush(out);
+        out.flush();
+        return saidClose;
+    }
+
+    private static void writeHeader(Http1Codec codec, CharArrayBuffer line, OutputStream out, String name,
+            String value) throws IOException {
+        line.clear();
+        line.append(name);
+        line.append(": ");
+        line.append(value);
+        codec.out.writeLine(line, out);
+    }
+
+    private static boolean bodyExpected(String method) {
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    /** Reads the response head, skipping interim 1xx responses. */
+    private ClassicHttpResponse readHead(HotRequest request, Http1Codec codec, PooledSocket socket, PoolEntry entry,
+            boolean reused, int readTimeout) throws IOException, HttpException {
+        while (true) {
+            ClassicHttpResponse head = codec.parser.parse(codec.in, socket.in());
+            if (head == null) {
+                throw new HotPoolException("hotpool: " + request.origin() + " closed the connection without answering "
+                        + request + (reused ? " (a reused connection that had served " + (entry.exchanges() - 1)
+                        + " requests)" : ""));
+            }
+            int code = head.getCode();
+            if (code < 100 || code > 999) {
+                throw new MalformedResponseException("hotpool: malformed response from " + request.origin()
+                        + ": invalid status code " + code, null);
+            }
+            checkHeadSize(request.origin(), head);
+            if (code >= 200 || code == 101) {
+                return head;
+            }
+        }
+    }
+
+    private void checkHeadSize(Origin origin, ClassicHttpResponse head) throws MalformedResponseException {
+        long size = 15 + (head.getReasonPhrase() == null ? 0 : head.getReasonPhrase().length());
+        for (org.apache.hc.core5.http.Header h : head.getHeaders()) {
+            size += h.getName().length() + h.getValue().length() + 4;
+        }
+        if (size > this.config.maxResponseHeadSize()) {
+            throw new MalformedResponseException("hotpool: the response head from " + origin + " is about " + size
+                    + " bytes, more than hotpool.max-response-head-size (" + this.config.maxResponseHeadSize()
+                    + ")", null);
+        }
+    }
+
+    private HotResponse respond(HotRequest request, ClassicHttpResponse head, PoolEntry entry, Http1Codec codec,
+            boolean requestSaidClose, boolean reused) throws IOException {
+        Origin origin = request.origin();
+        int code = head.getCode();
+        List<Header> headers = headers(head);
+        String protocol = protocol(head.getVersion());
+        boolean reusable = KeepAlive.allowed(requestSaidClose, head);
+        entry.keepAliveHint(KeepAlive.idleHintMillis(head));
+        InputStream framed;
+        boolean bodyless = request.method().equals("HEAD") || code < 200 || code == 204 || code == 304;
+        long contentLength = -1;
+        if (code == 101) {
+            reusable = false; // Protocol switches are not supported; the connection cannot go back.
+        }
+        if (bodyless) {
+            framed = InputStream.nullInputStream();
+        }
+        else if (head.containsHeader("Transfer-Encoding")) {
+            String codings = joined(head, "Transfer-Encoding");
+            String last = codings.substring(codings.lastIndexOf(',') + 1).trim();
+            if (last.equalsIgnoreCase("chunked")) {
+                framed = new ChunkedInputStream(codec.in, entry.socket().in(), codec.h1);
+                if (head.containsHeader("Content-Length")) {
+                    reusable = false; // Both framings sent: read as chunked, then do not trust the connection.
+                }
+            }
+            else {
+                framed = new IdentityInputStream(codec.in, entry.socket().in());
+                reusable = false;
+            }
+        }
+        else if (head.containsHeader("Content-Length")) {
+            contentLength = contentLength(origin, head);
+            framed = contentLength == 0 ? InputStream.nullInputStream()
+                    : new ContentLengthInputStream(codec.in, entry.socket().in(), contentLength);
+        }
+        else {
+            framed = new IdentityInputStream(codec.in, entry.socket().in());
+            reusable = false; // The body ends when the server closes.
+        }
+        ResponseBody body = new ResponseBody(this.pool, entry, codec, framed, reusable, CloseReason.SERVER_CLOSED,
+                this.config.drainLimit(), this.config.drainTimeout().toMillis());
+        if (bodyless || contentLength == 0) {
+            body.end();
+        }
+        return new Http1Response(code, head.getReasonPhrase() == null ? "" : head.getReasonPhrase(), protocol,
+                headers, body, reused);
+    }
+
+    private static long contentLength(Origin origin, ClassicHttpResponse head) throws MalformedResponseException {
+        long length = -1;
+        for (String part : joined(head, "Content-Length").split(",")) {
+            String v = part.trim();
+            long parsed;
+            if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit)) {
+                throw new MalformedResponseException("hotpool: malformed response from " + origin
+                        + ": invalid Content-Length '" + v + "'", null);
+            }
+            parsed = Long.parseLong(v);
+            if (length >= 0 && parsed != length) {
+                throw new MalformedResponseException("hotpool: malformed response from " + origin
+                        + ": conflicting Content-Length values " + length + " and " + parsed, null);
+            }
+            length = parsed;
+        }
+        return length;
+    }
+
+    private static String joined(ClassicHttpResponse head, String name) {
+        StringBuilder sb = new StringBuilder();
+        for (org.apache.hc.core5.http.Header h : head.getHeaders(name)) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(h.getValue());
+        }
+        return sb.toString();
+    }
+
+    private static List<Header> headers(ClassicHttpResponse head) {
+        org.apache.hc.core5.http.Header[] all = head.getHeaders();
+        List<Header> list = new ArrayList<>(all.length);
+        for (org.apache.hc.core5.http.Header h : all) {
+            list.add(new Header(h.getName(), h.getValue()));
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    private static String protocol(ProtocolVersion version) {
+        return version == null ? "HTTP/1.1" : version.format();
+    }
+
+    private static int millis(java.time.Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+
+    /** The exception for a failure before the response head was complete; names the origin. */
+    private static IOException exchangeFailure(HotRequest request, PoolEntry entry, boolean reused, int readTimeout,
+            Exception e) {
+        Origin origin = request.origin();
+        if (e instanceof HotPoolException hp) {
+            return hp;
+        }
+        if (e instanceof IllegalStateException ise && ise.getMessage() != null
+                && ise.getMessage().startsWith("hotpool:")) {
+            return new HotPoolException(ise.getMessage(), ise);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new HotPoolException("hotpool: no response from " + origin + " to " + request + " within "
+                    + readTimeout + " ms (read timeout)", e);
+        }
+        if (e instanceof HttpException || e instanceof MessageConstraintException
+                || e instanceof org.apache.hc.core5.http.ParseException || e instanceof IllegalArgumentException) {
+            return new MalformedResponseException("hotpool: malformed response from " + origin + ": "
+                    + e.getMessage() + limitsHint(e), e);
+        }
+        return new HotPoolException("hotpool: exchange with " + origin + " failed" + (reused
+                ? " on a reused connection" : "") + ": " + e, e);
+    }
+
+    private static String limitsHint(Exception e) {
+        return e instanceof MessageConstraintException
+                ? " (see hotpool.max-response-line-length and hotpool.max-response-header-count)" : "";
+    }
+
+    /** The exception for a failure while reading a body; names the origin. */
+    static IOException bodyFailure(Origin origin, Exception e) {
+        if (e instanceof HotPoolException hp) {
+            return hp;
+        }
+        if (e instanceof org.apache.hc.core5.http.MalformedChunkCodingException
+                || e instanceof MessageConstraintException) {
+            return new MalformedResponseException("hotpool: malformed response body from " + origin + ": "
+                    + e.getMessage(), e);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new HotPoolException("hotpool: the response body from " + origin + " stalled: " + e.getMessage(), e);
+        }
+        return new HotPoolException("hotpool: reading the response body from " + origin + " failed: "
+                + e.getMessage(), e);
+    }
+
+    /** Counts the bytes a body writes, so a body that disagrees with its length is caught. */
+    private static final class CountingStream extends FilterOutputStream {
+
+        final OutputStream out;
+        long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            this.out.write(b);
+            this.count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            this.out.write(b, off, len);
+            this.count += len;
+        }
+
+        @Override
+        public void close() {
+            // The body must not close the connection's stream; the exchange finishes it.
+        }
+    }
+}

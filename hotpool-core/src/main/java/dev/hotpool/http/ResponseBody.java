@@ -1,0 +1,158 @@
+package dev.hotpool.http;
+
+import dev.hotpool.CloseReason;
+import dev.hotpool.Origin;
+import dev.hotpool.pool.ConnectionPool;
+import dev.hotpool.pool.PoolEntry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A response body read from a pooled connection, which it gives back by itself: to the pool when the
+ * message has ended on a reusable connection, closed otherwise. On {@link #close()} before the end, a
+ * small remainder (bounded in bytes and time) is drained so the connection can be reused; a larger one
+ * closes the connection. A read error closes the connection and names the origin.
+ *
+ * <p>Not thread-safe (like any {@link InputStream}). Closing twice is harmless; reading after close fails.
+ */
+final class ResponseBody extends InputStream {
+
+    private enum State {
+        /** Bytes of the message may still come. */
+        OPEN,
+        /** The connection has been given back or closed; reads return end of stream. */
+        DONE,
+        /** Closed by the caller; reads fail. */
+        CLOSED
+    }
+
+    private final ConnectionPool pool;
+    private final PoolEntry entry;
+    private final Http1Codec codec;
+    private final InputStream framed;
+    private final boolean reusable;
+    private final CloseReason notReusable;
+    private final int drainLimit;
+    private final long drainTimeoutMillis;
+    private State state = State.OPEN;
+
+    ResponseBody(ConnectionPool pool, PoolEntry entry, Http1Codec codec, InputStream framed, boolean reusable,
+            CloseReason notReusable, int drainLimit, long drainTimeoutMillis) {
+        this.pool = pool;
+        this.entry = entry;
+        this.codec = codec;
+        this.framed = framed;
+        this.reusable = reusable;
+        this.notReusable = notReusable;
+        this.drainLimit = drainLimit;
+        this.drainTimeoutMillis = drainTimeoutMillis;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (this.state == State.CLOSED) {
+            throw new IOException("hotpool: the response body from " + origin() + " has been closed");
+        }
+        if (this.state == State.DONE) {
+            return -1;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        int n;
+        try {
+            n = this.framed.read(b, off, len);
+        }
+        catch (IOException | RuntimeException e) {
+            this.state = State.DONE;
+            this.pool.discard(this.entry, CloseReason.ERROR);
+            throw Http1Client.bodyFailure(origin(), e);
+        }
+        if (n < 0) {
+            end();
+        }
+        return n;
+    }
+
+    @Override
+    public int available() throws IOException {
+        if (this.state != State.OPEN) {
+            return 0;
+        }
+        try {
+            return this.framed.available();
+        }
+        catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Gives the connection back, or drains a small remainder first; never throws for I/O. */
+    @Override
+    public void close() {
+        if (this.state == State.OPEN) {
+            drain();
+        }
+        this.state = State.CLOSED;
+    }
+
+    /** Whether the message has ended and the connection is no longer held. */
+    boolean done() {
+        return this.state != State.OPEN;
+    }
+
+    /** The message ended: the connection goes back, or closes when it may not carry another exchange. */
+    void end() {
+        this.state = State.DONE;
+        if (this.reusable && !this.codec.in.hasBufferedData()) {
+            this.pool.release(this.entry);
+        }
+        else {
+            this.pool.discard(this.entry, this.reusable ? CloseReason.ERROR : this.notReusable);
+        }
+    }
+
+    private void drain() {
+        if (!this.reusable) {
+            this.state = State.DONE;
+            this.pool.discard(this.entry, this.notReusable);
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.drainTimeoutMillis);
+        byte[] scratch = new byte[Math.min(8192, Math.max(1, this.drainLimit))];
+        long left = this.drainLimit;
+        try {
+            while (true) {
+                long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remaining <= 0 || left < 0) {
+                    break;
+                }
+                this.entry.socket().soTimeout((int) Math.min(remaining, this.entry.socket().soTimeout()));
+                int n = this.framed.read(scratch, 0, scratch.length);
+                if (n < 0) {
+                    end();
+                    return;
+                }
+                left -= n;
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            // Fall through: the connection cannot be reused.
+        }
+        this.state = State.DONE;
+        this.pool.discard(this.entry, CloseReason.ERROR);
+    }
+
+    private Origin origin() {
+        return this.entry.origin();
+    }
+}

@@ -1,0 +1,582 @@
+package dev.hotpool.pool;
+
+import dev.hotpool.AcquireTimeoutException;
+import dev.hotpool.CloseReason;
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.HotPoolException;
+import dev.hotpool.PoolStats;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine: leases connections per route under the per-host and global limits and takes them back.
+ *
+ * <ol>
+ * <li>A lease takes the newest idle connection of its route (LIFO) that has not expired; one idle longer
+ * than {@code validate-after-inactivity} gets a 1 ms liveness read first, outside the lock.</li>
+ * <li>Otherwise, under both limits, it reserves a slot and connects outside the lock. At the global limit
+ * it closes the oldest idle connection of another route to make room.</li>
+ * <li>Otherwise it waits in its route's FIFO line until a released connection is handed to it, a slot is
+ * granted, or the acquire timeout passes. The line is bounded by {@code max-pending-acquires}.</li>
+ * </ol>
+ *
+ * <p>Thread-safe. One {@link ReentrantLock} guards all counts and queues (no {@code synchronized}, which
+ * would pin virtual threads); it is never held during I/O: connecting, liveness reads and closing sockets
+ * all happen outside it. Time for expiry comes from the configured {@link Clock}.
+ */
+public final class ConnectionPool {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
+
+    private final HotPoolConfig config;
+    private final Connector connector;
+    private final Clock clock;
+    private final int maxConnections;
+    private final int maxConnsPerHost;
+    private final int maxIdleConns;
+    private final int maxPendingAcquires;
+    private final long idleTimeoutMillis;
+    private final long maxLifetimeMillis;
+    private final long validateAfterMillis;
+
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /** Guarded by lock. Insertion-ordered so waiting routes are served in a stable order. */
+    private final Map<Route, HostPool> hosts = new LinkedHashMap<>();
+    /** Guarded by lock: every connection not yet closed, to abort leased ones on shutdown. */
+    private final Set<PoolEntry> open = new HashSet<>();
+    /** Guarded by lock. */
+    private final long[] closedByReason = new long[CloseReason.values().length];
+    /** Guarded by lock. */
+    private int total;
+    private int leased;
+    private int idle;
+    private int connecting;
+    private int pending;
+    private long created;
+    private long acquireTimeouts;
+    private long nextId;
+    /** Counted without the lock, so a lease from the idle list takes it once. */
+    private final LongAdder leases = new LongAdder();
+    private final LongAdder reusedLeases = new LongAdder();
+    /** Guarded by lock. Once true, always true. */
+    private boolean closed;
+
+    public ConnectionPool(HotPoolConfig config, Connector connector) {
+        this.config = config;
+        this.connector = connector;
+        this.clock = config.clock();
+        this.maxConnections = config.maxConnections();
+        this.maxConnsPerHost = config.maxConnsPerHost();
+        this.maxIdleConns = config.maxIdleConns();
+        this.maxPendingAcquires = config.maxPendingAcquires();
+        this.idleTimeoutMillis = config.idleTimeout().toMillis();
+        this.maxLifetimeMillis = config.maxLifetime().toMillis();
+        this.validateAfterMillis = config.validateAfterInactivity().toMillis();
+    }
+
+    /**
+     * Leases a connection for the route, waiting up to {@code acquireTimeout}.
+     *
+     * @throws AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
+     * @throws HotPoolException when the pool is closed, or connecting failed
+     */
+    public PoolEntry lease(Route route, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
+            throws IOException {
+        long start = System.nanoTime();
+        long timeoutNanos = saturatedNanos(acquireTimeout);
+        while (true) {
+            PoolEntry candidate = null;
+            boolean connect = false;
+            Waiter waiter = null;
+            HostPool host;
+            List<PoolEntry> doomed = new ArrayList<>(0);
+            long now = this.clock.millis();
+            this.lock.lock();
+            try {
+                ensureOpen(route);
+                host = this.hosts.computeIfAbsent(route, HostPool::new);
+                PoolEntry e;
+                while ((e = host.idle.peekFirst()) != null) {
+                    CloseReason expiry = expiry(e, now);
+                    if (expiry != null) {
+                        closeLocked(e, expiry, doomed);
+                        continue;
+                    }
+                    host.idle.pollFirst();
+                    this.idle--;
+                    e.state = PoolEntry.State.LEASED;
+                    host.leased++;
+                    this.leased++;
+                    candidate = e;
+                    break;
+                }
+                if (candidate == null) {
+                    if (host.waiters.isEmpty() && hasRoomLocked(host, doomed)) {
+                        reserveLocked(host);
+                        connect = true;
+                    }
+                    else if (host.waiters.size() >= this.maxPendingAcquires) {
+                        this.acquireTimeouts++;
+                        throw new AcquireTimeoutException("hotpool: too many leases waiting for " + route + " ("
+                                + host.waiters.size() + " waiting, hotpool.max-pending-acquires="
+                                + this.maxPendingAcquires + "); " + countsLocked(host));
+                    }
+                    else {
+                        waiter = new Waiter(this.lock.newCondition());
+                        host.waiters.addLast(waiter);
+                        this.pending++;
+                    }
+                }
+                if (!doomed.isEmpty()) {
+                    dispatchLocked(doomed);
+                }
+            }
+            finally {
+                this.lock.unlock();
+                closeAll(doomed);
+            }
+
+            if (candidate != null) {
+                if (now - candidate.idleSince > this.validateAfterMillis && !candidate.socket().isAlive()) {
+                    discard(candidate, CloseReason.STALE);
+                    continue;
+                }
+                return granted(candidate, true /* reused */);
+            }
+            if (connect) {
+                return connectNew(host, connectTimeoutMillis, readTimeoutMillis);
+            }
+            await(host, waiter, start, timeoutNanos);
+            if (waiter.entry != null) {
+                return granted(waiter.entry, true /* reused */);
+            }
+            return connectNew(host, connectTimeoutMillis, readTimeoutMillis);
+        }
+    }
+
+    /**
+     * Takes a connection back for reuse: handed to the oldest waiter of its route, or kept idle. Closed
+     * instead when the pool is closed or the connection has outlived its lifetime.
+     */
+    public void release(PoolEntry entry) {
+        long now = this.clock.millis();
+        List<PoolEntry> doomed = new ArrayList<>(0);
+        this.lock.lock();
+        try {
+            if (entry.state != PoolEntry.State.LEASED) {
+                return; // Closed by the pool in the meantime.
+            }
+            if (this.closed) {
+                closeLocked(entry, CloseReason.SHUTDOWN, doomed);
+                return;
+            }
+            if (now >= entry.lifetimeDeadline) {
+                closeLocked(entry, CloseReason.MAX_LIFETIME, doomed);
+                dispatchLocked(doomed);
+                return;
+            }
+            long hint = entry.keepAliveHintMillis();
+            entry.keepAliveDeadline = hint >= 0 ? now + hint : Long.MAX_VALUE;
+            entry.idleSince = now;
+            HostPool host = entry.host;
+            Waiter waiter = host.waiters.pollFirst();
+            if (waiter != null) {
+                this.pending--;
+                waiter.entry = entry; // Stays LEASED: handed straight over.
+                waiter.done = true;
+                waiter.condition.signal();
+                return;
+            }
+            entry.state = PoolEntry.State.IDLE;
+            host.leased--;
+            this.leased--;
+            host.idle.addFirst(entry);
+            this.idle++;
+            if (this.pending > 0) {
+                dispatchLocked(doomed);
+            }
+            while (this.idle > this.maxIdleConns) {
+                PoolEntry oldest = oldestIdleLocked(null);
+                closeLocked(oldest, CloseReason.EVICTED, doomed);
+            }
+        }
+        finally {
+            this.lock.unlock();
+            closeAll(doomed);
+        }
+    }
+
+    /** Closes a leased connection that must not be reused, and lets a waiter have its slot. */
+    public void discard(PoolEntry entry, CloseReason reason) {
+        List<PoolEntry> doomed = new ArrayList<>(1);
+        this.lock.lock();
+        try {
+            if (entry.state == PoolEntry.State.CLOSED) {
+                entry.socket().close();
+                return;
+            }
+            closeLocked(entry, this.closed ? CloseReason.SHUTDOWN : reason, doomed);
+            dispatchLocked(doomed);
+        }
+        finally {
+            this.lock.unlock();
+            closeAll(doomed);
+        }
+    }
+
+    /** Closes the idle connections of one origin, or of all when {@code origin} is {@code null}; returns how many. */
+    public int evictIdle(dev.hotpool.Origin origin) {
+        List<PoolEntry> doomed = new ArrayList<>();
+        this.lock.lock();
+        try {
+            for (HostPool host : this.hosts.values()) {
+                if (origin == null || host.route.origin().equals(origin)) {
+                    while (!host.idle.isEmpty()) {
+                        closeLocked(host.idle.peekFirst(), CloseReason.EVICTED, doomed);
+                    }
+                }
+            }
+            dispatchLocked(doomed);
+        }
+        finally {
+            this.lock.unlock();
+            closeAll(doomed);
+        }
+        return doomed.size();
+    }
+
+    public PoolStats stats() {
+        this.lock.lock();
+        try {
+            Map<CloseReason, Long> closed = new EnumMap<>(CloseReason.class);
+            for (CloseReason r : CloseReason.values()) {
+                closed.put(r, this.closedByReason[r.ordinal()]);
+            }
+            List<PoolStats.HostStats> hostStats = new ArrayList<>(this.hosts.size());
+            for (HostPool h : this.hosts.values()) {
+                hostStats.add(new PoolStats.HostStats(h.route.toString(), h.allocated, h.leased, h.idle.size(),
+                        h.connecting, h.waiters.size(), h.leases.sum(), h.created));
+            }
+            return new PoolStats(this.maxConnections, this.total, this.leased, this.idle, this.connecting,
+                    this.pending, this.created, this.leases.sum(), this.reusedLeases.sum(), this.acquireTimeouts, closed,
+                    hostStats);
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    public boolean isClosed() {
+        this.lock.lock();
+        try {
+            return this.closed;
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the pool: new leases fail, waiters are woken with an error, idle connections close now and
+     * leased ones are aborted (their exchanges fail). Idempotent.
+     */
+    public void close() {
+        List<PoolEntry> doomed = new ArrayList<>();
+        List<PoolEntry> aborted = new ArrayList<>();
+        PoolStats before;
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                return;
+            }
+            before = stats();
+            this.closed = true;
+            for (HostPool host : this.hosts.values()) {
+                while (!host.idle.isEmpty()) {
+                    closeLocked(host.idle.peekFirst(), CloseReason.SHUTDOWN, doomed);
+                }
+                for (Waiter w : host.waiters) {
+                    w.condition.signal();
+                }
+            }
+            aborted.addAll(this.open);
+        }
+        finally {
+            this.lock.unlock();
+        }
+        closeAll(doomed);
+        for (PoolEntry e : aborted) {
+            e.socket().abort(); // Counted as SHUTDOWN when its holder releases or discards it.
+        }
+        log.info("{} - closed (before: {})", this.config.name(), before);
+    }
+
+    @Override
+    public String toString() {
+        return this.config.name() + " " + stats();
+    }
+
+    // ---- under the lock -------------------------------------------------------------------------------
+
+    private void ensureOpen(Route route) throws HotPoolException {
+        if (this.closed) {
+            throw new HotPoolException("hotpool: pool '" + this.config.name() + "' is closed; no connection to "
+                    + route + " can be leased");
+        }
+    }
+
+    /** Why an idle connection must not be reused now, or {@code null} when it may be. */
+    private CloseReason expiry(PoolEntry e, long now) {
+        if (now >= e.lifetimeDeadline) {
+            return CloseReason.MAX_LIFETIME;
+        }
+        if (now - e.idleSince >= this.idleTimeoutMillis || now >= e.keepAliveDeadline) {
+            return CloseReason.IDLE_TIMEOUT;
+        }
+        return null;
+    }
+
+    /** Whether the route may open one more connection, closing another route's oldest idle one if needed. */
+    private boolean hasRoomLocked(HostPool host, List<PoolEntry> doomed) {
+        if (host.allocated >= this.maxConnsPerHost) {
+            return false;
+        }
+        if (this.total < this.maxConnections) {
+            return true;
+        }
+        PoolEntry victim = oldestIdleLocked(host);
+        if (victim == null) {
+            return false;
+        }
+        closeLocked(victim, CloseReason.EVICTED, doomed);
+        return true;
+    }
+
+    private void reserveLocked(HostPool host) {
+        host.allocated++;
+        host.connecting++;
+        this.total++;
+        this.connecting++;
+    }
+
+    /** The least recently used idle connection of any route but {@code except}, or {@code null}. */
+    private PoolEntry oldestIdleLocked(HostPool except) {
+        PoolEntry oldest = null;
+        for (HostPool h : this.hosts.values()) {
+            if (h == except) {
+                continue;
+            }
+            PoolEntry e = h.oldestIdle();
+            if (e != null && (oldest == null || e.idleSince < oldest.idleSince)) {
+                oldest = e;
+            }
+        }
+        return oldest;
+    }
+
+    /** Marks a connection closed and updates the counts; its socket is closed by the caller, after unlocking. */
+    private void closeLocked(PoolEntry e, CloseReason reason, List<PoolEntry> doomed) {
+        HostPool host = e.host;
+        switch (e.state) {
+            case IDLE -> {
+                host.idle.removeFirstOccurrence(e);
+                this.idle--;
+            }
+            case LEASED -> {
+                host.leased--;
+                this.leased--;
+            }
+            case CLOSED -> {
+                return;
+            }
+        }
+        e.state = PoolEntry.State.CLOSED;
+        host.allocated--;
+        this.total--;
+        this.open.remove(e);
+        this.closedByReason[reason.ordinal()]++;
+        doomed.add(e);
+        if (log.isDebugEnabled()) {
+            log.debug("{} - closing {} ({}, {} exchanges)", this.config.name(), e, reason, e.exchanges());
+        }
+    }
+
+    /**
+     * Gives waiting leases what has become available: an idle connection of their route, or a slot (closing
+     * another route's oldest idle connection at the global limit). Oldest waiter of each route first.
+     */
+    private void dispatchLocked(List<PoolEntry> doomed) {
+        if (this.pending == 0) {
+            return;
+        }
+        for (HostPool host : this.hosts.values()) {
+            while (!host.waiters.isEmpty()) {
+                PoolEntry idleEntry = host.idle.pollFirst();
+                Waiter w;
+                if (idleEntry != null) {
+                    this.idle--;
+                    idleEntry.state = PoolEntry.State.LEASED;
+                    host.leased++;
+                    this.leased++;
+                    w = host.waiters.pollFirst();
+                    w.entry = idleEntry;
+                }
+                else if (hasRoomLocked(host, doomed)) {
+                    reserveLocked(host);
+                    w = host.waiters.pollFirst();
+                    w.permit = true;
+                }
+                else {
+                    break;
+                }
+                this.pending--;
+                w.done = true;
+                w.condition.signal();
+            }
+        }
+    }
+
+    private String countsLocked(HostPool host) {
+        return "per-host " + host.allocated + "/" + this.maxConnsPerHost + ": " + host.leased + " leased, "
+                + host.idle.size() + " idle, " + host.connecting + " connecting, " + host.waiters.size()
+                + " waiting; pool " + this.total + "/" + this.maxConnections + ": " + this.leased + " leased, "
+                + this.idle + " idle, " + this.pending + " waiting";
+    }
+
+    // ---- outside the lock -----------------------------------------------------------------------------
+
+    private void await(HostPool host, Waiter waiter, long start, long timeoutNanos) throws IOException {
+        this.lock.lock();
+        try {
+            while (!waiter.done) {
+                if (this.closed) {
+                    host.waiters.remove(waiter);
+                    this.pending--;
+                    ensureOpen(host.route);
+                }
+                long remaining = timeoutNanos - (System.nanoTime() - start);
+                if (remaining <= 0) {
+                    host.waiters.remove(waiter);
+                    this.pending--;
+                    this.acquireTimeouts++;
+                    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    throw new AcquireTimeoutException("hotpool: no connection to " + host.route + " within " + waited
+                            + " ms (" + countsLocked(host) + "); raise hotpool.max-conns-per-host or "
+                            + "hotpool.acquire-timeout, or check that responses are closed");
+                }
+                try {
+                    waiter.condition.awaitNanos(remaining);
+                }
+                catch (InterruptedException e) {
+                    if (waiter.done) {
+                        Thread.currentThread().interrupt(); // Granted anyway: use it, keep the flag.
+                        return;
+                    }
+                    host.waiters.remove(waiter);
+                    this.pending--;
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("hotpool: interrupted while waiting for a connection to "
+                            + host.route);
+                }
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    private PoolEntry connectNew(HostPool host, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        PooledSocket socket;
+        try {
+            socket = this.connector.connect(host.route, connectTimeoutMillis, readTimeoutMillis);
+        }
+        catch (IOException | RuntimeException | Error e) {
+            List<PoolEntry> doomed = new ArrayList<>(0);
+            this.lock.lock();
+            try {
+                host.allocated--;
+                host.connecting--;
+                this.total--;
+                this.connecting--;
+                dispatchLocked(doomed);
+            }
+            finally {
+                this.lock.unlock();
+                closeAll(doomed);
+            }
+            throw e;
+        }
+        long now = this.clock.millis();
+        PoolEntry entry;
+        this.lock.lock();
+        try {
+            host.connecting--;
+            this.connecting--;
+            if (this.closed) {
+                host.allocated--;
+                this.total--;
+                this.closedByReason[CloseReason.SHUTDOWN.ordinal()]++;
+                socket.close();
+                ensureOpen(host.route);
+            }
+            long jitter = (long) (this.maxLifetimeMillis * 0.025 * ThreadLocalRandom.current().nextDouble());
+            entry = new PoolEntry(++this.nextId, host, socket, now, now + this.maxLifetimeMillis - jitter);
+            entry.idleSince = now;
+            host.leased++;
+            this.leased++;
+            host.created++;
+            this.created++;
+            this.open.add(entry);
+            if (log.isDebugEnabled()) {
+                log.debug("{} - opened {}", this.config.name(), entry);
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+        return granted(entry, false /* new connection */);
+    }
+
+    /** Counts a lease that is about to be handed out. */
+    private PoolEntry granted(PoolEntry entry, boolean reused) {
+        entry.host.leases.increment();
+        this.leases.increment();
+        if (reused) {
+            this.reusedLeases.increment();
+        }
+        return entry;
+    }
+
+    private static void closeAll(List<PoolEntry> doomed) {
+        for (int i = 0; i < doomed.size(); i++) {
+            doomed.get(i).socket().close();
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        }
+        catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+}

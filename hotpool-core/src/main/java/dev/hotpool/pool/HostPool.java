@@ -1,0 +1,33 @@
+package dev.hotpool.pool;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Per-route bookkeeping: its idle connections (newest first), its waiting leases (oldest first) and its
+ * counts. Not thread-safe: every field is guarded by the owning {@link ConnectionPool}'s lock.
+ */
+final class HostPool {
+
+    final Route route;
+    /** Idle connections, newest at the head (LIFO reuse lets the rest idle out). */
+    final ArrayDeque<PoolEntry> idle = new ArrayDeque<>();
+    /** Leases waiting for a connection, oldest at the head (FIFO). */
+    final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Connections connecting, leased or idle. */
+    int allocated;
+    int leased;
+    int connecting;
+    /** Counted without the lock. */
+    final LongAdder leases = new LongAdder();
+    long created;
+
+    HostPool(Route route) {
+        this.route = route;
+    }
+
+    /** The least recently used idle connection, or {@code null}. */
+    PoolEntry oldestIdle() {
+        return this.idle.peekLast();
+    }
+}

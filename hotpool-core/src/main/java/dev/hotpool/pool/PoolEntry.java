@@ -1,0 +1,102 @@
+package dev.hotpool.pool;
+
+import dev.hotpool.Origin;
+
+/**
+ * One pooled connection and its bookkeeping. Its life: {@code LEASED ⇄ IDLE → CLOSED}; once CLOSED,
+ * never anything else again.
+ *
+ * <p>Thread-safety: {@link #state}, {@link #idleSince} and {@link #keepAliveDeadline} are guarded by the
+ * pool's lock. The exchange count, the keep-alive hint and the attachment belong to whoever holds the
+ * lease (one thread at a time).
+ */
+public final class PoolEntry {
+
+    /** Where a connection is in its life. */
+    enum State {
+        /** In the pool, ready to be leased. */
+        IDLE,
+        /** Handed out; comes back through release or discard. */
+        LEASED,
+        /** Closed; never used again. */
+        CLOSED
+    }
+
+    private final long id;
+    final HostPool host;
+    private final PooledSocket socket;
+    final long createdAt;
+    /** Past this instant (epoch millis, jittered) the connection is closed instead of reused. */
+    final long lifetimeDeadline;
+
+    /** Guarded by the pool lock. */
+    State state = State.LEASED;
+    /** Guarded by the pool lock: when it last became idle (epoch millis). */
+    long idleSince;
+    /** Guarded by the pool lock: the server's keep-alive hint turned into a deadline (epoch millis). */
+    long keepAliveDeadline = Long.MAX_VALUE;
+
+    private int exchanges;
+    private long keepAliveHintMillis = -1;
+    private Object attachment;
+
+    PoolEntry(long id, HostPool host, PooledSocket socket, long createdAt, long lifetimeDeadline) {
+        this.id = id;
+        this.host = host;
+        this.socket = socket;
+        this.createdAt = createdAt;
+        this.lifetimeDeadline = lifetimeDeadline;
+    }
+
+    public long id() {
+        return this.id;
+    }
+
+    public Route route() {
+        return this.host.route;
+    }
+
+    public Origin origin() {
+        return this.host.route.origin();
+    }
+
+    public PooledSocket socket() {
+        return this.socket;
+    }
+
+    /** Exchanges started on this connection, the current one included. */
+    public int exchanges() {
+        return this.exchanges;
+    }
+
+    /** Counts the start of an exchange; returns whether the connection had served one before. */
+    public boolean beginExchange() {
+        return this.exchanges++ > 0;
+    }
+
+    /**
+     * The server's idle limit for this connection (from {@code Keep-Alive: timeout=N}), already shortened by
+     * the caller's safety margin; applied when the connection goes back to the pool. {@code -1}: none.
+     */
+    public void keepAliveHint(long millis) {
+        this.keepAliveHintMillis = millis;
+    }
+
+    long keepAliveHintMillis() {
+        return this.keepAliveHintMillis;
+    }
+
+    /** Per-connection state of the protocol layer (its buffers); the pool never looks at it. */
+    public Object attachment() {
+        return this.attachment;
+    }
+
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString() {
+        return "#" + this.id + " " + this.host.route.origin() + " via " + this.socket;
+    }
+}
