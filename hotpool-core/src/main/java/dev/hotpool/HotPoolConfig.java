@@ -36,6 +36,8 @@ public final class HotPoolConfig {
     private final int drainLimit;
     private final Duration drainTimeout;
     private final int maxRedirects;
+    private final boolean retryEnabled;
+    private final int maxRetries;
     private final TlsSettings tls;
     private final Clock clock;
 
@@ -58,6 +60,8 @@ public final class HotPoolConfig {
         this.drainLimit = b.drainLimit;
         this.drainTimeout = b.drainTimeout;
         this.maxRedirects = b.maxRedirects;
+        this.retryEnabled = b.retryEnabled;
+        this.maxRetries = b.maxRetries;
         this.tls = b.tls;
         this.clock = b.clock;
     }
@@ -125,6 +129,15 @@ public final class HotPoolConfig {
     /** Most redirects followed for one request. */
     public int maxRedirects() { return this.maxRedirects; }
 
+    /**
+     * Whether a request that found its kept-alive connection closed before any response byte arrived is
+     * sent again on a new connection (idempotent methods, or requests with an {@code Idempotency-Key}).
+     */
+    public boolean retryEnabled() { return this.retryEnabled; }
+
+    /** Most such retries per request. */
+    public int maxRetries() { return this.maxRetries; }
+
     /** TLS trust and identity for requests that do not carry their own. */
     public TlsSettings tls() { return this.tls; }
 
@@ -160,6 +173,8 @@ public final class HotPoolConfig {
         private int drainLimit = 64 * 1024;
         private Duration drainTimeout = Duration.ofMillis(500);
         private int maxRedirects = 10;
+        private boolean retryEnabled = true;
+        private int maxRetries = 1;
         private TlsSettings tls = TlsSettings.defaults();
         private Clock clock = Clock.systemUTC();
 
@@ -185,6 +200,8 @@ public final class HotPoolConfig {
             this.drainLimit = c.drainLimit;
             this.drainTimeout = c.drainTimeout;
             this.maxRedirects = c.maxRedirects;
+            this.retryEnabled = c.retryEnabled;
+            this.maxRetries = c.maxRetries;
             this.tls = c.tls;
             this.clock = c.clock;
         }
@@ -207,6 +224,8 @@ public final class HotPoolConfig {
         public Builder drainLimit(int n) { this.drainLimit = n; return this; }
         public Builder drainTimeout(Duration d) { this.drainTimeout = d; return this; }
         public Builder maxRedirects(int n) { this.maxRedirects = n; return this; }
+        public Builder retryEnabled(boolean enabled) { this.retryEnabled = enabled; return this; }
+        public Builder maxRetries(int n) { this.maxRetries = n; return this; }
         public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
@@ -229,6 +248,7 @@ public final class HotPoolConfig {
             positive("max-response-head-size", this.maxResponseHeadSize);
             notNegative("drain-limit", this.drainLimit);
             notNegative("max-redirects", this.maxRedirects);
+            notNegative("retry.max-retries", this.maxRetries);
             positive("connect-timeout", this.connectTimeout);
             positive("read-timeout", this.readTimeout);
             notNegative("acquire-timeout", this.acquireTimeout);

@@ -10,7 +10,9 @@ import dev.hotpool.MalformedResponseException;
 import dev.hotpool.Origin;
 import dev.hotpool.RedirectPolicy;
 import dev.hotpool.RequestBody;
+import dev.hotpool.UnansweredRequestException;
 import dev.hotpool.pool.ConnectionPool;
+import dev.hotpool.pool.LeaseMode;
 import dev.hotpool.pool.PoolEntry;
 import dev.hotpool.pool.PooledSocket;
 import dev.hotpool.pool.Route;
@@ -19,6 +21,7 @@ import dev.hotpool.tls.TlsSettings;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -26,6 +29,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
@@ -38,6 +43,8 @@ import org.apache.hc.core5.http.impl.io.ContentLengthInputStream;
 import org.apache.hc.core5.http.impl.io.ContentLengthOutputStream;
 import org.apache.hc.core5.http.impl.io.IdentityInputStream;
 import org.apache.hc.core5.util.CharArrayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends requests over pooled connections: one HTTP/1.1 exchange per lease, redirects followed as the
@@ -48,9 +55,15 @@ import org.apache.hc.core5.util.CharArrayBuffer;
  */
 public final class Http1Client {
 
+    private static final Logger log = LoggerFactory.getLogger(Http1Client.class);
+
+    /** Methods RFC 9110 §9.2.2 calls idempotent: safe to send twice. */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
     private final HotPoolConfig config;
     private final ConnectionPool pool;
     private final Http1Config h1;
+    private final LongAdder retries = new LongAdder();
 
     public Http1Client(HotPoolConfig config, ConnectionPool pool) {
         this.config = config;
@@ -62,7 +75,7 @@ public final class Http1Client {
     public HotResponse execute(HotRequest request) throws IOException {
         HotRequest current = request;
         for (int redirects = 0; ; redirects++) {
-            HotResponse response = exchange(current);
+            HotResponse response = send(current);
             URI next = redirectTarget(current, response, redirects);
             if (next == null) {
                 return response;
@@ -101,14 +114,66 @@ public final class Http1Client {
         return target;
     }
 
-    private HotResponse exchange(HotRequest request) throws IOException {
+    /**
+     * One request, retried on a new connection when a kept-alive connection turned out to be closed before
+     * any response byte arrived and a retry is safe (idempotent method or {@code Idempotency-Key}, replayable
+     * body, retries left).
+     */
+    private HotResponse send(HotRequest request) throws IOException {
+        LeaseMode mode = LeaseMode.ANY;
+        for (int retries = 0; ; retries++) {
+            try {
+                return exchange(request, mode);
+            }
+            catch (Unanswered unanswered) {
+                String refusal = retryRefusal(request, retries);
+                if (refusal != null) {
+                    throw new UnansweredRequestException("hotpool: " + request.origin() + " closed a reused "
+                            + "connection after " + request + " was sent and before any response arrived; the "
+                            + "server may or may not have processed it. Not retried: " + refusal,
+                            unanswered.getCause());
+                }
+                this.retries.increment();
+                if (log.isDebugEnabled()) {
+                    log.debug("hotpool: retrying {} on a new connection: {}", request,
+                            unanswered.getCause().toString());
+                }
+                mode = LeaseMode.NEW_CONNECTION;
+            }
+        }
+    }
+
+    /** Why the request must not be sent again, or {@code null} when it may. */
+    private String retryRefusal(HotRequest request, int retriesSoFar) {
+        if (!this.config.retryEnabled()) {
+            return "retries are off (hotpool.retry.enabled=false)";
+        }
+        if (retriesSoFar >= this.config.maxRetries()) {
+            return "retried " + retriesSoFar + " time(s) already (hotpool.retry.max-retries="
+                    + this.config.maxRetries() + ")";
+        }
+        if (!IDEMPOTENT.contains(request.method()) && request.header("Idempotency-Key") == null) {
+            return request.method() + " is not idempotent; send an Idempotency-Key header to allow a retry";
+        }
+        if (request.body() != null && !request.body().repeatable()) {
+            return "its body cannot be replayed";
+        }
+        return null;
+    }
+
+    /** Requests sent so far a second time after a stale kept-alive connection. */
+    public long retries() {
+        return this.retries.sum();
+    }
+
+    private HotResponse exchange(HotRequest request, LeaseMode mode) throws IOException {
         Origin origin = request.origin();
         TlsSettings tls = request.tls() != null ? request.tls() : this.config.tls();
         int connectTimeout = millis(request.connectTimeout() != null ? request.connectTimeout()
                 : this.config.connectTimeout());
         int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
-        PoolEntry entry = this.pool.lease(Route.of(origin, tls), this.config.acquireTimeout(), connectTimeout,
-                readTimeout);
+        PoolEntry entry = this.pool.lease(Route.of(origin, tls), mode, this.config.acquireTimeout(),
+                connectTimeout, readTimeout);
         Http1Codec codec = (Http1Codec) entry.attachment();
         if (codec == null) {
             codec = new Http1Codec(this.h1);
@@ -118,13 +183,19 @@ public final class Http1Client {
         PooledSocket socket = entry.socket();
         ClassicHttpResponse head;
         boolean requestSaidClose;
+        long received = codec.in.getMetrics().getBytesTransferred();
         try {
             socket.soTimeout(readTimeout);
             requestSaidClose = writeRequest(request, codec, socket);
             head = readHead(request, codec, socket, entry, reused, readTimeout);
         }
         catch (IOException | HttpException | RuntimeException e) {
-            this.pool.discard(entry, CloseReason.ERROR);
+            boolean unanswered = reused && connectionLoss(e)
+                    && codec.in.getMetrics().getBytesTransferred() == received;
+            this.pool.discard(entry, unanswered ? CloseReason.STALE : CloseReason.ERROR);
+            if (unanswered) {
+                throw new Unanswered(e);
+            }
             throw exchangeFailure(request, entry, reused, readTimeout, e);
         }
         try {
@@ -226,7 +297,7 @@ public final class Http1Client {
         while (true) {
             ClassicHttpResponse head = codec.parser.parse(codec.in, socket.in());
             if (head == null) {
-                throw new HotPoolException("hotpool: " + request.origin() + " closed the connection without answering "
+                throw new NoResponseException("hotpool: " + request.origin() + " closed the connection without answering "
                         + request + (reused ? " (a reused connection that had served " + (entry.exchanges() - 1)
                         + " requests)" : ""));
             }
@@ -394,6 +465,33 @@ public final class Http1Client {
         }
         return new HotPoolException("hotpool: reading the response body from " + origin + " failed: "
                 + e.getMessage(), e);
+    }
+
+    /** Whether a failure looks like the server having dropped the connection (not slowness, not garbage). */
+    private static boolean connectionLoss(Exception e) {
+        return e instanceof IOException && !(e instanceof InterruptedIOException)
+                && !(e instanceof MalformedResponseException) && !(e instanceof MessageConstraintException)
+                && (!(e instanceof HotPoolException) || e instanceof NoResponseException);
+    }
+
+    /** The server closed the connection instead of sending a response head. */
+    private static final class NoResponseException extends HotPoolException {
+
+        private static final long serialVersionUID = 1L;
+
+        NoResponseException(String message) {
+            super(message);
+        }
+    }
+
+    /** Internal signal: a reused connection was lost before any response byte; the cause says how. */
+    private static final class Unanswered extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        Unanswered(Exception cause) {
+            super(cause);
+        }
     }
 
     /** Counts the bytes a body writes, so a body that disagrees with its length is caught. */

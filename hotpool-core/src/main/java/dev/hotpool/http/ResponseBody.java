@@ -36,6 +36,7 @@ final class ResponseBody extends InputStream {
     private final CloseReason notReusable;
     private final int drainLimit;
     private final long drainTimeoutMillis;
+    private final byte[] one = new byte[1];
     private State state = State.OPEN;
 
     ResponseBody(ConnectionPool pool, PoolEntry entry, Http1Codec codec, InputStream framed, boolean reusable,
@@ -52,9 +53,8 @@ final class ResponseBody extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        int n = read(this.one, 0, 1);
+        return n < 0 ? -1 : this.one[0] & 0xff;
     }
 
     @Override

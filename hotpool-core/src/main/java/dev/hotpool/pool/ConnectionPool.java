@@ -100,6 +100,17 @@ public final class ConnectionPool {
      */
     public PoolEntry lease(Route route, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
             throws IOException {
+        return lease(route, LeaseMode.ANY, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+    }
+
+    /**
+     * Leases a connection of the given kind for the route, waiting up to {@code acquireTimeout}.
+     *
+     * @throws AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
+     * @throws HotPoolException when the pool is closed, or connecting failed
+     */
+    public PoolEntry lease(Route route, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis,
+            int readTimeoutMillis) throws IOException {
         long start = System.nanoTime();
         long timeoutNanos = saturatedNanos(acquireTimeout);
         while (true) {
@@ -114,7 +125,7 @@ public final class ConnectionPool {
                 ensureOpen(route);
                 host = this.hosts.computeIfAbsent(route, HostPool::new);
                 PoolEntry e;
-                while ((e = host.idle.peekFirst()) != null) {
+                while (mode == LeaseMode.ANY && (e = host.idle.peekFirst()) != null) {
                     CloseReason expiry = expiry(e, now);
                     if (expiry != null) {
                         closeLocked(e, expiry, doomed);
@@ -129,6 +140,10 @@ public final class ConnectionPool {
                     break;
                 }
                 if (candidate == null) {
+                    if (mode == LeaseMode.NEW_CONNECTION && host.allocated >= this.maxConnsPerHost
+                            && host.oldestIdle() != null) {
+                        closeLocked(host.oldestIdle(), CloseReason.EVICTED, doomed); // Room for the fresh one.
+                    }
                     if (host.waiters.isEmpty() && hasRoomLocked(host, doomed)) {
                         reserveLocked(host);
                         connect = true;
@@ -427,9 +442,18 @@ public final class ConnectionPool {
         if (this.pending == 0) {
             return;
         }
+        long now = this.clock.millis();
         for (HostPool host : this.hosts.values()) {
             while (!host.waiters.isEmpty()) {
-                PoolEntry idleEntry = host.idle.pollFirst();
+                PoolEntry idleEntry = host.idle.peekFirst();
+                if (idleEntry != null) {
+                    CloseReason expiry = expiry(idleEntry, now);
+                    if (expiry != null) {
+                        closeLocked(idleEntry, expiry, doomed);
+                        continue;
+                    }
+                    host.idle.pollFirst();
+                }
                 Waiter w;
                 if (idleEntry != null) {
                     this.idle--;

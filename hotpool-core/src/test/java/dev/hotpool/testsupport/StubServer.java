@@ -145,6 +145,7 @@ public final class StubServer implements AutoCloseable {
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final List<String> requestLog = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
+    private volatile int idleTimeoutMillis;
 
     private StubServer(InetAddress bind, int port, SSLContext tls, Handler handler) throws IOException {
         this.server = new ServerSocket();
@@ -191,6 +192,12 @@ public final class StubServer implements AutoCloseable {
     /** Connections accepted (for TLS: handshakes completed). */
     public int connectionsAccepted() {
         return this.connections.get();
+    }
+
+    /** Closes a kept-alive connection that stays idle longer than this (0: never), as many servers do. */
+    public StubServer idleTimeout(java.time.Duration idleTimeout) {
+        this.idleTimeoutMillis = (int) idleTimeout.toMillis();
+        return this;
     }
 
     /** Connections open now. */
@@ -270,6 +277,7 @@ public final class StubServer implements AutoCloseable {
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
             OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream());
             for (int n = 1; !this.closed; n++) {
+                socket.setSoTimeout(this.idleTimeoutMillis);
                 Request request = readRequest(in, connection, n);
                 if (request == null) {
                     break;
