@@ -2,10 +2,14 @@ package dev.hotpool;
 
 import dev.hotpool.http.Http1Client;
 import dev.hotpool.pool.ConnectionPool;
+import dev.hotpool.pool.ConnectionProbe;
 import dev.hotpool.pool.Connector;
+import dev.hotpool.pool.HealthChecker;
+import dev.hotpool.pool.Warmer;
 import dev.hotpool.tls.TlsConnector;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * A pool of kept-alive HTTP/1.1 connections, plain and TLS, with per-host and global limits.
@@ -20,6 +24,8 @@ public final class HotPool implements AutoCloseable {
     private final HotPoolConfig config;
     private final ConnectionPool pool;
     private final Http1Client client;
+    private final Warmer warmer;
+    private final HealthChecker healthChecker;
 
     /** A pool with every default setting. */
     public HotPool() {
@@ -30,6 +36,10 @@ public final class HotPool implements AutoCloseable {
         this.config = config;
         this.pool = new ConnectionPool(config, new Connector(config, new TlsConnector()));
         this.client = new Http1Client(config, this.pool);
+        ConnectionProbe probe = config.healthCheckProbePath() != null ? this.client::probe : ConnectionProbe.LIVENESS;
+        this.warmer = new Warmer(config, this.pool, probe);
+        this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer);
+        this.warmer.start();
     }
 
     /**
@@ -59,13 +69,49 @@ public final class HotPool implements AutoCloseable {
         return this.pool.evictIdle(origin);
     }
 
+    /**
+     * Runs the background upkeep once: expired idle connections closed, the others checked (liveness read or
+     * probe request), warm hosts topped up. Spring's scheduler or the starter's own thread call this every
+     * {@code health-check-interval}; a run that overlaps another returns that one's report.
+     */
+    public HealthCheckReport runHealthCheck() {
+        return this.healthChecker.run();
+    }
+
+    /** The last health check's report, or {@link HealthCheckReport#NEVER}. */
+    public HealthCheckReport lastHealthCheck() {
+        return this.healthChecker.lastReport();
+    }
+
+    /** The delay until the next health check: {@code health-check-interval} less up to 10% jitter. */
+    public Duration nextHealthCheckDelay() {
+        return this.healthChecker.nextDelay();
+    }
+
+    /**
+     * Waits up to {@code timeout} for the first warm-up (started when the pool was created) to finish;
+     * returns whether it did.
+     */
+    public boolean awaitWarmup(Duration timeout) throws InterruptedException {
+        return this.warmer.awaitFirstRun(timeout.toMillis());
+    }
+
+    /** Requests sent a second time after a stale kept-alive connection. */
+    public long retries() {
+        return this.client.retries();
+    }
+
     public boolean isClosed() {
         return this.pool.isClosed();
     }
 
-    /** Fails new leases, closes idle connections now and leased ones as they come back or are closed. */
+    /**
+     * Stops warming, fails new leases, closes idle connections now, gives leased ones up to
+     * {@code shutdown-timeout} to come back, then closes everything and logs the final state. Idempotent.
+     */
     @Override
     public void close() {
+        this.warmer.close();
         this.pool.close();
     }
 

@@ -4,6 +4,7 @@ import dev.hotpool.tls.TlsSettings;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -36,6 +37,14 @@ public final class HotPoolConfig {
     private final int drainLimit;
     private final Duration drainTimeout;
     private final int maxRedirects;
+    private final String healthCheckProbePath;
+    private final String healthCheckProbeMethod;
+    private final Duration healthCheckTimeout;
+    private final List<Origin> warmupHosts;
+    private final int warmupMinIdlePerHost;
+    private final int warmupMaxConcurrent;
+    private final Duration leakDetectionThreshold;
+    private final Duration shutdownTimeout;
     private final boolean retryEnabled;
     private final int maxRetries;
     private final TlsSettings tls;
@@ -60,6 +69,14 @@ public final class HotPoolConfig {
         this.drainLimit = b.drainLimit;
         this.drainTimeout = b.drainTimeout;
         this.maxRedirects = b.maxRedirects;
+        this.healthCheckProbePath = b.healthCheckProbePath;
+        this.healthCheckProbeMethod = b.healthCheckProbeMethod;
+        this.healthCheckTimeout = b.healthCheckTimeout;
+        this.warmupHosts = List.copyOf(b.warmupHosts);
+        this.warmupMinIdlePerHost = b.warmupMinIdlePerHost;
+        this.warmupMaxConcurrent = b.warmupMaxConcurrent;
+        this.leakDetectionThreshold = b.leakDetectionThreshold;
+        this.shutdownTimeout = b.shutdownTimeout;
         this.retryEnabled = b.retryEnabled;
         this.maxRetries = b.maxRetries;
         this.tls = b.tls;
@@ -129,6 +146,30 @@ public final class HotPoolConfig {
     /** Most redirects followed for one request. */
     public int maxRedirects() { return this.maxRedirects; }
 
+    /** Path of the probe request sent on idle connections by the health check, or {@code null} for none. */
+    public String healthCheckProbePath() { return this.healthCheckProbePath; }
+
+    /** Method of the probe request. */
+    public String healthCheckProbeMethod() { return this.healthCheckProbeMethod; }
+
+    /** Longest wait for a probe's answer. */
+    public Duration healthCheckTimeout() { return this.healthCheckTimeout; }
+
+    /** Origins kept warm: connected before the first request and topped up by the health check. */
+    public List<Origin> warmupHosts() { return this.warmupHosts; }
+
+    /** Idle connections each warm host is kept at. */
+    public int warmupMinIdlePerHost() { return this.warmupMinIdlePerHost; }
+
+    /** Most connections opened at once while warming. */
+    public int warmupMaxConcurrent() { return this.warmupMaxConcurrent; }
+
+    /** A lease held longer than this is logged with the stack of where it was taken; zero: off. */
+    public Duration leakDetectionThreshold() { return this.leakDetectionThreshold; }
+
+    /** On close, how long leased connections get to come back before everything is closed. */
+    public Duration shutdownTimeout() { return this.shutdownTimeout; }
+
     /**
      * Whether a request that found its kept-alive connection closed before any response byte arrived is
      * sent again on a new connection (idempotent methods, or requests with an {@code Idempotency-Key}).
@@ -173,6 +214,14 @@ public final class HotPoolConfig {
         private int drainLimit = 64 * 1024;
         private Duration drainTimeout = Duration.ofMillis(500);
         private int maxRedirects = 10;
+        private String healthCheckProbePath;
+        private String healthCheckProbeMethod = "HEAD";
+        private Duration healthCheckTimeout = Duration.ofSeconds(10);
+        private List<Origin> warmupHosts = List.of();
+        private int warmupMinIdlePerHost = 2;
+        private int warmupMaxConcurrent = 4;
+        private Duration leakDetectionThreshold = Duration.ZERO;
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
         private boolean retryEnabled = true;
         private int maxRetries = 1;
         private TlsSettings tls = TlsSettings.defaults();
@@ -200,6 +249,14 @@ public final class HotPoolConfig {
             this.drainLimit = c.drainLimit;
             this.drainTimeout = c.drainTimeout;
             this.maxRedirects = c.maxRedirects;
+            this.healthCheckProbePath = c.healthCheckProbePath;
+            this.healthCheckProbeMethod = c.healthCheckProbeMethod;
+            this.healthCheckTimeout = c.healthCheckTimeout;
+            this.warmupHosts = c.warmupHosts;
+            this.warmupMinIdlePerHost = c.warmupMinIdlePerHost;
+            this.warmupMaxConcurrent = c.warmupMaxConcurrent;
+            this.leakDetectionThreshold = c.leakDetectionThreshold;
+            this.shutdownTimeout = c.shutdownTimeout;
             this.retryEnabled = c.retryEnabled;
             this.maxRetries = c.maxRetries;
             this.tls = c.tls;
@@ -224,6 +281,14 @@ public final class HotPoolConfig {
         public Builder drainLimit(int n) { this.drainLimit = n; return this; }
         public Builder drainTimeout(Duration d) { this.drainTimeout = d; return this; }
         public Builder maxRedirects(int n) { this.maxRedirects = n; return this; }
+        public Builder healthCheckProbePath(String path) { this.healthCheckProbePath = path; return this; }
+        public Builder healthCheckProbeMethod(String method) { this.healthCheckProbeMethod = method; return this; }
+        public Builder healthCheckTimeout(Duration d) { this.healthCheckTimeout = d; return this; }
+        public Builder warmupHosts(List<Origin> hosts) { this.warmupHosts = hosts; return this; }
+        public Builder warmupMinIdlePerHost(int n) { this.warmupMinIdlePerHost = n; return this; }
+        public Builder warmupMaxConcurrent(int n) { this.warmupMaxConcurrent = n; return this; }
+        public Builder leakDetectionThreshold(Duration d) { this.leakDetectionThreshold = d; return this; }
+        public Builder shutdownTimeout(Duration d) { this.shutdownTimeout = d; return this; }
         public Builder retryEnabled(boolean enabled) { this.retryEnabled = enabled; return this; }
         public Builder maxRetries(int n) { this.maxRetries = n; return this; }
         public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
@@ -249,6 +314,29 @@ public final class HotPoolConfig {
             notNegative("drain-limit", this.drainLimit);
             notNegative("max-redirects", this.maxRedirects);
             notNegative("retry.max-retries", this.maxRetries);
+            Objects.requireNonNull(this.warmupHosts, "'warmupHosts' must not be null");
+            notNegative("warmup.min-idle-per-host", this.warmupMinIdlePerHost);
+            positive("warmup.max-concurrent", this.warmupMaxConcurrent);
+            positive("health-check.timeout", this.healthCheckTimeout);
+            notNegative("leak-detection-threshold", this.leakDetectionThreshold);
+            notNegative("shutdown-timeout", this.shutdownTimeout);
+            if (this.healthCheckProbePath != null && !this.healthCheckProbePath.startsWith("/")) {
+                throw new IllegalArgumentException("hotpool.health-check.probe-path (" + this.healthCheckProbePath
+                        + ") must start with /");
+            }
+            if (this.healthCheckProbeMethod == null || !this.healthCheckProbeMethod.matches("[A-Z]+")) {
+                throw new IllegalArgumentException("hotpool.health-check.probe-method (" + this.healthCheckProbeMethod
+                        + ") must be an upper-case HTTP method such as HEAD, GET or OPTIONS");
+            }
+            if (!this.warmupHosts.isEmpty() && this.warmupMinIdlePerHost > this.maxConnsPerHost) {
+                throw new IllegalArgumentException("hotpool.warmup.min-idle-per-host (" + this.warmupMinIdlePerHost
+                        + ") must not exceed hotpool.max-conns-per-host (" + this.maxConnsPerHost + ")");
+            }
+            if (this.warmupMinIdlePerHost * (long) this.warmupHosts.size() > this.maxIdleConns) {
+                throw new IllegalArgumentException("hotpool.warmup.min-idle-per-host (" + this.warmupMinIdlePerHost
+                        + ") × " + this.warmupHosts.size() + " warm hosts must not exceed hotpool.max-idle-conns ("
+                        + this.maxIdleConns + ")");
+            }
             positive("connect-timeout", this.connectTimeout);
             positive("read-timeout", this.readTimeout);
             notNegative("acquire-timeout", this.acquireTimeout);

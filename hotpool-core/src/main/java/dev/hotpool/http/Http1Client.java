@@ -12,6 +12,7 @@ import dev.hotpool.RedirectPolicy;
 import dev.hotpool.RequestBody;
 import dev.hotpool.UnansweredRequestException;
 import dev.hotpool.pool.ConnectionPool;
+import dev.hotpool.pool.ConnectionProbe;
 import dev.hotpool.pool.LeaseMode;
 import dev.hotpool.pool.PoolEntry;
 import dev.hotpool.pool.PooledSocket;
@@ -174,12 +175,9 @@ public final class Http1Client {
         int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
         PoolEntry entry = this.pool.lease(Route.of(origin, tls), mode, this.config.acquireTimeout(),
                 connectTimeout, readTimeout);
-        Http1Codec codec = (Http1Codec) entry.attachment();
-        if (codec == null) {
-            codec = new Http1Codec(this.h1);
-            entry.attach(codec);
-        }
-        boolean reused = entry.beginExchange();
+        Http1Codec codec = codec(entry);
+        boolean reused = entry.reused();
+        entry.beginExchange();
         PooledSocket socket = entry.socket();
         ClassicHttpResponse head;
         boolean requestSaidClose;
@@ -327,51 +325,107 @@ public final class Http1Client {
 
     private HotResponse respond(HotRequest request, ClassicHttpResponse head, PoolEntry entry, Http1Codec codec,
             boolean requestSaidClose, boolean reused) throws IOException {
-        Origin origin = request.origin();
         int code = head.getCode();
-        List<Header> headers = headers(head);
-        String protocol = protocol(head.getVersion());
-        boolean reusable = KeepAlive.allowed(requestSaidClose, head);
         entry.keepAliveHint(KeepAlive.idleHintMillis(head));
-        InputStream framed;
-        boolean bodyless = request.method().equals("HEAD") || code < 200 || code == 204 || code == 304;
-        long contentLength = -1;
-        if (code == 101) {
-            reusable = false; // Protocol switches are not supported; the connection cannot go back.
+        Framing framing = frame(request, head, entry, codec, requestSaidClose);
+        ResponseBody body = new ResponseBody(this.pool, entry, codec, framing.stream(), framing.reusable(),
+                CloseReason.SERVER_CLOSED, this.config.drainLimit(), this.config.drainTimeout().toMillis());
+        if (framing.empty()) {
+            body.end();
         }
-        if (bodyless) {
-            framed = InputStream.nullInputStream();
+        else {
+            body.reclaimWhenUnreachable();
         }
-        else if (head.containsHeader("Transfer-Encoding")) {
+        return new Http1Response(code, head.getReasonPhrase() == null ? "" : head.getReasonPhrase(),
+                protocol(head.getVersion()), headers(head), body, reused);
+    }
+
+    /**
+     * How the body of a response is delimited (RFC 9112 §6.3) and whether the connection may carry another
+     * exchange after it.
+     *
+     * @param stream the body's bytes
+     * @param reusable whether the connection may be pooled once the body has ended
+     * @param empty whether the message has already ended (no body)
+     */
+    private record Framing(InputStream stream, boolean reusable, boolean empty) {
+    }
+
+    private static Framing frame(HotRequest request, ClassicHttpResponse head, PoolEntry entry, Http1Codec codec,
+            boolean requestSaidClose) throws MalformedResponseException {
+        int code = head.getCode();
+        boolean reusable = KeepAlive.allowed(requestSaidClose, head) && code != 101; // No protocol switches.
+        if (request.method().equals("HEAD") || code < 200 || code == 204 || code == 304) {
+            return new Framing(InputStream.nullInputStream(), reusable, true);
+        }
+        InputStream in = entry.socket().in();
+        if (head.containsHeader("Transfer-Encoding")) {
             String codings = joined(head, "Transfer-Encoding");
             String last = codings.substring(codings.lastIndexOf(',') + 1).trim();
             if (last.equalsIgnoreCase("chunked")) {
-                framed = new ChunkedInputStream(codec.in, entry.socket().in(), codec.h1);
-                if (head.containsHeader("Content-Length")) {
-                    reusable = false; // Both framings sent: read as chunked, then do not trust the connection.
+                // Both framings sent: read as chunked, then do not trust the connection.
+                return new Framing(new ChunkedInputStream(codec.in, in, codec.h1),
+                        reusable && !head.containsHeader("Content-Length"), false);
+            }
+            return new Framing(new IdentityInputStream(codec.in, in), false, false);
+        }
+        if (head.containsHeader("Content-Length")) {
+            long length = contentLength(request.origin(), head);
+            return length == 0 ? new Framing(InputStream.nullInputStream(), reusable, true)
+                    : new Framing(new ContentLengthInputStream(codec.in, in, length), reusable, false);
+        }
+        return new Framing(new IdentityInputStream(codec.in, in), false, false); // Ends when the server closes.
+    }
+
+    /**
+     * Sends the health-check probe request on an idle connection and reads the whole answer: 2xx or 3xx on a
+     * connection that stays reusable keeps it. Never used on a leased connection.
+     */
+    public ConnectionProbe.Outcome probe(PoolEntry entry) {
+        Origin origin = entry.origin();
+        HotRequest request = HotRequest.builder(this.config.healthCheckProbeMethod(),
+                URI.create(origin + this.config.healthCheckProbePath())).header("User-Agent", "hotpool-health-check")
+                .build();
+        Http1Codec codec = codec(entry);
+        entry.beginExchange();
+        PooledSocket socket = entry.socket();
+        long received = codec.in.getMetrics().getBytesTransferred();
+        try {
+            socket.soTimeout(millis(this.config.healthCheckTimeout()));
+            boolean saidClose = writeRequest(request, codec, socket);
+            ClassicHttpResponse head = readHead(request, codec, socket, entry, true, 0);
+            Framing framing = frame(request, head, entry, codec, saidClose);
+            long left = this.config.drainLimit();
+            byte[] scratch = new byte[4096];
+            int n;
+            while (!framing.empty() && (n = framing.stream().read(scratch)) >= 0) {
+                left -= n;
+                if (left < 0) {
+                    return ConnectionProbe.Outcome.UNHEALTHY; // A probe answer should be small.
                 }
             }
-            else {
-                framed = new IdentityInputStream(codec.in, entry.socket().in());
-                reusable = false;
+            socket.soTimeout(millis(this.config.readTimeout()));
+            int code = head.getCode();
+            boolean good = code >= 200 && code < 400;
+            if (!good && log.isDebugEnabled()) {
+                log.debug("hotpool: probe {} answered {}", request, code);
             }
+            return good && framing.reusable() && !codec.in.hasBufferedData()
+                    ? ConnectionProbe.Outcome.HEALTHY : ConnectionProbe.Outcome.UNHEALTHY;
         }
-        else if (head.containsHeader("Content-Length")) {
-            contentLength = contentLength(origin, head);
-            framed = contentLength == 0 ? InputStream.nullInputStream()
-                    : new ContentLengthInputStream(codec.in, entry.socket().in(), contentLength);
+        catch (IOException | HttpException | RuntimeException e) {
+            boolean lost = connectionLoss(e) && codec.in.getMetrics().getBytesTransferred() == received;
+            return lost ? ConnectionProbe.Outcome.DEAD : ConnectionProbe.Outcome.UNHEALTHY;
         }
-        else {
-            framed = new IdentityInputStream(codec.in, entry.socket().in());
-            reusable = false; // The body ends when the server closes.
+    }
+
+    private Http1Codec codec(PoolEntry entry) {
+        Http1Codec codec = (Http1Codec) entry.attachment();
+        if (codec == null) {
+            codec = new Http1Codec(this.h1);
+            entry.attach(codec);
         }
-        ResponseBody body = new ResponseBody(this.pool, entry, codec, framed, reusable, CloseReason.SERVER_CLOSED,
-                this.config.drainLimit(), this.config.drainTimeout().toMillis());
-        if (bodyless || contentLength == 0) {
-            body.end();
-        }
-        return new Http1Response(code, head.getReasonPhrase() == null ? "" : head.getReasonPhrase(), protocol,
-                headers, body, reused);
+        return codec;
     }
 
     private static long contentLength(Origin origin, ClassicHttpResponse head) throws MalformedResponseException {

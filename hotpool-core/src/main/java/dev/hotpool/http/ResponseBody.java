@@ -7,7 +7,11 @@ import dev.hotpool.pool.PoolEntry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.Cleaner;
 import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A response body read from a pooled connection, which it gives back by itself: to the pool when the
@@ -18,6 +22,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe (like any {@link InputStream}). Closing twice is harmless; reading after close fails.
  */
 final class ResponseBody extends InputStream {
+
+    private static final Logger log = LoggerFactory.getLogger(ResponseBody.class);
+
+    /** Reclaims connections held by bodies that were dropped without being closed. One daemon thread. */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "hotpool-reclaimer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private enum State {
         /** Bytes of the message may still come. */
@@ -38,6 +51,9 @@ final class ResponseBody extends InputStream {
     private final long drainTimeoutMillis;
     private final byte[] one = new byte[1];
     private State state = State.OPEN;
+    /** Shared with the cleaner's action, which must not reach this body. */
+    private final Hold hold;
+    private Cleaner.Cleanable cleanable;
 
     ResponseBody(ConnectionPool pool, PoolEntry entry, Http1Codec codec, InputStream framed, boolean reusable,
             CloseReason notReusable, int drainLimit, long drainTimeoutMillis) {
@@ -49,6 +65,25 @@ final class ResponseBody extends InputStream {
         this.notReusable = notReusable;
         this.drainLimit = drainLimit;
         this.drainTimeoutMillis = drainTimeoutMillis;
+        this.hold = new Hold(pool, entry);
+    }
+
+    /**
+     * Makes sure the connection is closed and counted even if this body is never read to the end nor closed
+     * and becomes unreachable (a leaked response).
+     */
+    void reclaimWhenUnreachable() {
+        this.cleanable = CLEANER.register(this, this.hold);
+    }
+
+    /** The connection is no longer held by this body: forget the cleaner's registration. */
+    private void letGo() {
+        this.hold.held = false;
+        Cleaner.Cleanable c = this.cleanable;
+        if (c != null) {
+            this.cleanable = null;
+            c.clean();
+        }
     }
 
     @Override
@@ -74,6 +109,7 @@ final class ResponseBody extends InputStream {
         }
         catch (IOException | RuntimeException e) {
             this.state = State.DONE;
+            letGo();
             this.pool.discard(this.entry, CloseReason.ERROR);
             throw Http1Client.bodyFailure(origin(), e);
         }
@@ -113,6 +149,7 @@ final class ResponseBody extends InputStream {
     /** The message ended: the connection goes back, or closes when it may not carry another exchange. */
     void end() {
         this.state = State.DONE;
+        letGo();
         if (this.reusable && !this.codec.in.hasBufferedData()) {
             this.pool.release(this.entry);
         }
@@ -124,6 +161,7 @@ final class ResponseBody extends InputStream {
     private void drain() {
         if (!this.reusable) {
             this.state = State.DONE;
+            letGo();
             this.pool.discard(this.entry, this.notReusable);
             return;
         }
@@ -149,10 +187,35 @@ final class ResponseBody extends InputStream {
             // Fall through: the connection cannot be reused.
         }
         this.state = State.DONE;
+        letGo();
         this.pool.discard(this.entry, CloseReason.ERROR);
     }
 
     private Origin origin() {
         return this.entry.origin();
+    }
+
+    /** Whether a body still holds its connection; the cleaner's action when the body became unreachable. */
+    private static final class Hold implements Runnable {
+
+        private final ConnectionPool pool;
+        private final PoolEntry entry;
+        volatile boolean held = true;
+
+        Hold(ConnectionPool pool, PoolEntry entry) {
+            this.pool = pool;
+            this.entry = entry;
+        }
+
+        @Override
+        public void run() {
+            if (this.held) {
+                this.held = false;
+                this.pool.discard(this.entry, CloseReason.ERROR);
+                log.warn("hotpool: a response from {} was never closed and has been garbage-collected; its "
+                        + "connection was closed. Close the response (ClientHttpResponse) or read its body to the end",
+                        this.entry.origin());
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
@@ -56,7 +57,11 @@ public final class ConnectionPool {
     private final long maxLifetimeMillis;
     private final long validateAfterMillis;
 
+    private final LeakDetector leakDetector;
+
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a leased connection comes back after close() began, for the graceful wait. */
+    private final Condition returned = this.lock.newCondition();
 
     /** Guarded by lock. Insertion-ordered so waiting routes are served in a stable order. */
     private final Map<Route, HostPool> hosts = new LinkedHashMap<>();
@@ -70,6 +75,7 @@ public final class ConnectionPool {
     private int idle;
     private int connecting;
     private int pending;
+    private int checking;
     private long created;
     private long acquireTimeouts;
     private long nextId;
@@ -90,6 +96,7 @@ public final class ConnectionPool {
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         this.maxLifetimeMillis = config.maxLifetime().toMillis();
         this.validateAfterMillis = config.validateAfterInactivity().toMillis();
+        this.leakDetector = new LeakDetector(config.name(), config.leakDetectionThreshold());
     }
 
     /**
@@ -199,6 +206,7 @@ public final class ConnectionPool {
             if (entry.state != PoolEntry.State.LEASED) {
                 return; // Closed by the pool in the meantime.
             }
+            endLease(entry);
             if (this.closed) {
                 closeLocked(entry, CloseReason.SHUTDOWN, doomed);
                 return;
@@ -287,10 +295,10 @@ public final class ConnectionPool {
             }
             List<PoolStats.HostStats> hostStats = new ArrayList<>(this.hosts.size());
             for (HostPool h : this.hosts.values()) {
-                hostStats.add(new PoolStats.HostStats(h.route.toString(), h.allocated, h.leased, h.idle.size(),
+                hostStats.add(new PoolStats.HostStats(h.route.toString(), h.allocated, h.leased, h.idle.size() + h.checking,
                         h.connecting, h.waiters.size(), h.leases.sum(), h.created));
             }
-            return new PoolStats(this.maxConnections, this.total, this.leased, this.idle, this.connecting,
+            return new PoolStats(this.maxConnections, this.total, this.leased, this.idle + this.checking, this.connecting,
                     this.pending, this.created, this.leases.sum(), this.reusedLeases.sum(), this.acquireTimeouts, closed,
                     hostStats);
         }
@@ -310,8 +318,9 @@ public final class ConnectionPool {
     }
 
     /**
-     * Closes the pool: new leases fail, waiters are woken with an error, idle connections close now and
-     * leased ones are aborted (their exchanges fail). Idempotent.
+     * Closes the pool gracefully: new leases fail at once, waiters are woken with an error and idle
+     * connections close now; leased connections get up to {@code shutdown-timeout} to come back, then are
+     * aborted (their exchanges fail). Idempotent; the state before and after is logged.
      */
     public void close() {
         List<PoolEntry> doomed = new ArrayList<>();
@@ -332,16 +341,144 @@ public final class ConnectionPool {
                     w.condition.signal();
                 }
             }
-            aborted.addAll(this.open);
         }
         finally {
             this.lock.unlock();
         }
         closeAll(doomed);
+        long deadline = System.nanoTime() + saturatedNanos(this.config.shutdownTimeout());
+        this.lock.lock();
+        try {
+            long remaining;
+            while (this.leased > 0 && (remaining = deadline - System.nanoTime()) > 0) {
+                try {
+                    this.returned.awaitNanos(remaining);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            aborted.addAll(this.open); // Still leased (or being checked) after the grace period.
+        }
+        finally {
+            this.lock.unlock();
+        }
         for (PoolEntry e : aborted) {
             e.socket().abort(); // Counted as SHUTDOWN when its holder releases or discards it.
         }
-        log.info("{} - closed (before: {})", this.config.name(), before);
+        this.leakDetector.close();
+        log.info("{} - closed (before: {}, after: {}{})", this.config.name(), before, stats(),
+                aborted.isEmpty() ? "" : ", " + aborted.size() + " leased connection(s) aborted after hotpool.shutdown-timeout");
+    }
+
+    // ---- for the health check and warm-up ------------------------------------------------------------
+
+    /**
+     * Closes idle connections that have expired (idle timeout, keep-alive hint, max lifetime) and takes the
+     * rest out of the idle lists for checking, newest first per route. Each must come back through
+     * {@link #returnChecked} or {@link #discard}.
+     *
+     * @param closedByReason incremented per connection closed here
+     */
+    public List<PoolEntry> takeIdleForCheck(long now, Map<CloseReason, Integer> closedByReason) {
+        List<PoolEntry> doomed = new ArrayList<>();
+        List<PoolEntry> taken = new ArrayList<>();
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                return taken;
+            }
+            for (HostPool host : this.hosts.values()) {
+                for (PoolEntry e : host.idle.toArray(new PoolEntry[0])) {
+                    CloseReason expiry = expiry(e, now);
+                    if (expiry != null) {
+                        closeLocked(e, expiry, doomed);
+                        closedByReason.merge(expiry, 1, Integer::sum);
+                        continue;
+                    }
+                    host.idle.removeFirstOccurrence(e);
+                    this.idle--;
+                    e.state = PoolEntry.State.CHECKING;
+                    host.checking++;
+                    this.checking++;
+                    taken.add(e);
+                }
+            }
+            dispatchLocked(doomed);
+        }
+        finally {
+            this.lock.unlock();
+            closeAll(doomed);
+        }
+        return taken;
+    }
+
+    /** Puts a connection that passed its check back at the old end of its idle list, keeping its idle time. */
+    public void returnChecked(PoolEntry entry) {
+        List<PoolEntry> doomed = new ArrayList<>(0);
+        this.lock.lock();
+        try {
+            if (entry.state != PoolEntry.State.CHECKING) {
+                return;
+            }
+            HostPool host = entry.host;
+            CloseReason expiry = this.closed ? CloseReason.SHUTDOWN : expiry(entry, this.clock.millis());
+            if (expiry != null) {
+                closeLocked(entry, expiry, doomed);
+            }
+            else {
+                host.checking--;
+                this.checking--;
+                entry.state = PoolEntry.State.IDLE;
+                host.idle.addLast(entry);
+                this.idle++;
+            }
+            dispatchLocked(doomed);
+        }
+        finally {
+            this.lock.unlock();
+            closeAll(doomed);
+        }
+    }
+
+    /**
+     * Opens one connection for a warm route when there is room under both limits (never by evicting
+     * another route's connection). The caller probes it if it likes, then {@link #release releases} it into
+     * the idle list. Not counted as a lease.
+     *
+     * @return the new connection, or {@code null} when there is no room or the pool is closed
+     */
+    public PoolEntry openForWarmup(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        HostPool host;
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                return null;
+            }
+            host = this.hosts.computeIfAbsent(route, HostPool::new);
+            if (host.allocated >= this.maxConnsPerHost || this.total >= this.maxConnections
+                    || this.idle + this.checking + this.connecting >= this.maxIdleConns) {
+                return null;
+            }
+            reserveLocked(host);
+        }
+        finally {
+            this.lock.unlock();
+        }
+        return register(host, connect(host, connectTimeoutMillis, readTimeoutMillis));
+    }
+
+    /** Idle, checked and connecting connections of a route: what warm-up counts toward its minimum. */
+    public int warmCount(Route route) {
+        this.lock.lock();
+        try {
+            HostPool host = this.hosts.get(route);
+            return host == null ? 0 : host.idle.size() + host.checking + host.connecting;
+        }
+        finally {
+            this.lock.unlock();
+        }
     }
 
     @Override
@@ -416,8 +553,16 @@ public final class ConnectionPool {
                 this.idle--;
             }
             case LEASED -> {
+                endLease(e);
                 host.leased--;
                 this.leased--;
+                if (this.closed) {
+                    this.returned.signalAll();
+                }
+            }
+            case CHECKING -> {
+                host.checking--;
+                this.checking--;
             }
             case CLOSED -> {
                 return;
@@ -528,9 +673,14 @@ public final class ConnectionPool {
     }
 
     private PoolEntry connectNew(HostPool host, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        PooledSocket socket;
+        PoolEntry entry = register(host, connect(host, connectTimeoutMillis, readTimeoutMillis));
+        return granted(entry, false /* new connection */);
+    }
+
+    /** Connects for a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
+    private PooledSocket connect(HostPool host, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         try {
-            socket = this.connector.connect(host.route, connectTimeoutMillis, readTimeoutMillis);
+            return this.connector.connect(host.route, connectTimeoutMillis, readTimeoutMillis);
         }
         catch (IOException | RuntimeException | Error e) {
             List<PoolEntry> doomed = new ArrayList<>(0);
@@ -548,6 +698,10 @@ public final class ConnectionPool {
             }
             throw e;
         }
+    }
+
+    /** Turns a new socket in a reserved slot into a LEASED entry; closes it if the pool closed meanwhile. */
+    private PoolEntry register(HostPool host, PooledSocket socket) throws HotPoolException {
         long now = this.clock.millis();
         PoolEntry entry;
         this.lock.lock();
@@ -576,11 +730,22 @@ public final class ConnectionPool {
         finally {
             this.lock.unlock();
         }
-        return granted(entry, false /* new connection */);
+        return entry;
     }
 
-    /** Counts a lease that is about to be handed out. */
+    /** Ends the leak watch of a lease that is over. Under the lock. */
+    private static void endLease(PoolEntry entry) {
+        LeakDetector.Watch watch = entry.leakWatch;
+        if (watch != LeakDetector.Watch.NONE) {
+            entry.leakWatch = LeakDetector.Watch.NONE;
+            watch.end();
+        }
+    }
+
+    /** Counts a lease that is about to be handed out, and watches it for leaks. */
     private PoolEntry granted(PoolEntry entry, boolean reused) {
+        entry.leased(reused);
+        entry.leakWatch = this.leakDetector.watch(entry);
         entry.host.leases.increment();
         this.leases.increment();
         if (reused) {

@@ -18,6 +18,8 @@ final class HostPool {
     int allocated;
     int leased;
     int connecting;
+    /** Idle connections taken out for a health check. */
+    int checking;
     /** Counted without the lock. */
     final LongAdder leases = new LongAdder();
     long created;

@@ -18,6 +18,8 @@ public final class PoolEntry {
         IDLE,
         /** Handed out; comes back through release or discard. */
         LEASED,
+        /** Taken out of the idle list by the health check; comes back through returnChecked or discard. */
+        CHECKING,
         /** Closed; never used again. */
         CLOSED
     }
@@ -36,7 +38,11 @@ public final class PoolEntry {
     /** Guarded by the pool lock: the server's keep-alive hint turned into a deadline (epoch millis). */
     long keepAliveDeadline = Long.MAX_VALUE;
 
+    /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
+    volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
+
     private int exchanges;
+    private boolean reused;
     private long keepAliveHintMillis = -1;
     private Object attachment;
 
@@ -69,9 +75,21 @@ public final class PoolEntry {
         return this.exchanges;
     }
 
-    /** Counts the start of an exchange; returns whether the connection had served one before. */
-    public boolean beginExchange() {
-        return this.exchanges++ > 0;
+    /** Counts the start of an exchange. */
+    public void beginExchange() {
+        this.exchanges++;
+    }
+
+    /**
+     * Whether the current lease took a connection that already existed (idle in the pool, warmed, or handed
+     * over), rather than one opened for it: such a connection may have been closed by the server meanwhile.
+     */
+    public boolean reused() {
+        return this.reused;
+    }
+
+    void leased(boolean fromPool) {
+        this.reused = fromPool;
     }
 
     /**

@@ -268,7 +268,8 @@ class ConnectionPoolLimitsTests {
     @Test
     void closingThePoolWakesWaitersWithAnError() throws Exception {
         StubServer server = server(StubServer.ECHO_PATH);
-        HotPool pool = pool(HotPoolConfig.builder().maxConnsPerHost(1).acquireTimeout(Duration.ofSeconds(30)));
+        HotPool pool = pool(HotPoolConfig.builder().maxConnsPerHost(1).acquireTimeout(Duration.ofSeconds(30))
+                .shutdownTimeout(Duration.ZERO));
         HotResponse held = pool.execute(HotRequest.get(server.uri("/held")));
         CompletableFuture<HotResponse> waiter = CompletableFuture.supplyAsync(
                 () -> execute(pool, server.uri("/w")), this.executor);

@@ -1,0 +1,110 @@
+package dev.hotpool.pool;
+
+import dev.hotpool.CloseReason;
+import dev.hotpool.HealthCheckReport;
+import dev.hotpool.HotPoolConfig;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background upkeep, one run at a time:
+ * <ol>
+ * <li>close idle connections past their idle timeout, keep-alive hint or lifetime;</li>
+ * <li>check every other idle connection, outside the pool's lock: the liveness read, or the probe request
+ * when a probe path is set; a failed check closes it;</li>
+ * <li>top up the warm hosts;</li>
+ * <li>record what it did.</li>
+ * </ol>
+ *
+ * <p>Thread-safe: a run that starts while another is in progress returns the last report at once.
+ */
+public final class HealthChecker {
+
+    private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
+
+    private final HotPoolConfig config;
+    private final ConnectionPool pool;
+    private final ConnectionProbe probe;
+    private final Warmer warmer;
+    private final Clock clock;
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile HealthCheckReport last = HealthCheckReport.NEVER;
+
+    public HealthChecker(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe, Warmer warmer) {
+        this.config = config;
+        this.pool = pool;
+        this.probe = probe;
+        this.warmer = warmer;
+        this.clock = config.clock();
+    }
+
+    /** One run; see the class comment. */
+    public HealthCheckReport run() {
+        if (!this.running.tryLock()) {
+            return this.last;
+        }
+        try {
+            if (this.pool.isClosed()) {
+                return this.last;
+            }
+            long startNanos = System.nanoTime();
+            Instant startedAt = this.clock.instant();
+            Map<CloseReason, Integer> closed = new EnumMap<>(CloseReason.class);
+            List<PoolEntry> idle = this.pool.takeIdleForCheck(startedAt.toEpochMilli(), closed);
+            for (PoolEntry entry : idle) {
+                ConnectionProbe.Outcome outcome;
+                try {
+                    outcome = this.probe.check(entry);
+                }
+                catch (RuntimeException e) {
+                    outcome = ConnectionProbe.Outcome.UNHEALTHY;
+                }
+                switch (outcome) {
+                    case HEALTHY -> this.pool.returnChecked(entry);
+                    case DEAD -> {
+                        this.pool.discard(entry, CloseReason.STALE);
+                        closed.merge(CloseReason.STALE, 1, Integer::sum);
+                    }
+                    case UNHEALTHY -> {
+                        this.pool.discard(entry, CloseReason.UNHEALTHY);
+                        closed.merge(CloseReason.UNHEALTHY, 1, Integer::sum);
+                    }
+                }
+            }
+            Warmer.Result warm = this.warmer.topUp();
+            long duration = (System.nanoTime() - startNanos) / 1_000_000;
+            HealthCheckReport report = new HealthCheckReport(startedAt, duration, idle.size(), closed, warm.warmed(),
+                    warm.failed());
+            this.last = report;
+            if (log.isDebugEnabled()) {
+                log.debug("{} - health check: {} checked, closed {}, {} warmed, {} ms", this.config.name(),
+                        idle.size(), closed, warm.warmed(), duration);
+            }
+            return report;
+        }
+        finally {
+            this.running.unlock();
+        }
+    }
+
+    /** The last run's report, or {@link HealthCheckReport#NEVER}. */
+    public HealthCheckReport lastReport() {
+        return this.last;
+    }
+
+    /** The delay before the next run: the interval less up to 10% jitter, so many pools do not run in step. */
+    public Duration nextDelay() {
+        long interval = this.config.healthCheckInterval().toMillis();
+        return Duration.ofMillis(interval - (long) (interval * 0.1 * ThreadLocalRandom.current().nextDouble()));
+    }
+}

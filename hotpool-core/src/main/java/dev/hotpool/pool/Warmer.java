@@ -1,0 +1,216 @@
+package dev.hotpool.pool;
+
+import dev.hotpool.CloseReason;
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.Origin;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the warm hosts at their minimum of idle connections: full TCP + TLS connections (plus the probe
+ * request when a probe path is set), opened with bounded concurrency, with exponential backoff per host
+ * after a failure. Runs at startup and on every health check.
+ *
+ * <p>Thread-safe: {@link #topUp()} runs one at a time (later callers wait); its connects run on the
+ * warmer's own daemon threads.
+ */
+public final class Warmer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Warmer.class);
+
+    private static final long BASE_BACKOFF_MILLIS = 1_000;
+    private static final long MAX_BACKOFF_MILLIS = 60_000;
+
+    private final HotPoolConfig config;
+    private final ConnectionPool pool;
+    private final ConnectionProbe probe;
+    private final Clock clock;
+    /** The warm hosts and their backoff; fixed keys, values guarded by topUpLock. */
+    private final Map<Route, Backoff> hosts = new LinkedHashMap<>();
+    private final ReentrantLock topUpLock = new ReentrantLock();
+    private final CountDownLatch firstRun = new CountDownLatch(1);
+    private final ExecutorService executor;
+    private volatile boolean closed;
+
+    public Warmer(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe) {
+        this.config = config;
+        this.pool = pool;
+        this.probe = probe;
+        this.clock = config.clock();
+        for (Origin origin : config.warmupHosts()) {
+            this.hosts.put(Route.of(origin, config.tls()), new Backoff());
+        }
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(config.warmupMaxConcurrent(),
+                config.warmupMaxConcurrent(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "hotpool-warmup-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        this.executor = executor;
+    }
+
+    /** Whether any host is to be kept warm. */
+    public boolean enabled() {
+        return !this.hosts.isEmpty() && this.config.warmupMinIdlePerHost() > 0;
+    }
+
+    /** Starts the first top-up in the background. */
+    public void start() {
+        if (!enabled()) {
+            this.firstRun.countDown();
+            return;
+        }
+        CompletableFuture.runAsync(this::topUp, this.executor);
+    }
+
+    /** Waits up to {@code timeoutMillis} for the first top-up to finish; returns whether it did. */
+    public boolean awaitFirstRun(long timeoutMillis) throws InterruptedException {
+        return this.firstRun.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Result of one top-up. */
+    public record Result(int warmed, int failed) {
+    }
+
+    /**
+     * Opens connections until every warm host not in backoff has its minimum idle, and waits for them.
+     */
+    public Result topUp() {
+        if (!enabled() || this.closed) {
+            this.firstRun.countDown();
+            return new Result(0, 0);
+        }
+        this.topUpLock.lock();
+        try {
+            long now = this.clock.millis();
+            List<CompletableFuture<Boolean>> opening = new ArrayList<>();
+            List<Route> routes = new ArrayList<>();
+            for (Map.Entry<Route, Backoff> e : this.hosts.entrySet()) {
+                if (now < e.getValue().nextAttemptAt) {
+                    continue;
+                }
+                int missing = this.config.warmupMinIdlePerHost() - this.pool.warmCount(e.getKey());
+                for (int i = 0; i < missing; i++) {
+                    Route route = e.getKey();
+                    opening.add(CompletableFuture.supplyAsync(() -> open(route), this.executor));
+                    routes.add(route);
+                }
+            }
+            int warmed = 0;
+            int failed = 0;
+            long waitMillis = this.config.connectTimeout().toMillis() + this.config.healthCheckTimeout().toMillis()
+                    + 1_000;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) * Math.max(1,
+                    (opening.size() + this.config.warmupMaxConcurrent() - 1) / this.config.warmupMaxConcurrent());
+            Map<Route, Boolean> failedRoutes = new LinkedHashMap<>();
+            for (int i = 0; i < opening.size(); i++) {
+                boolean ok;
+                try {
+                    ok = opening.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    ok = false;
+                }
+                catch (ExecutionException | TimeoutException e) {
+                    ok = false;
+                }
+                if (ok) {
+                    warmed++;
+                }
+                else {
+                    failed++;
+                    failedRoutes.put(routes.get(i), Boolean.TRUE);
+                }
+            }
+            long after = this.clock.millis();
+            for (Map.Entry<Route, Backoff> e : this.hosts.entrySet()) {
+                if (failedRoutes.containsKey(e.getKey())) {
+                    e.getValue().failed(after);
+                }
+                else if (routes.contains(e.getKey())) {
+                    e.getValue().succeeded();
+                }
+            }
+            return new Result(warmed, failed);
+        }
+        finally {
+            this.topUpLock.unlock();
+            this.firstRun.countDown();
+        }
+    }
+
+    /** Opens one connection, probes it, and leaves it idle; false when it could not be had. */
+    private boolean open(Route route) {
+        PoolEntry entry;
+        try {
+            entry = this.pool.openForWarmup(route, millis(this.config.connectTimeout().toMillis()),
+                    millis(this.config.readTimeout().toMillis()));
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("{} - warming {} failed: {}", this.config.name(), route, e.getMessage());
+            return false;
+        }
+        if (entry == null) {
+            return false; // No room under the limits: not an error of the host.
+        }
+        ConnectionProbe.Outcome outcome = this.probe.check(entry);
+        if (outcome != ConnectionProbe.Outcome.HEALTHY) {
+            this.pool.discard(entry, outcome == ConnectionProbe.Outcome.DEAD ? CloseReason.STALE : CloseReason.UNHEALTHY);
+            log.warn("{} - warming {}: the new connection failed its check ({})", this.config.name(), route, outcome);
+            return false;
+        }
+        this.pool.release(entry);
+        return true;
+    }
+
+    /** Stops warming: no new top-ups; connects in flight finish or fail on their own. */
+    @Override
+    public void close() {
+        this.closed = true;
+        this.executor.shutdownNow();
+        this.firstRun.countDown();
+    }
+
+    private static int millis(long value) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, value));
+    }
+
+    /** Exponential backoff of one host: 1 s, 2 s, 4 s … up to a minute after consecutive failures. */
+    private static final class Backoff {
+
+        long nextAttemptAt;
+        int failures;
+
+        void failed(long now) {
+            this.failures++;
+            long delay = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(16, this.failures - 1));
+            this.nextAttemptAt = now + delay;
+        }
+
+        void succeeded() {
+            this.failures = 0;
+            this.nextAttemptAt = 0;
+        }
+    }
+}
