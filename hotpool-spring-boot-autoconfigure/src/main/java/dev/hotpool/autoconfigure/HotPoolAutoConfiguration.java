@@ -1,0 +1,71 @@
+package dev.hotpool.autoconfigure;
+
+import dev.hotpool.HotPool;
+import dev.hotpool.spring.HotPoolClientHttpRequestFactoryBuilder;
+import dev.hotpool.spring.SslBundleTlsSettings;
+import dev.hotpool.tls.TlsSettings;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
+
+/**
+ * Auto-configuration of hotpool: one {@link HotPool} for the application, and the
+ * {@link ClientHttpRequestFactoryBuilder} through which every {@code RestClient.Builder} and
+ * {@code RestTemplateBuilder} Spring Boot injects runs on that pool.
+ *
+ * <p>Ordered before {@link ImperativeHttpClientAutoConfiguration}: Boot's own builder is
+ * {@code @ConditionalOnMissingBean}, so it backs off when this one is defined (and this one backs off when
+ * the application defines its own). After {@link SslAutoConfiguration}, so {@code hotpool.tls.bundle} can
+ * name an SSL bundle.
+ */
+@AutoConfiguration(before = ImperativeHttpClientAutoConfiguration.class, after = SslAutoConfiguration.class)
+@ConditionalOnClass(HotPool.class)
+@ConditionalOnBooleanProperty(name = "hotpool.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HotPoolProperties.class)
+public final class HotPoolAutoConfiguration {
+
+    /** Shared by the pool (its default TLS) and the factories (bundles passed by Boot) so they share connections. */
+    private final SslBundleTlsSettings tlsSettings;
+
+    HotPoolAutoConfiguration(ObjectProvider<SslBundles> sslBundles) {
+        this.tlsSettings = new SslBundleTlsSettings(sslBundles.getIfAvailable());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    HotPool hotPool(HotPoolProperties properties) {
+        return new HotPool(HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle())));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
+    HotPoolClientHttpRequestFactoryBuilder hotPoolClientHttpRequestFactoryBuilder(HotPool hotPool) {
+        return new HotPoolClientHttpRequestFactoryBuilder(hotPool, this.tlsSettings);
+    }
+
+    private TlsSettings poolTls(String bundle) {
+        if (!StringUtils.hasText(bundle)) {
+            return TlsSettings.defaults();
+        }
+        try {
+            return this.tlsSettings.forBundle(bundle);
+        }
+        catch (NoSuchSslBundleException ex) {
+            throw new InvalidConfigurationPropertyValueException("hotpool.tls.bundle", bundle,
+                    "no SSL bundle named '" + bundle + "' is defined; define it under spring.ssl.bundle.jks."
+                            + bundle + " or spring.ssl.bundle.pem." + bundle + ", or name an existing bundle");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.hotpool.autoconfigure;
+
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.tls.TlsSettings;
+
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Maps {@link HotPoolProperties} onto a {@link HotPoolConfig}: the one place where properties become pool
+ * settings. Validation is the core's ({@link HotPoolConfig.Builder#build()}), whose messages name the
+ * properties ({@code hotpool.max-conns-per-host (50) must not exceed hotpool.max-connections (20)}).
+ * Stateless and thread-safe.
+ */
+final class HotPoolConfigMapper {
+
+    private HotPoolConfigMapper() {
+    }
+
+    /**
+     * Builds the pool's settings.
+     *
+     * @param properties the bound properties
+     * @param tls the pool's default TLS settings (from {@code hotpool.tls.bundle}, else the JDK's defaults)
+     * @throws IllegalArgumentException naming the offending property and its value
+     */
+    static HotPoolConfig map(HotPoolProperties properties, TlsSettings tls) {
+        HotPoolConfig.Builder builder = HotPoolConfig.builder();
+        PropertyMapper map = PropertyMapper.get();
+        map.from(properties::getMaxConnections).to(builder::maxConnections);
+        map.from(properties::getMaxConnsPerHost).to(builder::maxConnsPerHost);
+        map.from(properties::getMaxIdleConns).to(builder::maxIdleConns);
+        // Durations go through even when null (an empty value), so the core rejects them by name.
+        map.from(properties::getConnectTimeout).always().to(builder::connectTimeout);
+        map.from(properties::getReadTimeout).always().to(builder::readTimeout);
+        map.from(properties::getAcquireTimeout).always().to(builder::acquireTimeout);
+        map.from(properties::getMaxPendingAcquires).to(builder::maxPendingAcquires);
+        map.from(properties::getIdleTimeout).always().to(builder::idleTimeout);
+        map.from(properties::getMaxLifetime).always().to(builder::maxLifetime);
+        map.from(properties::getValidateAfterInactivity).always().to(builder::validateAfterInactivity);
+        map.from(properties::getHealthCheckInterval).always().to(builder::healthCheckInterval);
+        map.from(properties::getMaxResponseLineLength).to(builder::maxResponseLineLength);
+        map.from(properties::getMaxResponseHeaderCount).to(builder::maxResponseHeaderCount);
+        map.from(properties::getMaxResponseHeadSize).to(builder::maxResponseHeadSize);
+        map.from(properties::getDrainLimit).always().as(HotPoolConfigMapper::drainLimitBytes).to(builder::drainLimit);
+        map.from(properties::getDrainTimeout).always().to(builder::drainTimeout);
+        map.from(properties::getMaxRedirects).to(builder::maxRedirects);
+        builder.tls(tls);
+        return builder.build();
+    }
+
+    private static int drainLimitBytes(DataSize size) {
+        if (size == null) {
+            throw new IllegalArgumentException("hotpool.drain-limit (null) must not be negative");
+        }
+        long bytes = size.toBytes();
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("hotpool.drain-limit (" + size + ") must be below " + Integer.MAX_VALUE
+                    + " bytes");
+        }
+        // A negative size passes through as is: the core rejects it by name.
+        return (int) bytes;
+    }
+}

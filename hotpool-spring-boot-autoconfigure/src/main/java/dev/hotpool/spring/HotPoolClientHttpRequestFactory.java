@@ -1,0 +1,115 @@
+package dev.hotpool.spring;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.hotpool.HotPool;
+import dev.hotpool.RedirectPolicy;
+import dev.hotpool.tls.TlsSettings;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequestFactory;
+
+/**
+ * A {@link ClientHttpRequestFactory} whose requests run over a {@link HotPool}: a thin view that holds no
+ * connection of its own. Many factories (one per {@code RestClient.Builder}, per {@code RestTemplate}) share
+ * one pool, each with its own timeouts, redirect policy and TLS settings.
+ *
+ * <p>Immutable and thread-safe; the {@code with*} methods return a new factory over the same pool. Closing the
+ * pool is the application's business (in Spring Boot, the pool bean's), never the factory's.
+ */
+public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestFactory {
+
+    private final HotPool pool;
+
+    private final Duration connectTimeout;
+
+    private final Duration readTimeout;
+
+    private final RedirectPolicy redirects;
+
+    private final TlsSettings tls;
+
+    /** A factory over {@code pool} with the pool's timeouts and TLS settings, following redirects. */
+    public HotPoolClientHttpRequestFactory(HotPool pool) {
+        this(pool, null, null, RedirectPolicy.FOLLOW, null);
+    }
+
+    private HotPoolClientHttpRequestFactory(HotPool pool, Duration connectTimeout, Duration readTimeout,
+            RedirectPolicy redirects, TlsSettings tls) {
+        this.pool = Objects.requireNonNull(pool, "'pool' must not be null");
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+        this.redirects = Objects.requireNonNull(redirects, "'redirects' must not be null");
+        this.tls = tls;
+    }
+
+    /** A factory whose requests use this connect timeout ({@code null}: the pool's). */
+    public HotPoolClientHttpRequestFactory withConnectTimeout(Duration connectTimeout) {
+        return new HotPoolClientHttpRequestFactory(this.pool, connectTimeout, this.readTimeout, this.redirects,
+                this.tls);
+    }
+
+    /** A factory whose requests use this read timeout ({@code null}: the pool's). */
+    public HotPoolClientHttpRequestFactory withReadTimeout(Duration readTimeout) {
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, readTimeout, this.redirects,
+                this.tls);
+    }
+
+    /** A factory whose requests follow redirects, or not. */
+    public HotPoolClientHttpRequestFactory withRedirects(RedirectPolicy redirects) {
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, redirects,
+                this.tls);
+    }
+
+    /**
+     * A factory whose requests use these TLS settings ({@code null}: the pool's). Connections are pooled per
+     * settings object, so reuse one object for one trust configuration.
+     */
+    public HotPoolClientHttpRequestFactory withTls(TlsSettings tls) {
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.redirects,
+                tls);
+    }
+
+    @Override
+    public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
+        return new HotPoolClientHttpRequest(this, uri, httpMethod);
+    }
+
+    /** The pool the requests run on. */
+    public HotPool pool() {
+        return this.pool;
+    }
+
+    /** The requests' connect timeout, or {@code null} for the pool's. */
+    public Duration connectTimeout() {
+        return this.connectTimeout;
+    }
+
+    /** The requests' read timeout, or {@code null} for the pool's. */
+    public Duration readTimeout() {
+        return this.readTimeout;
+    }
+
+    public RedirectPolicy redirects() {
+        return this.redirects;
+    }
+
+    /** The requests' TLS settings, or {@code null} for the pool's. */
+    public TlsSettings tls() {
+        return this.tls;
+    }
+
+    @Override
+    public String toString() {
+        return "HotPoolClientHttpRequestFactory[connect-timeout=" + orPool(this.connectTimeout) + ", read-timeout="
+                + orPool(this.readTimeout) + ", redirects=" + this.redirects + ", tls="
+                + ((this.tls != null) ? this.tls.name() : "pool's") + "] over " + this.pool;
+    }
+
+    private static String orPool(Duration duration) {
+        return (duration != null) ? duration.toString() : "pool's";
+    }
+}

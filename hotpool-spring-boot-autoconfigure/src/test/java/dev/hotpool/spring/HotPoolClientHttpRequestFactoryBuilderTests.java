@@ -1,0 +1,81 @@
+package dev.hotpool.spring;
+
+import java.time.Duration;
+
+import dev.hotpool.HotPool;
+import dev.hotpool.RedirectPolicy;
+import dev.hotpool.tls.TlsSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslStoreBundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link HotPoolClientHttpRequestFactoryBuilder}: every factory is a view over the one pool.
+ */
+class HotPoolClientHttpRequestFactoryBuilderTests {
+
+    private final HotPool pool = new HotPool();
+
+    private final HotPoolClientHttpRequestFactoryBuilder builder = new HotPoolClientHttpRequestFactoryBuilder(this.pool,
+            new SslBundleTlsSettings(null));
+
+    @AfterEach
+    void close() {
+        this.pool.close();
+    }
+
+    @Test
+    void everyFactoryIsAViewOverTheOnePool() {
+        HotPoolClientHttpRequestFactory first = this.builder.build();
+        HotPoolClientHttpRequestFactory second = this.builder.build(HttpClientSettings.defaults());
+        assertThat(first).isNotSameAs(second);
+        assertThat(first.pool()).isSameAs(this.pool);
+        assertThat(second.pool()).isSameAs(this.pool);
+    }
+
+    @Test
+    void timeoutsComeFromTheSettings() {
+        HotPoolClientHttpRequestFactory factory = this.builder
+            .build(HttpClientSettings.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        assertThat(factory.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(factory.readTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void missingSettingsLeaveThePoolsDefaults() {
+        HotPoolClientHttpRequestFactory factory = this.builder.build(HttpClientSettings.defaults());
+        assertThat(factory.connectTimeout()).isNull();
+        assertThat(factory.readTimeout()).isNull();
+        assertThat(factory.tls()).isNull();
+        assertThat(factory.redirects()).isEqualTo(RedirectPolicy.FOLLOW);
+    }
+
+    @Test
+    void redirectSettingsMapOntoTheRedirectPolicy() {
+        assertThat(policy(HttpRedirects.FOLLOW_WHEN_POSSIBLE)).isEqualTo(RedirectPolicy.FOLLOW);
+        assertThat(policy(HttpRedirects.FOLLOW)).isEqualTo(RedirectPolicy.FOLLOW);
+        assertThat(policy(HttpRedirects.DONT_FOLLOW)).isEqualTo(RedirectPolicy.DONT_FOLLOW);
+        assertThat(HotPoolClientHttpRequestFactoryBuilder.redirectPolicy(null)).isEqualTo(RedirectPolicy.FOLLOW);
+    }
+
+    @Test
+    void factoriesBuiltWithOneBundleShareOneTlsSettings() {
+        SslBundle bundle = SslBundle.of(SslStoreBundle.NONE);
+        SslBundle other = SslBundle.of(SslStoreBundle.NONE);
+        TlsSettings first = this.builder.build(HttpClientSettings.ofSslBundle(bundle)).tls();
+        TlsSettings again = this.builder.build(HttpClientSettings.ofSslBundle(bundle)).tls();
+        TlsSettings another = this.builder.build(HttpClientSettings.ofSslBundle(other)).tls();
+        assertThat(first).isNotNull().isSameAs(again).isNotSameAs(another);
+        assertThat(first.trustStore()).isNull();
+    }
+
+    private RedirectPolicy policy(HttpRedirects redirects) {
+        return this.builder.build(HttpClientSettings.defaults().withRedirects(redirects)).redirects();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.hotpool.spring;
+
+import java.security.KeyStore;
+import java.util.Collections;
+
+import dev.hotpool.testsupport.TestCertificates;
+import dev.hotpool.testsupport.TestCertificates.KeyType;
+import dev.hotpool.tls.TlsSettings;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.SslStoreBundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link SslBundleTlsSettings}.
+ */
+class SslBundleTlsSettingsTests {
+
+    private static final String PASSWORD = new String(TestCertificates.PASSWORD);
+
+    @Test
+    void bundleBecomesTrustAndKeyNamedAfterTheBundle() {
+        KeyStore keys = TestCertificates.localhost(KeyType.EC).serverKeyStore();
+        KeyStore trust = TestCertificates.localhost(KeyType.EC).trustStore();
+        DefaultSslBundleRegistry registry = new DefaultSslBundleRegistry();
+        SslBundle bundle = SslBundle.of(SslStoreBundle.of(keys, PASSWORD, trust));
+        registry.registerBundle("client", bundle);
+        SslBundleTlsSettings settings = new SslBundleTlsSettings(registry);
+
+        TlsSettings tls = settings.forBundle(bundle);
+
+        assertThat(tls.name()).isEqualTo("client");
+        assertThat(tls.trustStore()).isSameAs(trust);
+        assertThat(tls.keyStore()).isSameAs(keys);
+        assertThat(settings.forBundle("client")).isSameAs(tls);
+    }
+
+    @Test
+    void keyAliasLeavesOnlyThatKeyInTheKeyStore() throws Exception {
+        KeyStore both = KeyStore.getInstance("PKCS12");
+        both.load(null, null);
+        copyServerKey(TestCertificates.localhost(KeyType.RSA).serverKeyStore(), both, "first");
+        copyServerKey(TestCertificates.localhost(KeyType.EC).serverKeyStore(), both, "second");
+        SslBundle bundle = SslBundle.of(SslStoreBundle.of(both, PASSWORD, null), SslBundleKey.of(PASSWORD, "second"));
+
+        TlsSettings tls = new SslBundleTlsSettings(null).forBundle(bundle);
+
+        assertThat(Collections.list(tls.keyStore().aliases())).containsExactly("second");
+        assertThat(tls.keyStore().getKey("second", TestCertificates.PASSWORD))
+            .isEqualTo(both.getKey("second", TestCertificates.PASSWORD));
+        assertThat(tls.trustStore()).isNull();
+    }
+
+    @Test
+    void unknownBundleNameIsReported() {
+        SslBundleTlsSettings settings = new SslBundleTlsSettings(new DefaultSslBundleRegistry());
+        assertThatExceptionOfType(NoSuchSslBundleException.class).isThrownBy(() -> settings.forBundle("missing"))
+            .satisfies((ex) -> assertThat(ex.getBundleName()).isEqualTo("missing"));
+        assertThatExceptionOfType(NoSuchSslBundleException.class)
+            .isThrownBy(() -> new SslBundleTlsSettings(null).forBundle("missing"))
+            .withMessageContaining("no SSL bundles are configured");
+    }
+
+    private static void copyServerKey(KeyStore from, KeyStore to, String alias) throws Exception {
+        KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(TestCertificates.PASSWORD);
+        to.setEntry(alias, from.getEntry(TestCertificates.SERVER_ALIAS, protection), protection);
+    }
+}
