@@ -5,7 +5,13 @@ import dev.hotpool.spring.HotPoolClientHttpRequestFactoryBuilder;
 import dev.hotpool.spring.SslBundleTlsSettings;
 import dev.hotpool.tls.TlsSettings;
 
+import java.time.Duration;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,6 +24,7 @@ import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeH
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.config.TaskManagementConfigUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -36,6 +43,8 @@ import org.springframework.util.StringUtils;
 @EnableConfigurationProperties(HotPoolProperties.class)
 public final class HotPoolAutoConfiguration {
 
+    private static final Log logger = LogFactory.getLog(HotPoolAutoConfiguration.class);
+
     /** Shared by the pool (its default TLS) and the factories (bundles passed by Boot) so they share connections. */
     private final SslBundleTlsSettings tlsSettings;
 
@@ -46,7 +55,29 @@ public final class HotPoolAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     HotPool hotPool(HotPoolProperties properties) {
-        return new HotPool(HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle())));
+        HotPool pool = new HotPool(HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle())));
+        Duration wait = properties.getWarmup().getWaitOnStartup();
+        if (wait != null && !wait.isZero() && !wait.isNegative()) {
+            try {
+                if (!pool.awaitWarmup(wait)) {
+                    logger.info("hotpool: warm-up still running after hotpool.warmup.wait-on-startup (" + wait
+                            + "); startup goes on");
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return pool;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "hotpool.health-check.enabled", matchIfMissing = true)
+    HotPoolHealthCheckTask hotPoolHealthCheckTask(HotPool hotPool, ConfigurableListableBeanFactory beanFactory) {
+        boolean applicationSchedules = beanFactory
+            .containsBean(TaskManagementConfigUtils.SCHEDULED_ANNOTATION_PROCESSOR_BEAN_NAME);
+        return new HotPoolHealthCheckTask(hotPool, applicationSchedules);
     }
 
     @Bean

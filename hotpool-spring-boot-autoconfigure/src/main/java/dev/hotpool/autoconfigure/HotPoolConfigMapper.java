@@ -1,7 +1,11 @@
 package dev.hotpool.autoconfigure;
 
 import dev.hotpool.HotPoolConfig;
+import dev.hotpool.Origin;
 import dev.hotpool.tls.TlsSettings;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.unit.DataSize;
@@ -45,8 +49,36 @@ final class HotPoolConfigMapper {
         map.from(properties::getDrainLimit).always().as(HotPoolConfigMapper::drainLimitBytes).to(builder::drainLimit);
         map.from(properties::getDrainTimeout).always().to(builder::drainTimeout);
         map.from(properties::getMaxRedirects).to(builder::maxRedirects);
+        map.from(properties::getLeakDetectionThreshold).always().to(builder::leakDetectionThreshold);
+        map.from(properties::getShutdownTimeout).always().to(builder::shutdownTimeout);
+        HotPoolProperties.HealthCheck healthCheck = properties.getHealthCheck();
+        map.from(healthCheck::getProbePath).whenHasText().to(builder::healthCheckProbePath);
+        map.from(healthCheck::getProbeMethod).always().to(builder::healthCheckProbeMethod);
+        map.from(healthCheck::getTimeout).always().to(builder::healthCheckTimeout);
+        HotPoolProperties.Warmup warmup = properties.getWarmup();
+        builder.warmupHosts(origins(warmup.getHosts()));
+        map.from(warmup::getMinIdlePerHost).to(builder::warmupMinIdlePerHost);
+        map.from(warmup::getMaxConcurrent).to(builder::warmupMaxConcurrent);
+        HotPoolProperties.Retry retry = properties.getRetry();
+        map.from(retry::isEnabled).to(builder::retryEnabled);
+        map.from(retry::getMaxRetries).to(builder::maxRetries);
         builder.tls(tls);
         return builder.build();
+    }
+
+    private static List<Origin> origins(List<String> hosts) {
+        List<Origin> origins = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = hosts.get(i);
+            try {
+                origins.add(Origin.parse(host));
+            }
+            catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("hotpool.warmup.hosts[" + i + "] (" + host
+                        + ") is not an origin such as https://api.example.com: " + ex.getMessage());
+            }
+        }
+        return origins;
     }
 
     private static int drainLimitBytes(DataSize size) {

@@ -1,6 +1,8 @@
 package dev.hotpool.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -109,7 +111,25 @@ public class HotPoolProperties {
      */
     private int maxRedirects = 10;
 
+    /**
+     * Time a lease may be held before a warning with the stack trace of where it was taken is logged. Zero
+     * turns leak detection off.
+     */
+    private Duration leakDetectionThreshold = Duration.ZERO;
+
+    /**
+     * Time leased connections get to come back when the application shuts down, before every connection
+     * is closed.
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(5);
+
     private final Tls tls = new Tls();
+
+    private final HealthCheck healthCheck = new HealthCheck();
+
+    private final Warmup warmup = new Warmup();
+
+    private final Retry retry = new Retry();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -255,6 +275,34 @@ public class HotPoolProperties {
         this.maxRedirects = maxRedirects;
     }
 
+    public Duration getLeakDetectionThreshold() {
+        return this.leakDetectionThreshold;
+    }
+
+    public void setLeakDetectionThreshold(Duration leakDetectionThreshold) {
+        this.leakDetectionThreshold = leakDetectionThreshold;
+    }
+
+    public Duration getShutdownTimeout() {
+        return this.shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public HealthCheck getHealthCheck() {
+        return this.healthCheck;
+    }
+
+    public Warmup getWarmup() {
+        return this.warmup;
+    }
+
+    public Retry getRetry() {
+        return this.retry;
+    }
+
     public Tls getTls() {
         return this.tls;
     }
@@ -274,6 +322,153 @@ public class HotPoolProperties {
 
         public void setBundle(String bundle) {
             this.bundle = bundle;
+        }
+    }
+
+    public static class HealthCheck {
+
+        /**
+         * Whether the background health check runs. It closes expired idle connections, checks the others
+         * and keeps warm hosts topped up.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Path of a probe request sent on each idle connection by the health check (for example
+         * '/health'). A 2xx or 3xx answer keeps the connection; anything else, or no answer, closes it. When
+         * not set, only a cheap liveness read is done.
+         */
+        private String probePath;
+
+        /**
+         * HTTP method of the probe request.
+         */
+        private String probeMethod = "HEAD";
+
+        /**
+         * Longest wait for the answer to a probe request.
+         */
+        private Duration timeout = Duration.ofSeconds(10);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getProbePath() {
+            return this.probePath;
+        }
+
+        public void setProbePath(String probePath) {
+            this.probePath = probePath;
+        }
+
+        public String getProbeMethod() {
+            return this.probeMethod;
+        }
+
+        public void setProbeMethod(String probeMethod) {
+            this.probeMethod = probeMethod;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+
+    public static class Warmup {
+
+        /**
+         * Origins to keep warm, such as 'https://api.example.com'. Connections to them are opened at startup
+         * and topped up by every health check.
+         */
+        private List<String> hosts = new ArrayList<>();
+
+        /**
+         * Number of idle connections each warm host is kept at.
+         */
+        private int minIdlePerHost = 2;
+
+        /**
+         * Maximum number of connections opened at once while warming.
+         */
+        private int maxConcurrent = 4;
+
+        /**
+         * Time the application's startup waits for the first warm connections. Zero lets startup go on
+         * while warming continues in the background.
+         */
+        private Duration waitOnStartup = Duration.ZERO;
+
+        public List<String> getHosts() {
+            return this.hosts;
+        }
+
+        public void setHosts(List<String> hosts) {
+            this.hosts = hosts;
+        }
+
+        public int getMinIdlePerHost() {
+            return this.minIdlePerHost;
+        }
+
+        public void setMinIdlePerHost(int minIdlePerHost) {
+            this.minIdlePerHost = minIdlePerHost;
+        }
+
+        public int getMaxConcurrent() {
+            return this.maxConcurrent;
+        }
+
+        public void setMaxConcurrent(int maxConcurrent) {
+            this.maxConcurrent = maxConcurrent;
+        }
+
+        public Duration getWaitOnStartup() {
+            return this.waitOnStartup;
+        }
+
+        public void setWaitOnStartup(Duration waitOnStartup) {
+            this.waitOnStartup = waitOnStartup;
+        }
+    }
+
+    public static class Retry {
+
+        /**
+         * Whether a request whose kept-alive connection was closed by the server before any response byte
+         * arrived is sent again on a new connection. Only idempotent methods (GET, HEAD, OPTIONS, TRACE, PUT,
+         * DELETE) and requests with an 'Idempotency-Key' header are retried, and only when their body can be
+         * replayed.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Maximum number of such retries per request.
+         */
+        private int maxRetries = 1;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getMaxRetries() {
+            return this.maxRetries;
+        }
+
+        public void setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
         }
     }
 }
