@@ -6,10 +6,13 @@ import dev.hotpool.pool.ConnectionProbe;
 import dev.hotpool.pool.Connector;
 import dev.hotpool.pool.HealthChecker;
 import dev.hotpool.pool.Warmer;
+import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.metrics.TrafficRecorder;
 import dev.hotpool.tls.TlsConnector;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A pool of kept-alive HTTP/1.1 connections, plain and TLS, with per-host and global limits.
@@ -25,6 +28,7 @@ public final class HotPool implements AutoCloseable {
     private final ConnectionPool pool;
     private final Http1Client client;
     private final Warmer warmer;
+    private final TrafficRecorder traffic = new TrafficRecorder();
     private final HealthChecker healthChecker;
 
     /** A pool with every default setting. */
@@ -34,8 +38,9 @@ public final class HotPool implements AutoCloseable {
 
     public HotPool(HotPoolConfig config) {
         this.config = config;
-        this.pool = new ConnectionPool(config, new Connector(config, new TlsConnector()));
-        this.client = new Http1Client(config, this.pool);
+        PoolListener listener = PoolListener.both(this.traffic, config.listener());
+        this.pool = new ConnectionPool(config, new Connector(config, new TlsConnector(), listener), listener);
+        this.client = new Http1Client(config, this.pool, listener);
         ConnectionProbe probe = config.healthCheckProbePath() != null ? this.client::probe : ConnectionProbe.LIVENESS;
         this.warmer = new Warmer(config, this.pool, probe);
         this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer);
@@ -96,9 +101,14 @@ public final class HotPool implements AutoCloseable {
         return this.warmer.awaitFirstRun(timeout.toMillis());
     }
 
-    /** Requests sent a second time after a stale kept-alive connection. */
-    public long retries() {
-        return this.client.retries();
+    /** Requests and handshakes since the pool started. */
+    public TrafficStats traffic() {
+        return this.traffic.snapshot();
+    }
+
+    /** One row per open connection of an origin, for the actuator endpoint. */
+    public List<ConnectionInfo> connections(Origin origin) {
+        return this.pool.connections(origin);
     }
 
     public boolean isClosed() {

@@ -1,5 +1,6 @@
 package dev.hotpool;
 
+import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.tls.TlsSettings;
 
 import java.time.Clock;
@@ -48,6 +49,7 @@ public final class HotPoolConfig {
     private final boolean retryEnabled;
     private final int maxRetries;
     private final TlsSettings tls;
+    private final PoolListener listener;
     private final Clock clock;
 
     private HotPoolConfig(Builder b) {
@@ -80,6 +82,7 @@ public final class HotPoolConfig {
         this.retryEnabled = b.retryEnabled;
         this.maxRetries = b.maxRetries;
         this.tls = b.tls;
+        this.listener = b.listener;
         this.clock = b.clock;
     }
 
@@ -182,6 +185,9 @@ public final class HotPoolConfig {
     /** TLS trust and identity for requests that do not carry their own. */
     public TlsSettings tls() { return this.tls; }
 
+    /** Receives the pool's events, for metrics. */
+    public PoolListener listener() { return this.listener; }
+
     /** The clock expiry is measured with. */
     public Clock clock() { return this.clock; }
 
@@ -225,6 +231,7 @@ public final class HotPoolConfig {
         private boolean retryEnabled = true;
         private int maxRetries = 1;
         private TlsSettings tls = TlsSettings.defaults();
+        private PoolListener listener = PoolListener.NONE;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -260,6 +267,7 @@ public final class HotPoolConfig {
             this.retryEnabled = c.retryEnabled;
             this.maxRetries = c.maxRetries;
             this.tls = c.tls;
+            this.listener = c.listener;
             this.clock = c.clock;
         }
 
@@ -292,6 +300,7 @@ public final class HotPoolConfig {
         public Builder retryEnabled(boolean enabled) { this.retryEnabled = enabled; return this; }
         public Builder maxRetries(int n) { this.maxRetries = n; return this; }
         public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
+        public Builder listener(PoolListener listener) { this.listener = listener; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
         /**
@@ -304,6 +313,7 @@ public final class HotPoolConfig {
             Objects.requireNonNull(this.name, "'name' must not be null");
             Objects.requireNonNull(this.tls, "'tls' must not be null");
             Objects.requireNonNull(this.clock, "'clock' must not be null");
+            Objects.requireNonNull(this.listener, "'listener' must not be null");
             positive("max-connections", this.maxConnections);
             positive("max-conns-per-host", this.maxConnsPerHost);
             notNegative("max-idle-conns", this.maxIdleConns);

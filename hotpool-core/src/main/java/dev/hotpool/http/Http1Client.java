@@ -11,6 +11,7 @@ import dev.hotpool.Origin;
 import dev.hotpool.RedirectPolicy;
 import dev.hotpool.RequestBody;
 import dev.hotpool.UnansweredRequestException;
+import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.pool.ConnectionPool;
 import dev.hotpool.pool.ConnectionProbe;
 import dev.hotpool.pool.LeaseMode;
@@ -31,7 +32,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
@@ -63,12 +63,13 @@ public final class Http1Client {
 
     private final HotPoolConfig config;
     private final ConnectionPool pool;
+    private final PoolListener listener;
     private final Http1Config h1;
-    private final LongAdder retries = new LongAdder();
 
-    public Http1Client(HotPoolConfig config, ConnectionPool pool) {
+    public Http1Client(HotPoolConfig config, ConnectionPool pool, PoolListener listener) {
         this.config = config;
         this.pool = pool;
+        this.listener = listener;
         this.h1 = Http1Codec.h1Config(config);
     }
 
@@ -124,17 +125,23 @@ public final class Http1Client {
         LeaseMode mode = LeaseMode.ANY;
         for (int retries = 0; ; retries++) {
             try {
-                return exchange(request, mode);
+                HotResponse response = exchange(request, mode);
+                this.listener.requestCompleted(request.origin(), true, retries > 0);
+                return response;
             }
-            catch (Unanswered unanswered) {
+            catch (IOException | RuntimeException e) {
+                if (!(e instanceof Unanswered unanswered)) {
+                    this.listener.requestCompleted(request.origin(), false, retries > 0);
+                    throw e;
+                }
                 String refusal = retryRefusal(request, retries);
                 if (refusal != null) {
+                    this.listener.requestCompleted(request.origin(), false, retries > 0);
                     throw new UnansweredRequestException("hotpool: " + request.origin() + " closed a reused "
                             + "connection after " + request + " was sent and before any response arrived; the "
                             + "server may or may not have processed it. Not retried: " + refusal,
                             unanswered.getCause());
                 }
-                this.retries.increment();
                 if (log.isDebugEnabled()) {
                     log.debug("hotpool: retrying {} on a new connection: {}", request,
                             unanswered.getCause().toString());
@@ -160,11 +167,6 @@ public final class Http1Client {
             return "its body cannot be replayed";
         }
         return null;
-    }
-
-    /** Requests sent so far a second time after a stale kept-alive connection. */
-    public long retries() {
-        return this.retries.sum();
     }
 
     private HotResponse exchange(HotRequest request, LeaseMode mode) throws IOException {

@@ -2,9 +2,12 @@ package dev.hotpool.pool;
 
 import dev.hotpool.AcquireTimeoutException;
 import dev.hotpool.CloseReason;
+import dev.hotpool.ConnectionInfo;
+import dev.hotpool.Origin;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.PoolStats;
+import dev.hotpool.metrics.PoolListener;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -48,6 +51,7 @@ public final class ConnectionPool {
 
     private final HotPoolConfig config;
     private final Connector connector;
+    private final PoolListener listener;
     private final Clock clock;
     private final int maxConnections;
     private final int maxConnsPerHost;
@@ -85,9 +89,10 @@ public final class ConnectionPool {
     /** Guarded by lock. Once true, always true. */
     private boolean closed;
 
-    public ConnectionPool(HotPoolConfig config, Connector connector) {
+    public ConnectionPool(HotPoolConfig config, Connector connector, PoolListener listener) {
         this.config = config;
         this.connector = connector;
+        this.listener = listener;
         this.clock = config.clock();
         this.maxConnections = config.maxConnections();
         this.maxConnsPerHost = config.maxConnsPerHost();
@@ -157,6 +162,7 @@ public final class ConnectionPool {
                     }
                     else if (host.waiters.size() >= this.maxPendingAcquires) {
                         this.acquireTimeouts++;
+                        this.listener.acquireFailed(route.origin());
                         throw new AcquireTimeoutException("hotpool: too many leases waiting for " + route + " ("
                                 + host.waiters.size() + " waiting, hotpool.max-pending-acquires="
                                 + this.maxPendingAcquires + "); " + countsLocked(host));
@@ -181,16 +187,16 @@ public final class ConnectionPool {
                     discard(candidate, CloseReason.STALE);
                     continue;
                 }
-                return granted(candidate, true /* reused */);
+                return granted(candidate, true /* reused */, start);
             }
             if (connect) {
-                return connectNew(host, connectTimeoutMillis, readTimeoutMillis);
+                return connectNew(host, connectTimeoutMillis, readTimeoutMillis, start);
             }
             await(host, waiter, start, timeoutNanos);
             if (waiter.entry != null) {
-                return granted(waiter.entry, true /* reused */);
+                return granted(waiter.entry, true /* reused */, start);
             }
-            return connectNew(host, connectTimeoutMillis, readTimeoutMillis);
+            return connectNew(host, connectTimeoutMillis, readTimeoutMillis, start);
         }
     }
 
@@ -266,7 +272,7 @@ public final class ConnectionPool {
     }
 
     /** Closes the idle connections of one origin, or of all when {@code origin} is {@code null}; returns how many. */
-    public int evictIdle(dev.hotpool.Origin origin) {
+    public int evictIdle(Origin origin) {
         List<PoolEntry> doomed = new ArrayList<>();
         this.lock.lock();
         try {
@@ -469,6 +475,30 @@ public final class ConnectionPool {
         return register(host, connect(host, connectTimeoutMillis, readTimeoutMillis));
     }
 
+    /** One row per open connection of the origin (all its routes), oldest first. */
+    public List<ConnectionInfo> connections(Origin origin) {
+        long now = this.clock.millis();
+        List<ConnectionInfo> rows = new ArrayList<>();
+        this.lock.lock();
+        try {
+            for (PoolEntry e : this.open) {
+                if (e.origin().equals(origin)) {
+                    PooledSocket s = e.socket();
+                    rows.add(new ConnectionInfo(e.id(), s.remote().getAddress().getHostAddress() + ":"
+                            + s.remote().getPort(), e.state.name().toLowerCase(java.util.Locale.ROOT),
+                            now - e.createdAt, e.state == PoolEntry.State.LEASED ? 0 : now - e.idleSince,
+                            e.exchanges(), s.cipherSuite() == null ? null : Connector.PROFILE, s.protocol(),
+                            s.cipherSuite()));
+                }
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+        rows.sort(java.util.Comparator.comparingLong(ConnectionInfo::id));
+        return rows;
+    }
+
     /** Idle, checked and connecting connections of a route: what warm-up counts toward its minimum. */
     public int warmCount(Route route) {
         this.lock.lock();
@@ -573,6 +603,7 @@ public final class ConnectionPool {
         this.total--;
         this.open.remove(e);
         this.closedByReason[reason.ordinal()]++;
+        this.listener.connectionClosed(host.route.origin(), reason);
         doomed.add(e);
         if (log.isDebugEnabled()) {
             log.debug("{} - closing {} ({}, {} exchanges)", this.config.name(), e, reason, e.exchanges());
@@ -646,6 +677,7 @@ public final class ConnectionPool {
                     host.waiters.remove(waiter);
                     this.pending--;
                     this.acquireTimeouts++;
+                    this.listener.acquireFailed(host.route.origin());
                     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     throw new AcquireTimeoutException("hotpool: no connection to " + host.route + " within " + waited
                             + " ms (" + countsLocked(host) + "); raise hotpool.max-conns-per-host or "
@@ -672,9 +704,10 @@ public final class ConnectionPool {
         }
     }
 
-    private PoolEntry connectNew(HostPool host, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    private PoolEntry connectNew(HostPool host, int connectTimeoutMillis, int readTimeoutMillis, long start)
+            throws IOException {
         PoolEntry entry = register(host, connect(host, connectTimeoutMillis, readTimeoutMillis));
-        return granted(entry, false /* new connection */);
+        return granted(entry, false /* new connection */, start);
     }
 
     /** Connects for a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
@@ -723,6 +756,7 @@ public final class ConnectionPool {
             host.created++;
             this.created++;
             this.open.add(entry);
+            this.listener.connectionOpened(host.route.origin(), socket.remote().getAddress());
             if (log.isDebugEnabled()) {
                 log.debug("{} - opened {}", this.config.name(), entry);
             }
@@ -733,8 +767,12 @@ public final class ConnectionPool {
         return entry;
     }
 
-    /** Ends the leak watch of a lease that is over. Under the lock. */
-    private static void endLease(PoolEntry entry) {
+    /** Ends a lease that is over: its leak watch, and the usage event. Under the lock. */
+    private void endLease(PoolEntry entry) {
+        if (entry.leasedAtNanos != 0) {
+            this.listener.released(entry.origin(), System.nanoTime() - entry.leasedAtNanos);
+            entry.leasedAtNanos = 0;
+        }
         LeakDetector.Watch watch = entry.leakWatch;
         if (watch != LeakDetector.Watch.NONE) {
             entry.leakWatch = LeakDetector.Watch.NONE;
@@ -743,7 +781,10 @@ public final class ConnectionPool {
     }
 
     /** Counts a lease that is about to be handed out, and watches it for leaks. */
-    private PoolEntry granted(PoolEntry entry, boolean reused) {
+    private PoolEntry granted(PoolEntry entry, boolean reused, long startNanos) {
+        long now = System.nanoTime();
+        entry.leasedAtNanos = now;
+        this.listener.acquired(entry.origin(), now - startNanos, reused);
         entry.leased(reused);
         entry.leakWatch = this.leakDetector.watch(entry);
         entry.host.leases.increment();

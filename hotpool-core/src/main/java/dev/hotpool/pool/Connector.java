@@ -4,6 +4,7 @@ import dev.hotpool.ConnectException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
+import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.tls.TlsConnector;
 
 import java.io.IOException;
@@ -22,10 +23,15 @@ import javax.net.ssl.SSLSocket;
  */
 public class Connector {
 
-    private final TlsConnector tls;
+    /** The TLS client profile every connection uses until profiles are configurable. */
+    static final String PROFILE = "default";
 
-    public Connector(HotPoolConfig config, TlsConnector tls) {
+    private final TlsConnector tls;
+    private final PoolListener listener;
+
+    public Connector(HotPoolConfig config, TlsConnector tls, PoolListener listener) {
         this.tls = tls;
+        this.listener = listener;
     }
 
     /**
@@ -62,7 +68,16 @@ public class Connector {
                 return open(raw, raw, remote, readTimeoutMillis);
             }
             int handshakeBudget = Math.max(1, remainingMillis(deadline));
-            SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), handshakeBudget);
+            long start = System.nanoTime();
+            SSLSocket ssl;
+            try {
+                ssl = this.tls.handshake(raw, origin, remote, route.tls(), handshakeBudget);
+            }
+            catch (IOException | RuntimeException e) {
+                this.listener.handshake(origin, PROFILE, false, System.nanoTime() - start);
+                throw e;
+            }
+            this.listener.handshake(origin, PROFILE, true, System.nanoTime() - start);
             return open(raw, ssl, remote, readTimeoutMillis);
         }
         String tried = addresses.length == 1 ? addresses[0].getHostAddress() + ":" + origin.port()

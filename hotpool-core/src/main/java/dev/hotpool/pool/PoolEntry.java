@@ -41,6 +41,9 @@ public final class PoolEntry {
     /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
     volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
 
+    /** System.nanoTime() when the current lease began, 0 when not leased by a caller. Guarded by the pool lock. */
+    long leasedAtNanos;
+
     private int exchanges;
     private boolean reused;
     private long keepAliveHintMillis = -1;

@@ -1,0 +1,125 @@
+package dev.hotpool.metrics;
+
+import dev.hotpool.CloseReason;
+import dev.hotpool.Origin;
+
+import java.net.InetAddress;
+
+/**
+ * Events of a pool's life, for metrics. Every method has an empty default; {@link #NONE} ignores all.
+ *
+ * <p>Implementations must be thread-safe and fast, must not throw, must not block and must not call back
+ * into the pool: some events are reported while the pool's lock is held.
+ */
+public interface PoolListener {
+
+    /** Ignores every event. */
+    PoolListener NONE = new PoolListener() {
+    };
+
+    /** A connection was opened (TCP, plus TLS for https). */
+    default void connectionOpened(Origin origin, InetAddress address) {
+    }
+
+    /** A connection was closed. Reported under the pool's lock. */
+    default void connectionClosed(Origin origin, CloseReason reason) {
+    }
+
+    /**
+     * A TLS handshake ended.
+     *
+     * @param profile the TLS client profile used
+     * @param succeeded whether it completed
+     * @param nanos how long it took
+     */
+    default void handshake(Origin origin, String profile, boolean succeeded, long nanos) {
+    }
+
+    /**
+     * A lease was granted.
+     *
+     * @param waitNanos time from asking to getting it, connecting included
+     * @param reused whether the connection already existed
+     */
+    default void acquired(Origin origin, long waitNanos, boolean reused) {
+    }
+
+    /** A lease failed for lack of a connection: timeout, or the line of waiters was full. */
+    default void acquireFailed(Origin origin) {
+    }
+
+    /** A lease ended after {@code heldNanos}; the connection was pooled again or closed. */
+    default void released(Origin origin, long heldNanos) {
+    }
+
+    /**
+     * A request ended: with a response head ({@code succeeded}) or an exception.
+     *
+     * @param retried whether it was sent a second time after a stale connection
+     */
+    default void requestCompleted(Origin origin, boolean succeeded, boolean retried) {
+    }
+
+    /** An address of an origin was ejected as an outlier. */
+    default void addressEjected(Origin origin, InetAddress address) {
+    }
+
+    /** A listener that passes each event to both. */
+    static PoolListener both(PoolListener first, PoolListener second) {
+        if (first == NONE) {
+            return second;
+        }
+        if (second == NONE) {
+            return first;
+        }
+        return new PoolListener() {
+            @Override
+            public void connectionOpened(Origin origin, InetAddress address) {
+                first.connectionOpened(origin, address);
+                second.connectionOpened(origin, address);
+            }
+
+            @Override
+            public void connectionClosed(Origin origin, CloseReason reason) {
+                first.connectionClosed(origin, reason);
+                second.connectionClosed(origin, reason);
+            }
+
+            @Override
+            public void handshake(Origin origin, String profile, boolean succeeded, long nanos) {
+                first.handshake(origin, profile, succeeded, nanos);
+                second.handshake(origin, profile, succeeded, nanos);
+            }
+
+            @Override
+            public void acquired(Origin origin, long waitNanos, boolean reused) {
+                first.acquired(origin, waitNanos, reused);
+                second.acquired(origin, waitNanos, reused);
+            }
+
+            @Override
+            public void acquireFailed(Origin origin) {
+                first.acquireFailed(origin);
+                second.acquireFailed(origin);
+            }
+
+            @Override
+            public void released(Origin origin, long heldNanos) {
+                first.released(origin, heldNanos);
+                second.released(origin, heldNanos);
+            }
+
+            @Override
+            public void requestCompleted(Origin origin, boolean succeeded, boolean retried) {
+                first.requestCompleted(origin, succeeded, retried);
+                second.requestCompleted(origin, succeeded, retried);
+            }
+
+            @Override
+            public void addressEjected(Origin origin, InetAddress address) {
+                first.addressEjected(origin, address);
+                second.addressEjected(origin, address);
+            }
+        };
+    }
+}

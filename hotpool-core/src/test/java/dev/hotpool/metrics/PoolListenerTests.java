@@ -1,0 +1,160 @@
+package dev.hotpool.metrics;
+
+import dev.hotpool.CloseReason;
+import dev.hotpool.ConnectionInfo;
+import dev.hotpool.HotPool;
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.HotRequest;
+import dev.hotpool.HotResponse;
+import dev.hotpool.Origin;
+import dev.hotpool.TrafficStats;
+import dev.hotpool.testsupport.StubServer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The events a pool reports, its traffic counters and its per-connection rows. */
+class PoolListenerTests {
+
+    /** Counts every event by name. */
+    static final class CountingListener implements PoolListener {
+
+        final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+        private void count(String event) {
+            this.counts.computeIfAbsent(event, e -> new LongAdder()).increment();
+        }
+
+        long count(String event, int ignored) {
+            LongAdder n = this.counts.get(event);
+            return n == null ? 0 : n.sum();
+        }
+
+        @Override
+        public void connectionOpened(Origin origin, InetAddress address) {
+            count("opened");
+        }
+
+        @Override
+        public void connectionClosed(Origin origin, CloseReason reason) {
+            count("closed:" + reason);
+        }
+
+        @Override
+        public void acquired(Origin origin, long waitNanos, boolean reused) {
+            count(reused ? "acquired:reused" : "acquired:new");
+        }
+
+        @Override
+        public void acquireFailed(Origin origin) {
+            count("acquireFailed");
+        }
+
+        @Override
+        public void released(Origin origin, long heldNanos) {
+            count("released");
+        }
+
+        @Override
+        public void requestCompleted(Origin origin, boolean succeeded, boolean retried) {
+            count(succeeded ? "request:ok" : "request:failed");
+        }
+    }
+
+    private final CountingListener listener = new CountingListener();
+    private StubServer server;
+    private HotPool pool;
+
+    @AfterEach
+    void tearDown() {
+        if (this.pool != null) {
+            this.pool.close();
+        }
+        if (this.server != null) {
+            this.server.close();
+        }
+    }
+
+    private void get(String path) throws IOException {
+        try (HotResponse r = this.pool.execute(HotRequest.get(this.server.uri(path)))) {
+            r.body().readAllBytes();
+        }
+    }
+
+    @Test
+    void requestsLeasesAndConnectionsAreReportedAndCounted() throws Exception {
+        this.server = StubServer.http((req, ex) -> {
+            if (req.target().equals("/broken")) {
+                ex.raw("NOT HTTP\r\n\r\n");
+            }
+            else {
+                ex.respond(200, "ok");
+            }
+        });
+        this.pool = new HotPool(HotPoolConfig.builder().listener(this.listener).build());
+        for (int i = 0; i < 4; i++) {
+            get("/ok");
+        }
+        assertThatThrownBy(() -> get("/broken")).isInstanceOf(IOException.class);
+
+        assertThat(this.listener.count("opened", 0)).isEqualTo(1); // The bad answer came on the reused connection.
+        assertThat(this.listener.count("acquired:new", 0)).isEqualTo(1);
+        assertThat(this.listener.count("acquired:reused", 0)).isEqualTo(4);
+        assertThat(this.listener.count("released", 0)).isEqualTo(5);
+        assertThat(this.listener.count("closed:ERROR", 0)).isEqualTo(1);
+        assertThat(this.listener.count("request:ok", 0)).isEqualTo(4);
+        assertThat(this.listener.count("request:failed", 0)).isEqualTo(1);
+
+        TrafficStats traffic = this.pool.traffic();
+        assertThat(traffic.requests()).isEqualTo(5);
+        assertThat(traffic.succeeded()).isEqualTo(4);
+        assertThat(traffic.failed()).isEqualTo(1);
+        assertThat(traffic.reuseRatio()).isEqualTo(0.8);
+        assertThat(traffic.handshakes()).isZero(); // Plain HTTP.
+        assertThat(traffic.requestsByHost()).containsEntry("localhost:" + this.server.port(), 5L);
+    }
+
+    @Test
+    void acquireTimeoutIsReported() throws Exception {
+        this.server = StubServer.http();
+        this.pool = new HotPool(HotPoolConfig.builder().listener(this.listener).maxConnsPerHost(1)
+                .acquireTimeout(Duration.ofMillis(50)).build());
+        try (HotResponse held = this.pool.execute(HotRequest.get(this.server.uri("/")))) {
+            assertThatThrownBy(() -> get("/")).isInstanceOf(IOException.class);
+        }
+        assertThat(this.listener.count("acquireFailed", 0)).isEqualTo(1);
+        assertThat(this.pool.traffic().failed()).isEqualTo(1);
+    }
+
+    @Test
+    void eachOpenConnectionHasARow() throws Exception {
+        this.server = StubServer.http();
+        this.pool = new HotPool(HotPoolConfig.builder().build());
+        HotResponse held = this.pool.execute(HotRequest.get(this.server.uri("/")));
+        get("/");
+        get("/");
+
+        List<ConnectionInfo> rows = this.pool.connections(Origin.of(this.server.uri("/")));
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).state()).isEqualTo("leased");
+        assertThat(rows.get(0).requests()).isEqualTo(1);
+        assertThat(rows.get(1).state()).isEqualTo("idle");
+        assertThat(rows.get(1).requests()).isEqualTo(2);
+        assertThat(rows.get(1).address()).startsWith("127.0.0.1:");
+        assertThat(rows.get(1).protocol()).isEqualTo("TCP");
+        assertThat(rows.get(1).cipher()).isNull();
+        held.close();
+    }
+}
