@@ -1,0 +1,187 @@
+package dev.hotpool.tls;
+
+import dev.hotpool.Origin;
+
+import java.io.EOFException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
+
+/**
+ * Turns what BCJSSE throws from a failed handshake into a reason in words, by walking the cause chain. The
+ * wording is API: {@link dev.hotpool.TlsHandshakeException}'s message ends with it and tests assert it.
+ *
+ * <p>Thread-safe (stateless).
+ */
+final class HandshakeFailures {
+
+    static final String HOST_MISMATCH = "certificate does not match the host name ";
+    static final String NOT_TRUSTED = "certificate not trusted";
+    static final String EXPIRED = "certificate expired";
+    static final String NOT_YET_VALID = "certificate not yet valid";
+    static final String NOTHING_IN_COMMON = "no protocol or cipher suite in common";
+    static final String CLIENT_CERTIFICATE_REQUIRED = "server requires a client certificate";
+    static final String CLOSED_BY_SERVER = "connection closed by the server during the handshake";
+    static final String CLIENT_CERTIFICATE_REJECTED = "server rejected the client certificate";
+
+    private HandshakeFailures() {
+    }
+
+    static String timedOut(int budgetMillis) {
+        return "timed out after " + budgetMillis + " ms";
+    }
+
+    /** The reason when the settings' trust or key store could not be loaded into an {@code SSLContext}. */
+    static String unusableSettings(TlsSettings settings, Throwable failure) {
+        return "cannot use " + (settings == TlsSettings.defaults() ? "the JDK's default trust store"
+                : "TLS settings '" + settings.name() + "'") + " (" + detail(failure) + ")";
+    }
+
+    /** Whether a certificate was rejected for its host name (BC's and the JDK's hostname checkers' words). */
+    static boolean isHostMismatch(Throwable t) {
+        String message = t.getMessage();
+        return message != null && (message.contains("No subject alternative") || message.contains("No name matching"));
+    }
+
+    /**
+     * The reason in words for a handshake that failed with {@code failure}.
+     *
+     * @param certificateWanted whether the server asked for a client certificate that could not be given
+     */
+    static String reason(Throwable failure, Origin origin, TlsSettings settings, int budgetMillis,
+            boolean certificateWanted) {
+        List<Throwable> chain = chain(failure);
+        for (Throwable t : chain) {
+            if (t instanceof SocketTimeoutException) {
+                return timedOut(budgetMillis);
+            }
+        }
+        // Our own verdicts on the server's certificate come first: the alert we then sent closed the handshake.
+        for (Throwable t : chain) {
+            if (t instanceof CertificateExpiredException) {
+                return EXPIRED + " (" + detail(t) + ")";
+            }
+            if (t instanceof CertificateNotYetValidException) {
+                return NOT_YET_VALID + " (" + detail(t) + ")";
+            }
+            if (isHostMismatch(t)) {
+                return HOST_MISMATCH + origin.host();
+            }
+            if (t instanceof DiagnosingTrustManager.UntrustedCertificateException) {
+                return NOT_TRUSTED + " (" + detail(t) + " is not trusted by " + trust(settings)
+                        + (hasPathBuilderFailure(chain) ? "" : "; " + detail(chain.get(chain.size() - 1))) + ")";
+            }
+            if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+                return NOT_TRUSTED + " (" + detail(t) + "; trust: " + trust(settings) + ")";
+            }
+        }
+        if (certificateWanted) {
+            // A TLS 1.2 server that requires a certificate answers an empty one with an alert (bad_certificate,
+            // handshake_failure) or by hanging up, sometimes while we are still writing (broken pipe).
+            return CLIENT_CERTIFICATE_REQUIRED;
+        }
+        for (Throwable t : chain) {
+            if (t instanceof TlsFatalAlertReceived received) {
+                return fromServerAlert(received.getAlertDescription(), settings);
+            }
+        }
+        for (Throwable t : chain) {
+            if (t instanceof TlsFatalAlert alert && alert.getAlertDescription() == AlertDescription.handshake_failure
+                    && alert.getCause() == null && readHitEndOfStream(alert)) {
+                // BC's record layer raises a bare handshake_failure when the stream ends before the handshake did.
+                return CLOSED_BY_SERVER;
+            }
+        }
+        for (Throwable t : chain) {
+            if (t instanceof EOFException) {
+                return CLOSED_BY_SERVER;
+            }
+            if (t instanceof SocketException && t.getMessage() != null) {
+                // A server that closes with our bytes unread resets the connection instead of ending it: to the
+                // client it is the same hang-up, and which of the two it sees is a race.
+                String message = t.getMessage().toLowerCase(Locale.ROOT);
+                if (message.contains("connection reset") || message.contains("broken pipe")) {
+                    return CLOSED_BY_SERVER;
+                }
+            }
+        }
+        for (Throwable t : chain) {
+            if (t instanceof TlsFatalAlert alert) {
+                short d = alert.getAlertDescription();
+                if (d == AlertDescription.protocol_version || d == AlertDescription.insufficient_security) {
+                    return NOTHING_IN_COMMON;
+                }
+            }
+        }
+        return detail(failure);
+    }
+
+    private static String fromServerAlert(short description, TlsSettings settings) {
+        switch (description) {
+            case AlertDescription.handshake_failure, AlertDescription.protocol_version,
+                    AlertDescription.insufficient_security:
+                return NOTHING_IN_COMMON;
+            case AlertDescription.certificate_required:
+                return CLIENT_CERTIFICATE_REQUIRED;
+            case AlertDescription.bad_certificate, AlertDescription.unsupported_certificate,
+                    AlertDescription.certificate_revoked, AlertDescription.certificate_expired,
+                    AlertDescription.certificate_unknown, AlertDescription.unknown_ca, AlertDescription.access_denied:
+                // The only certificate a server can complain about is the client's.
+                return settings.keyStore() == null ? CLIENT_CERTIFICATE_REQUIRED
+                        : CLIENT_CERTIFICATE_REJECTED + " (" + AlertDescription.getText(description) + ")";
+            default:
+                return "the server sent the fatal alert " + AlertDescription.getText(description);
+        }
+    }
+
+    /** Whether BC raised {@code alert} from its record reader finding the end of the stream. */
+    private static boolean readHitEndOfStream(TlsFatalAlert alert) {
+        for (StackTraceElement frame : alert.getStackTrace()) {
+            if (frame.getMethodName().equals("safeReadRecord")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasPathBuilderFailure(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            if (t instanceof CertPathBuilderException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String trust(TlsSettings settings) {
+        return settings == TlsSettings.defaults() ? "the JDK's default trust store" : "TLS settings '" + settings.name() + "'";
+    }
+
+    /** The throwable's message, or its class name when it has none. */
+    private static String detail(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    /** The failure and its causes, outermost first, each once. */
+    private static List<Throwable> chain(Throwable failure) {
+        List<Throwable> chain = new ArrayList<>();
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
+    }
+}
