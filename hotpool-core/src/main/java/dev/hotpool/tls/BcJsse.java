@@ -32,6 +32,14 @@ final class BcJsse {
      */
     private static final Logger BC_TLS_CLIENT_LOG = Logger.getLogger("org.bouncycastle.jsse.provider.ProvTlsClient");
 
+    /**
+     * Logs, once per JVM and at WARNING, that BC ignores the {@code jdkCA} and {@code usage} parts of
+     * {@code jdk.certpath.disabledAlgorithms}. That gap is documented in the README; the line itself would
+     * only alarm every application at startup.
+     */
+    private static final Logger BC_DISABLED_ALGORITHMS_LOG = Logger
+        .getLogger("org.bouncycastle.jsse.provider.DisabledAlgorithmConstraints");
+
     private BcJsse() {
     }
 
@@ -51,6 +59,9 @@ final class BcJsse {
         }
         if (BC_TLS_CLIENT_LOG.getLevel() == null) {
             BC_TLS_CLIENT_LOG.setLevel(Level.SEVERE);
+        }
+        if (BC_DISABLED_ALGORITHMS_LOG.getLevel() == null) {
+            BC_DISABLED_ALGORITHMS_LOG.setLevel(Level.SEVERE);
         }
     }
 

@@ -1,0 +1,248 @@
+package dev.hotpool.net;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where each host is: its static pool from {@code hotpool.addresses[host]} when configured, otherwise its
+ * DNS answer, cached and refreshed every {@code hotpool.dns.refresh-interval} while the host is in use.
+ *
+ * <ul>
+ * <li>Host names are compared ignoring case, IPv6 brackets and a trailing dot. An IP-literal host is its own
+ * answer and never reaches the resolver.</li>
+ * <li>A DNS answer is resolved on first use and then lives until {@link #refresh} replaces it. Refresh
+ * re-resolves a host whose answer is older than the interval and that was used ({@link #addresses} called)
+ * since it was last resolved; the first lookup counts as a use. The pool should call {@code addresses}
+ * whenever it opens a connection, which is a cache hit.</li>
+ * <li>Answers are compared as sets: a resolver that only rotates the order (round-robin DNS) is no change,
+ * and the old order is kept. Duplicates are dropped. A resolver that fails, or finds nothing, on refresh
+ * leaves the old answer in place (logged at WARN) and is asked again on the next refresh; on first use its
+ * {@link UnknownHostException} reaches the caller and nothing is cached, so the next lookup asks again.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Answers sit in a {@link ConcurrentHashMap}, each in a holder whose fields are volatile, so
+ * a cached lookup takes no lock. Each holder has a {@link ReentrantLock} held while resolving it, so
+ * concurrent first lookups of one host make one DNS query and other hosts are not held up; {@code refresh}
+ * skips a host being resolved. No lock is held while calling anything but the resolver.
+ */
+public final class AddressBook {
+
+    private static final Logger log = LoggerFactory.getLogger(AddressBook.class);
+
+    /** Host name to addresses, e.g. from DNS. Must be thread-safe. */
+    @FunctionalInterface
+    public interface Resolver {
+
+        /** All A and AAAA records through the JDK ({@link InetAddress#getAllByName}). */
+        Resolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
+
+        List<InetAddress> resolve(String host) throws UnknownHostException;
+    }
+
+    /** A host whose answer changed on {@link #refresh}; both lists are in resolver order. */
+    public record Change(String host, List<InetAddress> before, List<InetAddress> after) {
+
+        public Change {
+            Objects.requireNonNull(host, "'host' must not be null");
+            before = List.copyOf(before);
+            after = List.copyOf(after);
+        }
+    }
+
+    /** Lower-case host to its static pool. */
+    private final Map<String, List<InetAddress>> staticAddresses;
+    private final Resolver resolver;
+    private final Duration refreshInterval;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
+
+    /**
+     * @param staticAddresses {@code hotpool.addresses}: host to IP literals, used instead of DNS for that host
+     * @param resolver the DNS, usually {@link Resolver#SYSTEM}
+     * @param refreshInterval {@code hotpool.dns.refresh-interval}
+     * @throws IllegalArgumentException for an entry that is not an IP literal, e.g.
+     *     {@code hotpool.addresses[api.example.com] entry 'foo' is not an IP address}, a host without entries,
+     *     a host listed twice, or an interval that is not positive
+     */
+    public AddressBook(Map<String, List<String>> staticAddresses, Resolver resolver, Duration refreshInterval,
+            Clock clock) {
+        Objects.requireNonNull(staticAddresses, "'staticAddresses' must not be null");
+        this.resolver = Objects.requireNonNull(resolver, "'resolver' must not be null");
+        this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
+        if (refreshInterval == null || refreshInterval.isNegative() || refreshInterval.isZero()) {
+            throw new IllegalArgumentException("hotpool.dns.refresh-interval (" + refreshInterval
+                    + ") must be greater than 0");
+        }
+        this.refreshInterval = refreshInterval;
+        this.staticAddresses = parseStatic(staticAddresses);
+    }
+
+    private static Map<String, List<InetAddress>> parseStatic(Map<String, List<String>> config) {
+        Map<String, List<InetAddress>> parsed = new HashMap<>();
+        for (Map.Entry<String, List<String>> entry : config.entrySet()) {
+            String host = entry.getKey();
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("hotpool.addresses has an entry without a host name");
+            }
+            List<String> literals = entry.getValue();
+            if (literals == null || literals.isEmpty()) {
+                throw new IllegalArgumentException("hotpool.addresses[" + host + "] must list at least one IP address");
+            }
+            Set<InetAddress> addresses = new LinkedHashSet<>();
+            for (String literal : literals) {
+                InetAddress address = IpLiterals.parse((literal != null) ? literal.trim() : null);
+                if (address == null) {
+                    throw new IllegalArgumentException("hotpool.addresses[" + host + "] entry '" + literal
+                            + "' is not an IP address");
+                }
+                addresses.add(address);
+            }
+            if (parsed.put(IpLiterals.normalizeHost(host.trim()), List.copyOf(addresses)) != null) {
+                throw new IllegalArgumentException("hotpool.addresses lists " + host
+                        + " twice (host names are compared ignoring case)");
+            }
+        }
+        return Map.copyOf(parsed);
+    }
+
+    /**
+     * The host's addresses: its static pool, itself for an IP literal, or its cached DNS answer (resolved now
+     * on first use). Never empty.
+     *
+     * @throws UnknownHostException when the first lookup fails or finds nothing
+     */
+    public List<InetAddress> addresses(String host) throws UnknownHostException {
+        String key = IpLiterals.normalizeHost(Objects.requireNonNull(host, "'host' must not be null"));
+        List<InetAddress> fixed = this.staticAddresses.get(key);
+        if (fixed != null) {
+            return fixed;
+        }
+        Answer answer = this.answers.get(key);
+        if (answer != null && answer.addresses != null) {
+            answer.markUsed();
+            return answer.addresses;
+        }
+        InetAddress literal = IpLiterals.parse(key);
+        if (literal != null) {
+            return List.of(literal);
+        }
+        answer = this.answers.computeIfAbsent(key, k -> new Answer());
+        answer.lock.lock();
+        try {
+            if (answer.addresses == null) {
+                try {
+                    answer.addresses = resolve(key);
+                }
+                catch (UnknownHostException | RuntimeException ex) {
+                    this.answers.remove(key, answer); // Cache no failures; the next lookup asks again.
+                    throw ex;
+                }
+                answer.resolvedAt = this.clock.millis();
+            }
+            answer.markUsed();
+            return answer.addresses;
+        }
+        finally {
+            answer.lock.unlock();
+        }
+    }
+
+    /**
+     * Re-resolves the hosts due (older than the refresh interval and used since last resolved).
+     *
+     * @return the hosts whose answer changed, with the old and the new answer; empty when none did
+     */
+    public List<Change> refresh() {
+        long now = this.clock.millis();
+        long interval = this.refreshInterval.toMillis();
+        List<Change> changes = new ArrayList<>(0);
+        for (Map.Entry<String, Answer> entry : this.answers.entrySet()) {
+            String host = entry.getKey();
+            Answer answer = entry.getValue();
+            if (answer.addresses == null || !answer.used || now - answer.resolvedAt < interval
+                    || !answer.lock.tryLock()) {
+                continue;
+            }
+            try {
+                List<InetAddress> before = answer.addresses;
+                answer.used = false; // Before resolving, so a use meanwhile is not lost.
+                List<InetAddress> after;
+                try {
+                    after = resolve(host);
+                }
+                catch (UnknownHostException | RuntimeException ex) {
+                    answer.used = true;
+                    log.warn("hotpool: re-resolving {} failed; keeping its {} addresses {} resolved {} s ago: {}",
+                            host, before.size(), describe(before), (now - answer.resolvedAt) / 1000, ex.toString());
+                    continue;
+                }
+                answer.resolvedAt = now;
+                if (!new HashSet<>(before).equals(new HashSet<>(after))) {
+                    answer.addresses = after;
+                    changes.add(new Change(host, before, after));
+                }
+            }
+            finally {
+                answer.lock.unlock();
+            }
+        }
+        return changes;
+    }
+
+    private List<InetAddress> resolve(String host) throws UnknownHostException {
+        List<InetAddress> found = this.resolver.resolve(host);
+        Set<InetAddress> distinct = new LinkedHashSet<>();
+        if (found != null) {
+            found.stream().filter(Objects::nonNull).forEach(distinct::add);
+        }
+        if (distinct.isEmpty()) {
+            throw new UnknownHostException("hotpool: the resolver found no addresses for " + host);
+        }
+        return List.copyOf(distinct);
+    }
+
+    /** The addresses as IP literals, without the host names InetAddress.toString() adds. */
+    static String describe(List<InetAddress> addresses) {
+        return addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    @Override
+    public String toString() {
+        return "AddressBook[static hosts=" + this.staticAddresses.keySet() + ", cached hosts=" + this.answers.size()
+                + ", refresh-interval=" + this.refreshInterval + "]";
+    }
+
+    /** One host's DNS answer. Written under lock; read without. */
+    private static final class Answer {
+
+        final ReentrantLock lock = new ReentrantLock();
+        /** Null until first resolved; then never empty. */
+        volatile List<InetAddress> addresses;
+        /** Epoch millis of the last successful resolution. */
+        volatile long resolvedAt;
+        /** Whether addresses() was called since the last resolution (the first lookup counts). */
+        volatile boolean used;
+
+        void markUsed() {
+            if (!this.used) {
+                this.used = true; // Read first: no write, no cache-line traffic, on the hot path.
+            }
+        }
+    }
+}

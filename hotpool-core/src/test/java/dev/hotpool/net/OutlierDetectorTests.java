@@ -1,0 +1,464 @@
+package dev.hotpool.net;
+
+import dev.hotpool.net.OutlierDetector.AddressState;
+import dev.hotpool.net.OutlierDetector.Failure;
+import dev.hotpool.net.OutlierDetector.Settings;
+import dev.hotpool.testsupport.LogCapture;
+import dev.hotpool.testsupport.TestClock;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** Ejection per address, its growing length, the max-ejection-percent cap and probes, on a clock moved by hand. */
+class OutlierDetectorTests {
+
+    private static final String HOST = "api.example.com:443";
+    private static final InetAddress A = IpLiterals.parse("203.0.113.1");
+    private static final InetAddress B = IpLiterals.parse("203.0.113.2");
+    private static final InetAddress C = IpLiterals.parse("203.0.113.3");
+    private static final List<InetAddress> ABC = List.of(A, B, C);
+
+    private final TestClock clock = new TestClock();
+    private OutlierDetector detector = withoutJitter(Settings.DEFAULTS);
+
+    private OutlierDetector withoutJitter(Settings settings) {
+        return new OutlierDetector(settings, this.clock, () -> 0);
+    }
+
+    private static Settings settings(int consecutiveFailures, Duration base, Duration max, int maxEjectionPercent) {
+        return new Settings(true, consecutiveFailures, Set.of(403), base, max, maxEjectionPercent);
+    }
+
+    private boolean fail(InetAddress address, int times) {
+        boolean ejected = false;
+        for (int i = 0; i < times; i++) {
+            ejected = this.detector.recordFailure(HOST, address, Failure.CONNECT);
+        }
+        return ejected;
+    }
+
+    private Duration ejectionLeft(InetAddress address) {
+        AddressState state = this.detector.snapshot(HOST).stream().filter(s -> s.address().equals(address))
+                .findFirst().orElseThrow();
+        assertThat(state.ejected()).as("ejected").isTrue();
+        return Duration.between(this.clock.instant(), state.ejectedUntil());
+    }
+
+    @Test
+    void threeConsecutiveFailuresEjectTheAddress() {
+        this.detector.usable(HOST, ABC);
+
+        assertThat(this.detector.recordFailure(HOST, A, Failure.CONNECT)).isFalse();
+        assertThat(this.detector.recordFailure(HOST, A, Failure.TLS)).isFalse();
+        assertThat(this.detector.recordFailure(HOST, A, Failure.IO)).isTrue();
+
+        assertThat(this.detector.isEjected(HOST, A)).isTrue();
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(B, C);
+        assertThat(ejectionLeft(A)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aSuccessInBetweenStartsTheRunAgain() {
+        this.detector.usable(HOST, ABC);
+        fail(A, 2);
+
+        this.detector.recordSuccess(HOST, A);
+
+        assertThat(fail(A, 2)).isFalse();
+        assertThat(this.detector.recordFailure(HOST, A, Failure.PROBE)).isTrue();
+    }
+
+    @Test
+    void statusInEjectOnStatusEjectsAtOnce() {
+        this.detector.usable(HOST, ABC);
+
+        assertThat(this.detector.recordStatus(HOST, B, 403)).isTrue();
+
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(A, C);
+    }
+
+    @Test
+    void anyOtherStatusCountsAsASuccess() {
+        this.detector.usable(HOST, ABC);
+        fail(A, 2);
+
+        assertThat(this.detector.recordStatus(HOST, A, 500)).isFalse();
+        assertThat(this.detector.recordStatus(HOST, A, 999)).isFalse();
+
+        assertThat(fail(A, 2)).isFalse();
+        assertThat(this.detector.isEjected(HOST, A)).isFalse();
+    }
+
+    @Test
+    void ejectedAddressIsUsableAgainWhenItsEjectionEnds() {
+        this.detector.usable(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+
+        this.clock.advance(Duration.ofMillis(29_999));
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(B, C);
+
+        this.clock.advance(Duration.ofMillis(1));
+        assertThat(this.detector.isEjected(HOST, A)).isFalse();
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(A, B, C);
+    }
+
+    @Test
+    void eachEjectionLastsBaseTimesItsNumberUpToTheMax() {
+        this.detector = withoutJitter(settings(3, Duration.ofSeconds(30), Duration.ofSeconds(75), 50));
+        this.detector.usable(HOST, ABC);
+        List<Duration> lengths = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            this.detector.recordStatus(HOST, A, 403);
+            lengths.add(ejectionLeft(A));
+            this.clock.advance(lengths.get(i));
+        }
+
+        assertThat(lengths).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(75),
+                Duration.ofSeconds(75));
+        assertThat(this.detector.snapshot(HOST).get(0).ejections()).isEqualTo(4);
+    }
+
+    @Test
+    void jitterAddsUpToATenthButNeverGoesPastTheMax() {
+        this.detector = new OutlierDetector(settings(3, Duration.ofSeconds(30), Duration.ofSeconds(31), 50),
+                this.clock, () -> 0.999);
+        assertThat(this.detector.ejectionMillis(1)).isEqualTo(31_000);
+
+        this.detector = new OutlierDetector(Settings.DEFAULTS, this.clock, () -> 0.5);
+        assertThat(this.detector.ejectionMillis(1)).isEqualTo(31_500);
+        assertThat(this.detector.ejectionMillis(20)).isEqualTo(600_000);
+        assertThat(this.detector.ejectionMillis(Integer.MAX_VALUE)).isEqualTo(600_000);
+    }
+
+    @Test
+    void publicConstructorJittersWithinATenth() {
+        this.detector = new OutlierDetector(Settings.DEFAULTS, this.clock);
+        this.detector.usable(HOST, ABC);
+
+        this.detector.recordStatus(HOST, A, 403);
+
+        assertThat(ejectionLeft(A)).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(33));
+    }
+
+    @Test
+    void passingProbeAfterTheEjectionEndsResetsTheMultiplier() {
+        this.detector.usable(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+        this.clock.advance(Duration.ofSeconds(30));
+
+        this.detector.recordProbePassed(HOST, A);
+        this.detector.recordStatus(HOST, A, 403);
+
+        assertThat(ejectionLeft(A)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void passingProbeDuringAnEjectionNeitherEndsItNorResetsTheMultiplier() {
+        this.detector.usable(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+
+        this.detector.recordProbePassed(HOST, A);
+
+        assertThat(this.detector.isEjected(HOST, A)).isTrue();
+        this.clock.advance(Duration.ofSeconds(30));
+        this.detector.recordStatus(HOST, A, 403);
+        assertThat(ejectionLeft(A)).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void ordinarySuccessAfterAnEjectionKeepsTheMultiplier() {
+        this.detector.usable(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+        this.clock.advance(Duration.ofSeconds(30));
+
+        this.detector.recordSuccess(HOST, A);
+        this.detector.recordStatus(HOST, A, 200);
+        fail(A, 3);
+
+        assertThat(ejectionLeft(A)).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void failuresWhileEjectedAreIgnored() {
+        this.detector.usable(HOST, ABC);
+        fail(A, 3);
+
+        assertThat(fail(A, 5)).isFalse();
+        assertThat(this.detector.recordStatus(HOST, A, 403)).isFalse();
+
+        assertThat(this.detector.snapshot(HOST).get(0)).isEqualTo(
+                new AddressState(A, true, this.clock.instant().plusSeconds(30), 0, 1));
+    }
+
+    @Test
+    void withTwoOfThreeAddressesFailingAndFiftyPercentOneFailingAddressStaysInUse() {
+        this.detector.usable(HOST, ABC);
+
+        assertThat(fail(A, 3)).isTrue();
+        assertThat(fail(B, 3)).isFalse();
+        assertThat(this.detector.recordStatus(HOST, B, 403)).isFalse();
+
+        assertThat(this.detector.isEjected(HOST, B)).isFalse();
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(B, C);
+        assertThat(this.detector.snapshot(HOST).get(1).consecutiveFailures()).isEqualTo(4);
+    }
+
+    @Test
+    void addressHeldBackByTheCapIsEjectedOnItsNextFailureOnceThereIsRoom() {
+        this.detector.usable(HOST, ABC);
+        fail(A, 3);
+        fail(B, 3);
+
+        this.clock.advance(Duration.ofSeconds(30));
+
+        assertThat(this.detector.recordFailure(HOST, B, Failure.IO)).isTrue();
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(A, C);
+    }
+
+    @Test
+    void aHostWithASingleAddressIsNeverEjected() {
+        this.detector.usable(HOST, List.of(A));
+
+        assertThat(fail(A, 10)).isFalse();
+        assertThat(this.detector.recordStatus(HOST, A, 403)).isFalse();
+
+        assertThat(this.detector.usable(HOST, List.of(A))).containsExactly(A);
+    }
+
+    @Test
+    void hundredPercentStillLeavesOneAddress() {
+        this.detector = withoutJitter(settings(1, Duration.ofSeconds(30), Duration.ofMinutes(10), 100));
+        this.detector.usable(HOST, ABC);
+
+        assertThat(fail(A, 1)).isTrue();
+        assertThat(fail(B, 1)).isTrue();
+        assertThat(fail(C, 1)).isFalse();
+
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(C);
+    }
+
+    @Test
+    void whenTheAnswerShrinksTheEjectionsEndingSoonestAreUsableAgain() {
+        InetAddress d = IpLiterals.parse("203.0.113.4");
+        this.detector.usable(HOST, List.of(A, B, C, d));
+        this.detector.recordStatus(HOST, B, 403);
+        this.clock.advance(Duration.ofSeconds(1));
+        this.detector.recordStatus(HOST, A, 403);
+
+        assertThat(this.detector.usable(HOST, List.of(A, B, C, d))).containsExactly(C, d);
+        assertThat(this.detector.usable(HOST, List.of(A, B))).containsExactly(B);
+        assertThat(this.detector.usable(HOST, List.of(A))).containsExactly(A);
+        assertThat(this.detector.isEjected(HOST, A)).isTrue();
+    }
+
+    @Test
+    void usableIsTheSameListWhenNothingIsEjected() {
+        List<InetAddress> all = new ArrayList<>(ABC);
+
+        assertThat(this.detector.usable(HOST, all)).isSameAs(all);
+        assertThat(this.detector.usable(HOST, List.of())).isEmpty();
+    }
+
+    @Test
+    void failureOfAnAddressThatLeftTheAnswerIsIgnored() {
+        this.detector.usable(HOST, List.of(A, B));
+
+        assertThat(this.detector.recordStatus(HOST, C, 403)).isFalse();
+
+        assertThat(this.detector.snapshot(HOST)).extracting(AddressState::address).containsExactly(A, B);
+    }
+
+    @Test
+    void newAnswerDropsTheStateOfAddressesThatLeftIt() {
+        this.detector.hostAddresses(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+        fail(B, 2);
+
+        this.detector.hostAddresses(HOST, List.of(B, C));
+
+        assertThat(this.detector.isEjected(HOST, A)).isFalse();
+        assertThat(this.detector.snapshot(HOST)).containsExactly(new AddressState(B, false, null, 2, 0),
+                new AddressState(C, false, null, 0, 0));
+    }
+
+    @Test
+    void emptyAnswerForgetsTheHost() {
+        this.detector.hostAddresses(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+
+        this.detector.hostAddresses(HOST, List.of());
+
+        assertThat(this.detector.snapshot(HOST)).isEmpty();
+        assertThat(this.detector.isEjected(HOST, A)).isFalse();
+    }
+
+    @Test
+    void forAHostNeverRegisteredTheAddressesSeenCountAsItsAnswer() {
+        assertThat(fail(A, 3)).as("one address seen: none may be ejected").isFalse();
+        this.detector.recordFailure(HOST, B, Failure.CONNECT);
+
+        assertThat(this.detector.recordFailure(HOST, A, Failure.CONNECT)).isTrue();
+        assertThat(this.detector.recordStatus(HOST, B, 403)).isFalse();
+    }
+
+    @Test
+    void hostsAreIndependentEvenWhenTheyShareAnAddress() {
+        this.detector.usable(HOST, ABC);
+        this.detector.usable("cdn.example.com:443", ABC);
+
+        this.detector.recordStatus(HOST, A, 403);
+
+        assertThat(this.detector.isEjected("cdn.example.com:443", A)).isFalse();
+        assertThat(this.detector.usable("cdn.example.com:443", ABC)).containsExactly(A, B, C);
+    }
+
+    @Test
+    void ejectionListenersAreToldTheHostAddressAndEnd() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        this.detector.onEjection((host, address, until) -> {
+            throw new IllegalStateException("a listener that fails");
+        });
+        this.detector.onEjection((host, address, until) -> heard.add(host + " " + address.getHostAddress() + " "
+                + Duration.between(this.clock.instant(), until)));
+        this.detector.usable(HOST, ABC);
+
+        try (LogCapture log = new LogCapture(OutlierDetector.class)) {
+            fail(C, 3);
+
+            assertThat(log.messages()).contains(
+                    "hotpool: ejected 203.0.113.3 of api.example.com:443 for 30000 ms (ejection 1) after 3 "
+                            + "consecutive failures, the last CONNECT");
+            assertThat(log.messages()).anyMatch(m -> m.startsWith("hotpool: ejection listener"));
+        }
+        assertThat(heard).containsExactly("api.example.com:443 203.0.113.3 PT30S");
+    }
+
+    @Test
+    void disabledDetectorRecordsNothingAndEverythingIsUsable() {
+        this.detector = withoutJitter(new Settings(false, 3, Set.of(403), Duration.ofSeconds(30),
+                Duration.ofMinutes(10), 50));
+
+        assertThat(this.detector.recordStatus(HOST, A, 403)).isFalse();
+        assertThat(fail(A, 10)).isFalse();
+        this.detector.recordProbePassed(HOST, A);
+
+        assertThat(this.detector.usable(HOST, ABC)).isSameAs(ABC);
+        assertThat(this.detector.isEjected(HOST, A)).isFalse();
+        assertThat(this.detector.snapshot(HOST)).isEmpty();
+    }
+
+    @Test
+    void snapshotListsEachAddressOfTheAnswerWithItsState() {
+        this.detector.usable(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+        fail(B, 2);
+        Instant until = this.clock.instant().plusSeconds(30);
+
+        assertThat(this.detector.snapshot(HOST)).containsExactly(new AddressState(A, true, until, 0, 1),
+                new AddressState(B, false, null, 2, 0), new AddressState(C, false, null, 0, 0));
+        assertThat(this.detector.snapshot("unknown.example.com:443")).isEmpty();
+    }
+
+    @Test
+    void concurrentFailuresNeverEjectMoreThanTheCap() throws Exception {
+        List<InetAddress> ten = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            ten.add(IpLiterals.parse("198.51.100." + i));
+        }
+        this.detector.usable(HOST, ten);
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> ejections = new ArrayList<>();
+        try {
+            for (int t = 0; t < 8; t++) {
+                ejections.add(threads.submit(() -> {
+                    start.await();
+                    int ejected = 0;
+                    for (int i = 0; i < 1000; i++) {
+                        InetAddress address = ten.get(i % ten.size());
+                        ejected += this.detector.recordFailure(HOST, address, Failure.IO) ? 1 : 0;
+                        this.detector.recordSuccess(HOST, ten.get((i + 3) % ten.size()));
+                    }
+                    return ejected;
+                }));
+            }
+            start.countDown();
+            int total = 0;
+            for (Future<Integer> f : ejections) {
+                total += f.get(30, TimeUnit.SECONDS);
+            }
+
+            assertThat(total).isLessThanOrEqualTo(5);
+            assertThat(this.detector.snapshot(HOST).stream().filter(AddressState::ejected).count()).isEqualTo(total);
+            assertThat(new HashSet<>(this.detector.usable(HOST, ten))).hasSize(10 - total);
+        }
+        finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void defaultsFollowTheIssue() {
+        assertThat(Settings.DEFAULTS).isEqualTo(new Settings(true, 3, Set.of(403), Duration.ofSeconds(30),
+                Duration.ofMinutes(10), 50));
+    }
+
+    @Test
+    void settingsKeepAnImmutableCopyOfTheStatuses() {
+        Set<Integer> statuses = new HashSet<>(Set.of(403));
+        Settings settings = new Settings(true, 3, statuses, Duration.ofSeconds(30), Duration.ofMinutes(10), 50);
+        statuses.add(429);
+
+        assertThat(settings.ejectOnStatus()).containsExactly(403);
+    }
+
+    @Test
+    void impossibleSettingsAreRefusedNamingTheProperty() {
+        Duration s30 = Duration.ofSeconds(30);
+        Duration m10 = Duration.ofMinutes(10);
+        assertThatIllegalArgumentException().isThrownBy(() -> new Settings(true, 0, Set.of(403), s30, m10, 50))
+                .withMessage("hotpool.outlier.consecutive-failures (0) must be greater than 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Settings(true, 3, Set.of(99), s30, m10, 50))
+                .withMessage("hotpool.outlier.eject-on-status ([99]) must hold only HTTP status codes from 100 to 599");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Settings(true, 3, Set.of(600), s30, m10, 50))
+                .withMessage("hotpool.outlier.eject-on-status ([600]) must hold only HTTP status codes from 100 to 599");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Settings(true, 3, Set.of(), Duration.ZERO, m10, 50))
+                .withMessage("hotpool.outlier.base-ejection-time (PT0S) must be at least 1 ms");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Settings(true, 3, Set.of(), s30, Duration.ofSeconds(10), 50))
+                .withMessage("hotpool.outlier.max-ejection-time (PT10S) must not be less than "
+                        + "hotpool.outlier.base-ejection-time (PT30S)");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Settings(true, 3, Set.of(), s30, null, 50))
+                .withMessage("hotpool.outlier.max-ejection-time (null) must not be less than "
+                        + "hotpool.outlier.base-ejection-time (PT30S)");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Settings(true, 3, Set.of(), s30, m10, 101))
+                .withMessage("hotpool.outlier.max-ejection-percent (101) must be from 0 to 100");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Settings(true, 3, Set.of(), s30, m10, -1))
+                .withMessage("hotpool.outlier.max-ejection-percent (-1) must be from 0 to 100");
+    }
+
+    @Test
+    void zeroPercentEjectsNothing() {
+        this.detector = withoutJitter(settings(3, Duration.ofSeconds(30), Duration.ofMinutes(10), 0));
+        this.detector.usable(HOST, ABC);
+
+        assertThat(this.detector.recordStatus(HOST, A, 403)).isFalse();
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(A, B, C);
+    }
+}
