@@ -17,10 +17,10 @@ import java.util.Objects;
  * <p>A {@link #check check} decides in this order:
  * <ol>
  * <li>a deny entry that matches (pattern on the host name, or range on the address) refuses;</li>
- * <li>with a non-empty allow list, an allow entry that matches admits, even a private address (the entry
- * names it); no match refuses;</li>
- * <li>with an empty allow list and {@code block-private-networks}, a non-public address refuses (see
- * {@link PrivateNetworks} for the ranges);</li>
+ * <li>with {@code block-private-networks}, a non-public address (see {@link PrivateNetworks}) refuses unless
+ * an allow <em>range</em> contains it: a host pattern never admits a private address, so a name that
+ * re-resolves to one (DNS rebinding) is refused even when the name is allowed;</li>
+ * <li>with a non-empty allow list, an allow entry that matches admits; no match refuses;</li>
  * <li>anything else is admitted.</li>
  * </ol>
  * IPv4 ranges apply to the IPv4-mapped IPv6 spelling of their addresses too.
@@ -100,20 +100,21 @@ public final class AccessPolicy {
                 return this.denyVerdicts.get(i);
             }
         }
+        String privateKind = this.blockPrivateNetworks ? PrivateNetworks.kind(bytes) : null;
         if (!this.allow.isEmpty()) {
             for (int i = 0; i < this.allow.size(); i++) {
-                if (this.allow.get(i).matches(name, bytes)) {
+                AccessRule rule = this.allow.get(i);
+                if (rule.matches(name, bytes) && (privateKind == null || rule.isRange())) {
                     return this.allowVerdicts.get(i);
                 }
             }
-            return NOT_ALLOWED;
-        }
-        if (this.blockPrivateNetworks) {
-            String kind = PrivateNetworks.kind(bytes);
-            if (kind != null) {
-                return new Verdict(false,
-                        "private network (" + kind + ") blocked by hotpool.access.block-private-networks");
+            if (privateKind == null) {
+                return NOT_ALLOWED;
             }
+        }
+        if (privateKind != null) {
+            return new Verdict(false,
+                    "private network (" + privateKind + ") blocked by hotpool.access.block-private-networks");
         }
         return Verdict.ALLOWED;
     }

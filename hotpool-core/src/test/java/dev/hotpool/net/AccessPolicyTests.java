@@ -161,13 +161,18 @@ class AccessPolicyTests {
     }
 
     @Test
-    void privateAddressNamedByAnAllowEntryIsAdmitted() {
+    void privateAddressIsAdmittedOnlyByAnAllowRangeThatContainsIt() {
         AccessPolicy byRange = AccessPolicy.of(List.of("10.0.0.0/8"), List.of(), true);
-        AccessPolicy byHost = AccessPolicy.of(List.of("internal.example.com"), List.of(), true);
+        AccessPolicy byHost = AccessPolicy.of(List.of("internal.example.com", "*.example.org"), List.of(), true);
 
         assertThat(byRange.check("internal.example.com", ip("10.0.0.5"))).isEqualTo(allowedBy("10.0.0.0/8"));
         assertThat(byRange.check("internal.example.com", ip("127.0.0.1")).allowed()).isFalse();
-        assertThat(byHost.check("internal.example.com", ip("10.0.0.5"))).isEqualTo(allowedBy("internal.example.com"));
+        // A host pattern does not name an address: a name that resolves (or re-resolves) privately is refused.
+        assertThat(byHost.check("internal.example.com", ip("10.0.0.5")))
+                .isEqualTo(refused("private network (private) blocked by hotpool.access.block-private-networks"));
+        assertThat(byHost.check("rebind.example.org", ip("127.0.0.1")))
+                .isEqualTo(refused("private network (loopback) blocked by hotpool.access.block-private-networks"));
+        assertThat(byHost.check("rebind.example.org", ip("203.0.113.7"))).isEqualTo(allowedBy("*.example.org"));
     }
 
     @Test
