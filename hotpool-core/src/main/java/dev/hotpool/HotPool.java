@@ -7,12 +7,17 @@ import dev.hotpool.pool.Connector;
 import dev.hotpool.pool.HealthChecker;
 import dev.hotpool.pool.Warmer;
 import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.net.AddressBook;
+import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.metrics.TrafficRecorder;
 import dev.hotpool.tls.TlsConnector;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pool of kept-alive HTTP/1.1 connections, plain and TLS, with per-host and global limits.
@@ -28,6 +33,8 @@ public final class HotPool implements AutoCloseable {
     private final ConnectionPool pool;
     private final Http1Client client;
     private final Warmer warmer;
+    private final AddressBook addressBook;
+    private final OutlierDetector outliers;
     private final TrafficRecorder traffic = new TrafficRecorder();
     private final HealthChecker healthChecker;
 
@@ -39,11 +46,24 @@ public final class HotPool implements AutoCloseable {
     public HotPool(HotPoolConfig config) {
         this.config = config;
         PoolListener listener = PoolListener.both(this.traffic, config.listener());
-        this.pool = new ConnectionPool(config, new Connector(config, new TlsConnector(), listener), listener);
-        this.client = new Http1Client(config, this.pool, listener);
+        this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
+                config.clock());
+        this.outliers = new OutlierDetector(config.outlier(), config.clock());
+        Connector connector = new Connector(config, new TlsConnector(), listener, this.addressBook, this.outliers);
+        this.pool = new ConnectionPool(config, connector, listener);
+        this.outliers.onEjection((hostKey, address, until) -> {
+            this.pool.retireAddress(hostKey, address, CloseReason.EJECTED);
+            for (Origin origin : this.pool.origins()) {
+                if (origin.authority().equals(hostKey)) {
+                    listener.addressEjected(origin, address);
+                }
+            }
+        });
+        this.client = new Http1Client(config, this.pool, listener, this.outliers);
         ConnectionProbe probe = config.healthCheckProbePath() != null ? this.client::probe : ConnectionProbe.LIVENESS;
         this.warmer = new Warmer(config, this.pool, probe);
-        this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer);
+        this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer, this.addressBook,
+                this.outliers);
         this.warmer.start();
     }
 
@@ -104,6 +124,22 @@ public final class HotPool implements AutoCloseable {
     /** Requests and handshakes since the pool started. */
     public TrafficStats traffic() {
         return this.traffic.snapshot();
+    }
+
+    /**
+     * The addresses of an origin the pool knows (from DNS or the static pool, plus any it still has
+     * connections to), with their connections and ejection state.
+     */
+    public List<AddressInfo> addresses(Origin origin) {
+        Map<InetAddress, Integer> connections = this.pool.connectionsByAddress(origin);
+        Map<InetAddress, AddressInfo> rows = new LinkedHashMap<>();
+        for (OutlierDetector.AddressState s : this.outliers.snapshot(origin.authority())) {
+            rows.put(s.address(), new AddressInfo(s.address().getHostAddress(),
+                    connections.getOrDefault(s.address(), 0), s.ejected(), s.ejectedUntil(), s.consecutiveFailures()));
+        }
+        connections.forEach((address, n) -> rows.putIfAbsent(address,
+                new AddressInfo(address.getHostAddress(), n, false, null, 0)));
+        return List.copyOf(rows.values());
     }
 
     /** One row per open connection of an origin, for the actuator endpoint. */

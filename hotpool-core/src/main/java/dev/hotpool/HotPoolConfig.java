@@ -1,11 +1,16 @@
 package dev.hotpool;
 
 import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.net.AccessPolicy;
+import dev.hotpool.net.AddressBook;
+import dev.hotpool.net.LocalAddressPool;
+import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.tls.TlsSettings;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -50,6 +55,12 @@ public final class HotPoolConfig {
     private final int maxRetries;
     private final TlsSettings tls;
     private final PoolListener listener;
+    private final Map<String, List<String>> staticAddresses;
+    private final AddressBook.Resolver resolver;
+    private final Duration dnsRefreshInterval;
+    private final OutlierDetector.Settings outlier;
+    private final AccessPolicy accessPolicy;
+    private final LocalAddressPool localAddresses;
     private final Clock clock;
 
     private HotPoolConfig(Builder b) {
@@ -83,6 +94,12 @@ public final class HotPoolConfig {
         this.maxRetries = b.maxRetries;
         this.tls = b.tls;
         this.listener = b.listener;
+        this.staticAddresses = Map.copyOf(b.staticAddresses);
+        this.resolver = b.resolver;
+        this.dnsRefreshInterval = b.dnsRefreshInterval;
+        this.outlier = b.outlier;
+        this.accessPolicy = b.accessPolicy;
+        this.localAddresses = b.localAddresses;
         this.clock = b.clock;
     }
 
@@ -185,6 +202,24 @@ public final class HotPoolConfig {
     /** TLS trust and identity for requests that do not carry their own. */
     public TlsSettings tls() { return this.tls; }
 
+    /** Fixed addresses per host name (IP literals), used instead of DNS for those hosts. */
+    public Map<String, List<String>> staticAddresses() { return this.staticAddresses; }
+
+    /** Resolves host names to all their addresses. */
+    public AddressBook.Resolver resolver() { return this.resolver; }
+
+    /** How often hosts in use are resolved again. */
+    public Duration dnsRefreshInterval() { return this.dnsRefreshInterval; }
+
+    /** When addresses are ejected as outliers, and for how long. */
+    public OutlierDetector.Settings outlier() { return this.outlier; }
+
+    /** Which resolved addresses may be connected to. */
+    public AccessPolicy accessPolicy() { return this.accessPolicy; }
+
+    /** Local addresses outgoing connections are bound to. */
+    public LocalAddressPool localAddresses() { return this.localAddresses; }
+
     /** Receives the pool's events, for metrics. */
     public PoolListener listener() { return this.listener; }
 
@@ -232,6 +267,12 @@ public final class HotPoolConfig {
         private int maxRetries = 1;
         private TlsSettings tls = TlsSettings.defaults();
         private PoolListener listener = PoolListener.NONE;
+        private Map<String, List<String>> staticAddresses = Map.of();
+        private AddressBook.Resolver resolver = AddressBook.Resolver.SYSTEM;
+        private Duration dnsRefreshInterval = Duration.ofMinutes(5);
+        private OutlierDetector.Settings outlier = OutlierDetector.Settings.DEFAULTS;
+        private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
+        private LocalAddressPool localAddresses = LocalAddressPool.NONE;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -268,6 +309,12 @@ public final class HotPoolConfig {
             this.maxRetries = c.maxRetries;
             this.tls = c.tls;
             this.listener = c.listener;
+            this.staticAddresses = c.staticAddresses;
+            this.resolver = c.resolver;
+            this.dnsRefreshInterval = c.dnsRefreshInterval;
+            this.outlier = c.outlier;
+            this.accessPolicy = c.accessPolicy;
+            this.localAddresses = c.localAddresses;
             this.clock = c.clock;
         }
 
@@ -301,6 +348,12 @@ public final class HotPoolConfig {
         public Builder maxRetries(int n) { this.maxRetries = n; return this; }
         public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
         public Builder listener(PoolListener listener) { this.listener = listener; return this; }
+        public Builder staticAddresses(Map<String, List<String>> addresses) { this.staticAddresses = addresses; return this; }
+        public Builder resolver(AddressBook.Resolver resolver) { this.resolver = resolver; return this; }
+        public Builder dnsRefreshInterval(Duration d) { this.dnsRefreshInterval = d; return this; }
+        public Builder outlier(OutlierDetector.Settings outlier) { this.outlier = outlier; return this; }
+        public Builder accessPolicy(AccessPolicy policy) { this.accessPolicy = policy; return this; }
+        public Builder localAddresses(LocalAddressPool pool) { this.localAddresses = pool; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
         /**
@@ -314,6 +367,12 @@ public final class HotPoolConfig {
             Objects.requireNonNull(this.tls, "'tls' must not be null");
             Objects.requireNonNull(this.clock, "'clock' must not be null");
             Objects.requireNonNull(this.listener, "'listener' must not be null");
+            Objects.requireNonNull(this.staticAddresses, "'staticAddresses' must not be null");
+            Objects.requireNonNull(this.resolver, "'resolver' must not be null");
+            Objects.requireNonNull(this.outlier, "'outlier' must not be null");
+            Objects.requireNonNull(this.accessPolicy, "'accessPolicy' must not be null");
+            Objects.requireNonNull(this.localAddresses, "'localAddresses' must not be null");
+            positive("dns.refresh-interval", this.dnsRefreshInterval);
             positive("max-connections", this.maxConnections);
             positive("max-conns-per-host", this.maxConnsPerHost);
             notNegative("max-idle-conns", this.maxIdleConns);

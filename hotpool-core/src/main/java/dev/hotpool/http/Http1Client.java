@@ -12,6 +12,7 @@ import dev.hotpool.RedirectPolicy;
 import dev.hotpool.RequestBody;
 import dev.hotpool.UnansweredRequestException;
 import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.pool.ConnectionPool;
 import dev.hotpool.pool.ConnectionProbe;
 import dev.hotpool.pool.LeaseMode;
@@ -64,12 +65,14 @@ public final class Http1Client {
     private final HotPoolConfig config;
     private final ConnectionPool pool;
     private final PoolListener listener;
+    private final OutlierDetector outliers;
     private final Http1Config h1;
 
-    public Http1Client(HotPoolConfig config, ConnectionPool pool, PoolListener listener) {
+    public Http1Client(HotPoolConfig config, ConnectionPool pool, PoolListener listener, OutlierDetector outliers) {
         this.config = config;
         this.pool = pool;
         this.listener = listener;
+        this.outliers = outliers;
         this.h1 = Http1Codec.h1Config(config);
     }
 
@@ -196,8 +199,10 @@ public final class Http1Client {
             if (unanswered) {
                 throw new Unanswered(e);
             }
+            this.outliers.recordFailure(origin.authority(), socket.remote().getAddress(), OutlierDetector.Failure.IO);
             throw exchangeFailure(request, entry, reused, readTimeout, e);
         }
+        this.outliers.recordStatus(origin.authority(), socket.remote().getAddress(), head.getCode());
         try {
             return respond(request, head, entry, codec, requestSaidClose, reused);
         }
@@ -331,7 +336,8 @@ public final class Http1Client {
         entry.keepAliveHint(KeepAlive.idleHintMillis(head));
         Framing framing = frame(request, head, entry, codec, requestSaidClose);
         ResponseBody body = new ResponseBody(this.pool, entry, codec, framing.stream(), framing.reusable(),
-                CloseReason.SERVER_CLOSED, this.config.drainLimit(), this.config.drainTimeout().toMillis());
+                CloseReason.SERVER_CLOSED, this.config.drainLimit(), this.config.drainTimeout().toMillis(),
+                this.outliers);
         if (framing.empty()) {
             body.end();
         }

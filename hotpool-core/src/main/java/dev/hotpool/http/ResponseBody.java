@@ -2,6 +2,7 @@ package dev.hotpool.http;
 
 import dev.hotpool.CloseReason;
 import dev.hotpool.Origin;
+import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.pool.ConnectionPool;
 import dev.hotpool.pool.PoolEntry;
 
@@ -49,6 +50,7 @@ final class ResponseBody extends InputStream {
     private final CloseReason notReusable;
     private final int drainLimit;
     private final long drainTimeoutMillis;
+    private final OutlierDetector outliers;
     private final byte[] one = new byte[1];
     private State state = State.OPEN;
     /** Shared with the cleaner's action, which must not reach this body. */
@@ -56,7 +58,8 @@ final class ResponseBody extends InputStream {
     private Cleaner.Cleanable cleanable;
 
     ResponseBody(ConnectionPool pool, PoolEntry entry, Http1Codec codec, InputStream framed, boolean reusable,
-            CloseReason notReusable, int drainLimit, long drainTimeoutMillis) {
+            CloseReason notReusable, int drainLimit, long drainTimeoutMillis, OutlierDetector outliers) {
+        this.outliers = outliers;
         this.pool = pool;
         this.entry = entry;
         this.codec = codec;
@@ -111,6 +114,8 @@ final class ResponseBody extends InputStream {
             this.state = State.DONE;
             letGo();
             this.pool.discard(this.entry, CloseReason.ERROR);
+            this.outliers.recordFailure(origin().authority(), this.entry.socket().remote().getAddress(),
+                    OutlierDetector.Failure.IO);
             throw Http1Client.bodyFailure(origin(), e);
         }
         if (n < 0) {

@@ -3,17 +3,19 @@ package dev.hotpool.pool;
 import dev.hotpool.AcquireTimeoutException;
 import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
-import dev.hotpool.Origin;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
+import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
 import dev.hotpool.metrics.PoolListener;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,8 +220,8 @@ public final class ConnectionPool {
                 closeLocked(entry, CloseReason.SHUTDOWN, doomed);
                 return;
             }
-            if (now >= entry.lifetimeDeadline) {
-                closeLocked(entry, CloseReason.MAX_LIFETIME, doomed);
+            if (now >= entry.lifetimeDeadline || entry.retiring != null) {
+                closeLocked(entry, entry.retiring != null ? entry.retiring : CloseReason.MAX_LIFETIME, doomed);
                 dispatchLocked(doomed);
                 return;
             }
@@ -429,7 +432,8 @@ public final class ConnectionPool {
                 return;
             }
             HostPool host = entry.host;
-            CloseReason expiry = this.closed ? CloseReason.SHUTDOWN : expiry(entry, this.clock.millis());
+            CloseReason expiry = this.closed ? CloseReason.SHUTDOWN
+                    : entry.retiring != null ? entry.retiring : expiry(entry, this.clock.millis());
             if (expiry != null) {
                 closeLocked(entry, expiry, doomed);
             }
@@ -473,6 +477,75 @@ public final class ConnectionPool {
             this.lock.unlock();
         }
         return register(host, connect(host, connectTimeoutMillis, readTimeoutMillis));
+    }
+
+    /**
+     * Retires the connections of one origin ({@code host:port}) to one address: idle ones close now, leased
+     * and checked ones when they come back. Returns how many closed now.
+     */
+    public int retireAddress(String authority, InetAddress address, CloseReason reason) {
+        return retire(host -> host.route.origin().authority().equals(authority), address::equals, reason);
+    }
+
+    /** Retires the connections to {@code host} (any port) whose address is not in {@code current}. */
+    public int retireAddressesNotIn(String hostName, Collection<InetAddress> current, CloseReason reason) {
+        return retire(host -> host.route.origin().host().equals(hostName), a -> !current.contains(a), reason);
+    }
+
+    private int retire(Predicate<HostPool> hosts, Predicate<InetAddress> addresses, CloseReason reason) {
+        List<PoolEntry> doomed = new ArrayList<>();
+        this.lock.lock();
+        try {
+            for (PoolEntry e : new ArrayList<>(this.open)) {
+                if (!hosts.test(e.host) || !addresses.test(e.socket().remote().getAddress())) {
+                    continue;
+                }
+                if (e.state == PoolEntry.State.IDLE) {
+                    closeLocked(e, reason, doomed);
+                }
+                else {
+                    e.retiring = reason;
+                }
+            }
+            dispatchLocked(doomed);
+        }
+        finally {
+            this.lock.unlock();
+            closeAll(doomed);
+        }
+        return doomed.size();
+    }
+
+    /** The origins the pool has seen. */
+    public Set<Origin> origins() {
+        Set<Origin> origins = new java.util.LinkedHashSet<>();
+        this.lock.lock();
+        try {
+            for (HostPool host : this.hosts.values()) {
+                origins.add(host.route.origin());
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+        return origins;
+    }
+
+    /** Open connections of an origin per address. */
+    public Map<InetAddress, Integer> connectionsByAddress(Origin origin) {
+        Map<InetAddress, Integer> counts = new LinkedHashMap<>();
+        this.lock.lock();
+        try {
+            for (PoolEntry e : this.open) {
+                if (e.origin().equals(origin)) {
+                    counts.merge(e.socket().remote().getAddress(), 1, Integer::sum);
+                }
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+        return counts;
     }
 
     /** One row per open connection of the origin (all its routes), oldest first. */
@@ -599,6 +672,7 @@ public final class ConnectionPool {
             }
         }
         e.state = PoolEntry.State.CLOSED;
+        host.load.add(e.socket().remote().getAddress(), -1);
         host.allocated--;
         this.total--;
         this.open.remove(e);
@@ -713,7 +787,7 @@ public final class ConnectionPool {
     /** Connects for a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
     private PooledSocket connect(HostPool host, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         try {
-            return this.connector.connect(host.route, connectTimeoutMillis, readTimeoutMillis);
+            return this.connector.connect(host.route, host.load, connectTimeoutMillis, readTimeoutMillis);
         }
         catch (IOException | RuntimeException | Error e) {
             List<PoolEntry> doomed = new ArrayList<>(0);

@@ -1,10 +1,15 @@
 package dev.hotpool.pool;
 
+import dev.hotpool.AccessDeniedException;
 import dev.hotpool.ConnectException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
 import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.net.AccessPolicy;
+import dev.hotpool.net.AddressBook;
+import dev.hotpool.net.LocalAddressPool;
+import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.tls.TlsConnector;
 
 import java.io.IOException;
@@ -12,14 +17,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Opens connections: resolves the host, connects TCP to its addresses in turn within the connect
- * timeout, and layers TLS for {@code https}. Knows nothing of pooling or HTTP.
+ * Opens connections. For a route it takes the host's addresses from the {@link AddressBook}, drops those the
+ * {@link OutlierDetector} has ejected and those the {@link AccessPolicy} refuses, and connects to the one
+ * with the fewest live connections (ties in turn), trying the next on failure within the connect timeout;
+ * optionally from a local address of the same family; then layers TLS for {@code https}. Knows nothing of
+ * pooling or HTTP.
  *
- * <p>Thread-safe (stateless apart from its collaborators).
+ * <p>Thread-safe.
  */
 public class Connector {
 
@@ -28,65 +38,145 @@ public class Connector {
 
     private final TlsConnector tls;
     private final PoolListener listener;
+    private final AddressBook addressBook;
+    private final OutlierDetector outliers;
+    private final AccessPolicy accessPolicy;
+    private final LocalAddressPool localAddresses;
 
-    public Connector(HotPoolConfig config, TlsConnector tls, PoolListener listener) {
+    public Connector(HotPoolConfig config, TlsConnector tls, PoolListener listener, AddressBook addressBook,
+            OutlierDetector outliers) {
         this.tls = tls;
         this.listener = listener;
+        this.addressBook = addressBook;
+        this.outliers = outliers;
+        this.accessPolicy = config.accessPolicy();
+        this.localAddresses = config.localAddresses();
     }
 
     /**
      * Opens a connection for the route.
      *
-     * @param connectTimeoutMillis budget for resolving, TCP connect and the TLS handshake together
+     * @param load the route's live connections per address; the chosen address is counted in it (and
+     *     uncounted again if connecting fails)
+     * @param connectTimeoutMillis budget for TCP connect (all addresses tried) and the TLS handshake together
      * @param readTimeoutMillis the socket timeout the connection starts with
+     * @throws AccessDeniedException when the access policy refuses every address
      * @throws ConnectException when no address accepted a connection in time
      * @throws dev.hotpool.TlsHandshakeException when the TLS handshake failed
      */
-    public PooledSocket connect(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    PooledSocket connect(Route route, AddressLoad load, int connectTimeoutMillis, int readTimeoutMillis)
+            throws IOException {
         Origin origin = route.origin();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
-        InetAddress[] addresses = resolve(origin);
+        List<InetAddress> candidates = candidates(origin);
         IOException last = null;
-        for (InetAddress address : addresses) {
+        InetAddress lastAddress = null;
+        while (!candidates.isEmpty()) {
             int remaining = remainingMillis(deadline);
             if (remaining <= 0) {
                 break;
             }
+            InetAddress address = leastLoaded(candidates, load);
+            candidates.remove(address);
+            load.add(address, 1);
             InetSocketAddress remote = new InetSocketAddress(address, origin.port());
             Socket raw = new Socket();
             try {
                 raw.setTcpNoDelay(true);
                 raw.setKeepAlive(true);
+                InetAddress local = this.localAddresses.next(address);
+                if (local != null) {
+                    raw.bind(new InetSocketAddress(local, 0));
+                }
                 raw.connect(remote, remaining);
             }
             catch (IOException e) {
                 closeQuietly(raw);
+                load.add(address, -1);
+                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.CONNECT);
                 last = e;
+                lastAddress = address;
                 continue;
             }
-            if (!origin.secure()) {
-                return open(raw, raw, remote, readTimeoutMillis);
-            }
-            int handshakeBudget = Math.max(1, remainingMillis(deadline));
-            long start = System.nanoTime();
-            SSLSocket ssl;
             try {
-                ssl = this.tls.handshake(raw, origin, remote, route.tls(), handshakeBudget);
+                if (!origin.secure()) {
+                    return open(raw, raw, remote, readTimeoutMillis);
+                }
+                return open(raw, handshake(route, raw, remote, deadline), remote, readTimeoutMillis);
             }
             catch (IOException | RuntimeException e) {
-                this.listener.handshake(origin, PROFILE, false, System.nanoTime() - start);
+                load.add(address, -1);
+                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.TLS);
                 throw e;
             }
-            this.listener.handshake(origin, PROFILE, true, System.nanoTime() - start);
-            return open(raw, ssl, remote, readTimeoutMillis);
         }
-        String tried = addresses.length == 1 ? addresses[0].getHostAddress() + ":" + origin.port()
-                : addresses.length + " addresses";
         if (last == null) {
-            throw new ConnectException("hotpool: cannot connect to " + origin + " (" + tried + "): timed out after "
+            throw new ConnectException("hotpool: cannot connect to " + origin + ": timed out after "
                     + connectTimeoutMillis + " ms", null);
         }
-        throw new ConnectException("hotpool: cannot connect to " + origin + " (" + tried + "): " + last.getMessage(), last);
+        throw new ConnectException("hotpool: cannot connect to " + origin + " (" + lastAddress.getHostAddress() + ":"
+                + origin.port() + "): " + last.getMessage(), last);
+    }
+
+    /** The addresses a new connection may use: known, not ejected, admitted by the access policy. */
+    private List<InetAddress> candidates(Origin origin) throws HotPoolException {
+        List<InetAddress> all;
+        try {
+            all = this.addressBook.addresses(origin.host());
+        }
+        catch (UnknownHostException e) {
+            throw new ConnectException("hotpool: cannot resolve the host of " + origin + ": " + e.getMessage(), e);
+        }
+        List<InetAddress> usable = this.outliers.usable(origin.authority(), all);
+        List<InetAddress> admitted = new ArrayList<>(usable.size());
+        AccessPolicy.Verdict refusal = null;
+        InetAddress refused = null;
+        for (InetAddress address : usable) {
+            AccessPolicy.Verdict verdict = this.accessPolicy.check(origin.host(), address);
+            if (verdict.allowed()) {
+                admitted.add(address);
+            }
+            else if (refusal == null) {
+                refusal = verdict;
+                refused = address;
+            }
+        }
+        if (admitted.isEmpty() && refusal != null) {
+            throw new AccessDeniedException("hotpool: connecting to " + origin.host() + " at "
+                    + refused.getHostAddress() + " is refused: " + refusal.rule() + "; nothing was sent");
+        }
+        return admitted;
+    }
+
+    private static InetAddress leastLoaded(List<InetAddress> candidates, AddressLoad load) {
+        int fewest = Integer.MAX_VALUE;
+        List<InetAddress> tied = new ArrayList<>(candidates.size());
+        for (InetAddress a : candidates) {
+            int live = load.live(a);
+            if (live < fewest) {
+                fewest = live;
+                tied.clear();
+            }
+            if (live == fewest) {
+                tied.add(a);
+            }
+        }
+        return tied.get(load.nextTurn() % tied.size());
+    }
+
+    private SSLSocket handshake(Route route, Socket raw, InetSocketAddress remote, long deadline) throws IOException {
+        Origin origin = route.origin();
+        int budget = Math.max(1, remainingMillis(deadline));
+        long start = System.nanoTime();
+        try {
+            SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), budget);
+            this.listener.handshake(origin, PROFILE, true, System.nanoTime() - start);
+            return ssl;
+        }
+        catch (IOException | RuntimeException e) {
+            this.listener.handshake(origin, PROFILE, false, System.nanoTime() - start);
+            throw e;
+        }
     }
 
     private static PooledSocket open(Socket raw, Socket socket, InetSocketAddress remote, int readTimeoutMillis)
@@ -97,16 +187,6 @@ public class Connector {
         catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw e;
-        }
-    }
-
-    /** All addresses of the origin's host (the address book of a later issue replaces this). */
-    InetAddress[] resolve(Origin origin) throws HotPoolException {
-        try {
-            return InetAddress.getAllByName(origin.host());
-        }
-        catch (UnknownHostException e) {
-            throw new ConnectException("hotpool: cannot resolve the host of " + origin + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,11 @@ package dev.hotpool.pool;
 import dev.hotpool.CloseReason;
 import dev.hotpool.HealthCheckReport;
 import dev.hotpool.HotPoolConfig;
+import dev.hotpool.Origin;
+import dev.hotpool.net.AddressBook;
+import dev.hotpool.net.OutlierDetector;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,15 +40,23 @@ public final class HealthChecker {
     private final ConnectionPool pool;
     private final ConnectionProbe probe;
     private final Warmer warmer;
+    private final AddressBook addressBook;
+    private final OutlierDetector outliers;
+    /** Whether checks are probe requests (whose outcome counts for the address) or only liveness reads. */
+    private final boolean probing;
     private final Clock clock;
     private final ReentrantLock running = new ReentrantLock();
     private volatile HealthCheckReport last = HealthCheckReport.NEVER;
 
-    public HealthChecker(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe, Warmer warmer) {
+    public HealthChecker(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe, Warmer warmer,
+            AddressBook addressBook, OutlierDetector outliers) {
         this.config = config;
         this.pool = pool;
         this.probe = probe;
         this.warmer = warmer;
+        this.addressBook = addressBook;
+        this.outliers = outliers;
+        this.probing = config.healthCheckProbePath() != null;
         this.clock = config.clock();
     }
 
@@ -69,6 +81,9 @@ public final class HealthChecker {
                 catch (RuntimeException e) {
                     outcome = ConnectionProbe.Outcome.UNHEALTHY;
                 }
+                if (this.probing) {
+                    report(entry, outcome);
+                }
                 switch (outcome) {
                     case HEALTHY -> this.pool.returnChecked(entry);
                     case DEAD -> {
@@ -81,6 +96,7 @@ public final class HealthChecker {
                     }
                 }
             }
+            refreshAddresses(closed);
             Warmer.Result warm = this.warmer.topUp();
             long duration = (System.nanoTime() - startNanos) / 1_000_000;
             HealthCheckReport report = new HealthCheckReport(startedAt, duration, idle.size(), closed, warm.warmed(),
@@ -94,6 +110,38 @@ public final class HealthChecker {
         }
         finally {
             this.running.unlock();
+        }
+    }
+
+    /** Feeds a probe's outcome to the outlier detector: a failure counts, a pass ends an ejection's multiplier. */
+    private void report(PoolEntry entry, ConnectionProbe.Outcome outcome) {
+        String hostKey = entry.origin().authority();
+        InetAddress address = entry.socket().remote().getAddress();
+        if (outcome == ConnectionProbe.Outcome.HEALTHY) {
+            this.outliers.recordProbePassed(hostKey, address);
+        }
+        else if (outcome == ConnectionProbe.Outcome.UNHEALTHY) {
+            this.outliers.recordFailure(hostKey, address, OutlierDetector.Failure.PROBE);
+        }
+    }
+
+    /**
+     * Re-resolves the hosts in use whose answer is due; connections to addresses that left the answer retire
+     * (idle ones now, leased ones when they come back).
+     */
+    private void refreshAddresses(Map<CloseReason, Integer> closed) {
+        for (AddressBook.Change change : this.addressBook.refresh()) {
+            for (Origin origin : this.pool.origins()) {
+                if (origin.host().equals(change.host())) {
+                    this.outliers.hostAddresses(origin.authority(), change.after());
+                }
+            }
+            int retired = this.pool.retireAddressesNotIn(change.host(), change.after(), CloseReason.EVICTED);
+            if (retired > 0) {
+                closed.merge(CloseReason.EVICTED, retired, Integer::sum);
+            }
+            log.info("{} - addresses of {} changed from {} to {}; {} idle connection(s) to old addresses closed",
+                    this.config.name(), change.host(), change.before(), change.after(), retired);
         }
     }
 

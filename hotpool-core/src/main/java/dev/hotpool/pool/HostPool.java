@@ -24,6 +24,9 @@ final class HostPool {
     final LongAdder leases = new LongAdder();
     long created;
 
+    /** Live connections per address (thread-safe on its own: read by connecting threads without the lock). */
+    final AddressLoad load = new AddressLoad();
+
     HostPool(Route route) {
         this.route = route;
     }

@@ -1,5 +1,6 @@
 package dev.hotpool.pool;
 
+import dev.hotpool.CloseReason;
 import dev.hotpool.Origin;
 
 /**
@@ -40,6 +41,12 @@ public final class PoolEntry {
 
     /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
     volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
+
+    /**
+     * Set when the connection's address was ejected or left DNS: it closes with this reason instead of going
+     * back to the pool. Guarded by the pool lock.
+     */
+    CloseReason retiring;
 
     /** System.nanoTime() when the current lease began, 0 when not leased by a caller. Guarded by the pool lock. */
     long leasedAtNanos;
