@@ -144,6 +144,7 @@ public final class StubServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final List<String> requestLog = Collections.synchronizedList(new ArrayList<>());
+    private final List<InetAddress> clients = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
     private volatile int idleTimeoutMillis;
 
@@ -221,6 +222,13 @@ public final class StubServer implements AutoCloseable {
         }
     }
 
+    /** The client address of every accepted connection, in order. */
+    public List<InetAddress> clientAddresses() {
+        synchronized (this.clients) {
+            return new ArrayList<>(this.clients);
+        }
+    }
+
     /** Closes every open connection but keeps listening (a server restart as clients see it). */
     public void dropConnections() {
         for (Socket s : this.sockets) {
@@ -271,6 +279,7 @@ public final class StubServer implements AutoCloseable {
                 socket = ssl;
                 this.sockets.add(ssl);
             }
+            this.clients.add(raw.getInetAddress());
             int connection = this.connections.incrementAndGet();
             this.maxOpen.accumulateAndGet(this.open.incrementAndGet(), Math::max);
             counted = true;
