@@ -7,6 +7,7 @@ import dev.hotpool.HotPoolException;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.MalformedResponseException;
+import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
@@ -15,8 +16,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,17 +30,10 @@ class HostileServerTests {
 
     private StubServer server;
     private HotPool pool;
-    private String origin;
 
-    @AfterEach
-    void tearDown() {
-        if (this.pool != null) {
-            this.pool.close();
-        }
-        if (this.server != null) {
-            this.server.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = Closer.of(() -> this.pool, () -> this.server);
+    private String origin;
 
     /** The first request on each connection gets {@code hostile}; later ones a good answer. */
     private void start(StubServer.Handler hostile) throws IOException {

@@ -7,6 +7,7 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.RedirectPolicy;
 import dev.hotpool.RequestBody;
+import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
@@ -15,8 +16,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,15 +28,8 @@ class Http1ExchangeTests {
     private StubServer server;
     private HotPool pool;
 
-    @AfterEach
-    void tearDown() {
-        if (this.pool != null) {
-            this.pool.close();
-        }
-        if (this.server != null) {
-            this.server.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = Closer.of(() -> this.pool, () -> this.server);
 
     private void start(StubServer.Handler handler) throws IOException {
         start(handler, HotPoolConfig.builder());

@@ -7,6 +7,7 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.RequestBody;
 import dev.hotpool.UnansweredRequestException;
+import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
@@ -15,8 +16,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,15 +41,8 @@ class StaleConnectionRecoveryTests {
     private StubServer server;
     private HotPool pool;
 
-    @AfterEach
-    void tearDown() {
-        if (this.pool != null) {
-            this.pool.close();
-        }
-        if (this.server != null) {
-            this.server.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = Closer.of(() -> this.pool, () -> this.server);
 
     private void start(StubServer.Handler handler, HotPoolConfig.Builder config) throws IOException {
         this.server = StubServer.http(handler);

@@ -8,6 +8,7 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.Origin;
 import dev.hotpool.TrafficStats;
+import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
@@ -18,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -76,15 +77,8 @@ class PoolListenerTests {
     private StubServer server;
     private HotPool pool;
 
-    @AfterEach
-    void tearDown() {
-        if (this.pool != null) {
-            this.pool.close();
-        }
-        if (this.server != null) {
-            this.server.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = Closer.of(() -> this.pool, () -> this.server);
 
     private void get(String path) throws IOException {
         try (HotResponse r = this.pool.execute(HotRequest.get(this.server.uri(path)))) {

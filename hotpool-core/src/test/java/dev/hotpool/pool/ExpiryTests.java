@@ -6,6 +6,7 @@ import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.testsupport.Await;
+import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestClock;
 
@@ -16,8 +17,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,15 +29,8 @@ class ExpiryTests {
     private StubServer server;
     private HotPool pool;
 
-    @AfterEach
-    void tearDown() {
-        if (this.pool != null) {
-            this.pool.close();
-        }
-        if (this.server != null) {
-            this.server.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = Closer.of(() -> this.pool, () -> this.server);
 
     private String get(URI uri) throws IOException {
         try (HotResponse response = this.pool.execute(HotRequest.get(uri))) {

@@ -8,6 +8,7 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.Origin;
 import dev.hotpool.testsupport.Await;
+import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestClock;
 
@@ -19,8 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,15 +32,8 @@ class HealthCheckerTests {
     private StubServer server;
     private HotPool pool;
 
-    @AfterEach
-    void tearDown() {
-        if (this.pool != null) {
-            this.pool.close();
-        }
-        if (this.server != null) {
-            this.server.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = Closer.of(() -> this.pool, () -> this.server);
 
     private String get(String path) throws IOException {
         try (HotResponse response = this.pool.execute(HotRequest.get(this.server.uri(path)))) {

@@ -7,6 +7,7 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.LogCapture;
+import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,15 +29,8 @@ class LeaksAndShutdownTests {
     private StubServer server;
     private HotPool pool;
 
-    @AfterEach
-    void tearDown() {
-        if (this.pool != null) {
-            this.pool.close();
-        }
-        if (this.server != null) {
-            this.server.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = Closer.of(() -> this.pool, () -> this.server);
 
     @Test
     void leaseHeldPastTheThresholdIsLoggedWithTheLeasingStackAndAgainWhenItComesBack() throws Exception {
