@@ -2,9 +2,13 @@ package dev.hotpool.autoconfigure;
 
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
+import dev.hotpool.net.AccessPolicy;
+import dev.hotpool.net.LocalAddressPool;
+import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.tls.TlsSettings;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 import org.springframework.boot.context.properties.PropertyMapper;
@@ -62,6 +66,15 @@ final class HotPoolConfigMapper {
         HotPoolProperties.Retry retry = properties.getRetry();
         map.from(retry::isEnabled).to(builder::retryEnabled);
         map.from(retry::getMaxRetries).to(builder::maxRetries);
+        builder.staticAddresses(properties.getAddresses());
+        builder.localAddresses(LocalAddressPool.of(properties.getLocalAddresses()));
+        map.from(properties.getDns()::getRefreshInterval).always().to(builder::dnsRefreshInterval);
+        HotPoolProperties.Outlier outlier = properties.getOutlier();
+        builder.outlier(new OutlierDetector.Settings(outlier.isEnabled(), outlier.getConsecutiveFailures(),
+                new LinkedHashSet<>(outlier.getEjectOnStatus()), outlier.getBaseEjectionTime(),
+                outlier.getMaxEjectionTime(), outlier.getMaxEjectionPercent()));
+        HotPoolProperties.Access access = properties.getAccess();
+        builder.accessPolicy(AccessPolicy.of(access.getAllow(), access.getDeny(), access.isBlockPrivateNetworks()));
         builder.tls(tls);
         return builder.build();
     }

@@ -2,7 +2,9 @@ package dev.hotpool.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -122,6 +124,24 @@ public class HotPoolProperties {
      * is closed.
      */
     private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+    /**
+     * Fixed IP addresses per host name, used instead of DNS for those hosts. Host names with dots need
+     * the bracket notation: 'hotpool.addresses[api.example.com]'.
+     */
+    private Map<String, List<String>> addresses = new LinkedHashMap<>();
+
+    /**
+     * Local IPv4 or IPv6 addresses outgoing connections are bound to, taken in turn among those of the
+     * target's family. Each must be bindable on this machine.
+     */
+    private List<String> localAddresses = new ArrayList<>();
+
+    private final Dns dns = new Dns();
+
+    private final Outlier outlier = new Outlier();
+
+    private final Access access = new Access();
 
     private final Tls tls = new Tls();
 
@@ -303,6 +323,34 @@ public class HotPoolProperties {
         return this.retry;
     }
 
+    public Map<String, List<String>> getAddresses() {
+        return this.addresses;
+    }
+
+    public void setAddresses(Map<String, List<String>> addresses) {
+        this.addresses = addresses;
+    }
+
+    public List<String> getLocalAddresses() {
+        return this.localAddresses;
+    }
+
+    public void setLocalAddresses(List<String> localAddresses) {
+        this.localAddresses = localAddresses;
+    }
+
+    public Dns getDns() {
+        return this.dns;
+    }
+
+    public Outlier getOutlier() {
+        return this.outlier;
+    }
+
+    public Access getAccess() {
+        return this.access;
+    }
+
     public Tls getTls() {
         return this.tls;
     }
@@ -469,6 +517,153 @@ public class HotPoolProperties {
 
         public void setMaxRetries(int maxRetries) {
             this.maxRetries = maxRetries;
+        }
+    }
+
+    public static class Dns {
+
+        /**
+         * How often the addresses of hosts in use are resolved again. Connections to addresses that left the
+         * answer are retired when idle.
+         */
+        private Duration refreshInterval = Duration.ofMinutes(5);
+
+        public Duration getRefreshInterval() {
+            return this.refreshInterval;
+        }
+
+        public void setRefreshInterval(Duration refreshInterval) {
+            this.refreshInterval = refreshInterval;
+        }
+    }
+
+    public static class Outlier {
+
+        /**
+         * Whether misbehaving addresses are ejected: no new connections go to them for a while, and their idle
+         * connections are closed.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Consecutive failures (connect, TLS, I/O error mid-exchange, failed health probe) that eject an address.
+         */
+        private int consecutiveFailures = 3;
+
+        /**
+         * Response statuses that eject the address that answered them at once.
+         */
+        private List<Integer> ejectOnStatus = new ArrayList<>(List.of(403));
+
+        /**
+         * Length of an address's first ejection; each further ejection lasts this times the number of
+         * ejections, with up to 10% jitter.
+         */
+        private Duration baseEjectionTime = Duration.ofSeconds(30);
+
+        /**
+         * Longest ejection.
+         */
+        private Duration maxEjectionTime = Duration.ofMinutes(10);
+
+        /**
+         * Largest share of a host's addresses ejected at once, in percent. At least one address always stays
+         * usable.
+         */
+        private int maxEjectionPercent = 50;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getConsecutiveFailures() {
+            return this.consecutiveFailures;
+        }
+
+        public void setConsecutiveFailures(int consecutiveFailures) {
+            this.consecutiveFailures = consecutiveFailures;
+        }
+
+        public List<Integer> getEjectOnStatus() {
+            return this.ejectOnStatus;
+        }
+
+        public void setEjectOnStatus(List<Integer> ejectOnStatus) {
+            this.ejectOnStatus = ejectOnStatus;
+        }
+
+        public Duration getBaseEjectionTime() {
+            return this.baseEjectionTime;
+        }
+
+        public void setBaseEjectionTime(Duration baseEjectionTime) {
+            this.baseEjectionTime = baseEjectionTime;
+        }
+
+        public Duration getMaxEjectionTime() {
+            return this.maxEjectionTime;
+        }
+
+        public void setMaxEjectionTime(Duration maxEjectionTime) {
+            this.maxEjectionTime = maxEjectionTime;
+        }
+
+        public int getMaxEjectionPercent() {
+            return this.maxEjectionPercent;
+        }
+
+        public void setMaxEjectionPercent(int maxEjectionPercent) {
+            this.maxEjectionPercent = maxEjectionPercent;
+        }
+    }
+
+    public static class Access {
+
+        /**
+         * Host patterns ('api.example.com', '*.example.com') and CIDR ranges ('10.0.0.0/8', '2001:db8::/32')
+         * that may be connected to. When not empty, only what matches is admitted. Checked on the resolved
+         * address, before anything is sent.
+         */
+        private List<String> allow = new ArrayList<>();
+
+        /**
+         * Host patterns and CIDR ranges that are never connected to, whatever the allow list says.
+         */
+        private List<String> deny = new ArrayList<>();
+
+        /**
+         * Whether loopback, private, link-local (including cloud metadata addresses), unique-local and
+         * unspecified addresses are refused unless an allow range contains them. Checked on the address
+         * actually connected to, so a name that re-resolves to such an address is refused too.
+         */
+        private boolean blockPrivateNetworks = false;
+
+        public List<String> getAllow() {
+            return this.allow;
+        }
+
+        public void setAllow(List<String> allow) {
+            this.allow = allow;
+        }
+
+        public List<String> getDeny() {
+            return this.deny;
+        }
+
+        public void setDeny(List<String> deny) {
+            this.deny = deny;
+        }
+
+        public boolean isBlockPrivateNetworks() {
+            return this.blockPrivateNetworks;
+        }
+
+        public void setBlockPrivateNetworks(boolean blockPrivateNetworks) {
+            this.blockPrivateNetworks = blockPrivateNetworks;
         }
     }
 }
