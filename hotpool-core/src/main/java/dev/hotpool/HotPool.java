@@ -49,7 +49,8 @@ public final class HotPool implements AutoCloseable {
         this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
                 config.clock());
         this.outliers = new OutlierDetector(config.outlier(), config.clock());
-        Connector connector = new Connector(config, new TlsConnector(), listener, this.addressBook, this.outliers);
+        Connector connector = new Connector(config, new TlsConnector(config.tlsProfiles().provider()), listener,
+                this.addressBook, this.outliers);
         this.pool = new ConnectionPool(config, connector, listener);
         this.outliers.onEjection((hostKey, address, until) -> {
             this.pool.retireAddress(hostKey, address, CloseReason.EJECTED);

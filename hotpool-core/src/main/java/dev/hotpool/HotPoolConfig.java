@@ -5,6 +5,7 @@ import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.AddressBook;
 import dev.hotpool.net.LocalAddressPool;
 import dev.hotpool.net.OutlierDetector;
+import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsSettings;
 
 import java.time.Clock;
@@ -54,6 +55,7 @@ public final class HotPoolConfig {
     private final boolean retryEnabled;
     private final int maxRetries;
     private final TlsSettings tls;
+    private final TlsProfiles tlsProfiles;
     private final PoolListener listener;
     private final Map<String, List<String>> staticAddresses;
     private final AddressBook.Resolver resolver;
@@ -93,6 +95,7 @@ public final class HotPoolConfig {
         this.retryEnabled = b.retryEnabled;
         this.maxRetries = b.maxRetries;
         this.tls = b.tls;
+        this.tlsProfiles = b.tlsProfiles;
         this.listener = b.listener;
         this.staticAddresses = Map.copyOf(b.staticAddresses);
         this.resolver = b.resolver;
@@ -202,6 +205,12 @@ public final class HotPoolConfig {
     /** TLS trust and identity for requests that do not carry their own. */
     public TlsSettings tls() { return this.tls; }
 
+    /**
+     * TLS client profiles, the provider that sends them, and how new connections pick one; when none were set,
+     * {@link TlsProfiles#defaults()} (built, and fingerprinted, on first use).
+     */
+    public TlsProfiles tlsProfiles() { return this.tlsProfiles != null ? this.tlsProfiles : TlsProfiles.defaults(); }
+
     /** Fixed addresses per host name (IP literals), used instead of DNS for those hosts. */
     public Map<String, List<String>> staticAddresses() { return this.staticAddresses; }
 
@@ -266,6 +275,7 @@ public final class HotPoolConfig {
         private boolean retryEnabled = true;
         private int maxRetries = 1;
         private TlsSettings tls = TlsSettings.defaults();
+        private TlsProfiles tlsProfiles;
         private PoolListener listener = PoolListener.NONE;
         private Map<String, List<String>> staticAddresses = Map.of();
         private AddressBook.Resolver resolver = AddressBook.Resolver.SYSTEM;
@@ -308,6 +318,7 @@ public final class HotPoolConfig {
             this.retryEnabled = c.retryEnabled;
             this.maxRetries = c.maxRetries;
             this.tls = c.tls;
+            this.tlsProfiles = c.tlsProfiles;
             this.listener = c.listener;
             this.staticAddresses = c.staticAddresses;
             this.resolver = c.resolver;
@@ -347,6 +358,7 @@ public final class HotPoolConfig {
         public Builder retryEnabled(boolean enabled) { this.retryEnabled = enabled; return this; }
         public Builder maxRetries(int n) { this.maxRetries = n; return this; }
         public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
+        public Builder tlsProfiles(TlsProfiles profiles) { this.tlsProfiles = profiles; return this; }
         public Builder listener(PoolListener listener) { this.listener = listener; return this; }
         public Builder staticAddresses(Map<String, List<String>> addresses) { this.staticAddresses = addresses; return this; }
         public Builder resolver(AddressBook.Resolver resolver) { this.resolver = resolver; return this; }

@@ -10,6 +10,7 @@ import dev.hotpool.MalformedResponseException;
 import dev.hotpool.Origin;
 import dev.hotpool.RedirectPolicy;
 import dev.hotpool.RequestBody;
+import dev.hotpool.TlsHandshakeException;
 import dev.hotpool.UnansweredRequestException;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.OutlierDetector;
@@ -19,6 +20,7 @@ import dev.hotpool.pool.LeaseMode;
 import dev.hotpool.pool.PoolEntry;
 import dev.hotpool.pool.PooledSocket;
 import dev.hotpool.pool.Route;
+import dev.hotpool.tls.TlsConnector;
 import dev.hotpool.tls.TlsSettings;
 
 import java.io.FilterOutputStream;
@@ -193,14 +195,19 @@ public final class Http1Client {
             head = readHead(request, codec, socket, entry, reused, readTimeout);
         }
         catch (IOException | HttpException | RuntimeException e) {
-            boolean unanswered = reused && connectionLoss(e)
+            // A TLS 1.3 server that refuses the client certificate it got says so only after the handshake: its alert
+            // arrives on the connection's first exchange.
+            TlsHandshakeException rejected = entry.exchanges() == 1 && socket.profile() != null
+                    ? TlsConnector.rejectedAfterHandshake(e, origin, socket.remote(), tls, socket.profile()) : null;
+            boolean unanswered = rejected == null && reused && connectionLoss(e)
                     && codec.in.getMetrics().getBytesTransferred() == received;
             this.pool.discard(entry, unanswered ? CloseReason.STALE : CloseReason.ERROR);
             if (unanswered) {
                 throw new Unanswered(e);
             }
-            this.outliers.recordFailure(origin.authority(), socket.remote().getAddress(), OutlierDetector.Failure.IO);
-            throw exchangeFailure(request, entry, reused, readTimeout, e);
+            this.outliers.recordFailure(origin.authority(), socket.remote().getAddress(),
+                    rejected != null ? OutlierDetector.Failure.TLS : OutlierDetector.Failure.IO);
+            throw rejected != null ? rejected : exchangeFailure(request, entry, reused, readTimeout, e);
         }
         this.outliers.recordStatus(origin.authority(), socket.remote().getAddress(), head.getCode());
         try {

@@ -560,7 +560,7 @@ public final class ConnectionPool {
                     rows.add(new ConnectionInfo(e.id(), s.remote().getAddress().getHostAddress() + ":"
                             + s.remote().getPort(), e.state.name().toLowerCase(java.util.Locale.ROOT),
                             now - e.createdAt, e.state == PoolEntry.State.LEASED ? 0 : now - e.idleSince,
-                            e.exchanges(), s.cipherSuite() == null ? null : Connector.PROFILE, s.protocol(),
+                            e.exchanges(), s.profile(), s.protocol(),
                             s.cipherSuite()));
                 }
             }

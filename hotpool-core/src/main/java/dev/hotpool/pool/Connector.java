@@ -11,6 +11,8 @@ import dev.hotpool.net.AddressBook;
 import dev.hotpool.net.LocalAddressPool;
 import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.tls.TlsConnector;
+import dev.hotpool.tls.TlsProfile;
+import dev.hotpool.tls.TlsProfiles;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,10 +35,8 @@ import javax.net.ssl.SSLSocket;
  */
 public class Connector {
 
-    /** The TLS client profile every connection uses until profiles are configurable. */
-    static final String PROFILE = "default";
-
     private final TlsConnector tls;
+    private final TlsProfiles profiles;
     private final PoolListener listener;
     private final AddressBook addressBook;
     private final OutlierDetector outliers;
@@ -46,6 +46,7 @@ public class Connector {
     public Connector(HotPoolConfig config, TlsConnector tls, PoolListener listener, AddressBook addressBook,
             OutlierDetector outliers) {
         this.tls = tls;
+        this.profiles = config.tlsProfiles();
         this.listener = listener;
         this.addressBook = addressBook;
         this.outliers = outliers;
@@ -100,9 +101,11 @@ public class Connector {
             }
             try {
                 if (!origin.secure()) {
-                    return open(raw, raw, remote, readTimeoutMillis);
+                    return open(raw, raw, remote, readTimeoutMillis, null);
                 }
-                return open(raw, handshake(route, raw, remote, deadline), remote, readTimeoutMillis);
+                TlsProfile profile = this.profiles.next();
+                return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
+                        profile.name());
             }
             catch (IOException | RuntimeException e) {
                 load.add(address, -1);
@@ -164,25 +167,26 @@ public class Connector {
         return tied.get(load.nextTurn() % tied.size());
     }
 
-    private SSLSocket handshake(Route route, Socket raw, InetSocketAddress remote, long deadline) throws IOException {
+    private SSLSocket handshake(Route route, Socket raw, InetSocketAddress remote, long deadline, TlsProfile profile)
+            throws IOException {
         Origin origin = route.origin();
         int budget = Math.max(1, remainingMillis(deadline));
         long start = System.nanoTime();
         try {
-            SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), budget);
-            this.listener.handshake(origin, PROFILE, true, System.nanoTime() - start);
+            SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), profile, budget);
+            this.listener.handshake(origin, profile.name(), true, System.nanoTime() - start);
             return ssl;
         }
         catch (IOException | RuntimeException e) {
-            this.listener.handshake(origin, PROFILE, false, System.nanoTime() - start);
+            this.listener.handshake(origin, profile.name(), false, System.nanoTime() - start);
             throw e;
         }
     }
 
-    private static PooledSocket open(Socket raw, Socket socket, InetSocketAddress remote, int readTimeoutMillis)
-            throws IOException {
+    private static PooledSocket open(Socket raw, Socket socket, InetSocketAddress remote, int readTimeoutMillis,
+            String profile) throws IOException {
         try {
-            return new PooledSocket(raw, socket, remote, readTimeoutMillis);
+            return new PooledSocket(raw, socket, remote, readTimeoutMillis, profile);
         }
         catch (IOException | RuntimeException e) {
             closeQuietly(raw);

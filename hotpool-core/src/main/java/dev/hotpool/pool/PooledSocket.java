@@ -25,12 +25,15 @@ public final class PooledSocket {
     private final OutputStream out;
     private final String protocol;
     private final String cipherSuite;
+    private final String profile;
     private int soTimeout;
 
-    PooledSocket(Socket raw, Socket socket, InetSocketAddress remote, int soTimeout) throws IOException {
+    PooledSocket(Socket raw, Socket socket, InetSocketAddress remote, int soTimeout, String profile)
+            throws IOException {
         this.raw = raw;
         this.socket = socket;
         this.remote = remote;
+        this.profile = profile;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
         if (socket instanceof SSLSocket ssl) {
@@ -61,6 +64,11 @@ public final class PooledSocket {
     /** {@code TLSv1.3}, {@code TLSv1.2}, or {@code TCP} for plain connections. */
     public String protocol() {
         return this.protocol;
+    }
+
+    /** The TLS client profile the connection was made with, or {@code null} for plain connections. */
+    public String profile() {
+        return this.profile;
     }
 
     /** The negotiated cipher suite, or {@code null} for plain connections. */

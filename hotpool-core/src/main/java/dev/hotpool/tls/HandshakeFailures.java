@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import javax.net.ssl.SSLException;
+
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
@@ -35,6 +37,8 @@ final class HandshakeFailures {
     static final String CLIENT_CERTIFICATE_REQUIRED = "server requires a client certificate";
     static final String CLOSED_BY_SERVER = "connection closed by the server during the handshake";
     static final String CLIENT_CERTIFICATE_REJECTED = "server rejected the client certificate";
+
+    private static final String SUN_RECEIVED_ALERT = "Received fatal alert: ";
 
     private HandshakeFailures() {
     }
@@ -58,10 +62,10 @@ final class HandshakeFailures {
     /**
      * The reason in words for a handshake that failed with {@code failure}.
      *
-     * @param certificateWanted whether the server asked for a client certificate that could not be given
+     * @param certificateRequest what the server asked of a client certificate, or {@code null} when it did not
      */
     static String reason(Throwable failure, Origin origin, TlsSettings settings, int budgetMillis,
-            boolean certificateWanted) {
+            ClientKeyChooser.Request certificateRequest) {
         List<Throwable> chain = chain(failure);
         for (Throwable t : chain) {
             if (t instanceof SocketTimeoutException) {
@@ -87,33 +91,40 @@ final class HandshakeFailures {
                 return NOT_TRUSTED + " (" + detail(t) + "; trust: " + trust(settings) + ")";
             }
         }
-        if (certificateWanted) {
+        if (certificateRequest != null && !certificateRequest.answered()) {
+            List<String> wantedIssuers = certificateRequest.issuers();
             // A TLS 1.2 server that requires a certificate answers an empty one with an alert (bad_certificate,
             // handshake_failure) or by hanging up, sometimes while we are still writing (broken pipe).
-            return CLIENT_CERTIFICATE_REQUIRED;
+            if (settings.keyStore() == null) {
+                return CLIENT_CERTIFICATE_REQUIRED;
+            }
+            return CLIENT_CERTIFICATE_REQUIRED + " issued by a CA it trusts, and TLS settings '" + settings.name()
+                    + "' hold none" + (wantedIssuers.isEmpty() ? "" : " (it accepts " + String.join("; ", wantedIssuers)
+                            + ")");
         }
         for (Throwable t : chain) {
-            if (t instanceof TlsFatalAlertReceived received) {
-                return fromServerAlert(received.getAlertDescription(), settings);
+            short received = receivedAlert(t);
+            if (received >= 0) {
+                return fromServerAlert(received, settings);
             }
         }
         for (Throwable t : chain) {
             if (t instanceof TlsFatalAlert alert && alert.getAlertDescription() == AlertDescription.handshake_failure
                     && alert.getCause() == null && readHitEndOfStream(alert)) {
                 // BC's record layer raises a bare handshake_failure when the stream ends before the handshake did.
-                return CLOSED_BY_SERVER;
+                return closedByServer(certificateRequest);
             }
         }
         for (Throwable t : chain) {
             if (t instanceof EOFException) {
-                return CLOSED_BY_SERVER;
+                return closedByServer(certificateRequest);
             }
             if (t instanceof SocketException && t.getMessage() != null) {
                 // A server that closes with our bytes unread resets the connection instead of ending it: to the
                 // client it is the same hang-up, and which of the two it sees is a race.
                 String message = t.getMessage().toLowerCase(Locale.ROOT);
                 if (message.contains("connection reset") || message.contains("broken pipe")) {
-                    return CLOSED_BY_SERVER;
+                    return closedByServer(certificateRequest);
                 }
             }
         }
@@ -124,8 +135,56 @@ final class HandshakeFailures {
                     return NOTHING_IN_COMMON;
                 }
             }
+            if (t instanceof SSLException && t.getMessage() != null
+                    && t.getMessage().startsWith("No appropriate protocol")) {
+                // SunJSSE's own verdict before sending anything: nothing enabled can be used.
+                return NOTHING_IN_COMMON;
+            }
         }
         return detail(failure);
+    }
+
+    /** A hang-up; after a client certificate went out, most likely the server refusing it. */
+    private static String closedByServer(ClientKeyChooser.Request certificateRequest) {
+        return certificateRequest != null && certificateRequest.answered()
+                ? CLOSED_BY_SERVER + " after the client sent its certificate (the server may have refused it)"
+                : CLOSED_BY_SERVER;
+    }
+
+    /**
+     * The reason when a TLS 1.3 server's certificate alert arrived after the handshake, or {@code null} when
+     * {@code failure} carries no such alert.
+     */
+    static String clientCertificateRejection(Throwable failure, TlsSettings settings) {
+        for (Throwable t : chain(failure)) {
+            short received = receivedAlert(t);
+            if (received >= 0) {
+                String reason = fromServerAlert(received, settings);
+                return reason.startsWith(CLIENT_CERTIFICATE_REQUIRED) || reason.startsWith(CLIENT_CERTIFICATE_REJECTED)
+                        ? reason : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The fatal alert a server sent, or -1: BouncyCastle's {@link TlsFatalAlertReceived}, or SunJSSE's
+     * {@code SSLException("Received fatal alert: bad_certificate")}.
+     */
+    private static short receivedAlert(Throwable t) {
+        if (t instanceof TlsFatalAlertReceived received) {
+            return received.getAlertDescription();
+        }
+        String message = t.getMessage();
+        if (t instanceof SSLException && message != null && message.startsWith(SUN_RECEIVED_ALERT)) {
+            String name = message.substring(SUN_RECEIVED_ALERT.length()).trim();
+            for (short d = 0; d < 256; d++) {
+                if (name.equals(AlertDescription.getName(d))) {
+                    return d;
+                }
+            }
+        }
+        return -1;
     }
 
     private static String fromServerAlert(short description, TlsSettings settings) {
@@ -166,7 +225,8 @@ final class HandshakeFailures {
     }
 
     private static String trust(TlsSettings settings) {
-        return settings == TlsSettings.defaults() ? "the JDK's default trust store" : "TLS settings '" + settings.name() + "'";
+        return settings == TlsSettings.defaults() ? "the JDK's default trust store"
+                : "TLS settings '" + settings.name() + "'";
     }
 
     /** The throwable's message, or its class name when it has none. */

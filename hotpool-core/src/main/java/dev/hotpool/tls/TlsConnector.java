@@ -11,15 +11,18 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.SecureRandom;
-import java.util.List;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -27,21 +30,26 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 import org.bouncycastle.jsse.BCSNIHostName;
-import org.bouncycastle.jsse.BCSSLParameters;
-import org.bouncycastle.jsse.BCSSLSocket;
 
 /**
- * Layers TLS over connected sockets with BouncyCastle's JSSE: TLS 1.3 and 1.2, SNI for host names (also for
- * {@code localhost}, which neither JSSE sends by itself), HTTPS hostname verification always on, ALPN
- * {@code http/1.1}.
+ * Layers TLS over connected sockets with one {@link TlsProvider} (BouncyCastle's JSSE unless told otherwise), each
+ * connection with a {@link TlsProfile}: protocols, cipher suites, groups, key shares, signature schemes and ALPN as
+ * the profile says, SNI for host names (also for {@code localhost}, which neither JSSE sends by itself), HTTPS
+ * hostname verification always on.
  *
- * <p>One {@link SSLContext} per {@link TlsSettings} object (settings compare by identity), created on first use
- * and kept for the connector's life: applications create a handful of settings, not one per request.
+ * <p>One set of trust and key managers per {@link TlsSettings} object (settings compare by identity), and one
+ * {@link SSLContext} per settings and profile, created on first use and kept for the connector's life: applications
+ * create a handful of settings and profiles, not one per request. A context per profile keeps TLS 1.2 session
+ * resumption within a profile: a connection never resumes a session another profile negotiated (which would tie
+ * rotated profiles together and could resume a suite the profile does not offer).
  *
- * <p>A TLS 1.3 server that requires a client certificate and gets none (or one it does not trust) says so only
- * after the client's side of the handshake is complete: {@link #handshake} succeeds, and the server's alert
- * ({@code bad_certificate} from SunJSSE, {@code certificate_required} from OpenSSL) arrives on the first read as
- * BouncyCastle's {@code TlsFatalAlertReceived}, an {@code IOException}. TLS 1.2 servers fail the handshake itself.
+ * <p>A TLS 1.3 server that requires a client certificate says so only after the client's side of the handshake is
+ * complete. When it asked for one and got none, {@link #handshake} waits briefly for that verdict and fails as a
+ * TLS 1.2 handshake would. When it got one it does not trust, the handshake succeeds and the server's alert
+ * ({@code bad_certificate} from SunJSSE, {@code certificate_required} or {@code unknown_ca} from others) arrives on
+ * the first read: on BouncyCastle as {@code org.bouncycastle.tls.TlsFatalAlertReceived}, on SunJSSE as an
+ * {@code javax.net.ssl.SSLException} "Received fatal alert: …". {@link #rejectedAfterHandshake} turns either into
+ * the {@link TlsHandshakeException} the handshake would have thrown.
  *
  * <p>Thread-safe. Handshakes run on the caller's thread; a handshake that outlives its budget is cancelled by
  * closing the raw socket from a shared watchdog thread, because {@code SSLSocket.close()} blocks on BCJSSE
@@ -49,19 +57,41 @@ import org.bouncycastle.jsse.BCSSLSocket;
  */
 public final class TlsConnector {
 
-    private static final String[] PROTOCOLS = { "TLSv1.3", "TLSv1.2" };
+    private final TlsProvider provider;
 
-    private static final String[] APPLICATION_PROTOCOLS = { "http/1.1" };
+    /** Trust and key managers per settings (compared by identity), created on first use. */
+    private final Map<TlsSettings, Material> materials = new ConcurrentHashMap<>();
 
-    private final Map<TlsSettings, Context> contexts = new ConcurrentHashMap<>();
+    /** A context per settings and profile (both compared by identity), created on first use. */
+    private final Map<ContextKey, SSLContext> contexts = new ConcurrentHashMap<>();
 
+    /** A connector on BouncyCastle's JSSE. */
     public TlsConnector() {
+        this(TlsProvider.BC);
+    }
+
+    /** A connector on the given JSSE ({@code hotpool.tls.provider}). */
+    public TlsConnector(TlsProvider provider) {
+        this.provider = Objects.requireNonNull(provider, "'provider' must not be null");
+    }
+
+    public TlsProvider provider() {
+        return this.provider;
     }
 
     /**
-     * Layers TLS over a connected raw socket (autoClose=true), handshakes within timeoutMillis, returns the
-     * connected SSLSocket. On any failure closes the raw socket and throws TlsHandshakeException naming origin,
-     * address and the reason in words.
+     * {@link #handshake(Socket, Origin, InetSocketAddress, TlsSettings, TlsProfile, int)} with
+     * {@link TlsProfile#DEFAULT}.
+     */
+    public SSLSocket handshake(Socket raw, Origin origin, InetSocketAddress address, TlsSettings settings,
+            int timeoutMillis) throws IOException {
+        return handshake(raw, origin, address, settings, TlsProfile.DEFAULT, timeoutMillis);
+    }
+
+    /**
+     * Layers TLS over a connected raw socket (autoClose=true), handshakes with the profile within timeoutMillis,
+     * returns the connected SSLSocket. On any failure closes the raw socket and throws TlsHandshakeException naming
+     * origin, address, profile and the reason in words.
      *
      * <p>The returned socket's {@code soTimeout} is {@code timeoutMillis}; the caller sets its own afterwards.
      *
@@ -69,33 +99,42 @@ public final class TlsConnector {
      * @param origin the origin whose host is verified against the certificate and sent as SNI
      * @param address the address {@code raw} is connected to (for messages)
      * @param settings trust and client key, or {@code null} for {@link TlsSettings#defaults()}
+     * @param profile what the ClientHello offers; one verified by a {@link TlsProfiles} of this connector's provider
      * @param timeoutMillis the handshake's whole budget, at least 1
      * @throws TlsHandshakeException when the handshake failed or timed out
      */
     public SSLSocket handshake(Socket raw, Origin origin, InetSocketAddress address, TlsSettings settings,
-            int timeoutMillis) throws IOException {
+            TlsProfile profile, int timeoutMillis) throws IOException {
+        Objects.requireNonNull(profile, "'profile' must not be null");
         TlsSettings tls = settings != null ? settings : TlsSettings.defaults();
         int budget = Math.max(1, timeoutMillis);
-        Context context;
+        Material material;
+        SSLContext context;
         try {
-            context = context(tls);
+            material = material(tls);
+            context = context(tls, material, profile);
         }
         catch (GeneralSecurityException | RuntimeException ex) {
             closeQuietly(raw);
-            throw failure(origin, address, HandshakeFailures.unusableSettings(tls, ex), ex);
+            throw failure(origin, address, profile, HandshakeFailures.unusableSettings(tls, ex), ex);
         }
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> watchdog = null;
         SSLSocket ssl = null;
         try {
-            ssl = (SSLSocket) context.sslContext().getSocketFactory().createSocket(raw, origin.host(), origin.port(), true);
+            ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, origin.host(), origin.port(), true);
             ssl.setSoTimeout(budget);
-            configure((BCSSLSocket) ssl, origin.host());
+            this.provider.configure(ssl, profile, origin.host());
             watchdog = HandshakeWatchdog.schedule(() -> {
                 timedOut.set(true);
                 closeQuietly(raw);
             }, budget);
+            long start = System.nanoTime();
             ssl.startHandshake();
+            ClientKeyChooser.Request request = material.keys().request(ssl);
+            if (request != null && !request.answered() && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
+                awaitCertificateVerdict(ssl, start, budget);
+            }
             watchdog.cancel(false);
             if (timedOut.get()) {
                 // The watchdog closed the socket just as the handshake finished.
@@ -109,37 +148,99 @@ public final class TlsConnector {
             }
             // Never SSLSocket.close(): on BCJSSE it can block on the handshake's lock until soTimeout.
             closeQuietly(raw);
-            boolean certificateWanted = ssl != null && context.keys().certificateWanted(ssl);
+            ClientKeyChooser.Request request = ssl != null ? material.keys().request(ssl) : null;
             String reason = timedOut.get() ? HandshakeFailures.timedOut(budget)
-                    : HandshakeFailures.reason(ex, origin, tls, budget, certificateWanted);
-            throw failure(origin, address, reason, ex);
+                    : ex instanceof ServerSpokeFirst ? ex.getMessage()
+                    : HandshakeFailures.reason(ex, origin, tls, budget, request);
+            throw failure(origin, address, profile, reason, ex);
         }
         finally {
             if (ssl != null) {
-                context.keys().forget(ssl);
+                material.keys().forget(ssl);
             }
         }
     }
 
-    private static TlsHandshakeException failure(Origin origin, InetSocketAddress address, String reason, Throwable cause) {
-        return new TlsHandshakeException("hotpool: TLS handshake with " + origin + " (" + describe(address) + ") failed: "
-                + reason, cause);
+    /**
+     * A TLS 1.3 server that asked for a client certificate and got none judges that after the client's side of the
+     * handshake is over: if it requires one, its alert follows at once. This waits for the verdict (twice the
+     * handshake's own time, 100 ms at least, within the budget) so that the failure is the handshake's, not the first
+     * request's (whose write would often meet a reset and lose the alert). A server that makes the certificate
+     * optional sends nothing, and the wait ends quietly.
+     */
+    private static void awaitCertificateVerdict(SSLSocket ssl, long startNanos, int budget) throws IOException {
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        int wait = (int) Math.min(budget - elapsed, Math.max(100, 2 * elapsed));
+        if (wait <= 0) {
+            return;
+        }
+        ssl.setSoTimeout(wait);
+        int first;
+        try {
+            first = ssl.getInputStream().read();
+        }
+        catch (SocketTimeoutException quiet) {
+            ssl.setSoTimeout(budget);
+            return;
+        }
+        if (first >= 0) {
+            throw new ServerSpokeFirst();
+        }
+        throw new SSLException("the server closed the connection after the handshake");
+    }
+
+    /**
+     * The failure a TLS 1.3 server that rejected the client's certificate (or its lack of one) causes on the first
+     * read or write after a successful {@link #handshake}, as the {@link TlsHandshakeException} that names it; or
+     * {@code null} when {@code failure} is something else. Use it on the first exchange of a new connection only:
+     * an alert on a reused connection is not about the handshake.
+     *
+     * <p>What it recognises: the server's fatal alert {@code bad_certificate}, {@code certificate_required},
+     * {@code unknown_ca}, {@code certificate_unknown} (and the other certificate alerts, {@code access_denied}) as
+     * BouncyCastle's {@code TlsFatalAlertReceived} or SunJSSE's {@code SSLException} "Received fatal alert: …",
+     * anywhere in the cause chain. A server that closed before its alert was read shows up as a connection reset
+     * instead, which cannot be told from any other reset and is not recognised.
+     *
+     * @param failure what the first read or write threw
+     * @param address the address the connection went to
+     * @param settings the connection's TLS settings (whether they carry a client key decides the wording)
+     * @param profile the name of the connection's profile
+     */
+    public static TlsHandshakeException rejectedAfterHandshake(Throwable failure, Origin origin,
+            InetSocketAddress address, TlsSettings settings, String profile) {
+        String reason = HandshakeFailures.clientCertificateRejection(failure,
+                settings != null ? settings : TlsSettings.defaults());
+        return reason == null ? null : failure(origin, address, "profile '" + profile + "'",
+                reason + " (said after the handshake)", failure);
+    }
+
+    private TlsHandshakeException failure(Origin origin, InetSocketAddress address, TlsProfile profile, String reason,
+            Throwable cause) {
+        return failure(origin, address, "profile '" + profile.name() + "'"
+                + (this.provider == TlsProvider.BC ? "" : " on SunJSSE"), reason, cause);
+    }
+
+    private static TlsHandshakeException failure(Origin origin, InetSocketAddress address, String using, String reason,
+            Throwable cause) {
+        return new TlsHandshakeException("hotpool: TLS handshake with " + origin + " (" + describe(address) + ") using "
+                + using + " failed: " + reason, cause);
     }
 
     @Override
     public String toString() {
-        return "TlsConnector[" + BcJsse.provider().getName() + ", " + this.contexts.size() + " contexts]";
+        return "TlsConnector[" + this.provider.displayName() + ", " + this.materials.size() + " settings, "
+                + this.contexts.size() + " contexts]";
     }
 
-    private Context context(TlsSettings settings) throws GeneralSecurityException {
-        Context context = this.contexts.get(settings);
-        if (context != null) {
-            return context;
+    private Material material(TlsSettings settings) throws GeneralSecurityException {
+        Material material = this.materials.get(settings);
+        if (material != null) {
+            return material;
         }
         try {
-            return this.contexts.computeIfAbsent(settings, (s) -> {
+            return this.materials.computeIfAbsent(settings, (s) -> {
                 try {
-                    return createContext(s);
+                    return createMaterial(s);
                 }
                 catch (GeneralSecurityException ex) {
                     throw new ContextFailure(ex);
@@ -151,9 +252,34 @@ public final class TlsConnector {
         }
     }
 
-    private static Context createContext(TlsSettings settings) throws GeneralSecurityException {
-        Provider bcjsse = BcJsse.provider();
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX", bcjsse);
+    private SSLContext context(TlsSettings settings, Material material, TlsProfile profile)
+            throws GeneralSecurityException {
+        ContextKey key = new ContextKey(settings, profile);
+        SSLContext context = this.contexts.get(key);
+        if (context != null) {
+            return context;
+        }
+        try {
+            return this.contexts.computeIfAbsent(key, (k) -> {
+                try {
+                    SSLContext created = this.provider.newContext();
+                    // Never a null SecureRandom: BC would look up "DEFAULT", which only a registered BC provider has.
+                    created.init(new KeyManager[] { material.keys() }, material.trustManagers(), new SecureRandom());
+                    return created;
+                }
+                catch (GeneralSecurityException ex) {
+                    throw new ContextFailure(ex);
+                }
+            });
+        }
+        catch (ContextFailure ex) {
+            throw ex.cause;
+        }
+    }
+
+    private Material createMaterial(TlsSettings settings) throws GeneralSecurityException {
+        Provider jsse = this.provider.jsse();
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX", jsse);
         tmf.init(settings.trustStore());
         TrustManager[] trustManagers = tmf.getTrustManagers();
         for (int i = 0; i < trustManagers.length; i++) {
@@ -164,8 +290,9 @@ public final class TlsConnector {
         X509ExtendedKeyManager keyManager = null;
         KeyStore keyStore = settings.keyStore();
         if (keyStore != null) {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", bcjsse);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", jsse);
             char[] password = settings.keyPassword();
+            checkKeysReadable(keyStore, password != null ? password : new char[0]);
             kmf.init(keyStore, password != null ? password : new char[0]);
             for (KeyManager km : kmf.getKeyManagers()) {
                 if (km instanceof X509ExtendedKeyManager x509) {
@@ -174,38 +301,25 @@ public final class TlsConnector {
                 }
             }
         }
-        ClientKeyChooser keys = new ClientKeyChooser(keyManager);
-        SSLContext sslContext = SSLContext.getInstance("TLS", bcjsse);
-        // Never a null SecureRandom: BC would look up "DEFAULT", which only a registered BC provider has.
-        sslContext.init(new KeyManager[] { keys }, trustManagers, new SecureRandom());
-        return new Context(sslContext, keys);
+        return new Material(trustManagers, new ClientKeyChooser(keyManager));
     }
 
-    private static void configure(BCSSLSocket socket, String host) {
-        BCSSLParameters p = socket.getParameters();
-        p.setProtocols(PROTOCOLS.clone());
-        p.setApplicationProtocols(APPLICATION_PROTOCOLS.clone());
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        BCSNIHostName sni = sniHostName(host);
-        if (sni != null) {
-            // BC, like SunJSSE, sends SNI by itself only for names with a dot: not for "localhost".
-            p.setServerNames(List.of(sni));
+    /**
+     * Reads every key once, so a wrong password fails here on either provider (SunJSSE's key manager would only skip
+     * the key, when a server first asks for it).
+     */
+    private static void checkKeysReadable(KeyStore keyStore, char[] password) throws GeneralSecurityException {
+        for (String alias : Collections.list(keyStore.aliases())) {
+            if (keyStore.isKeyEntry(alias)) {
+                keyStore.getKey(alias, password);
+            }
         }
-        socket.setParameters(p);
     }
 
     /** The SNI name for a host, or {@code null} for IP literals and names SNI cannot carry. */
     static BCSNIHostName sniHostName(String host) {
-        if (isIpLiteral(host)) {
-            return null;
-        }
-        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-        try {
-            return new BCSNIHostName(name);
-        }
-        catch (IllegalArgumentException | NullPointerException ex) {
-            return null;
-        }
+        String name = TlsProvider.sniName(host);
+        return name == null ? null : new BCSNIHostName(name);
     }
 
     static boolean isIpLiteral(String host) {
@@ -245,8 +359,25 @@ public final class TlsConnector {
         }
     }
 
-    /** A context of one {@link TlsSettings} and its key chooser, which knows which servers wanted a client certificate. */
-    private record Context(SSLContext sslContext, ClientKeyChooser keys) {
+    /**
+     * The trust managers of one {@link TlsSettings} and its key chooser, which knows what each server asked of a
+     * client certificate.
+     */
+    private record Material(TrustManager[] trustManagers, ClientKeyChooser keys) {
+    }
+
+    /** A settings object and a profile, both compared by identity (neither overrides equals). */
+    private record ContextKey(TlsSettings settings, TlsProfile profile) {
+    }
+
+    /** An HTTP/1.1 server never speaks first: a byte before any request cannot be handed back, so it is a failure. */
+    private static final class ServerSpokeFirst extends SSLException {
+
+        private static final long serialVersionUID = 1L;
+
+        ServerSpokeFirst() {
+            super("the server sent data before any request");
+        }
     }
 
     /** Carries a checked failure out of {@code computeIfAbsent}. */

@@ -42,6 +42,7 @@ import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -216,6 +217,37 @@ public final class TestCertificates {
     public SSLServerSocket serverSocket(InetAddress bind, String... protocols) throws IOException {
         SSLContext context = protocols.length == 0 ? serverContext() : serverContext(protocols);
         return (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, bind);
+    }
+
+    /**
+     * A new SunJSSE server socket bound to {@code bind} with this leaf's key, exactly one protocol enabled, that
+     * requires a client certificate issued by the CA of {@code clients} (client auth "need"). The caller closes it.
+     */
+    public SSLServerSocket clientAuthServerSocket(InetAddress bind, TestCertificates clients, String protocol)
+            throws IOException {
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(serverKeyStore(), PASSWORD);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(clients.trustStore());
+            SSLContext sun = SSLContext.getInstance("TLS", "SunJSSE");
+            sun.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+            SSLServerSocket socket = (SSLServerSocket) sun.getServerSocketFactory().createServerSocket(0, 50, bind);
+            socket.setEnabledProtocols(new String[] { protocol });
+            socket.setNeedClientAuth(true);
+            return socket;
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Settings for mutual TLS: trust this CA (the server's) and present the leaf of {@code client} with its key, as a
+     * Spring SSL bundle with a trust store and a key store would. A new instance per call.
+     */
+    public TlsSettings mutualSettings(TestCertificates client) {
+        return TlsSettings.of("mutual-" + client.type, trustStore(), client.serverKeyStore(), PASSWORD);
     }
 
     /** {@code TlsSettings.of("test-" + type, trustStore(), null, null)}; one instance per {@code TestCertificates}. */

@@ -32,174 +32,181 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * Failed handshakes through {@link TlsConnector}: each one is a {@link TlsHandshakeException} whose message names
- * the origin, the address and the reason in words, and each one leaves the raw socket closed.
+ * Failed handshakes through {@link TlsConnector}, on BouncyCastle's JSSE and on the JDK's: each one is a
+ * {@link TlsHandshakeException} whose message names the origin, the address, the profile and the reason in words,
+ * and each one leaves the raw socket closed. Client certificate failures are in {@link MutualTlsTests}.
  */
 class HandshakeFailureTests {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    private final TlsConnector connector = new TlsConnector();
-
-    @ParameterizedTest(name = "{0} with an {1} certificate")
-    @CsvSource({ "TLSv1.3, RSA", "TLSv1.3, EC", "TLSv1.2, RSA", "TLSv1.2, EC" })
-    void certificateForAnotherHostFailsWithTheHostName(String protocol, KeyType type) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} with an {2} certificate")
+    @CsvSource({ "BC, TLSv1.3, RSA", "BC, TLSv1.3, EC", "BC, TLSv1.2, RSA", "BC, TLSv1.2, EC", "JDK, TLSv1.3, RSA",
+            "JDK, TLSv1.3, EC", "JDK, TLSv1.2, RSA", "JDK, TLSv1.2, EC" })
+    void certificateForAnotherHostFailsWithTheHostName(TlsProvider provider, String protocol, KeyType type)
+            throws Exception {
         TestCertificates other = TestCertificates.forHosts(type, "other.example");
         try (HandshakeServer server = HandshakeServer.tls(other.serverSocket(LOOPBACK, protocol))) {
-            Attempt attempt = attempt(server.port(), "localhost", other.clientSettings(), 10_000);
-            assertThat(attempt.failure()).hasMessage("hotpool: TLS handshake with https://localhost:" + server.port()
-                    + " (127.0.0.1:" + server.port() + ") failed: certificate does not match the host name localhost");
+            Attempt attempt = attempt(provider, server.port(), "localhost", other.clientSettings(), 10_000);
+            assertThat(attempt.failure()).hasMessage(prefix(provider, server.port(), "default")
+                    + "certificate does not match the host name localhost");
             assertThat(attempt.rawClosed()).isTrue();
         }
     }
 
-    @Test
-    void certificateWithoutTheIpAddressFailsWithTheIpAddress() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void certificateWithoutTheIpAddressFailsWithTheIpAddress(TlsProvider provider) throws Exception {
         TestCertificates other = TestCertificates.forHosts(KeyType.EC, "other.example");
         try (HandshakeServer server = HandshakeServer.tls(other.serverSocket(LOOPBACK))) {
-            Attempt attempt = attempt(server.port(), "127.0.0.1", other.clientSettings(), 10_000);
+            Attempt attempt = attempt(provider, server.port(), "127.0.0.1", other.clientSettings(), 10_000);
             assertThat(attempt.failure()).hasMessageEndingWith("failed: certificate does not match the host name 127.0.0.1");
         }
     }
 
-    @ParameterizedTest(name = "{0} with an {1} certificate")
-    @CsvSource({ "TLSv1.3, RSA", "TLSv1.3, EC", "TLSv1.2, RSA", "TLSv1.2, EC" })
-    void certificateFromAnotherCaIsNotTrusted(String protocol, KeyType type) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} with an {2} certificate")
+    @CsvSource({ "BC, TLSv1.3, RSA", "BC, TLSv1.3, EC", "BC, TLSv1.2, RSA", "BC, TLSv1.2, EC", "JDK, TLSv1.3, RSA",
+            "JDK, TLSv1.3, EC", "JDK, TLSv1.2, RSA", "JDK, TLSv1.2, EC" })
+    void certificateFromAnotherCaIsNotTrusted(TlsProvider provider, String protocol, KeyType type) throws Exception {
         TestCertificates certs = TestCertificates.localhost(type);
         TestCertificates otherCa = TestCertificates.localhost(type == KeyType.RSA ? KeyType.EC : KeyType.RSA);
         try (HandshakeServer server = HandshakeServer.tls(certs.serverSocket(LOOPBACK, protocol))) {
-            Attempt attempt = attempt(server.port(), "localhost", otherCa.clientSettings(), 10_000);
-            assertThat(attempt.failure()).hasMessage("hotpool: TLS handshake with https://localhost:" + server.port()
-                    + " (127.0.0.1:" + server.port() + ") failed: certificate not trusted (CN=localhost,O=hotpool tests"
-                    + " issued by " + certs.caCertificate().getSubjectX500Principal().getName()
-                    + " is not trusted by TLS settings 'test-" + otherCa.keyType() + "')");
+            Attempt attempt = attempt(provider, server.port(), "localhost", otherCa.clientSettings(), 10_000);
+            assertThat(attempt.failure()).hasMessageStartingWith(prefix(provider, server.port(), "default")
+                    + "certificate not trusted (CN=localhost,O=hotpool tests issued by "
+                    + certs.caCertificate().getSubjectX500Principal().getName() + " is not trusted by TLS settings 'test-"
+                    + otherCa.keyType() + "'");
+            if (provider == TlsProvider.BC) {
+                assertThat(attempt.failure()).hasMessageEndingWith("'test-" + otherCa.keyType() + "')");
+            }
             assertThat(attempt.rawClosed()).isTrue();
         }
     }
 
-    @Test
-    void testCertificateIsNotTrustedByTheJdksDefaultTrustStore() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void testCertificateIsNotTrustedByTheJdksDefaultTrustStore(TlsProvider provider) throws Exception {
         TestCertificates certs = TestCertificates.localhost(KeyType.EC);
         try (HandshakeServer server = HandshakeServer.tls(certs.serverSocket(LOOPBACK))) {
-            Attempt attempt = attempt(server.port(), "localhost", TlsSettings.defaults(), 10_000);
-            assertThat(attempt.failure()).hasMessageEndingWith(" is not trusted by the JDK's default trust store)");
+            Attempt attempt = attempt(provider, server.port(), "localhost", TlsSettings.defaults(), 10_000);
+            assertThat(attempt.failure()).hasMessageContaining(" is not trusted by the JDK's default trust store");
         }
     }
 
-    @ParameterizedTest(name = "{0} with an {1} certificate")
-    @CsvSource({ "TLSv1.3, RSA", "TLSv1.3, EC", "TLSv1.2, RSA", "TLSv1.2, EC" })
-    void expiredCertificateFailsAsExpired(String protocol, KeyType type) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} with an {2} certificate")
+    @CsvSource({ "BC, TLSv1.3, RSA", "BC, TLSv1.3, EC", "BC, TLSv1.2, RSA", "BC, TLSv1.2, EC", "JDK, TLSv1.3, RSA",
+            "JDK, TLSv1.3, EC", "JDK, TLSv1.2, RSA", "JDK, TLSv1.2, EC" })
+    void expiredCertificateFailsAsExpired(TlsProvider provider, String protocol, KeyType type) throws Exception {
         TestCertificates expired = TestCertificates.expired(type);
         try (HandshakeServer server = HandshakeServer.tls(expired.serverSocket(LOOPBACK, protocol))) {
-            Attempt attempt = attempt(server.port(), "localhost", expired.clientSettings(), 10_000);
-            assertThat(attempt.failure()).hasMessage("hotpool: TLS handshake with https://localhost:" + server.port()
-                    + " (127.0.0.1:" + server.port() + ") failed: certificate expired (CN=localhost,O=hotpool tests expired on "
+            Attempt attempt = attempt(provider, server.port(), "localhost", expired.clientSettings(), 10_000);
+            assertThat(attempt.failure()).hasMessage(prefix(provider, server.port(), "default")
+                    + "certificate expired (CN=localhost,O=hotpool tests expired on "
                     + expired.certificate().getNotAfter().toInstant() + ")");
             assertThat(attempt.rawClosed()).isTrue();
         }
     }
 
     /**
-     * The client's protocols and suites cannot be narrowed through {@code TlsSettings}, so the server offers only a
-     * static-RSA suite, which BCJSSE never offers: the server answers with a handshake_failure alert.
+     * The server offers only a static-RSA suite, which the {@code default} profile never offers: the server answers
+     * with a handshake_failure alert.
      */
-    @ParameterizedTest
-    @EnumSource(KeyType.class)
-    void serverWithoutACipherSuiteTheClientOffersFailsAsNothingInCommon(KeyType type) throws Exception {
+    @ParameterizedTest(name = "{0} with an {1} certificate")
+    @CsvSource({ "BC, RSA", "BC, EC", "JDK, RSA", "JDK, EC" })
+    void serverWithoutACipherSuiteTheProfileOffersFailsAsNothingInCommon(TlsProvider provider, KeyType type)
+            throws Exception {
         TestCertificates certs = TestCertificates.localhost(type);
         SSLServerSocket listener = certs.serverSocket(LOOPBACK, "TLSv1.2");
         listener.setEnabledCipherSuites(new String[] { "TLS_RSA_WITH_AES_128_GCM_SHA256" });
         try (HandshakeServer server = HandshakeServer.tls(listener)) {
-            Attempt attempt = attempt(server.port(), "localhost", certs.clientSettings(), 10_000);
-            assertThat(attempt.failure()).hasMessageEndingWith(
-                    "(127.0.0.1:" + server.port() + ") failed: no protocol or cipher suite in common");
-            assertThat(attempt.failure()).hasRootCauseInstanceOf(TlsFatalAlertReceived.class);
+            Attempt attempt = attempt(provider, server.port(), "localhost", certs.clientSettings(), 10_000);
+            assertThat(attempt.failure()).hasMessage(prefix(provider, server.port(), "default")
+                    + "no protocol or cipher suite in common");
+            if (provider == TlsProvider.BC) {
+                assertThat(attempt.failure()).hasRootCauseInstanceOf(TlsFatalAlertReceived.class);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void tls13OnlyProfileAgainstATls12ServerFailsAsNothingInCommonNamingTheProfile(TlsProvider provider)
+            throws Exception {
+        TlsProfile modern = TlsProfiles.builder().provider(provider).profile("modern").build().next();
+        TestCertificates certs = TestCertificates.localhost(KeyType.EC);
+        try (HandshakeServer server = HandshakeServer.tls(certs.serverSocket(LOOPBACK, "TLSv1.2"))) {
+            Attempt attempt = attempt(new TlsConnector(provider), modern, server.port(), "localhost",
+                    certs.clientSettings(), 10_000);
+            assertThat(attempt.failure()).hasMessage(prefix(provider, server.port(), "modern")
+                    + "no protocol or cipher suite in common");
+        }
+    }
+
+    /** Every reason names the profile the connection used, whatever it is called. */
+    @Test
+    void failuresNameTheProfileInUse() throws Exception {
+        TlsProfile strict = TlsProfile.builder("strict-ecdsa").cipherSuites(List.of("TLS_AES_256_GCM_SHA384",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")).build();
+        TlsProfile profile = TlsProfiles.builder().add(strict).build().profile("strict-ecdsa");
+        TestCertificates expired = TestCertificates.expired(KeyType.EC);
+        try (HandshakeServer server = HandshakeServer.tls(expired.serverSocket(LOOPBACK, "TLSv1.2"))) {
+            Attempt attempt = attempt(new TlsConnector(), profile, server.port(), "localhost", expired.clientSettings(),
+                    10_000);
+            assertThat(attempt.failure()).hasMessageStartingWith("hotpool: TLS handshake with https://localhost:"
+                    + server.port() + " (127.0.0.1:" + server.port() + ") using profile 'strict-ecdsa' failed:"
+                    + " certificate expired (");
+        }
+        TestCertificates rsa = TestCertificates.localhost(KeyType.RSA);
+        try (HandshakeServer server = HandshakeServer.tls(rsa.serverSocket(LOOPBACK, "TLSv1.2"))) {
+            Attempt attempt = attempt(new TlsConnector(), profile, server.port(), "localhost", rsa.clientSettings(),
+                    10_000);
+            assertThat(attempt.failure()).hasMessage(prefix(TlsProvider.BC, server.port(), "strict-ecdsa")
+                    + "no protocol or cipher suite in common");
         }
     }
 
     /** SunJSSE 17 hangs up without an alert when none of its enabled protocols is allowed (TLSv1.1 is disabled). */
-    @Test
-    void serverWithOnlyAProtocolTheClientDoesNotSpeakHangsUp() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void serverWithOnlyAProtocolTheClientDoesNotSpeakHangsUp(TlsProvider provider) throws Exception {
         TestCertificates certs = TestCertificates.localhost(KeyType.EC);
         try (HandshakeServer server = HandshakeServer.tls(certs.serverSocket(LOOPBACK, "TLSv1.1"))) {
-            Attempt attempt = attempt(server.port(), "localhost", certs.clientSettings(), 10_000);
+            Attempt attempt = attempt(provider, server.port(), "localhost", certs.clientSettings(), 10_000);
             assertThat(attempt.failure()).hasMessageEndingWith("failed: connection closed by the server during the handshake");
         }
     }
 
     @ParameterizedTest
-    @EnumSource(KeyType.class)
-    void tls12ServerRequiringAClientCertificateFailsSayingSo(KeyType type) throws Exception {
-        TestCertificates certs = TestCertificates.localhost(type);
-        SSLServerSocket listener = certs.serverSocket(LOOPBACK, "TLSv1.2");
-        listener.setNeedClientAuth(true);
-        try (HandshakeServer server = HandshakeServer.tls(listener)) {
-            Attempt attempt = attempt(server.port(), "localhost", certs.clientSettings(), 10_000);
-            assertThat(attempt.failure()).hasMessage("hotpool: TLS handshake with https://localhost:" + server.port()
-                    + " (127.0.0.1:" + server.port() + ") failed: server requires a client certificate");
-            assertThat(attempt.rawClosed()).isTrue();
-        }
-    }
-
-    /**
-     * In TLS 1.3 the client finishes its handshake before the server reads the (empty) client certificate, so the
-     * handshake succeeds and the server's rejection arrives on the first read: SunJSSE's alert (bad_certificate, not
-     * certificate_required) as BC's own {@link TlsFatalAlertReceived}, or a reset when the server closed with our
-     * Finished still unread.
-     */
-    @Test
-    void tls13ServerRequiringAClientCertificateRejectsItOnlyAfterTheHandshake() throws Exception {
-        TestCertificates certs = TestCertificates.localhost(KeyType.EC);
-        SSLServerSocket listener = certs.serverSocket(LOOPBACK, "TLSv1.3");
-        listener.setNeedClientAuth(true);
-        try (HandshakeServer server = HandshakeServer.tls(listener)) {
-            InetSocketAddress address = new InetSocketAddress(LOOPBACK, server.port());
-            Socket raw = connect(address);
-            try (raw) {
-                SSLSocket socket = this.connector.handshake(raw, Origin.of("https", "localhost", server.port()), address,
-                        certs.clientSettings(), 10_000);
-                assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
-                // Read without writing first: a write could meet the closed connection (broken pipe) before the alert.
-                InputStream in = socket.getInputStream();
-                IOException firstRead = catchThrowableOfType(in::read, IOException.class);
-                assertThat(firstRead).isNotNull();
-                if (firstRead instanceof TlsFatalAlertReceived alert) {
-                    assertThat(alert.getAlertDescription()).isEqualTo(AlertDescription.bad_certificate);
-                }
-            }
-            assertThat(server.nextHandshake().failure()).hasMessageContaining("Empty client certificate chain");
-        }
-    }
-
-    @Test
-    void serverThatNeverAnswersTimesOutWithTheBudget() throws Exception {
+    @EnumSource(TlsProvider.class)
+    void serverThatNeverAnswersTimesOutWithTheBudget(TlsProvider provider) throws Exception {
         try (HandshakeServer server = HandshakeServer.plain(Misbehaviour.SILENT)) {
-            Attempt attempt = attempt(server.port(), "localhost", TlsSettings.defaults(), 200);
-            assertThat(attempt.failure()).hasMessage("hotpool: TLS handshake with https://localhost:" + server.port()
-                    + " (127.0.0.1:" + server.port() + ") failed: timed out after 200 ms");
+            Attempt attempt = attempt(provider, server.port(), "localhost", TlsSettings.defaults(), 200);
+            assertThat(attempt.failure()).hasMessage(prefix(provider, server.port(), "default") + "timed out after 200 ms");
             assertThat(attempt.rawClosed()).isTrue();
         }
     }
 
-    @Test
-    void serverThatHangsUpFailsAsClosedByTheServer() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void serverThatHangsUpFailsAsClosedByTheServer(TlsProvider provider) throws Exception {
         try (HandshakeServer server = HandshakeServer.plain(Misbehaviour.HANG_UP)) {
-            Attempt attempt = attempt(server.port(), "localhost", TlsSettings.defaults(), 10_000);
-            assertThat(attempt.failure()).hasMessage("hotpool: TLS handshake with https://localhost:" + server.port()
-                    + " (127.0.0.1:" + server.port() + ") failed: connection closed by the server during the handshake");
+            Attempt attempt = attempt(provider, server.port(), "localhost", TlsSettings.defaults(), 10_000);
+            assertThat(attempt.failure()).hasMessage(prefix(provider, server.port(), "default")
+                    + "connection closed by the server during the handshake");
             assertThat(attempt.rawClosed()).isTrue();
         }
     }
 
-    @Test
-    void keyStoreWithTheWrongPasswordFailsNamingTheSettings() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void keyStoreWithTheWrongPasswordFailsNamingTheSettings(TlsProvider provider) throws Exception {
         TestCertificates certs = TestCertificates.localhost(KeyType.EC);
         TlsSettings wrong = TlsSettings.of("wrong-password", certs.trustStore(), certs.serverKeyStore(),
                 "not-the-password".toCharArray());
         try (HandshakeServer server = HandshakeServer.tls(certs.serverSocket(LOOPBACK))) {
-            Attempt attempt = attempt(server.port(), "localhost", wrong, 10_000);
-            assertThat(attempt.failure()).hasMessageStartingWith("hotpool: TLS handshake with https://localhost:"
-                    + server.port() + " (127.0.0.1:" + server.port() + ") failed: cannot use TLS settings 'wrong-password' (");
+            Attempt attempt = attempt(provider, server.port(), "localhost", wrong, 10_000);
+            assertThat(attempt.failure()).hasMessageStartingWith(prefix(provider, server.port(), "default")
+                    + "cannot use TLS settings 'wrong-password' (");
             assertThat(attempt.rawClosed()).isTrue();
         }
     }
@@ -229,8 +236,8 @@ class HandshakeFailureTests {
         bcLogger.addHandler(capture);
         try (HandshakeServer mismatch = HandshakeServer.tls(other.serverSocket(LOOPBACK));
                 HandshakeServer silent = HandshakeServer.plain(Misbehaviour.SILENT)) {
-            attempt(mismatch.port(), "localhost", other.clientSettings(), 10_000);
-            attempt(silent.port(), "localhost", other.clientSettings(), 100);
+            attempt(TlsProvider.BC, mismatch.port(), "localhost", other.clientSettings(), 10_000);
+            attempt(TlsProvider.BC, silent.port(), "localhost", other.clientSettings(), 100);
         }
         finally {
             bcLogger.removeHandler(capture);
@@ -240,12 +247,18 @@ class HandshakeFailureTests {
         }
     }
 
-    private Attempt attempt(int port, String host, TlsSettings settings, int timeoutMillis) throws IOException {
+    private static Attempt attempt(TlsProvider provider, int port, String host, TlsSettings settings,
+            int timeoutMillis) throws IOException {
+        return attempt(new TlsConnector(provider), TlsProfile.DEFAULT, port, host, settings, timeoutMillis);
+    }
+
+    private static Attempt attempt(TlsConnector connector, TlsProfile profile, int port, String host,
+            TlsSettings settings, int timeoutMillis) throws IOException {
         InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
         Socket raw = connect(address);
         try {
-            TlsHandshakeException failure = catchThrowableOfType(
-                    () -> this.connector.handshake(raw, Origin.of("https", host, port), address, settings, timeoutMillis),
+            TlsHandshakeException failure = catchThrowableOfType(() -> connector.handshake(raw,
+                    Origin.of("https", host, port), address, settings, profile, timeoutMillis),
                     TlsHandshakeException.class);
             assertThat(failure).as("the handshake should have failed").isNotNull();
             return new Attempt(raw.isClosed(), failure);
@@ -253,6 +266,12 @@ class HandshakeFailureTests {
         finally {
             raw.close();
         }
+    }
+
+    /** The message's start up to the reason: origin, address, profile (and the provider when it is the JDK's). */
+    private static String prefix(TlsProvider provider, int port, String profile) {
+        return "hotpool: TLS handshake with https://localhost:" + port + " (127.0.0.1:" + port + ") using profile '"
+                + profile + "'" + (provider == TlsProvider.JDK ? " on SunJSSE" : "") + " failed: ";
     }
 
     private static Socket connect(InetSocketAddress address) throws IOException {

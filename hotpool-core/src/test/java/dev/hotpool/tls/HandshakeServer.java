@@ -30,9 +30,11 @@ final class HandshakeServer implements AutoCloseable {
      * What the server saw of one handshake: the session, or the server-side failure.
      *
      * @param peer the client certificate's subject, or {@code null} when the client sent none
+     * @param sessionId the session's ID as the server has it (equal across connections when a TLS 1.2 session was
+     *     resumed)
      */
     record Handshake(String protocol, String cipherSuite, List<SNIServerName> requestedServerNames, String peer,
-            Exception failure) {
+            byte[] sessionId, Exception failure) {
     }
 
     /** How a plain (non-TLS) server treats a connection. */
@@ -126,14 +128,15 @@ final class HandshakeServer implements AutoCloseable {
             catch (SSLPeerUnverifiedException ex) {
                 peer = null;
             }
-            this.handshakes.add(new Handshake(session.getProtocol(), session.getCipherSuite(), names, peer, null));
+            this.handshakes.add(new Handshake(session.getProtocol(), session.getCipherSuite(), names, peer,
+                    session.getId(), null));
             InputStream in = socket.getInputStream();
             while (in.read() >= 0) {
                 // Hold the connection until the client or close() ends it.
             }
         }
         catch (IOException ex) {
-            this.handshakes.add(new Handshake(null, null, List.of(), null, ex));
+            this.handshakes.add(new Handshake(null, null, List.of(), null, null, ex));
         }
     }
 

@@ -88,7 +88,7 @@ class RealServerTlsTests {
             assertThatThrownBy(() -> pool.execute(HotRequest.get(uri)))
                     .isInstanceOf(TlsHandshakeException.class)
                     .hasMessageStartingWith("hotpool: TLS handshake with https://localhost:" + server.port() + " (127.0.0.1:"
-                            + server.port() + ") failed: certificate not trusted (");
+                            + server.port() + ") using profile 'default' failed: certificate not trusted (");
         }
     }
 

@@ -76,6 +76,7 @@ final class HotPoolConfigMapper {
         HotPoolProperties.Access access = properties.getAccess();
         builder.accessPolicy(AccessPolicy.of(access.getAllow(), access.getDeny(), access.isBlockPrivateNetworks()));
         builder.tls(tls);
+        builder.tlsProfiles(TlsProfilesMapper.map(properties.getTls()));
         return builder.build();
     }
 

@@ -364,12 +364,168 @@ public class HotPoolProperties {
          */
         private String bundle;
 
+        /**
+         * TLS client profile of every new connection while the rotation is 'fixed': one of the built-in profiles
+         * 'default', 'modern', 'compatible' and 'browser-like', or one configured under 'hotpool.tls.profiles'.
+         */
+        private String profile = "default";
+
+        /**
+         * How each new connection picks its TLS client profile: 'fixed' uses 'hotpool.tls.profile';
+         * 'round-robin' and 'random' go over 'hotpool.tls.rotate-profiles'. A connection keeps its profile.
+         */
+        private dev.hotpool.tls.TlsProfiles.Rotation rotation = dev.hotpool.tls.TlsProfiles.Rotation.FIXED;
+
+        /**
+         * Profiles new connections rotate over when the rotation is 'round-robin' or 'random'. A profile listed
+         * twice is used twice as often.
+         */
+        private List<String> rotateProfiles = new ArrayList<>();
+
+        /**
+         * JSSE implementation that speaks TLS: 'bc' (BouncyCastle's, which sets every part of a profile) or
+         * 'jdk' (the JDK's SunJSSE, which on Java 17 sets only a profile's protocols, cipher suites and ALPN).
+         */
+        private dev.hotpool.tls.TlsProvider provider = dev.hotpool.tls.TlsProvider.BC;
+
+        /**
+         * TLS client profiles by name, besides the built-in ones. A name the provider cannot send on this JVM
+         * fails the startup.
+         */
+        private java.util.Map<String, Profile> profiles = new java.util.LinkedHashMap<>();
+
         public String getBundle() {
             return this.bundle;
         }
 
         public void setBundle(String bundle) {
             this.bundle = bundle;
+        }
+
+        public String getProfile() {
+            return this.profile;
+        }
+
+        public void setProfile(String profile) {
+            this.profile = profile;
+        }
+
+        public dev.hotpool.tls.TlsProfiles.Rotation getRotation() {
+            return this.rotation;
+        }
+
+        public void setRotation(dev.hotpool.tls.TlsProfiles.Rotation rotation) {
+            this.rotation = rotation;
+        }
+
+        public List<String> getRotateProfiles() {
+            return this.rotateProfiles;
+        }
+
+        public void setRotateProfiles(List<String> rotateProfiles) {
+            this.rotateProfiles = rotateProfiles;
+        }
+
+        public dev.hotpool.tls.TlsProvider getProvider() {
+            return this.provider;
+        }
+
+        public void setProvider(dev.hotpool.tls.TlsProvider provider) {
+            this.provider = provider;
+        }
+
+        public java.util.Map<String, Profile> getProfiles() {
+            return this.profiles;
+        }
+
+        public void setProfiles(java.util.Map<String, Profile> profiles) {
+            this.profiles = profiles;
+        }
+
+        /** One TLS client profile: what a new connection's ClientHello offers. */
+        public static class Profile {
+
+            /**
+             * Protocols to offer: TLSv1.3, TLSv1.2.
+             */
+            private List<String> protocols = new ArrayList<>(List.of("TLSv1.3", "TLSv1.2"));
+
+            /**
+             * Cipher suites in the order to offer them, by their JSSE names (TLS_AES_128_GCM_SHA256). When not
+             * set, the provider's default list.
+             */
+            private List<String> cipherSuites;
+
+            /**
+             * Named groups for the key exchange in the order to offer them (x25519, secp256r1). When not set, the
+             * provider's default list.
+             */
+            private List<String> namedGroups;
+
+            /**
+             * Named groups that get a key share in a TLS 1.3 ClientHello; each must also be one of the named
+             * groups. When not set, the provider's choice.
+             */
+            private List<String> keyShares;
+
+            /**
+             * Signature schemes in the order to offer them (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256). When
+             * not set, the provider's default list.
+             */
+            private List<String> signatureSchemes;
+
+            /**
+             * ALPN protocols to offer: http/1.1, or none at all when empty.
+             */
+            private List<String> alpn = new ArrayList<>(List.of("http/1.1"));
+
+            public List<String> getProtocols() {
+                return this.protocols;
+            }
+
+            public void setProtocols(List<String> protocols) {
+                this.protocols = protocols;
+            }
+
+            public List<String> getCipherSuites() {
+                return this.cipherSuites;
+            }
+
+            public void setCipherSuites(List<String> cipherSuites) {
+                this.cipherSuites = cipherSuites;
+            }
+
+            public List<String> getNamedGroups() {
+                return this.namedGroups;
+            }
+
+            public void setNamedGroups(List<String> namedGroups) {
+                this.namedGroups = namedGroups;
+            }
+
+            public List<String> getKeyShares() {
+                return this.keyShares;
+            }
+
+            public void setKeyShares(List<String> keyShares) {
+                this.keyShares = keyShares;
+            }
+
+            public List<String> getSignatureSchemes() {
+                return this.signatureSchemes;
+            }
+
+            public void setSignatureSchemes(List<String> signatureSchemes) {
+                this.signatureSchemes = signatureSchemes;
+            }
+
+            public List<String> getAlpn() {
+                return this.alpn;
+            }
+
+            public void setAlpn(List<String> alpn) {
+                this.alpn = alpn;
+            }
         }
     }
 
