@@ -819,6 +819,7 @@ public final class ConnectionPool {
                 host.allocated--;
                 this.total--;
                 this.closedByReason[CloseReason.SHUTDOWN.ordinal()]++;
+                this.listener.connectionClosed(host.route.origin(), CloseReason.SHUTDOWN);
                 socket.close();
                 ensureOpen(host.route);
             }

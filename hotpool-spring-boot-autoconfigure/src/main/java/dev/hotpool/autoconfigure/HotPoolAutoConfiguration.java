@@ -1,6 +1,7 @@
 package dev.hotpool.autoconfigure;
 
 import dev.hotpool.HotPool;
+import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.spring.HotPoolClientHttpRequestFactoryBuilder;
 import dev.hotpool.spring.SslBundleTlsSettings;
 import dev.hotpool.tls.TlsSettings;
@@ -54,8 +55,11 @@ public final class HotPoolAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    HotPool hotPool(HotPoolProperties properties) {
-        HotPool pool = new HotPool(HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle())));
+    HotPool hotPool(HotPoolProperties properties, ObjectProvider<PoolListener> listeners) {
+        // Listeners (the Micrometer meters among them) must be in the settings before the pool is built.
+        PoolListener listener = listeners.orderedStream().reduce(PoolListener.NONE, PoolListener::both);
+        HotPool pool = new HotPool(
+                HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle()), listener));
         Duration wait = properties.getWarmup().getWaitOnStartup();
         if (wait != null && !wait.isZero() && !wait.isNegative()) {
             try {

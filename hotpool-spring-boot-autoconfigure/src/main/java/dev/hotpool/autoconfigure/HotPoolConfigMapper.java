@@ -2,6 +2,7 @@ package dev.hotpool.autoconfigure;
 
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
+import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.LocalAddressPool;
 import dev.hotpool.net.OutlierDetector;
@@ -33,7 +34,22 @@ final class HotPoolConfigMapper {
      * @throws IllegalArgumentException naming the offending property and its value
      */
     static HotPoolConfig map(HotPoolProperties properties, TlsSettings tls) {
+        return map(properties, tls, PoolListener.NONE);
+    }
+
+    /**
+     * Builds the pool's settings with a listener of its events (the Micrometer meters of
+     * {@code hotpool.metrics.*}, and any {@link PoolListener} bean of the application), which must be in the
+     * settings before the pool is built.
+     *
+     * @param properties the bound properties
+     * @param tls the pool's default TLS settings (from {@code hotpool.tls.bundle}, else the JDK's defaults)
+     * @param listener the pool's listener, {@link PoolListener#NONE} for none
+     * @throws IllegalArgumentException naming the offending property and its value
+     */
+    static HotPoolConfig map(HotPoolProperties properties, TlsSettings tls, PoolListener listener) {
         HotPoolConfig.Builder builder = HotPoolConfig.builder();
+        builder.listener(listener);
         PropertyMapper map = PropertyMapper.get();
         map.from(properties::getMaxConnections).to(builder::maxConnections);
         map.from(properties::getMaxConnsPerHost).to(builder::maxConnsPerHost);

@@ -4,6 +4,7 @@ import dev.hotpool.HealthCheckReport;
 import dev.hotpool.HotPool;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,8 @@ public class HotPoolHealthCheckTask implements SmartLifecycle {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final AtomicLong runs = new AtomicLong();
     private volatile String lastThread;
+    /** When the next run is due, or {@code null} while stopped; the clock is the pool's. */
+    private volatile Instant nextRunAt;
     private ScheduledExecutorService ownThread;
 
     /**
@@ -45,6 +48,10 @@ public class HotPoolHealthCheckTask implements SmartLifecycle {
     public HotPoolHealthCheckTask(HotPool pool, boolean applicationSchedules) {
         this.pool = pool;
         this.applicationSchedules = applicationSchedules;
+        if (applicationSchedules) {
+            // The @Scheduled initial delay: one interval after the application's scheduler picks the method up.
+            this.nextRunAt = this.pool.config().clock().instant().plus(this.pool.config().healthCheckInterval());
+        }
     }
 
     /** One health check; never throws (a failure is logged and the next run comes as usual). */
@@ -62,6 +69,21 @@ public class HotPoolHealthCheckTask implements SmartLifecycle {
         catch (RuntimeException ex) {
             logger.warn("hotpool health check failed: " + ex, ex);
         }
+        finally {
+            if (this.applicationSchedules) {
+                // fixedDelay: the next run starts one interval after this one ended.
+                this.nextRunAt = this.pool.config().clock().instant().plus(this.pool.config().healthCheckInterval());
+            }
+        }
+    }
+
+    /**
+     * When the next run is due: one {@code hotpool.health-check-interval} after the last run ended when the
+     * application's scheduler runs the checks, the jittered delay of the next run on this bean's own thread
+     * otherwise; {@code null} when no run is scheduled (this bean's thread stopped).
+     */
+    public Instant nextRunAt() {
+        return this.nextRunAt;
     }
 
     /** How many times {@link #run()} has run. */
@@ -100,6 +122,7 @@ public class HotPoolHealthCheckTask implements SmartLifecycle {
 
     private void scheduleNext(ScheduledExecutorService executor) {
         Duration delay = this.pool.nextHealthCheckDelay();
+        this.nextRunAt = this.pool.config().clock().instant().plus(delay);
         try {
             executor.schedule(() -> {
                 run();
@@ -108,6 +131,7 @@ public class HotPoolHealthCheckTask implements SmartLifecycle {
         }
         catch (java.util.concurrent.RejectedExecutionException ex) {
             // Stopped meanwhile.
+            this.nextRunAt = null;
         }
     }
 
@@ -118,6 +142,7 @@ public class HotPoolHealthCheckTask implements SmartLifecycle {
             if (this.ownThread != null) {
                 this.ownThread.shutdownNow();
                 this.ownThread = null;
+                this.nextRunAt = null;
             }
         }
         finally {

@@ -151,6 +151,8 @@ public class HotPoolProperties {
 
     private final Retry retry = new Retry();
 
+    private final Metrics metrics = new Metrics();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -353,6 +355,10 @@ public class HotPoolProperties {
 
     public Tls getTls() {
         return this.tls;
+    }
+
+    public Metrics getMetrics() {
+        return this.metrics;
     }
 
     /** TLS settings of the pool. */
@@ -641,6 +647,51 @@ public class HotPoolProperties {
 
         public void setWaitOnStartup(Duration waitOnStartup) {
             this.waitOnStartup = waitOnStartup;
+        }
+    }
+
+    /** Micrometer meters of the pool. */
+    public static class Metrics {
+
+        /**
+         * Whether the pool's meters (hotpool.*) are registered when Micrometer and a MeterRegistry are present.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Whether meters carry a 'host' tag (host:port). Every host then multiplies the number of time series;
+         * per-address detail stays on the actuator endpoint.
+         */
+        private boolean perHostTags = false;
+
+        /**
+         * Maximum number of hosts that get their own 'host' tag when per-host tags are on. Further hosts share
+         * the tag value 'other'.
+         */
+        private int maxHosts = 100;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isPerHostTags() {
+            return this.perHostTags;
+        }
+
+        public void setPerHostTags(boolean perHostTags) {
+            this.perHostTags = perHostTags;
+        }
+
+        public int getMaxHosts() {
+            return this.maxHosts;
+        }
+
+        public void setMaxHosts(int maxHosts) {
+            this.maxHosts = maxHosts;
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.hotpool.autoconfigure.actuate;
+
+import dev.hotpool.Origin;
+import dev.hotpool.PoolStats;
+import dev.hotpool.TrafficStats;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The pool's hosts keyed {@code host:port}: the counts of every route to that host and port (plain and TLS, each
+ * set of TLS settings) summed, and the requests sent there. Immutable.
+ */
+final class PoolHosts {
+
+    private final Map<String, Host> hosts;
+
+    private PoolHosts(Map<String, Host> hosts) {
+        this.hosts = Collections.unmodifiableMap(hosts);
+    }
+
+    /**
+     * One host.
+     *
+     * @param authority {@code host:port}
+     * @param origins the origins ({@code scheme://host:port}) the pool has seen for it
+     */
+    record Host(String authority, List<Origin> origins, int total, int leased, int idle, int connecting, int pending,
+            long requests) {
+    }
+
+    static PoolHosts of(PoolStats stats, TrafficStats traffic) {
+        Map<String, Host> hosts = new TreeMap<>();
+        for (PoolStats.HostStats h : stats.hosts()) {
+            Origin origin = originOf(h);
+            hosts.merge(origin.authority(),
+                    new Host(origin.authority(), List.of(origin), h.total(), h.leased(), h.idle(), h.connecting(),
+                            h.pending(), 0),
+                    PoolHosts::sum);
+        }
+        traffic.requestsByHost().forEach((authority, requests) -> hosts.merge(authority,
+                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests), PoolHosts::sum));
+        return new PoolHosts(hosts);
+    }
+
+    /** Every host, by {@code host:port}, sorted. */
+    Map<String, Host> all() {
+        return this.hosts;
+    }
+
+    /** The host of {@code host:port} (case-insensitive), or {@code null}. */
+    Host get(String authority) {
+        return authority == null ? null : this.hosts.get(authority.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The origin of a {@link PoolStats.HostStats}, whose {@code origin} names a route: the origin, followed by the
+     * name of its TLS settings in parentheses when they are not the pool's default.
+     */
+    static Origin originOf(PoolStats.HostStats host) {
+        String route = host.origin();
+        int space = route.indexOf(' ');
+        return Origin.parse(space < 0 ? route : route.substring(0, space));
+    }
+
+    private static Host sum(Host a, Host b) {
+        List<Origin> origins = new ArrayList<>(a.origins());
+        for (Origin o : b.origins()) {
+            if (!origins.contains(o)) {
+                origins.add(o);
+            }
+        }
+        return new Host(a.authority(), List.copyOf(origins), a.total() + b.total(), a.leased() + b.leased(),
+                a.idle() + b.idle(), a.connecting() + b.connecting(), a.pending() + b.pending(),
+                a.requests() + b.requests());
+    }
+}

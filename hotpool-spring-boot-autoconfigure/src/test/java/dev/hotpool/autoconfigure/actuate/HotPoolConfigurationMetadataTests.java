@@ -1,0 +1,172 @@
+package dev.hotpool.autoconfigure.actuate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.hotpool.autoconfigure.HotPoolProperties;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The configuration metadata the annotation processor generates for {@code hotpool.*}, which IDEs complete from,
+ * and the README's configuration tables, which users read: every property is described, carries its default,
+ * and is in a README table; every table row names a real property.
+ */
+class HotPoolConfigurationMetadataTests {
+
+    /** Types whose properties always have a default (Boot's rule: defaults as field initializers). */
+    private static final Set<String> TYPES_WITH_DEFAULTS = Set.of("java.time.Duration", "java.lang.Integer",
+            "java.lang.Long", "java.lang.Boolean", "org.springframework.util.unit.DataSize");
+
+    /** The first cell of a row of a property table: {@code | `hotpool.max-connections` | …}. */
+    private static final Pattern TABLE_ROW = Pattern.compile("^\\|\\s*`(hotpool\\.[^`]+)`\\s*\\|");
+
+    @Test
+    void everyPropertyHasADescriptionInSpringBootsStyle() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode property : properties()) {
+            String name = property.path("name").asString();
+            String description = property.path("description").asString();
+            if (description.isBlank()) {
+                problems.add(name + ": no description");
+                continue;
+            }
+            if (description.startsWith("The ") || description.startsWith("A ")) {
+                problems.add(name + ": description starts with an article: " + description);
+            }
+            if (property.path("type").asString().equals("java.lang.Boolean") && !description.startsWith("Whether")) {
+                problems.add(name + ": a boolean's description starts with 'Whether': " + description);
+            }
+            if (!description.endsWith(".")) {
+                problems.add(name + ": description does not end with a period: " + description);
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void everyDurationNumberSizeAndBooleanHasItsDefault() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (JsonNode property : properties()) {
+            if (TYPES_WITH_DEFAULTS.contains(property.path("type").asString())
+                    && property.path("defaultValue").isMissingNode()) {
+                missing.add(property.path("name").asString() + " (" + property.path("type").asString() + ")");
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void metricsPropertiesAreDescribedWithTheirDefaults() throws IOException {
+        assertThat(property("hotpool.metrics.enabled").path("defaultValue").asBoolean()).isTrue();
+        assertThat(property("hotpool.metrics.per-host-tags").path("defaultValue").asBoolean()).isFalse();
+        assertThat(property("hotpool.metrics.max-hosts").path("defaultValue").asInt()).isEqualTo(100);
+    }
+
+    @Test
+    void enumeratedStringValuesCarryHints() throws IOException {
+        List<String> hinted = new ArrayList<>();
+        for (JsonNode hint : metadata().path("hints")) {
+            hinted.add(hint.path("name").asString());
+            assertThat(hint.path("values").size()).as(hint.path("name").asString()).isPositive();
+        }
+        assertThat(hinted).contains("hotpool.health-check.probe-method");
+    }
+
+    @Test
+    void everyPropertyIsInTheReadmesConfigurationTables() throws IOException {
+        List<String> documented = readmeProperties();
+        List<String> undocumented = new ArrayList<>();
+        for (JsonNode property : properties()) {
+            String name = property.path("name").asString();
+            if (documented.stream().noneMatch((row) -> names(row, name))) {
+                undocumented.add(name);
+            }
+        }
+        assertThat(undocumented).as("properties missing from README.md's tables").isEmpty();
+    }
+
+    @Test
+    void everyReadmeTableRowNamesAProperty() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (JsonNode property : properties()) {
+            names.add(property.path("name").asString());
+        }
+        List<String> unknown = readmeProperties().stream()
+            .filter((row) -> names.stream().noneMatch((name) -> names(row, name)))
+            .toList();
+        assertThat(unknown).as("README.md rows naming no property").isEmpty();
+    }
+
+    /** Whether a README row documents a property: the same name, or a key or field of that map property. */
+    private static boolean names(String row, String property) {
+        return row.equals(property) || row.startsWith(property + "[") || row.startsWith(property + ".");
+    }
+
+    private static List<String> readmeProperties() throws IOException {
+        Path readme = Path.of("").toAbsolutePath().resolve("../README.md").normalize();
+        List<String> rows = new ArrayList<>();
+        boolean inTable = false;
+        boolean propertyTable = false;
+        for (String line : Files.readAllLines(readme)) {
+            if (!line.startsWith("|")) {
+                inTable = false;
+                continue;
+            }
+            if (!inTable) {
+                // A table's header: only tables whose first column is "Property" list properties (not meters).
+                inTable = true;
+                propertyTable = line.substring(1).trim().toLowerCase(java.util.Locale.ROOT).startsWith("property ");
+                continue;
+            }
+            Matcher matcher = TABLE_ROW.matcher(line);
+            if (propertyTable && matcher.find()) {
+                rows.add(matcher.group(1));
+            }
+        }
+        assertThat(rows).as("property rows in " + readme).isNotEmpty();
+        return rows;
+    }
+
+    private static JsonNode property(String name) throws IOException {
+        for (JsonNode property : properties()) {
+            if (property.path("name").asString().equals(name)) {
+                return property;
+            }
+        }
+        throw new AssertionError(name + " is not in the metadata");
+    }
+
+    /** The {@code hotpool.*} properties. */
+    private static List<JsonNode> properties() throws IOException {
+        List<JsonNode> properties = new ArrayList<>();
+        for (JsonNode property : metadata().path("properties")) {
+            if (property.path("name").asString().startsWith("hotpool.")) {
+                properties.add(property);
+            }
+        }
+        assertThat(properties).isNotEmpty();
+        return properties;
+    }
+
+    /** The metadata generated into this module's classes (not another jar's on the class path). */
+    private static JsonNode metadata() throws IOException {
+        try {
+            Path classes = Path.of(HotPoolProperties.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return JsonMapper.builder().build()
+                .readTree(Files.readString(classes.resolve("META-INF/spring-configuration-metadata.json")));
+        }
+        catch (java.net.URISyntaxException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
