@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# hotpool benchmarks: hotpool against the peers, through the same RestClient call, on one nginx on loopback.
+#
+#   benchmarks/run.sh              the full run (about 13 minutes on 2 cores): JMH, then the load harness
+#   benchmarks/run.sh --quick      a smoke run (about 3 minutes): shorter windows, one round
+#   benchmarks/run.sh --no-jmh     skip the JMH benchmarks
+#   benchmarks/run.sh --profile[=CLIENT]   JFR-profile one client (default hotpool-bc) at 8 threads for 20 s and
+#                                  print where its load threads spend their time
+#   benchmarks/run.sh --threads=8 --clients=hotpool-bc,hc5 --window=10 ...   other options go to the harness
+#
+# What it does: installs nginx with apt-get when it is missing (as root), generates a throw-away certificate,
+# writes an nginx.conf (worker_processes 1, HTTPS on 127.0.0.1, keep-alive, GET /1k = 1,024 bytes, GET /204, an
+# access log with $connection per request), starts nginx as a child, builds the module, runs JMH and the Java
+# harness, and stops nginx on exit (trap, plus a watchdog that stops it after MAX_MINUTES whatever happens).
+# Results: benchmarks/results/<date>.json, .md, .png (and <date>-jmh.json/.md).
+set -euo pipefail
+
+MAX_MINUTES=${MAX_MINUTES:-40}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+quick=; jmh=1; profile=; harness_args=()
+for arg in "$@"; do
+    case "$arg" in
+        --quick) quick=1; harness_args+=(--quick) ;;
+        --no-jmh) jmh= ;;
+        --profile) profile=hotpool-bc ;;
+        --profile=*) profile=${arg#--profile=} ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) harness_args+=("$arg") ;;
+    esac
+done
+
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "load average at start: $load_at_start ($(nproc) CPUs)"
+
+# ---- nginx, installed when missing ----------------------------------------------------------------------------
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "nginx is not installed; run as root or: sudo apt-get install -y nginx" >&2
+        exit 1
+    fi
+    echo "installing nginx (Debian package)"
+    apt-get install -y -q nginx >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null; }
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+nginx_version=$("$NGINX" -v 2>&1 | sed 's|.*nginx/|nginx |')
+
+# ---- build (never runs a test: the module has none) -----------------------------------------------------------
+echo "building benchmarks"
+mvn -q -B -o -pl benchmarks -am package -DskipTests 2>/dev/null \
+    || mvn -q -B -pl benchmarks -am package -DskipTests
+CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC -Djava.awt.headless=true -Dhttp.maxConnections=64
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+name=$(date +%F)${quick:+-quick}
+[ -n "$profile" ] && name="$name-profile-$profile"
+out="$ROOT/benchmarks/results"
+[ -n "$profile" ] && out="$ROOT/benchmarks/target/profile"   # profiles are not results: kept out of git
+mkdir -p "$out"
+
+# ---- JMH (no nginx needed) --------------------------------------------------------------------------------------
+jmh_md=()
+if [ -n "$jmh" ] && [ -z "$profile" ]; then
+    echo "JMH: lease + release, and execute on loopback, at 1, 2 and 8 threads"
+    timeout --kill-after=30 $((MAX_MINUTES * 60)) \
+        java "${JAVA_OPTS[@]}" -cp "$CP" dev.hotpool.benchmarks.jmh.JmhRunner --out="$out" --name="$name" ${quick:+--quick} \
+        | grep -E '^(# Run progress|Benchmark|Result|\||## )' || true
+    [ -f "$out/$name-jmh.md" ] && jmh_md=(--jmh-markdown="$out/$name-jmh.md")
+fi
+
+# ---- certificate and nginx.conf ------------------------------------------------------------------------------
+work=$(mktemp -d /tmp/hotpool-bench.XXXXXX)
+nginx_pid=; watchdog_pid=
+stop_nginx() {
+    if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then
+        kill -QUIT "$nginx_pid" 2>/dev/null || true              # graceful: master stops its worker
+        for _ in $(seq 100); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$nginx_pid" 2>/dev/null; then               # still there after 10 s: its worker(s), then it
+            for w in $(ps -o pid= --ppid "$nginx_pid" 2>/dev/null); do kill -KILL "$w" 2>/dev/null || true; done
+            kill -KILL "$nginx_pid" 2>/dev/null || true
+        fi
+        wait "$nginx_pid" 2>/dev/null || true
+    fi
+    nginx_pid=
+}
+cleanup() {
+    stop_nginx
+    if [ -n "$watchdog_pid" ]; then kill "$watchdog_pid" 2>/dev/null || true; wait "$watchdog_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$work/key.pem" -out "$work/cert.pem" -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1
+mkdir -p "$work/tmp"
+body=$(head -c 1024 /dev/zero | tr '\0' 'x')
+
+write_conf() { # $1 = port
+    cat >"$work/nginx.conf" <<EOF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 1024; }
+http {
+    client_body_temp_path $work/tmp/body;
+    proxy_temp_path $work/tmp/proxy;
+    fastcgi_temp_path $work/tmp/fastcgi;
+    uwsgi_temp_path $work/tmp/uwsgi;
+    scgi_temp_path $work/tmp/scgi;
+    server_tokens off;
+    keepalive_timeout 300s;
+    keepalive_requests 1000000000;
+    # One line per request: connection serial, its request count (1 = new connection = a TLS handshake), the
+    # window's tag, status, session reuse, protocol/cipher.
+    log_format bench '\$connection \$connection_requests \$arg_w \$status \$ssl_session_reused \$ssl_protocol/\$ssl_cipher';
+    server {
+        listen 127.0.0.1:$1 ssl;
+        ssl_certificate $work/cert.pem;
+        ssl_certificate_key $work/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        access_log $work/access.log bench buffer=256k flush=1s;
+        location = /1k { default_type application/octet-stream; return 200 "$body"; }
+        location = /204 { return 204; }
+        location / { return 404; }
+    }
+}
+EOF
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+port=
+for _ in 1 2 3 4 5; do
+    candidate=$((20000 + RANDOM % 30000))
+    listening "$candidate" && continue
+    write_conf "$candidate"
+    "$NGINX" -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>>"$work/error.log" &
+    nginx_pid=$!
+    for _ in $(seq 50); do listening "$candidate" && break; kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$nginx_pid" 2>/dev/null && listening "$candidate"; then port=$candidate; break; fi
+    stop_nginx
+done
+if [ -z "$port" ]; then echo "nginx did not start:" >&2; cat "$work/error.log" >&2; exit 1; fi
+# Whatever happens to this script, nginx does not outlive MAX_MINUTES.
+( trap 'kill $sleeper 2>/dev/null; exit 0' TERM
+  sleep $((MAX_MINUTES * 60 + 60)) & sleeper=$!; wait $sleeper
+  kill -QUIT "$nginx_pid" 2>/dev/null ) &
+watchdog_pid=$!
+echo "nginx ($nginx_version, pid $nginx_pid, worker_processes 1) on https://127.0.0.1:$port"
+
+# ---- the harness ---------------------------------------------------------------------------------------------
+command="benchmarks/run.sh${*:+ $*}"
+common=(--port="$port" --cert="$work/cert.pem" --access-log="$work/access.log" --out="$out" --name="$name"
+    --nginx-version="$nginx_version" --nginx-pid="$nginx_pid" --load-at-start="$load_at_start" --command="$command")
+if [ -n "$profile" ]; then
+    jfr="$out/$name.jfr"
+    timeout --kill-after=30 $((MAX_MINUTES * 60)) \
+        java "${JAVA_OPTS[@]}" -XX:+FlightRecorder -XX:StartFlightRecording=filename="$jfr",settings=profile \
+        -cp "$CP" dev.hotpool.benchmarks.load.LoadHarness "${common[@]}" --clients="$profile" --threads=8 \
+        --rounds=1 --prewarm=3 --warmup=3 --window=20 --bodiless-window=0 --first-reps=1 "${harness_args[@]}"
+    java -cp "$CP" dev.hotpool.benchmarks.load.JfrSummary "$jfr" load-
+    echo "raw samples: jfr print --events jdk.ExecutionSample $jfr"
+else
+    timeout --kill-after=30 $((MAX_MINUTES * 60)) \
+        java "${JAVA_OPTS[@]}" -cp "$CP" dev.hotpool.benchmarks.load.LoadHarness "${common[@]}" "${jmh_md[@]}" \
+        "${harness_args[@]}"
+fi

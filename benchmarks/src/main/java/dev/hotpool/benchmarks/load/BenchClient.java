@@ -1,0 +1,24 @@
+package dev.hotpool.benchmarks.load;
+
+import java.net.URI;
+
+/**
+ * One client under test, open and ready: hands each load thread the call it makes in a loop.
+ *
+ * <p>Thread-safe: {@link #caller} is called once per worker index, and each caller is used by one thread at a time.
+ */
+interface BenchClient extends AutoCloseable {
+
+    /** One GET of {@code uri}, the response read to its end; returns how many body bytes came. */
+    @FunctionalInterface
+    interface Caller {
+        long call(URI uri) throws Exception;
+    }
+
+    /** The call for one worker index ({@code 0 ≤ worker < 32}). */
+    Caller caller(int worker);
+
+    /** Lets go of every connection and thread the client holds. */
+    @Override
+    void close();
+}
