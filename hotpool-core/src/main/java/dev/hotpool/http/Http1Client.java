@@ -344,7 +344,7 @@ public final class Http1Client {
         Framing framing = frame(request, head, entry, codec, requestSaidClose);
         ResponseBody body = new ResponseBody(this.pool, entry, codec, framing.stream(), framing.reusable(),
                 CloseReason.SERVER_CLOSED, this.config.drainLimit(), this.config.drainTimeout().toMillis(),
-                this.outliers);
+                this.outliers, framing.length());
         if (framing.empty()) {
             body.end();
         }
@@ -363,7 +363,11 @@ public final class Http1Client {
      * @param reusable whether the connection may be pooled once the body has ended
      * @param empty whether the message has already ended (no body)
      */
-    private record Framing(InputStream stream, boolean reusable, boolean empty) {
+    private record Framing(InputStream stream, boolean reusable, boolean empty, long length) {
+
+        Framing(InputStream stream, boolean reusable, boolean empty) {
+            this(stream, reusable, empty, -1);
+        }
     }
 
     private static Framing frame(HotRequest request, ClassicHttpResponse head, PoolEntry entry, Http1Codec codec,
@@ -387,7 +391,7 @@ public final class Http1Client {
         if (head.containsHeader("Content-Length")) {
             long length = contentLength(request.origin(), head);
             return length == 0 ? new Framing(InputStream.nullInputStream(), reusable, true)
-                    : new Framing(new ContentLengthInputStream(codec.in, in, length), reusable, false);
+                    : new Framing(new ContentLengthInputStream(codec.in, in, length), reusable, false, length);
         }
         return new Framing(new IdentityInputStream(codec.in, in), false, false); // Ends when the server closes.
     }

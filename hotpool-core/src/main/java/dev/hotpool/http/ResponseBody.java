@@ -52,14 +52,22 @@ final class ResponseBody extends InputStream {
     private final long drainTimeoutMillis;
     private final OutlierDetector outliers;
     private final byte[] one = new byte[1];
+    /**
+     * Bytes of a Content-Length body not yet delivered, or -1 for other framings. At zero the message has
+     * ended and the connection goes back at once: callers such as RestClient read exactly the announced
+     * length and close without reading end of stream, which would otherwise cost a drain.
+     */
+    private long remaining;
     private State state = State.OPEN;
     /** Shared with the cleaner's action, which must not reach this body. */
     private final Hold hold;
     private Cleaner.Cleanable cleanable;
 
     ResponseBody(ConnectionPool pool, PoolEntry entry, Http1Codec codec, InputStream framed, boolean reusable,
-            CloseReason notReusable, int drainLimit, long drainTimeoutMillis, OutlierDetector outliers) {
+            CloseReason notReusable, int drainLimit, long drainTimeoutMillis, OutlierDetector outliers,
+            long contentLength) {
         this.outliers = outliers;
+        this.remaining = contentLength;
         this.pool = pool;
         this.entry = entry;
         this.codec = codec;
@@ -120,6 +128,12 @@ final class ResponseBody extends InputStream {
         }
         if (n < 0) {
             end();
+        }
+        else if (this.remaining > 0) {
+            this.remaining -= n;
+            if (this.remaining == 0) {
+                end();
+            }
         }
         return n;
     }

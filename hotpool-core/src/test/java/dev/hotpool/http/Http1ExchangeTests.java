@@ -254,6 +254,18 @@ class Http1ExchangeTests {
     }
 
     @Test
+    void readingExactlyTheAnnouncedLengthReleasesTheConnectionWithoutReadingEndOfStream() throws Exception {
+        start((req, ex) -> ex.respond(200, "12345678"));
+        HotResponse response = send(HotRequest.get(this.server.uri("/")));
+        assertThat(response.body().readNBytes(8)).hasSize(8); // As RestClient does: no read of end of stream.
+
+        assertThat(this.pool.stats().leased()).isZero();
+        assertThat(this.pool.stats().idle()).isEqualTo(1);
+        response.close();
+        assertThat(this.pool.stats().closedTotal()).isZero();
+    }
+
+    @Test
     void getFollowsRedirectsAndPostDoesNot() throws Exception {
         start((req, ex) -> {
             switch (req.target()) {
