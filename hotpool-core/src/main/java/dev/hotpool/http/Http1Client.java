@@ -39,6 +39,7 @@ import java.util.Set;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.ChunkedInputStream;
@@ -226,7 +227,8 @@ public final class Http1Client {
         boolean hasHost = false;
         boolean hasConnection = false;
         boolean saidClose = false;
-        CharArrayBuffer line = new CharArrayBuffer(128);
+        CharArrayBuffer line = codec.line;
+        line.clear();
         OutputStream out = socket.out();
 
         line.append(request.method());
@@ -487,7 +489,10 @@ public final class Http1Client {
     }
 
     private static String protocol(ProtocolVersion version) {
-        return version == null ? "HTTP/1.1" : version.format();
+        if (version == null || HttpVersion.HTTP_1_1.equals(version)) {
+            return "HTTP/1.1";
+        }
+        return HttpVersion.HTTP_1_0.equals(version) ? "HTTP/1.0" : version.format();
     }
 
     private static int millis(java.time.Duration d) {

@@ -6,6 +6,7 @@ import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.DefaultHttpResponseParser;
 import org.apache.hc.core5.http.impl.io.SessionInputBufferImpl;
 import org.apache.hc.core5.http.impl.io.SessionOutputBufferImpl;
+import org.apache.hc.core5.util.CharArrayBuffer;
 
 /**
  * One connection's HTTP/1.1 codec state: httpcore5's session buffers and response parser, which keep
@@ -20,6 +21,8 @@ final class Http1Codec {
     final SessionInputBufferImpl in;
     final SessionOutputBufferImpl out;
     final DefaultHttpResponseParser parser;
+    /** Reused for each line of a request head. */
+    final CharArrayBuffer line = new CharArrayBuffer(128);
     final Http1Config h1;
 
     Http1Codec(Http1Config h1) {
