@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * granted, or the acquire timeout passes. The line is bounded by {@code max-pending-acquires}.</li>
  * </ol>
  *
- * <p>Thread-safe. One {@link ReentrantLock} guards all counts and queues (no {@code synchronized}, which
+ * <p>Thread-safe. One {@link ReentrantLock} guards all counts and queues (no intrinsic monitor, which
  * would pin virtual threads); it is never held during I/O: connecting, liveness reads and closing sockets
  * all happen outside it. Time for expiry comes from the configured {@link Clock}.
  */
@@ -304,7 +304,7 @@ public final class ConnectionPool {
             }
             List<PoolStats.HostStats> hostStats = new ArrayList<>(this.hosts.size());
             for (HostPool h : this.hosts.values()) {
-                hostStats.add(new PoolStats.HostStats(h.route.toString(), h.allocated, h.leased, h.idle.size() + h.checking,
+                hostStats.add(new PoolStats.HostStats(h.route.origin(), h.route.toString(), h.allocated, h.leased, h.idle.size() + h.checking,
                         h.connecting, h.waiters.size(), h.leases.sum(), h.created));
             }
             return new PoolStats(this.maxConnections, this.total, this.leased, this.idle + this.checking, this.connecting,

@@ -5,10 +5,9 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -20,14 +19,14 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * gets none hangs up or sends a generic alert; the record lets the failure say "server requires a client
  * certificate" instead, and lets a TLS 1.3 handshake wait for the server's verdict.
  *
- * <p>Thread-safe: the record is a synchronized identity map; the delegate is BC's or SunJSSE's key manager.
+ * <p>Thread-safe: the record is a concurrent map keyed by the socket or engine (which compare by identity); the delegate is BC's or SunJSSE's key manager.
  */
 final class ClientKeyChooser extends X509ExtendedKeyManager {
 
     private final X509ExtendedKeyManager delegate;
 
     /** The certificate requests of sockets in their handshake; removed when the handshake ends. */
-    private final Map<Object, Request> requests = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<Object, Request> requests = new ConcurrentHashMap<>();
 
     /** @param delegate the settings' key manager, or {@code null} when they carry no key */
     ClientKeyChooser(X509ExtendedKeyManager delegate) {
