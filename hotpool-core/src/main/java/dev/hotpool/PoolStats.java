@@ -43,8 +43,13 @@ public record PoolStats(int maxConnections, int total, int leased, int idle, int
         return sum;
     }
 
-    /** Counts for one origin. */
-    public record HostStats(String origin, int total, int leased, int idle, int connecting, int pending,
+    /**
+     * Counts for one route: an origin and, for {@code https}, the TLS settings its connections were made with.
+     *
+     * @param origin scheme, host and port
+     * @param route the origin, then the TLS settings' name in parentheses when not the pool's default
+     */
+    public record HostStats(Origin origin, String route, int total, int leased, int idle, int connecting, int pending,
             long leases, long created) {
     }
 

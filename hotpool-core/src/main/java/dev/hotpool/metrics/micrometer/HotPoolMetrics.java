@@ -376,7 +376,7 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         Map<HostMeters, int[]> byHost = new HashMap<>();
         if (this.options.perHostTags()) {
             for (PoolStats.HostStats h : stats.hosts()) {
-                HostMeters m = this.byAuthority.get(HostAuthority.of(h.origin()));
+                HostMeters m = this.byAuthority.get(h.origin().authority());
                 if (m != null) {
                     int[] counts = byHost.computeIfAbsent(m, (k) -> new int[ConnectionState.values().length]);
                     counts[ConnectionState.ACTIVE.ordinal()] += h.leased();

@@ -90,7 +90,7 @@ public class HotPoolHealthIndicator implements HealthIndicator {
     private static int openConnections(PoolStats stats, Origin origin) {
         int open = 0;
         for (PoolStats.HostStats host : stats.hosts()) {
-            if (PoolHosts.originOf(host).equals(origin)) {
+            if (host.origin().equals(origin)) {
                 open += host.idle() + host.leased();
             }
         }

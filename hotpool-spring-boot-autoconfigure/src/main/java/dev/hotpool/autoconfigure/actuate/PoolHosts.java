@@ -36,7 +36,7 @@ final class PoolHosts {
     static PoolHosts of(PoolStats stats, TrafficStats traffic) {
         Map<String, Host> hosts = new TreeMap<>();
         for (PoolStats.HostStats h : stats.hosts()) {
-            Origin origin = originOf(h);
+            Origin origin = h.origin();
             hosts.merge(origin.authority(),
                     new Host(origin.authority(), List.of(origin), h.total(), h.leased(), h.idle(), h.connecting(),
                             h.pending(), 0),
@@ -55,16 +55,6 @@ final class PoolHosts {
     /** The host of {@code host:port} (case-insensitive), or {@code null}. */
     Host get(String authority) {
         return authority == null ? null : this.hosts.get(authority.trim().toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * The origin of a {@link PoolStats.HostStats}, whose {@code origin} names a route: the origin, followed by the
-     * name of its TLS settings in parentheses when they are not the pool's default.
-     */
-    static Origin originOf(PoolStats.HostStats host) {
-        String route = host.origin();
-        int space = route.indexOf(' ');
-        return Origin.parse(space < 0 ? route : route.substring(0, space));
     }
 
     private static Host sum(Host a, Host b) {
