@@ -85,7 +85,8 @@ class EmbeddedUpstream implements InitializingBean, DisposableBean {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         SSLContext tls = this.sslBundles.getBundle(SERVER_BUNDLE).createSslContext();
         this.executor = Executors.newFixedThreadPool(8, daemonThreads());
-        for (InetAddress address : addresses()) {
+        List<InetAddress> addresses = addresses();
+        for (InetAddress address : addresses) {
             HttpsServer server = HttpsServer.create(new InetSocketAddress(address, this.port), 64);
             server.setHttpsConfigurator(new CountingConfigurator(tls));
             server.createContext("/", this::answer);
@@ -93,8 +94,9 @@ class EmbeddedUpstream implements InitializingBean, DisposableBean {
             server.start();
             this.servers.add(server);
         }
-        logger.info("Embedded upstream listening on https://localhost:" + this.port + " at " + addresses()
-                + " (certificate from SSL bundle '" + SERVER_BUNDLE + "')");
+        logger.info("Embedded upstream listening on https://localhost:" + this.port + " at "
+                + addresses.stream().map(InetAddress::getHostAddress).toList() + " (certificate from SSL bundle '"
+                + SERVER_BUNDLE + "')");
     }
 
     private List<InetAddress> addresses() throws IOException {
