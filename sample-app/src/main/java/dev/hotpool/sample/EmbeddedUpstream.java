@@ -49,7 +49,7 @@ class EmbeddedUpstream implements InitializingBean, DisposableBean {
 
     private static final Log logger = LogFactory.getLog(EmbeddedUpstream.class);
 
-    /** Path → JSON answer; {@code /api/recommendations} also takes {@value #SLOW_PATH_MILLIS} ms, like a real query. */
+    /** Path → JSON answer; {@code /api/recommendations} also takes {@value #SLOW_PATH_MILLIS} ms, like a query. */
     private static final Map<String, String> ANSWERS = Map.of(
             "/api/profile", "{\"id\":42,\"name\":\"Ada Lovelace\",\"tier\":\"gold\"}",
             "/api/orders", "[{\"id\":\"o-1001\",\"total\":59.90},{\"id\":\"o-1002\",\"total\":12.50}]",

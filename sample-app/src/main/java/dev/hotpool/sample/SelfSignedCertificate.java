@@ -63,7 +63,8 @@ record SelfSignedCertificate(String certificatePem, String privateKeyPem) {
                     pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         }
         catch (GeneralSecurityException | OperatorCreationException ex) {
-            throw new IllegalStateException("Cannot generate the sample upstream's certificate: " + ex.getMessage(), ex);
+            throw new IllegalStateException("Cannot generate the sample upstream's certificate: " + ex.getMessage(),
+                    ex);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
