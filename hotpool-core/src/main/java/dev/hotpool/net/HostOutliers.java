@@ -87,7 +87,7 @@ final class HostOutliers {
                         ejectedNow, n, detector.settings().maxEjectionPercent());
                 return null;
             }
-            e.ejections++;
+            e.ejections = decayed(e, now, detector.settings().baseEjectionTime().toMillis()) + 1;
             e.consecutive = 0;
             e.ejectedUntil = now + detector.ejectionMillis(e.ejections);
             String why = immediate ? cause : failures + " consecutive failures, the last " + cause;
@@ -146,8 +146,20 @@ final class HostOutliers {
         return List.copyOf(usable);
     }
 
-    /** Every address, the registered answer first. */
-    List<OutlierDetector.AddressState> snapshot(long now) {
+    /**
+     * The ejection count less one for every {@code baseMillis} the address has spent out of ejection since its
+     * last one ended (Envoy lowers its multiplier the same way while a host stays healthy), never below zero.
+     */
+    private static int decayed(Entry e, long now, long baseMillis) {
+        if (e.ejections == 0 || now < e.ejectedUntil) {
+            return e.ejections;
+        }
+        long steps = (now - e.ejectedUntil) / baseMillis;
+        return (int) Math.max(0, e.ejections - steps);
+    }
+
+    /** Every address, the registered answer first; ejection counts as decayed by now. */
+    List<OutlierDetector.AddressState> snapshot(long now, long baseMillis) {
         List<OutlierDetector.AddressState> states = new ArrayList<>();
         this.lock.lock();
         try {
@@ -158,7 +170,7 @@ final class HostOutliers {
                 boolean ejected = e != null && now < e.ejectedUntil;
                 states.add(new OutlierDetector.AddressState(address, ejected,
                         ejected ? Instant.ofEpochMilli(e.ejectedUntil) : null, (e != null) ? e.consecutive : 0,
-                        (e != null) ? e.ejections : 0));
+                        (e != null) ? decayed(e, now, baseMillis) : 0));
             }
         }
         finally {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * address; a response status in {@code eject-on-status} ejects it at once. A success resets the run.</li>
  * <li>An ejection lasts {@code base-ejection-time} × the number of times the address has been ejected, capped
  * at {@code max-ejection-time}, plus up to 10% jitter (never past the cap). When it ends the address is usable
- * again; only a passing health probe after that resets the multiplier.</li>
+ * again. The count drops by one for every {@code base-ejection-time} the address then spends out of ejection,
+ * and a passing health probe after the ejection resets it at once.</li>
  * <li>{@code max-ejection-percent} is enforced when ejecting: an ejection that would put more than
  * {@code floor(n × percent / 100)} of the host's n addresses, or all of them, in ejection at once is <b>not
  * applied</b> — the failure still counts (the run stays at or past the threshold, so the next failure tries
@@ -154,7 +155,8 @@ public final class OutlierDetector {
     /** Each address of the host with its state, the registered answer first; empty for an unknown host. */
     public List<AddressState> snapshot(String hostKey) {
         HostOutliers host = this.hosts.get(Objects.requireNonNull(hostKey, "'hostKey' must not be null"));
-        return (host != null) ? host.snapshot(this.clock.millis()) : List.of();
+        return (host != null) ? host.snapshot(this.clock.millis(), this.settings.baseEjectionTime().toMillis())
+                : List.of();
     }
 
     /** Adds a listener called after each ejection, e.g. for the pool to close that address's idle connections. */
@@ -246,7 +248,8 @@ public final class OutlierDetector {
      *
      * @param ejectedUntil when the current ejection ends, or {@code null} when not ejected
      * @param consecutiveFailures the current run of failures
-     * @param ejections times ejected since the last reset by a passing probe (the multiplier)
+     * @param ejections the multiplier: times ejected, less one per {@code base-ejection-time} spent out of
+     * ejection since, and reset by a passing probe
      */
     public record AddressState(InetAddress address, boolean ejected, Instant ejectedUntil, int consecutiveFailures,
             int ejections) {

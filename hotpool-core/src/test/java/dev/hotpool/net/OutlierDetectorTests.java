@@ -195,6 +195,29 @@ class OutlierDetectorTests {
     }
 
     @Test
+    void multiplierDropsByOneForEveryBaseEjectionTimeSpentOutOfEjection() {
+        this.detector.usable(HOST, ABC);
+        for (int i = 0; i < 3; i++) {
+            this.detector.recordStatus(HOST, A, 403);
+            this.clock.advance(ejectionLeft(A));
+        }
+        assertThat(this.detector.snapshot(HOST).get(0).ejections()).isEqualTo(3);
+
+        // Two base lengths (and a bit) out of ejection, with no probe: the count is down by two.
+        this.clock.advance(Duration.ofSeconds(61));
+        assertThat(this.detector.snapshot(HOST).get(0).ejections()).isEqualTo(1);
+        this.detector.recordStatus(HOST, A, 403);
+        assertThat(ejectionLeft(A)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(this.detector.snapshot(HOST).get(0).ejections()).isEqualTo(2);
+
+        // A long healthy stretch brings it back to a first ejection, never below.
+        this.clock.advance(ejectionLeft(A).plus(Duration.ofHours(1)));
+        assertThat(this.detector.snapshot(HOST).get(0).ejections()).isZero();
+        this.detector.recordStatus(HOST, A, 403);
+        assertThat(ejectionLeft(A)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
     void failuresWhileEjectedAreIgnored() {
         this.detector.usable(HOST, ABC);
         fail(A, 3);

@@ -764,7 +764,8 @@ public class HotPoolProperties {
 
         /**
          * Length of an address's first ejection; each further ejection lasts this times the number of
-         * ejections, with up to 10% jitter.
+         * ejections, with up to 10% jitter. The count drops by one for every such length the address spends
+         * out of ejection.
          */
         private Duration baseEjectionTime = Duration.ofSeconds(30);
 
