@@ -49,8 +49,9 @@ public final class HotPool implements AutoCloseable {
         this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
                 config.clock());
         this.outliers = new OutlierDetector(config.outlier(), config.clock());
-        Connector connector = new Connector(config, new TlsConnector(config.tlsProfiles().provider()), listener,
-                this.addressBook, this.outliers);
+        TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
+        tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
+        Connector connector = new Connector(config, tls, listener, this.addressBook, this.outliers);
         this.pool = new ConnectionPool(config, connector, listener);
         this.outliers.onEjection((hostKey, address, until) -> {
             this.pool.retireAddress(hostKey, address, CloseReason.EJECTED);

@@ -12,6 +12,7 @@ import java.security.KeyStore;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +66,9 @@ public final class TlsConnector {
     /** A context per settings and profile (both compared by identity), created on first use. */
     private final Map<ContextKey, SSLContext> contexts = new ConcurrentHashMap<>();
 
+    /** The profile as narrowed by settings with SSL bundle options, per settings and profile. */
+    private final Map<ContextKey, TlsProfile> narrowed = new ConcurrentHashMap<>();
+
     /** A connector on BouncyCastle's JSSE. */
     public TlsConnector() {
         this(TlsProvider.BC);
@@ -110,9 +114,11 @@ public final class TlsConnector {
         int budget = Math.max(1, timeoutMillis);
         Material material;
         SSLContext context;
+        TlsProfile offered;
         try {
             material = material(tls);
             context = context(tls, material, profile);
+            offered = tls.hasOptions() ? narrowed(tls, profile, context) : profile;
         }
         catch (GeneralSecurityException | RuntimeException ex) {
             closeQuietly(raw);
@@ -124,7 +130,7 @@ public final class TlsConnector {
         try {
             ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, origin.host(), origin.port(), true);
             ssl.setSoTimeout(budget);
-            this.provider.configure(ssl, profile, origin.host());
+            this.provider.configure(ssl, offered, origin.host());
             watchdog = HandshakeWatchdog.schedule(() -> {
                 timedOut.set(true);
                 closeQuietly(raw);
@@ -275,6 +281,66 @@ public final class TlsConnector {
         catch (ContextFailure ex) {
             throw ex.cause;
         }
+    }
+
+    /**
+     * Checks, before any connection is made, that this provider can honour the SSL bundle options of the settings
+     * with each of the profiles; settings without options pass at once.
+     *
+     * @throws IllegalArgumentException naming {@code hotpool.tls.bundle}, the bundle, its property and the names at
+     *     fault
+     */
+    public void checkOptions(TlsSettings settings, List<TlsProfile> profiles) {
+        if (settings == null || !settings.hasOptions()) {
+            return;
+        }
+        try {
+            Material material = material(settings);
+            for (TlsProfile profile : profiles) {
+                narrowed(settings, profile, context(settings, material, profile));
+            }
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(cannotUse(settings) + ex.getMessage());
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalArgumentException(cannotUse(settings) + ex.getMessage(), ex);
+        }
+    }
+
+    private static String cannotUse(TlsSettings settings) {
+        return "hotpool.tls.bundle (" + settings.name() + ") cannot be used: ";
+    }
+
+    /**
+     * The profile with the settings' SSL bundle options applied: its protocols that the options enable, and the
+     * options' cipher suites, each checked against what this provider supports.
+     *
+     * @throws IllegalArgumentException naming the bundle, its property and the names at fault
+     */
+    private TlsProfile narrowed(TlsSettings settings, TlsProfile profile, SSLContext context) {
+        return this.narrowed.computeIfAbsent(new ContextKey(settings, profile), (key) -> {
+            List<String> protocols = profile.protocols();
+            if (settings.protocols() != null) {
+                protocols = profile.protocols().stream().filter(settings.protocols()::contains).toList();
+                if (protocols.isEmpty()) {
+                    throw new IllegalArgumentException("SSL bundle '" + settings.name() + "' enables only "
+                            + settings.protocols() + " (options.enabled-protocols), and TLS profile '"
+                            + profile.name() + "' offers " + profile.protocols() + ": no protocol in common");
+                }
+            }
+            List<String> cipherSuites = profile.cipherSuites();
+            if (settings.cipherSuites() != null) {
+                List<String> supported = List.of(context.getSupportedSSLParameters().getCipherSuites());
+                List<String> unknown = settings.cipherSuites().stream().filter((c) -> !supported.contains(c)).toList();
+                if (!unknown.isEmpty()) {
+                    throw new IllegalArgumentException("SSL bundle '" + settings.name() + "' lists cipher suites "
+                            + this.provider.displayName() + " does not support: " + unknown + " (options.ciphers)");
+                }
+                cipherSuites = settings.cipherSuites();
+            }
+            return profile.narrowed(protocols, cipherSuites);
+        });
     }
 
     private Material createMaterial(TlsSettings settings) throws GeneralSecurityException {

@@ -124,6 +124,20 @@ public final class TlsProfile {
         this.alpn = List.copyOf(b.alpn);
     }
 
+    /**
+     * This profile with its protocols and cipher suites replaced, the rest kept, under the same name: how an SSL
+     * bundle's options narrow the profile for the connections made with that bundle. The caller checks the names.
+     */
+    TlsProfile narrowed(List<String> protocols, List<String> cipherSuites) {
+        Builder b = new Builder(this.name).protocols(protocols)
+            .cipherSuites(cipherSuites)
+            .namedGroups(this.namedGroups)
+            .keyShares(this.keyShares)
+            .signatureSchemes(this.signatureSchemes)
+            .alpn(this.alpn);
+        return new TlsProfile(b, this.builtIn);
+    }
+
     /** A builder for a profile of the given name (not a built-in's name). */
     public static Builder builder(String name) {
         return new Builder(name);

@@ -68,6 +68,69 @@ class TlsConnectorTests {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void sslBundleOptionsNarrowTheProfilesProtocolsAndCipherSuites(TlsProvider provider) throws Exception {
+        TestCertificates certs = TestCertificates.localhost(KeyType.EC);
+        TlsConnector connector = new TlsConnector(provider);
+        TlsSettings tls12Only = certs.clientSettings()
+            .withOptions(List.of("TLSv1.2"), List.of("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"));
+        TlsSettings oneTls13Suite = certs.clientSettings().withOptions(null, List.of("TLS_CHACHA20_POLY1305_SHA256"));
+        try (HandshakeServer server = HandshakeServer.tls(certs.serverSocket(LOOPBACK));
+                SSLSocket narrowed = handshake(connector, server.port(), tls12Only);
+                SSLSocket suite = handshake(connector, server.port(), oneTls13Suite)) {
+            // The server speaks TLS 1.3 and every suite; the profile would lead with AES-GCM. Only the options made
+            // the client offer TLS 1.2, or ChaCha20 alone.
+            assertThat(narrowed.getSession().getProtocol()).isEqualTo("TLSv1.2");
+            assertThat(narrowed.getSession().getCipherSuite())
+                .isEqualTo("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+            assertThat(suite.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            assertThat(suite.getSession().getCipherSuite()).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+        }
+    }
+
+    @Test
+    void sslBundleOptionsTheProviderCannotHonourFailTheConnectionNamingTheBundle() throws Exception {
+        TestCertificates certs = TestCertificates.localhost(KeyType.EC);
+        TlsSettings unknownSuite = certs.clientSettings()
+            .withOptions(null, List.of("TLS_AES_128_GCM_SHA256", "TLS_MADE_UP_WITH_NOTHING"));
+        TlsSettings tls12Only = certs.clientSettings().withOptions(List.of("TLSv1.2"), null);
+        try (HandshakeServer server = HandshakeServer.tls(certs.serverSocket(LOOPBACK))) {
+            assertThatThrownBy(() -> handshake(this.connector, server.port(), unknownSuite))
+                .isInstanceOf(TlsHandshakeException.class)
+                .hasMessageContaining("TLS settings '" + unknownSuite.name() + "'")
+                .hasMessageContaining("lists cipher suites BouncyCastle JSSE does not support:"
+                        + " [TLS_MADE_UP_WITH_NOTHING] (options.ciphers)");
+            InetSocketAddress address = new InetSocketAddress(LOOPBACK, server.port());
+            assertThatThrownBy(() -> this.connector.handshake(connect(address),
+                    Origin.of("https", "localhost", server.port()), address, tls12Only, TlsProfile.MODERN, 10_000))
+                .isInstanceOf(TlsHandshakeException.class)
+                .hasMessageContaining("enables only [TLSv1.2] (options.enabled-protocols), and TLS profile 'modern'"
+                        + " offers [TLSv1.3]: no protocol in common");
+            // The same connector still connects with settings it can use.
+            try (SSLSocket fine = handshake(server.port(), "localhost", certs.clientSettings())) {
+                assertThat(fine.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            }
+        }
+    }
+
+    @Test
+    void sslBundleOptionsWithoutTls13OrTls12AreRefusedAtOnce() {
+        TlsSettings settings = TestCertificates.localhost(KeyType.EC).clientSettings();
+        assertThatThrownBy(() -> settings.withOptions(List.of("TLSv1.1"), null))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("the enabled protocols [TLSv1.1] of SSL bundle")
+            .hasMessageContaining("include neither TLSv1.3 nor TLSv1.2");
+        assertThatThrownBy(() -> settings.withOptions(null, List.of()))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("lists no cipher suite (options.ciphers)");
+    }
+
+    private static SSLSocket handshake(TlsConnector connector, int port, TlsSettings settings) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
+        return connector.handshake(connect(address), Origin.of("https", "localhost", port), address, settings, 10_000);
+    }
+
     @Test
     void handshakeSendsSniForADottedHostName() throws Exception {
         TestCertificates certs = TestCertificates.forHosts(KeyType.EC, "api.hotpool.test");

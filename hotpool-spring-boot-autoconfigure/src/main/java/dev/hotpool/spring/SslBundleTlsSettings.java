@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,10 +14,13 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.ssl.SslStoreBundle;
 
 /**
- * Turns Spring {@link SslBundle SSL bundles} into hotpool {@link TlsSettings}, one per bundle instance.
+ * Turns Spring {@link SslBundle SSL bundles} into hotpool {@link TlsSettings}, one per bundle instance: the
+ * bundle's trust store, its key (only the configured alias), and its {@code options} (enabled protocols and
+ * cipher suites), which narrow the TLS profile of the connections made with it.
  *
  * <p>{@code TlsSettings} compare by identity and the pool never shares a connection across settings, so every
  * request factory that uses one bundle must carry the <em>same</em> settings object: this class remembers the
@@ -107,7 +111,21 @@ public final class SslBundleTlsSettings {
         if (keyStore != null && key != null && key.getAlias() != null) {
             keyStore = onlyAlias(name, keyStore, key, password);
         }
-        return TlsSettings.of(name, trustStore, keyStore, password);
+        TlsSettings tls = TlsSettings.of(name, trustStore, keyStore, password);
+        SslOptions options = bundle.getOptions();
+        if (options == null || !options.isSpecified()) {
+            return tls;
+        }
+        try {
+            return tls.withOptions(asList(options.getEnabledProtocols()), asList(options.getCiphers()));
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalStateException("hotpool: cannot use SSL bundle '" + name + "': " + ex.getMessage(), ex);
+        }
+    }
+
+    private static List<String> asList(String[] names) {
+        return (names != null) ? List.of(names) : null;
     }
 
     /** A copy of the key store that holds only the bundle's key alias, so that key is the one presented. */

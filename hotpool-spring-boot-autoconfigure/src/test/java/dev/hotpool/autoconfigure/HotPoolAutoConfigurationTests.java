@@ -379,6 +379,67 @@ class HotPoolAutoConfigurationTests {
     }
 
     @Test
+    void sslBundleOptionsNarrowTheConnectionsTlsAndBadOnesFailNamingTheBundle(@TempDir Path dir) throws Exception {
+        TestCertificates certificates = TestCertificates.localhost(KeyType.EC);
+        Path trustStore = certificates.writeTrustStore(dir.resolve("trust.p12"));
+        try (StubServer server = StubServer.https(certificates.serverContext())) {
+            this.contextRunner.withPropertyValues(trustBundle("narrow", trustStore))
+                .withPropertyValues(trustBundle("typo", trustStore))
+                .withPropertyValues("hotpool.tls.bundle=narrow",
+                        "spring.ssl.bundle.jks.narrow.options.enabled-protocols=TLSv1.3",
+                        "spring.ssl.bundle.jks.narrow.options.ciphers=TLS_CHACHA20_POLY1305_SHA256",
+                        "spring.ssl.bundle.jks.typo.options.ciphers=TLS_CHACHA20_POLY1305_SHA257")
+                .run((context) -> {
+                    HotPool pool = context.getBean(HotPool.class);
+                    RestClient narrow = context.getBean(RestClient.Builder.class).build();
+                    RestClient typo = context.getBean(RestClient.Builder.class)
+                        .apply(context.getBean(RestClientSsl.class).fromBundle("typo"))
+                        .build();
+
+                    assertThat(narrow.get().uri(server.uri("/narrow")).retrieve().body(String.class))
+                        .isEqualTo("/narrow");
+                    assertThat(pool.connections(dev.hotpool.Origin.of(server.uri("/"))))
+                        .singleElement()
+                        .satisfies((connection) -> assertThat(connection.cipher())
+                            .isEqualTo("TLS_CHACHA20_POLY1305_SHA256"));
+                    assertThatExceptionOfType(ResourceAccessException.class)
+                        .isThrownBy(() -> typo.get().uri(server.uri("/typo")).retrieve().body(String.class))
+                        .withMessageContaining("TLS settings 'typo'")
+                        .withMessageContaining("lists cipher suites BouncyCastle JSSE does not support:"
+                                + " [TLS_CHACHA20_POLY1305_SHA257] (options.ciphers)");
+                    // The failed connection never completed a handshake nor joined the pool, which goes on serving
+                    // on the one connection it has.
+                    assertThat(narrow.get().uri(server.uri("/again")).retrieve().body(String.class))
+                        .isEqualTo("/again");
+                    assertThat(server.connectionsAccepted()).isEqualTo(1);
+                    assertThat(server.requestsServed()).isEqualTo(2);
+                });
+        }
+    }
+
+    @Test
+    void poolBundleWithOptionsTheProviderCannotHonourFailsTheStartup(@TempDir Path dir) {
+        Path trustStore = TestCertificates.localhost(KeyType.EC).writeTrustStore(dir.resolve("trust.p12"));
+        this.contextRunner.withPropertyValues(trustBundle("typo", trustStore))
+            .withPropertyValues("hotpool.tls.bundle=typo", "hotpool.tls.profile=modern",
+                    "spring.ssl.bundle.jks.typo.options.ciphers=TLS_AES_128_GCM_SHA256,TLS_AES_128_GCM_SHA257")
+            .run((context) -> assertThat(context).hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessage("hotpool.tls.bundle (typo) cannot be used: SSL bundle 'typo' lists cipher suites"
+                        + " BouncyCastle JSSE does not support: [TLS_AES_128_GCM_SHA257] (options.ciphers)"));
+        this.contextRunner.withPropertyValues(trustBundle("old", trustStore))
+            .withPropertyValues("hotpool.tls.bundle=old", "hotpool.tls.profile=modern",
+                    "spring.ssl.bundle.jks.old.options.enabled-protocols=TLSv1.2")
+            .run((context) -> assertThat(context).hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessage("hotpool.tls.bundle (old) cannot be used: SSL bundle 'old' enables only [TLSv1.2]"
+                        + " (options.enabled-protocols), and TLS profile 'modern' offers [TLSv1.3]: no protocol in"
+                        + " common"));
+    }
+
+    @Test
     void bundleFromSpringHttpClientsIsTrustedByTheInjectedBuilders(@TempDir Path dir) throws Exception {
         TestCertificates certificates = TestCertificates.localhost(KeyType.EC);
         Path trustStore = certificates.writeTrustStore(dir.resolve("trust.p12"));

@@ -12,10 +12,12 @@ import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.ssl.SslStoreBundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link SslBundleTlsSettings}.
@@ -55,6 +57,24 @@ class SslBundleTlsSettingsTests {
         assertThat(tls.keyStore().getKey("second", TestCertificates.PASSWORD))
             .isEqualTo(both.getKey("second", TestCertificates.PASSWORD));
         assertThat(tls.trustStore()).isNull();
+    }
+
+    @Test
+    void bundleOptionsComeAlongAndBadOnesAreRefusedNamingTheBundle() {
+        KeyStore trust = TestCertificates.localhost(KeyType.EC).trustStore();
+        DefaultSslBundleRegistry registry = new DefaultSslBundleRegistry();
+        registry.registerBundle("narrow", SslBundle.of(SslStoreBundle.of(null, null, trust), null,
+                SslOptions.of(new String[] { "TLS_AES_128_GCM_SHA256" }, new String[] { "TLSv1.3" })));
+        registry.registerBundle("ancient", SslBundle.of(SslStoreBundle.of(null, null, trust), null,
+                SslOptions.of(null, new String[] { "TLSv1" })));
+        SslBundleTlsSettings settings = new SslBundleTlsSettings(registry);
+
+        assertThat(settings.forBundle("narrow").toString())
+            .isEqualTo("TlsSettings[narrow, own trust, protocols [TLSv1.3], cipher suites [TLS_AES_128_GCM_SHA256]]");
+        assertThatIllegalStateException().isThrownBy(() -> settings.forBundle("ancient"))
+            .withMessage("hotpool: cannot use SSL bundle 'ancient': the enabled protocols [TLSv1] of SSL bundle"
+                    + " 'ancient' (options.enabled-protocols) include neither TLSv1.3 nor TLSv1.2, the only ones"
+                    + " hotpool speaks");
     }
 
     @Test
