@@ -3,13 +3,12 @@ package dev.hotpool.http;
 import dev.hotpool.HotPoolConfig;
 
 import org.apache.hc.core5.http.config.Http1Config;
-import org.apache.hc.core5.http.impl.io.DefaultHttpResponseParser;
 import org.apache.hc.core5.http.impl.io.SessionInputBufferImpl;
 import org.apache.hc.core5.http.impl.io.SessionOutputBufferImpl;
 import org.apache.hc.core5.util.CharArrayBuffer;
 
 /**
- * One connection's HTTP/1.1 codec state: httpcore5's session buffers and response parser, which keep
+ * One connection's HTTP/1.1 codec state: httpcore5's session buffers and a response parser, which keep
  * read-ahead bytes and parse state between exchanges. Attached to the pool entry on first use.
  *
  * <p>Not thread-safe: used only by the connection's current lease holder.
@@ -20,7 +19,7 @@ final class Http1Codec {
 
     final SessionInputBufferImpl in;
     final SessionOutputBufferImpl out;
-    final DefaultHttpResponseParser parser;
+    final ResponseHeadParser parser;
     /** Reused for each line of a request head. */
     final CharArrayBuffer line = new CharArrayBuffer(128);
     final Http1Config h1;
@@ -29,7 +28,7 @@ final class Http1Codec {
         this.h1 = h1;
         this.in = new SessionInputBufferImpl(BUFFER_SIZE, h1.getMaxLineLength());
         this.out = new SessionOutputBufferImpl(BUFFER_SIZE);
-        this.parser = new DefaultHttpResponseParser(h1);
+        this.parser = new ResponseHeadParser(h1);
     }
 
     static Http1Config h1Config(HotPoolConfig config) {

@@ -2,7 +2,6 @@ package dev.hotpool.spring;
 
 import java.io.InputStream;
 
-import dev.hotpool.Header;
 import dev.hotpool.HotResponse;
 
 import org.springframework.http.HttpHeaders;
@@ -38,11 +37,7 @@ final class HotPoolClientHttpResponse implements ClientHttpResponse {
     @Override
     public HttpHeaders getHeaders() {
         if (this.headers == null) {
-            HttpHeaders headers = new HttpHeaders();
-            for (Header header : this.response.headers()) {
-                headers.add(header.name(), header.value());
-            }
-            this.headers = headers;
+            this.headers = new HttpHeaders(new HotResponseHeaders(this.response.headers()));
         }
         return this.headers;
     }
