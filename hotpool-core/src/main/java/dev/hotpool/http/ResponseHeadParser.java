@@ -24,8 +24,7 @@ import org.apache.hc.core5.util.CharArrayBuffer;
  * {@code Maximum line length limit exceeded} (a folded header counts with its continuation lines).
  *
  * <p>{@link #parse} returns {@code null} when the stream ends before a status line. A blocking parser: a head is
- * read whole by one call. Not thread-safe: used only by the connection's current
- * lease holder.
+ * read whole by one call. Not thread-safe: used only by the connection's current lease holder.
  */
 final class ResponseHeadParser extends DefaultHttpResponseParser {
 
@@ -55,7 +54,6 @@ final class ResponseHeadParser extends DefaultHttpResponseParser {
         if (response == null) {
             throw new MessageConstraintException("Maximum empty line limit exceeded");
         }
-        this.headers.clear();
         try {
             readHeaders(buffer, in);
             response.setHeaders(this.headers.toArray(new Header[0]));
