@@ -51,7 +51,8 @@ final class ResponseBody extends InputStream {
     private final int drainLimit;
     private final long drainTimeoutMillis;
     private final OutlierDetector outliers;
-    private final byte[] one = new byte[1];
+    /** For {@link #read()}; most callers read in blocks, so made on first use. */
+    private byte[] one;
     /**
      * Bytes of a Content-Length body not yet delivered, or -1 for other framings. At zero the message has
      * ended and the connection goes back at once: callers such as RestClient read exactly the announced
@@ -99,8 +100,13 @@ final class ResponseBody extends InputStream {
 
     @Override
     public int read() throws IOException {
-        int n = read(this.one, 0, 1);
-        return n < 0 ? -1 : this.one[0] & 0xff;
+        byte[] b = this.one;
+        if (b == null) {
+            b = new byte[1];
+            this.one = b;
+        }
+        int n = read(b, 0, 1);
+        return n < 0 ? -1 : b[0] & 0xff;
     }
 
     @Override

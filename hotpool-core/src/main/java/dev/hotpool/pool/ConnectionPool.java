@@ -74,6 +74,11 @@ public final class ConnectionPool {
     private final Map<Route, HostPool> hosts = new LinkedHashMap<>();
     /** Guarded by lock: every connection not yet closed, to abort leased ones on shutdown. */
     private final Set<PoolEntry> open = new HashSet<>();
+    /**
+     * Guarded by lock: connections marked closed whose sockets are still open. The thread that marked them
+     * takes them on its way out of the lock and closes them after unlocking (no list per lease or release).
+     */
+    private List<PoolEntry> closing = new ArrayList<>();
     /** Guarded by lock. */
     private final long[] closedByReason = new long[CloseReason.values().length];
     /** Guarded by lock. */
@@ -133,7 +138,7 @@ public final class ConnectionPool {
             boolean connect = false;
             Waiter waiter = null;
             HostPool host;
-            List<PoolEntry> doomed = new ArrayList<>(0);
+            List<PoolEntry> doomed = List.of();
             long now = this.clock.millis();
             this.lock.lock();
             try {
@@ -143,7 +148,7 @@ public final class ConnectionPool {
                 while (mode == LeaseMode.ANY && (e = host.idle.peekFirst()) != null) {
                     CloseReason expiry = expiry(e, now);
                     if (expiry != null) {
-                        closeLocked(e, expiry, doomed);
+                        closeLocked(e, expiry);
                         continue;
                     }
                     host.idle.pollFirst();
@@ -157,9 +162,9 @@ public final class ConnectionPool {
                 if (candidate == null) {
                     if (mode == LeaseMode.NEW_CONNECTION && host.allocated >= this.maxConnsPerHost
                             && host.oldestIdle() != null) {
-                        closeLocked(host.oldestIdle(), CloseReason.EVICTED, doomed); // Room for the fresh one.
+                        closeLocked(host.oldestIdle(), CloseReason.EVICTED); // Room for the fresh one.
                     }
-                    if (host.waiters.isEmpty() && hasRoomLocked(host, doomed)) {
+                    if (host.waiters.isEmpty() && hasRoomLocked(host)) {
                         reserveLocked(host);
                         connect = true;
                     }
@@ -176,11 +181,12 @@ public final class ConnectionPool {
                         this.pending++;
                     }
                 }
-                if (!doomed.isEmpty()) {
-                    dispatchLocked(doomed);
+                if (!this.closing.isEmpty()) {
+                    dispatchLocked();
                 }
             }
             finally {
+                doomed = takeClosingLocked();
                 this.lock.unlock();
                 closeAll(doomed);
             }
@@ -209,7 +215,7 @@ public final class ConnectionPool {
      */
     public void release(PoolEntry entry) {
         long now = this.clock.millis();
-        List<PoolEntry> doomed = new ArrayList<>(0);
+        List<PoolEntry> doomed = List.of();
         this.lock.lock();
         try {
             if (entry.state != PoolEntry.State.LEASED) {
@@ -217,12 +223,12 @@ public final class ConnectionPool {
             }
             endLease(entry);
             if (this.closed) {
-                closeLocked(entry, CloseReason.SHUTDOWN, doomed);
+                closeLocked(entry, CloseReason.SHUTDOWN);
                 return;
             }
             if (now >= entry.lifetimeDeadline || entry.retiring != null) {
-                closeLocked(entry, entry.retiring != null ? entry.retiring : CloseReason.MAX_LIFETIME, doomed);
-                dispatchLocked(doomed);
+                closeLocked(entry, entry.retiring != null ? entry.retiring : CloseReason.MAX_LIFETIME);
+                dispatchLocked();
                 return;
             }
             long hint = entry.keepAliveHintMillis();
@@ -243,14 +249,15 @@ public final class ConnectionPool {
             host.idle.addFirst(entry);
             this.idle++;
             if (this.pending > 0) {
-                dispatchLocked(doomed);
+                dispatchLocked();
             }
             while (this.idle > this.maxIdleConns) {
                 PoolEntry oldest = oldestIdleLocked(null);
-                closeLocked(oldest, CloseReason.EVICTED, doomed);
+                closeLocked(oldest, CloseReason.EVICTED);
             }
         }
         finally {
+            doomed = takeClosingLocked();
             this.lock.unlock();
             closeAll(doomed);
         }
@@ -258,17 +265,18 @@ public final class ConnectionPool {
 
     /** Closes a leased connection that must not be reused, and lets a waiter have its slot. */
     public void discard(PoolEntry entry, CloseReason reason) {
-        List<PoolEntry> doomed = new ArrayList<>(1);
+        List<PoolEntry> doomed = List.of();
         this.lock.lock();
         try {
             if (entry.state == PoolEntry.State.CLOSED) {
                 entry.socket().close();
                 return;
             }
-            closeLocked(entry, this.closed ? CloseReason.SHUTDOWN : reason, doomed);
-            dispatchLocked(doomed);
+            closeLocked(entry, this.closed ? CloseReason.SHUTDOWN : reason);
+            dispatchLocked();
         }
         finally {
+            doomed = takeClosingLocked();
             this.lock.unlock();
             closeAll(doomed);
         }
@@ -276,19 +284,20 @@ public final class ConnectionPool {
 
     /** Closes the idle connections of one origin, or of all when {@code origin} is {@code null}; returns how many. */
     public int evictIdle(Origin origin) {
-        List<PoolEntry> doomed = new ArrayList<>();
+        List<PoolEntry> doomed = List.of();
         this.lock.lock();
         try {
             for (HostPool host : this.hosts.values()) {
                 if (origin == null || host.route.origin().equals(origin)) {
                     while (!host.idle.isEmpty()) {
-                        closeLocked(host.idle.peekFirst(), CloseReason.EVICTED, doomed);
+                        closeLocked(host.idle.peekFirst(), CloseReason.EVICTED);
                     }
                 }
             }
-            dispatchLocked(doomed);
+            dispatchLocked();
         }
         finally {
+            doomed = takeClosingLocked();
             this.lock.unlock();
             closeAll(doomed);
         }
@@ -332,7 +341,7 @@ public final class ConnectionPool {
      * aborted (their exchanges fail). Idempotent; the state before and after is logged.
      */
     public void close() {
-        List<PoolEntry> doomed = new ArrayList<>();
+        List<PoolEntry> doomed = List.of();
         List<PoolEntry> aborted = new ArrayList<>();
         PoolStats before;
         this.lock.lock();
@@ -344,7 +353,7 @@ public final class ConnectionPool {
             this.closed = true;
             for (HostPool host : this.hosts.values()) {
                 while (!host.idle.isEmpty()) {
-                    closeLocked(host.idle.peekFirst(), CloseReason.SHUTDOWN, doomed);
+                    closeLocked(host.idle.peekFirst(), CloseReason.SHUTDOWN);
                 }
                 for (Waiter w : host.waiters) {
                     w.condition.signal();
@@ -352,6 +361,7 @@ public final class ConnectionPool {
             }
         }
         finally {
+            doomed = takeClosingLocked();
             this.lock.unlock();
         }
         closeAll(doomed);
@@ -391,7 +401,7 @@ public final class ConnectionPool {
      * @param closedByReason incremented per connection closed here
      */
     public List<PoolEntry> takeIdleForCheck(long now, Map<CloseReason, Integer> closedByReason) {
-        List<PoolEntry> doomed = new ArrayList<>();
+        List<PoolEntry> doomed = List.of();
         List<PoolEntry> taken = new ArrayList<>();
         this.lock.lock();
         try {
@@ -402,7 +412,7 @@ public final class ConnectionPool {
                 for (PoolEntry e : host.idle.toArray(new PoolEntry[0])) {
                     CloseReason expiry = expiry(e, now);
                     if (expiry != null) {
-                        closeLocked(e, expiry, doomed);
+                        closeLocked(e, expiry);
                         closedByReason.merge(expiry, 1, Integer::sum);
                         continue;
                     }
@@ -414,9 +424,10 @@ public final class ConnectionPool {
                     taken.add(e);
                 }
             }
-            dispatchLocked(doomed);
+            dispatchLocked();
         }
         finally {
+            doomed = takeClosingLocked();
             this.lock.unlock();
             closeAll(doomed);
         }
@@ -425,7 +436,7 @@ public final class ConnectionPool {
 
     /** Puts a connection that passed its check back at the old end of its idle list, keeping its idle time. */
     public void returnChecked(PoolEntry entry) {
-        List<PoolEntry> doomed = new ArrayList<>(0);
+        List<PoolEntry> doomed = List.of();
         this.lock.lock();
         try {
             if (entry.state != PoolEntry.State.CHECKING) {
@@ -435,7 +446,7 @@ public final class ConnectionPool {
             CloseReason expiry = this.closed ? CloseReason.SHUTDOWN
                     : entry.retiring != null ? entry.retiring : expiry(entry, this.clock.millis());
             if (expiry != null) {
-                closeLocked(entry, expiry, doomed);
+                closeLocked(entry, expiry);
             }
             else {
                 host.checking--;
@@ -444,9 +455,10 @@ public final class ConnectionPool {
                 host.idle.addLast(entry);
                 this.idle++;
             }
-            dispatchLocked(doomed);
+            dispatchLocked();
         }
         finally {
+            doomed = takeClosingLocked();
             this.lock.unlock();
             closeAll(doomed);
         }
@@ -493,7 +505,7 @@ public final class ConnectionPool {
     }
 
     private int retire(Predicate<HostPool> hosts, Predicate<InetAddress> addresses, CloseReason reason) {
-        List<PoolEntry> doomed = new ArrayList<>();
+        List<PoolEntry> doomed = List.of();
         this.lock.lock();
         try {
             for (PoolEntry e : new ArrayList<>(this.open)) {
@@ -501,15 +513,16 @@ public final class ConnectionPool {
                     continue;
                 }
                 if (e.state == PoolEntry.State.IDLE) {
-                    closeLocked(e, reason, doomed);
+                    closeLocked(e, reason);
                 }
                 else {
                     e.retiring = reason;
                 }
             }
-            dispatchLocked(doomed);
+            dispatchLocked();
         }
         finally {
+            doomed = takeClosingLocked();
             this.lock.unlock();
             closeAll(doomed);
         }
@@ -610,7 +623,7 @@ public final class ConnectionPool {
     }
 
     /** Whether the route may open one more connection, closing another route's oldest idle one if needed. */
-    private boolean hasRoomLocked(HostPool host, List<PoolEntry> doomed) {
+    private boolean hasRoomLocked(HostPool host) {
         if (host.allocated >= this.maxConnsPerHost) {
             return false;
         }
@@ -621,7 +634,7 @@ public final class ConnectionPool {
         if (victim == null) {
             return false;
         }
-        closeLocked(victim, CloseReason.EVICTED, doomed);
+        closeLocked(victim, CloseReason.EVICTED);
         return true;
     }
 
@@ -647,8 +660,21 @@ public final class ConnectionPool {
         return oldest;
     }
 
+    /**
+     * The connections marked closed under this hold of the lock, for the caller to close after unlocking; an
+     * inner hold (the lock is reentrant) leaves them to the outer one.
+     */
+    private List<PoolEntry> takeClosingLocked() {
+        if (this.closing.isEmpty() || this.lock.getHoldCount() > 1) {
+            return List.of();
+        }
+        List<PoolEntry> taken = this.closing;
+        this.closing = new ArrayList<>();
+        return taken;
+    }
+
     /** Marks a connection closed and updates the counts; its socket is closed by the caller, after unlocking. */
-    private void closeLocked(PoolEntry e, CloseReason reason, List<PoolEntry> doomed) {
+    private void closeLocked(PoolEntry e, CloseReason reason) {
         HostPool host = e.host;
         switch (e.state) {
             case IDLE -> {
@@ -678,7 +704,7 @@ public final class ConnectionPool {
         this.open.remove(e);
         this.closedByReason[reason.ordinal()]++;
         this.listener.connectionClosed(host.route.origin(), reason);
-        doomed.add(e);
+        this.closing.add(e);
         if (log.isDebugEnabled()) {
             log.debug("{} - closing {} ({}, {} exchanges)", this.config.name(), e, reason, e.exchanges());
         }
@@ -688,7 +714,7 @@ public final class ConnectionPool {
      * Gives waiting leases what has become available: an idle connection of their route, or a slot (closing
      * another route's oldest idle connection at the global limit). Oldest waiter of each route first.
      */
-    private void dispatchLocked(List<PoolEntry> doomed) {
+    private void dispatchLocked() {
         if (this.pending == 0) {
             return;
         }
@@ -699,7 +725,7 @@ public final class ConnectionPool {
                 if (idleEntry != null) {
                     CloseReason expiry = expiry(idleEntry, now);
                     if (expiry != null) {
-                        closeLocked(idleEntry, expiry, doomed);
+                        closeLocked(idleEntry, expiry);
                         continue;
                     }
                     host.idle.pollFirst();
@@ -713,7 +739,7 @@ public final class ConnectionPool {
                     w = host.waiters.pollFirst();
                     w.entry = idleEntry;
                 }
-                else if (hasRoomLocked(host, doomed)) {
+                else if (hasRoomLocked(host)) {
                     reserveLocked(host);
                     w = host.waiters.pollFirst();
                     w.permit = true;
@@ -790,16 +816,17 @@ public final class ConnectionPool {
             return this.connector.connect(host.route, host.load, connectTimeoutMillis, readTimeoutMillis);
         }
         catch (IOException | RuntimeException | Error e) {
-            List<PoolEntry> doomed = new ArrayList<>(0);
+            List<PoolEntry> doomed = List.of();
             this.lock.lock();
             try {
                 host.allocated--;
                 host.connecting--;
                 this.total--;
                 this.connecting--;
-                dispatchLocked(doomed);
+                dispatchLocked();
             }
             finally {
+                doomed = takeClosingLocked();
                 this.lock.unlock();
                 closeAll(doomed);
             }
