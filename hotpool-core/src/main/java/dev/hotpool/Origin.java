@@ -22,7 +22,7 @@ public final class Origin {
         this.host = host;
         this.port = port;
         this.authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-        this.hash = Objects.hash(scheme, host, port);
+        this.hash = 31 * (31 * scheme.hashCode() + host.hashCode()) + port; // No varargs array, no boxing.
     }
 
     /**

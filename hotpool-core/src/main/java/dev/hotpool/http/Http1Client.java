@@ -30,9 +30,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -320,18 +317,14 @@ public final class Http1Client {
                 throw new MalformedResponseException("hotpool: malformed response from " + request.origin()
                         + ": invalid status code " + code, null);
             }
-            checkHeadSize(request.origin(), head);
+            checkHeadSize(request.origin(), codec.parser.headSize());
             if (code >= 200 || code == 101) {
                 return head;
             }
         }
     }
 
-    private void checkHeadSize(Origin origin, ClassicHttpResponse head) throws MalformedResponseException {
-        long size = 15 + (head.getReasonPhrase() == null ? 0 : head.getReasonPhrase().length());
-        for (org.apache.hc.core5.http.Header h : head.getHeaders()) {
-            size += h.getName().length() + h.getValue().length() + 4;
-        }
+    private void checkHeadSize(Origin origin, long size) throws MalformedResponseException {
         if (size > this.config.maxResponseHeadSize()) {
             throw new MalformedResponseException("hotpool: the response head from " + origin + " is about " + size
                     + " bytes, more than hotpool.max-response-head-size (" + this.config.maxResponseHeadSize()
@@ -354,7 +347,7 @@ public final class Http1Client {
             body.reclaimWhenUnreachable();
         }
         return new Http1Response(code, head.getReasonPhrase() == null ? "" : head.getReasonPhrase(),
-                protocol(head.getVersion()), headers(head), body, reused);
+                protocol(head.getVersion()), codec.parser.fields(), body, reused);
     }
 
     /**
@@ -477,15 +470,6 @@ public final class Http1Client {
             sb.append(h.getValue());
         }
         return sb.toString();
-    }
-
-    private static List<Header> headers(ClassicHttpResponse head) {
-        org.apache.hc.core5.http.Header[] all = head.getHeaders();
-        List<Header> list = new ArrayList<>(all.length);
-        for (org.apache.hc.core5.http.Header h : all) {
-            list.add(new Header(h.getName(), h.getValue()));
-        }
-        return Collections.unmodifiableList(list);
     }
 
     private static String protocol(ProtocolVersion version) {

@@ -3,6 +3,7 @@ package dev.hotpool.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -20,7 +21,9 @@ import org.apache.hc.core5.util.CharArrayBuffer;
  * httpcore5's response parser with one line buffer per connection instead of one per header line: the status line
  * is parsed as httpcore5 does, each header line is read into the reused buffer and split at once into a name and a
  * value ({@link BasicLineParser}), so a response costs its {@link Header} objects and their strings and no
- * per-line buffers. Limits and their messages are httpcore5's: {@code Maximum header count exceeded},
+ * per-line buffers. The same pass gives the head's size on the wire ({@link #headSize()}) and the fields as
+ * hotpool's own {@link dev.hotpool.Header}s ({@link #fields()}), so neither is copied out of the message again.
+ * Limits and their messages are httpcore5's: {@code Maximum header count exceeded},
  * {@code Maximum line length limit exceeded} (a folded header counts with its continuation lines).
  *
  * <p>{@link #parse} returns {@code null} when the stream ends before a status line. A blocking parser: a head is
@@ -34,6 +37,12 @@ final class ResponseHeadParser extends DefaultHttpResponseParser {
 
     private final List<Header> headers = new ArrayList<>();
 
+    /** Bytes of the last head read: its lines and their line ends. */
+    private long headSize;
+
+    /** The last head's fields, in order; a new list per head (it is handed to the response). */
+    private List<dev.hotpool.Header> fields = List.of();
+
     ResponseHeadParser(Http1Config h1) {
         super(h1);
         this.h1 = h1;
@@ -42,6 +51,8 @@ final class ResponseHeadParser extends DefaultHttpResponseParser {
     @Override
     public ClassicHttpResponse parse(SessionInputBuffer buffer, InputStream in) throws IOException, HttpException {
         ClassicHttpResponse response = null;
+        this.headSize = 0;
+        this.fields = List.of();
         for (int n = 0; n < this.h1.getMaxEmptyLineCount() && response == null; n++) {
             this.line.clear();
             if (buffer.readLine(this.line, in) == -1) {
@@ -50,13 +61,23 @@ final class ResponseHeadParser extends DefaultHttpResponseParser {
             if (this.line.length() > 0) {
                 response = createMessage(this.line);
             }
+            this.headSize += this.line.length() + 2;
         }
         if (response == null) {
             throw new MessageConstraintException("Maximum empty line limit exceeded");
         }
         try {
             readHeaders(buffer, in);
-            response.setHeaders(this.headers.toArray(new Header[0]));
+            int n = this.headers.size();
+            Header[] all = new Header[n];
+            List<dev.hotpool.Header> own = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Header h = this.headers.get(i);
+                all[i] = h;
+                own.add(new dev.hotpool.Header(h.getName(), h.getValue()));
+            }
+            response.setHeaders(all);
+            this.fields = Collections.unmodifiableList(own);
         }
         finally {
             this.headers.clear();
@@ -69,7 +90,11 @@ final class ResponseHeadParser extends DefaultHttpResponseParser {
         int maxLength = this.h1.getMaxLineLength();
         while (true) {
             this.line.clear();
-            if (buffer.readLine(this.line, in) == -1 || this.line.isEmpty()) {
+            if (buffer.readLine(this.line, in) == -1) {
+                return;
+            }
+            this.headSize += this.line.length() + 2;
+            if (this.line.isEmpty()) {
                 return;
             }
             char first = this.line.charAt(0);
@@ -83,6 +108,16 @@ final class ResponseHeadParser extends DefaultHttpResponseParser {
                 throw new MessageConstraintException("Maximum header count exceeded");
             }
         }
+    }
+
+    /** Bytes of the head {@link #parse} read last (status line, header lines, the empty line; each with CRLF). */
+    long headSize() {
+        return this.headSize;
+    }
+
+    /** The header fields of the head {@link #parse} returned last, unmodifiable; empty before the first. */
+    List<dev.hotpool.Header> fields() {
+        return this.fields;
     }
 
     /** An obsolete continuation line (RFC 9112 §5.2): its text joins the previous header's value after a space. */

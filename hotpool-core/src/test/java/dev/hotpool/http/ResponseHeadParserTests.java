@@ -61,6 +61,29 @@ class ResponseHeadParserTests {
     }
 
     @Test
+    void givesTheFieldsAsHotpoolHeadersAndTheHeadsSizeOnTheWire() throws Exception {
+        String first = "HTTP/1.1 200 OK\r\nA: 1\r\nX-Long: x\r\n y\r\n\r\n";
+        String second = "HTTP/1.1 204 No Content\r\nC: 3\r\n\r\n";
+        InputStream in = bytes(first + second + "HTTP/1.1 200 OK\r\n\r\n");
+
+        parse(in);
+        java.util.List<dev.hotpool.Header> fields = this.parser.fields();
+        assertThat(fields).containsExactly(new dev.hotpool.Header("A", "1"), new dev.hotpool.Header("X-Long", "x y"));
+        assertThat(this.parser.headSize()).isEqualTo(first.length());
+        assertThatThrownBy(() -> fields.add(new dev.hotpool.Header("B", "2")))
+            .isInstanceOf(UnsupportedOperationException.class);
+
+        parse(in);
+        assertThat(this.parser.fields()).containsExactly(new dev.hotpool.Header("C", "3"));
+        assertThat(this.parser.headSize()).isEqualTo(second.length());
+        assertThat(fields).hasSize(2); // The first response's list is its own.
+
+        parse(in);
+        assertThat(this.parser.fields()).isEmpty();
+        assertThat(this.parser.headSize()).isEqualTo("HTTP/1.1 200 OK\r\n\r\n".length());
+    }
+
+    @Test
     void foldedContinuationLinesJoinThePreviousValue() throws Exception {
         ClassicHttpResponse head = parse(bytes("HTTP/1.1 200 OK\r\nX-Long: first\r\n \t second\r\n\tthird\r\n\r\n"));
 

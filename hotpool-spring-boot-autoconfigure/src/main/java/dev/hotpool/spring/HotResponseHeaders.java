@@ -50,7 +50,8 @@ final class HotResponseHeaders implements MultiValueMap<String, String> {
         if (this.copy != null) {
             return this.copy.getFirst(name);
         }
-        for (Header header : this.headers) {
+        for (int i = 0, n = this.headers.size(); i < n; i++) { // Indexed: no iterator per lookup.
+            Header header = this.headers.get(i);
             if (header.name().equalsIgnoreCase(name)) {
                 return header.value();
             }
@@ -67,7 +68,8 @@ final class HotResponseHeaders implements MultiValueMap<String, String> {
             return null;
         }
         List<String> values = null;
-        for (Header header : this.headers) {
+        for (int i = 0, n = this.headers.size(); i < n; i++) {
+            Header header = this.headers.get(i);
             if (header.name().equalsIgnoreCase(wanted)) {
                 if (values == null) {
                     values = new ArrayList<>(1);
