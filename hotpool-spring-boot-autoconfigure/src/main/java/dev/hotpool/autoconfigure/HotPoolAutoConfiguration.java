@@ -7,6 +7,7 @@ import dev.hotpool.spring.SslBundleTlsSettings;
 import dev.hotpool.tls.TlsSettings;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,9 +22,11 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.util.LambdaSafe;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.config.TaskManagementConfigUtils;
 import org.springframework.util.StringUtils;
@@ -84,10 +87,31 @@ public final class HotPoolAutoConfiguration {
         return new HotPoolHealthCheckTask(hotPool, applicationSchedules);
     }
 
+    /**
+     * hotpool's builder, passed through the application's {@link ClientHttpRequestFactoryBuilderCustomizer}
+     * beans in order as Boot does for its own: those declared for any builder, or for
+     * {@link HotPoolClientHttpRequestFactoryBuilder}, apply; those for another client's builder are skipped.
+     */
     @Bean
     @ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
-    HotPoolClientHttpRequestFactoryBuilder hotPoolClientHttpRequestFactoryBuilder(HotPool hotPool) {
-        return new HotPoolClientHttpRequestFactoryBuilder(hotPool, this.tlsSettings);
+    ClientHttpRequestFactoryBuilder<?> hotPoolClientHttpRequestFactoryBuilder(HotPool hotPool,
+            ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
+        return customize(new HotPoolClientHttpRequestFactoryBuilder(hotPool, this.tlsSettings),
+                customizers.orderedStream().toList());
+    }
+
+    /** Each customizer is matched against the builder as it is when its turn comes (Boot matches the first). */
+    @SuppressWarnings("unchecked")
+    private static ClientHttpRequestFactoryBuilder<?> customize(ClientHttpRequestFactoryBuilder<?> builder,
+            List<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
+        ClientHttpRequestFactoryBuilder<?> customized = builder;
+        for (ClientHttpRequestFactoryBuilderCustomizer<?> customizer : customizers) {
+            ClientHttpRequestFactoryBuilder<?> current = customized;
+            customized = LambdaSafe.callback(ClientHttpRequestFactoryBuilderCustomizer.class, customizer, current)
+                .invokeAnd((c) -> c.customize(current))
+                .get(current);
+        }
+        return customized;
     }
 
     private TlsSettings poolTls(String bundle) {

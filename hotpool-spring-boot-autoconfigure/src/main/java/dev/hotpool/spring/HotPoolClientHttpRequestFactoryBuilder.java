@@ -1,6 +1,10 @@
 package dev.hotpool.spring;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.RedirectPolicy;
@@ -23,6 +27,9 @@ import org.springframework.boot.ssl.SslBundle;
  * {@code sslBundle} to TLS settings made once per bundle instance, so factories that use one bundle share
  * connections.
  *
+ * <p>{@link #withCustomizer} and {@link #withCustomizers} return a builder of this type (so customizers declared
+ * for it still match after others); their consumers see every factory built, in the order they were added.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class HotPoolClientHttpRequestFactoryBuilder
@@ -31,6 +38,8 @@ public final class HotPoolClientHttpRequestFactoryBuilder
     private final HotPool pool;
 
     private final SslBundleTlsSettings tlsSettings;
+
+    private final List<Consumer<HotPoolClientHttpRequestFactory>> customizers;
 
     /**
      * Creates the builder.
@@ -41,20 +50,46 @@ public final class HotPoolClientHttpRequestFactoryBuilder
     public HotPoolClientHttpRequestFactoryBuilder(HotPool pool, SslBundleTlsSettings tlsSettings) {
         this.pool = Objects.requireNonNull(pool, "'pool' must not be null");
         this.tlsSettings = Objects.requireNonNull(tlsSettings, "'tlsSettings' must not be null");
+        this.customizers = List.of();
+    }
+
+    private HotPoolClientHttpRequestFactoryBuilder(HotPoolClientHttpRequestFactoryBuilder base,
+            Collection<Consumer<HotPoolClientHttpRequestFactory>> more) {
+        this.pool = base.pool;
+        this.tlsSettings = base.tlsSettings;
+        List<Consumer<HotPoolClientHttpRequestFactory>> all = new ArrayList<>(base.customizers);
+        all.addAll(more);
+        this.customizers = List.copyOf(all);
+    }
+
+    @Override
+    public HotPoolClientHttpRequestFactoryBuilder withCustomizer(Consumer<HotPoolClientHttpRequestFactory> customizer) {
+        Objects.requireNonNull(customizer, "'customizer' must not be null");
+        return new HotPoolClientHttpRequestFactoryBuilder(this, List.of(customizer));
+    }
+
+    @Override
+    public HotPoolClientHttpRequestFactoryBuilder withCustomizers(
+            Collection<Consumer<HotPoolClientHttpRequestFactory>> customizers) {
+        Objects.requireNonNull(customizers, "'customizers' must not be null");
+        return new HotPoolClientHttpRequestFactoryBuilder(this, List.copyOf(customizers)); // copyOf: no nulls.
     }
 
     @Override
     public HotPoolClientHttpRequestFactory build(HttpClientSettings settings) {
         HotPoolClientHttpRequestFactory factory = new HotPoolClientHttpRequestFactory(this.pool);
-        if (settings == null) {
-            return factory;
+        if (settings != null) {
+            SslBundle sslBundle = settings.sslBundle();
+            TlsSettings tls = (sslBundle != null) ? this.tlsSettings.forBundle(sslBundle) : null;
+            factory = factory.withConnectTimeout(settings.connectTimeout())
+                .withReadTimeout(settings.readTimeout())
+                .withRedirects(redirectPolicy(settings.redirects()))
+                .withTls(tls);
         }
-        SslBundle sslBundle = settings.sslBundle();
-        TlsSettings tls = (sslBundle != null) ? this.tlsSettings.forBundle(sslBundle) : null;
-        return factory.withConnectTimeout(settings.connectTimeout())
-            .withReadTimeout(settings.readTimeout())
-            .withRedirects(redirectPolicy(settings.redirects()))
-            .withTls(tls);
+        for (Consumer<HotPoolClientHttpRequestFactory> customizer : this.customizers) {
+            customizer.accept(factory);
+        }
+        return factory;
     }
 
     static RedirectPolicy redirectPolicy(HttpRedirects redirects) {

@@ -3,6 +3,8 @@ package dev.hotpool.autoconfigure;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
@@ -24,6 +26,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.RestTemplateBuilder;
@@ -455,6 +458,77 @@ class HotPoolAutoConfigurationTests {
                     // One bundle, one TlsSettings: the second client reused the first one's connection.
                     assertThat(server.connectionsAccepted()).isEqualTo(1);
                 });
+        }
+    }
+
+    @Test
+    void builderCustomizersForAnyBuilderOrForHotpoolsApplyAndThoseForAnotherClientAreSkipped() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        try (StubServer server = StubServer.http()) {
+            this.contextRunner.withBean(AnyBuilderCustomizer.class, () -> new AnyBuilderCustomizer(calls))
+                .withBean(HotPoolBuilderCustomizer.class, () -> new HotPoolBuilderCustomizer(calls))
+                .withBean(JdkBuilderCustomizer.class, () -> new JdkBuilderCustomizer(calls))
+                .run((context) -> {
+                    assertThat(calls).containsExactlyInAnyOrder("any builder: HotPoolClientHttpRequestFactoryBuilder",
+                            "hotpool builder");
+                    calls.clear();
+
+                    RestClient restClient = context.getBean(RestClient.Builder.class).build();
+                    String body = restClient.get().uri(server.uri("/customized")).retrieve().body(String.class);
+
+                    assertThat(body).isEqualTo("/customized");
+                    assertThat(calls).containsExactly("factory: HotPoolClientHttpRequestFactory");
+                    assertThat(context.getBean(HotPool.class).stats().leases()).isEqualTo(1);
+                    assertThat(server.connectionsAccepted()).isEqualTo(1);
+                });
+        }
+    }
+
+    static final class AnyBuilderCustomizer
+            implements ClientHttpRequestFactoryBuilderCustomizer<ClientHttpRequestFactoryBuilder<?>> {
+
+        private final List<String> calls;
+
+        AnyBuilderCustomizer(List<String> calls) {
+            this.calls = calls;
+        }
+
+        @Override
+        public ClientHttpRequestFactoryBuilder<?> customize(ClientHttpRequestFactoryBuilder<?> builder) {
+            this.calls.add("any builder: " + builder.getClass().getSimpleName());
+            return builder.withCustomizer((factory) -> this.calls.add("factory: " + factory.getClass().getSimpleName()));
+        }
+    }
+
+    static final class HotPoolBuilderCustomizer
+            implements ClientHttpRequestFactoryBuilderCustomizer<HotPoolClientHttpRequestFactoryBuilder> {
+
+        private final List<String> calls;
+
+        HotPoolBuilderCustomizer(List<String> calls) {
+            this.calls = calls;
+        }
+
+        @Override
+        public HotPoolClientHttpRequestFactoryBuilder customize(HotPoolClientHttpRequestFactoryBuilder builder) {
+            this.calls.add("hotpool builder");
+            return builder;
+        }
+    }
+
+    static final class JdkBuilderCustomizer
+            implements ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> {
+
+        private final List<String> calls;
+
+        JdkBuilderCustomizer(List<String> calls) {
+            this.calls = calls;
+        }
+
+        @Override
+        public JdkClientHttpRequestFactoryBuilder customize(JdkClientHttpRequestFactoryBuilder builder) {
+            this.calls.add("jdk builder");
+            return builder;
         }
     }
 

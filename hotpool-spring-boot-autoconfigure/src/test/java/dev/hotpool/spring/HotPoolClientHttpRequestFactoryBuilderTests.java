@@ -14,6 +14,7 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslStoreBundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
  * Tests for {@link HotPoolClientHttpRequestFactoryBuilder}: every factory is a view over the one pool.
@@ -37,6 +38,23 @@ class HotPoolClientHttpRequestFactoryBuilderTests {
         assertThat(first).isNotSameAs(second);
         assertThat(first.pool()).isSameAs(this.pool);
         assertThat(second.pool()).isSameAs(this.pool);
+    }
+
+    @Test
+    void customizersKeepTheBuilderTypeAndSeeEveryFactoryInTheOrderTheyWereAdded() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        HotPoolClientHttpRequestFactoryBuilder customized = this.builder
+            .withCustomizer((factory) -> seen.add("first " + factory.readTimeout()))
+            .withCustomizers(java.util.List.of((factory) -> seen.add("second " + factory.readTimeout())));
+
+        HotPoolClientHttpRequestFactory factory = customized
+            .build(HttpClientSettings.defaults().withTimeouts(null, Duration.ofSeconds(3)));
+        this.builder.build();
+
+        assertThat(factory.pool()).isSameAs(this.pool);
+        assertThat(seen).containsExactly("first PT3S", "second PT3S"); // The original builder has none.
+        assertThatNullPointerException().isThrownBy(() -> this.builder.withCustomizers(
+                java.util.Arrays.asList((java.util.function.Consumer<HotPoolClientHttpRequestFactory>) null)));
     }
 
     @Test
