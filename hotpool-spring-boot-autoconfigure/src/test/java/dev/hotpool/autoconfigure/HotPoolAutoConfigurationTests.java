@@ -484,13 +484,21 @@ class HotPoolAutoConfigurationTests {
         }
     }
 
-    static final class AnyBuilderCustomizer
+    /** Records what a customizer saw; the subclasses differ in the builder type they are declared for. */
+    abstract static class RecordingCustomizer {
+
+        final List<String> calls;
+
+        RecordingCustomizer(List<String> calls) {
+            this.calls = calls;
+        }
+    }
+
+    static final class AnyBuilderCustomizer extends RecordingCustomizer
             implements ClientHttpRequestFactoryBuilderCustomizer<ClientHttpRequestFactoryBuilder<?>> {
 
-        private final List<String> calls;
-
         AnyBuilderCustomizer(List<String> calls) {
-            this.calls = calls;
+            super(calls);
         }
 
         @Override
@@ -500,13 +508,11 @@ class HotPoolAutoConfigurationTests {
         }
     }
 
-    static final class HotPoolBuilderCustomizer
+    static final class HotPoolBuilderCustomizer extends RecordingCustomizer
             implements ClientHttpRequestFactoryBuilderCustomizer<HotPoolClientHttpRequestFactoryBuilder> {
 
-        private final List<String> calls;
-
         HotPoolBuilderCustomizer(List<String> calls) {
-            this.calls = calls;
+            super(calls);
         }
 
         @Override
@@ -516,13 +522,11 @@ class HotPoolAutoConfigurationTests {
         }
     }
 
-    static final class JdkBuilderCustomizer
+    static final class JdkBuilderCustomizer extends RecordingCustomizer
             implements ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> {
 
-        private final List<String> calls;
-
         JdkBuilderCustomizer(List<String> calls) {
-            this.calls = calls;
+            super(calls);
         }
 
         @Override
