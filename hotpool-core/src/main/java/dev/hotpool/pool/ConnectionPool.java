@@ -313,8 +313,7 @@ public final class ConnectionPool {
             }
             List<PoolStats.HostStats> hostStats = new ArrayList<>(this.hosts.size());
             for (HostPool h : this.hosts.values()) {
-                hostStats.add(new PoolStats.HostStats(h.route.origin(), h.route.toString(), h.allocated, h.leased, h.idle.size() + h.checking,
-                        h.connecting, h.waiters.size(), h.leases.sum(), h.created));
+                hostStats.add(h.statsLocked());
             }
             return new PoolStats(this.maxConnections, this.total, this.leased, this.idle + this.checking, this.connecting,
                     this.pending, this.created, this.leases.sum(), this.reusedLeases.sum(), this.acquireTimeouts, closed,
@@ -569,12 +568,7 @@ public final class ConnectionPool {
         try {
             for (PoolEntry e : this.open) {
                 if (e.origin().equals(origin)) {
-                    PooledSocket s = e.socket();
-                    rows.add(new ConnectionInfo(e.id(), s.remote().getAddress().getHostAddress() + ":"
-                            + s.remote().getPort(), e.state.name().toLowerCase(java.util.Locale.ROOT),
-                            now - e.createdAt, e.state == PoolEntry.State.LEASED ? 0 : now - e.idleSince,
-                            e.exchanges(), s.profile(), s.protocol(),
-                            s.cipherSuite()));
+                    rows.add(e.infoLocked(now));
                 }
             }
         }

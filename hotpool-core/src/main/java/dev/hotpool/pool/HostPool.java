@@ -1,5 +1,7 @@
 package dev.hotpool.pool;
 
+import dev.hotpool.PoolStats;
+
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -29,6 +31,12 @@ final class HostPool {
 
     HostPool(Route route) {
         this.route = route;
+    }
+
+    /** This route's counts; idle includes connections out for a health check. */
+    PoolStats.HostStats statsLocked() {
+        return new PoolStats.HostStats(this.route.origin(), this.route.toString(), this.allocated, this.leased,
+                this.idle.size() + this.checking, this.connecting, this.waiters.size(), this.leases.sum(), this.created);
     }
 
     /** The least recently used idle connection, or {@code null}. */

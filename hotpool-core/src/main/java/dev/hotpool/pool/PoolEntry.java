@@ -1,7 +1,10 @@
 package dev.hotpool.pool;
 
 import dev.hotpool.CloseReason;
+import dev.hotpool.ConnectionInfo;
 import dev.hotpool.Origin;
+
+import java.util.Locale;
 
 /**
  * One pooled connection and its bookkeeping. Its life: {@code LEASED ⇄ IDLE → CLOSED}; once CLOSED,
@@ -121,6 +124,14 @@ public final class PoolEntry {
 
     public void attach(Object attachment) {
         this.attachment = attachment;
+    }
+
+    /** The connection as the endpoint shows it. Under the pool lock (its state and idle time are guarded by it). */
+    ConnectionInfo infoLocked(long now) {
+        return new ConnectionInfo(this.id, this.socket.remote().getAddress().getHostAddress() + ":"
+                + this.socket.remote().getPort(), this.state.name().toLowerCase(Locale.ROOT), now - this.createdAt,
+                this.state == State.LEASED ? 0 : now - this.idleSince, this.exchanges, this.socket.profile(),
+                this.socket.protocol(), this.socket.cipherSuite());
     }
 
     @Override
