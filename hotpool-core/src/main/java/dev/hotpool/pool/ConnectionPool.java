@@ -138,7 +138,6 @@ public final class ConnectionPool {
             boolean connect = false;
             Waiter waiter = null;
             HostPool host;
-            List<PoolEntry> doomed = List.of();
             long now = this.clock.millis();
             this.lock.lock();
             try {
@@ -186,9 +185,7 @@ public final class ConnectionPool {
                 }
             }
             finally {
-                doomed = takeClosingLocked();
-                this.lock.unlock();
-                closeAll(doomed);
+                unlockAndClose();
             }
 
             if (candidate != null) {
@@ -215,7 +212,6 @@ public final class ConnectionPool {
      */
     public void release(PoolEntry entry) {
         long now = this.clock.millis();
-        List<PoolEntry> doomed = List.of();
         this.lock.lock();
         try {
             if (entry.state != PoolEntry.State.LEASED) {
@@ -257,15 +253,12 @@ public final class ConnectionPool {
             }
         }
         finally {
-            doomed = takeClosingLocked();
-            this.lock.unlock();
-            closeAll(doomed);
+            unlockAndClose();
         }
     }
 
     /** Closes a leased connection that must not be reused, and lets a waiter have its slot. */
     public void discard(PoolEntry entry, CloseReason reason) {
-        List<PoolEntry> doomed = List.of();
         this.lock.lock();
         try {
             if (entry.state == PoolEntry.State.CLOSED) {
@@ -276,15 +269,13 @@ public final class ConnectionPool {
             dispatchLocked();
         }
         finally {
-            doomed = takeClosingLocked();
-            this.lock.unlock();
-            closeAll(doomed);
+            unlockAndClose();
         }
     }
 
     /** Closes the idle connections of one origin, or of all when {@code origin} is {@code null}; returns how many. */
     public int evictIdle(Origin origin) {
-        List<PoolEntry> doomed = List.of();
+        int closed;
         this.lock.lock();
         try {
             for (HostPool host : this.hosts.values()) {
@@ -297,11 +288,9 @@ public final class ConnectionPool {
             dispatchLocked();
         }
         finally {
-            doomed = takeClosingLocked();
-            this.lock.unlock();
-            closeAll(doomed);
+            closed = unlockAndClose();
         }
-        return doomed.size();
+        return closed;
     }
 
     public PoolStats stats() {
@@ -340,7 +329,6 @@ public final class ConnectionPool {
      * aborted (their exchanges fail). Idempotent; the state before and after is logged.
      */
     public void close() {
-        List<PoolEntry> doomed = List.of();
         List<PoolEntry> aborted = new ArrayList<>();
         PoolStats before;
         this.lock.lock();
@@ -360,10 +348,8 @@ public final class ConnectionPool {
             }
         }
         finally {
-            doomed = takeClosingLocked();
-            this.lock.unlock();
+            unlockAndClose();
         }
-        closeAll(doomed);
         long deadline = System.nanoTime() + saturatedNanos(this.config.shutdownTimeout());
         this.lock.lock();
         try {
@@ -400,7 +386,6 @@ public final class ConnectionPool {
      * @param closedByReason incremented per connection closed here
      */
     public List<PoolEntry> takeIdleForCheck(long now, Map<CloseReason, Integer> closedByReason) {
-        List<PoolEntry> doomed = List.of();
         List<PoolEntry> taken = new ArrayList<>();
         this.lock.lock();
         try {
@@ -426,16 +411,13 @@ public final class ConnectionPool {
             dispatchLocked();
         }
         finally {
-            doomed = takeClosingLocked();
-            this.lock.unlock();
-            closeAll(doomed);
+            unlockAndClose();
         }
         return taken;
     }
 
     /** Puts a connection that passed its check back at the old end of its idle list, keeping its idle time. */
     public void returnChecked(PoolEntry entry) {
-        List<PoolEntry> doomed = List.of();
         this.lock.lock();
         try {
             if (entry.state != PoolEntry.State.CHECKING) {
@@ -457,9 +439,7 @@ public final class ConnectionPool {
             dispatchLocked();
         }
         finally {
-            doomed = takeClosingLocked();
-            this.lock.unlock();
-            closeAll(doomed);
+            unlockAndClose();
         }
     }
 
@@ -504,7 +484,7 @@ public final class ConnectionPool {
     }
 
     private int retire(Predicate<HostPool> hosts, Predicate<InetAddress> addresses, CloseReason reason) {
-        List<PoolEntry> doomed = List.of();
+        int closed;
         this.lock.lock();
         try {
             for (PoolEntry e : new ArrayList<>(this.open)) {
@@ -521,11 +501,9 @@ public final class ConnectionPool {
             dispatchLocked();
         }
         finally {
-            doomed = takeClosingLocked();
-            this.lock.unlock();
-            closeAll(doomed);
+            closed = unlockAndClose();
         }
-        return doomed.size();
+        return closed;
     }
 
     /** The origins the pool has seen. */
@@ -655,16 +633,20 @@ public final class ConnectionPool {
     }
 
     /**
-     * The connections marked closed under this hold of the lock, for the caller to close after unlocking; an
-     * inner hold (the lock is reentrant) leaves them to the outer one.
+     * Unlocks, then closes the sockets of the connections marked closed under this hold of the lock; an inner
+     * hold (the lock is reentrant) leaves them to the outer one. Returns how many sockets it closed.
      */
-    private List<PoolEntry> takeClosingLocked() {
-        if (this.closing.isEmpty() || this.lock.getHoldCount() > 1) {
-            return List.of();
+    private int unlockAndClose() {
+        List<PoolEntry> doomed = List.of();
+        if (!this.closing.isEmpty() && this.lock.getHoldCount() == 1) {
+            doomed = this.closing;
+            this.closing = new ArrayList<>();
         }
-        List<PoolEntry> taken = this.closing;
-        this.closing = new ArrayList<>();
-        return taken;
+        this.lock.unlock();
+        for (int i = 0; i < doomed.size(); i++) {
+            doomed.get(i).socket().close();
+        }
+        return doomed.size();
     }
 
     /** Marks a connection closed and updates the counts; its socket is closed by the caller, after unlocking. */
@@ -810,7 +792,6 @@ public final class ConnectionPool {
             return this.connector.connect(host.route, host.load, connectTimeoutMillis, readTimeoutMillis);
         }
         catch (IOException | RuntimeException | Error e) {
-            List<PoolEntry> doomed = List.of();
             this.lock.lock();
             try {
                 host.allocated--;
@@ -820,9 +801,7 @@ public final class ConnectionPool {
                 dispatchLocked();
             }
             finally {
-                doomed = takeClosingLocked();
-                this.lock.unlock();
-                closeAll(doomed);
+                unlockAndClose();
             }
             throw e;
         }
@@ -889,12 +868,6 @@ public final class ConnectionPool {
             this.reusedLeases.increment();
         }
         return entry;
-    }
-
-    private static void closeAll(List<PoolEntry> doomed) {
-        for (int i = 0; i < doomed.size(); i++) {
-            doomed.get(i).socket().close();
-        }
     }
 
     private static long saturatedNanos(Duration d) {
