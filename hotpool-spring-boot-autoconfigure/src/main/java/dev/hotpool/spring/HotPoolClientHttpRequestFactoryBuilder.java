@@ -48,31 +48,29 @@ public final class HotPoolClientHttpRequestFactoryBuilder
      * @param tlsSettings turns SSL bundles passed in the settings into TLS settings
      */
     public HotPoolClientHttpRequestFactoryBuilder(HotPool pool, SslBundleTlsSettings tlsSettings) {
-        this.pool = Objects.requireNonNull(pool, "'pool' must not be null");
-        this.tlsSettings = Objects.requireNonNull(tlsSettings, "'tlsSettings' must not be null");
-        this.customizers = List.of();
+        this(Objects.requireNonNull(pool, "'pool' must not be null"),
+                Objects.requireNonNull(tlsSettings, "'tlsSettings' must not be null"), List.of());
     }
 
-    private HotPoolClientHttpRequestFactoryBuilder(HotPoolClientHttpRequestFactoryBuilder base,
-            Collection<Consumer<HotPoolClientHttpRequestFactory>> more) {
-        this.pool = base.pool;
-        this.tlsSettings = base.tlsSettings;
-        List<Consumer<HotPoolClientHttpRequestFactory>> all = new ArrayList<>(base.customizers);
-        all.addAll(more);
-        this.customizers = List.copyOf(all);
+    private HotPoolClientHttpRequestFactoryBuilder(HotPool pool, SslBundleTlsSettings tlsSettings,
+            List<Consumer<HotPoolClientHttpRequestFactory>> customizers) {
+        this.pool = pool;
+        this.tlsSettings = tlsSettings;
+        this.customizers = customizers;
     }
 
     @Override
     public HotPoolClientHttpRequestFactoryBuilder withCustomizer(Consumer<HotPoolClientHttpRequestFactory> customizer) {
-        Objects.requireNonNull(customizer, "'customizer' must not be null");
-        return new HotPoolClientHttpRequestFactoryBuilder(this, List.of(customizer));
+        return withCustomizers(List.of(customizer));
     }
 
     @Override
     public HotPoolClientHttpRequestFactoryBuilder withCustomizers(
             Collection<Consumer<HotPoolClientHttpRequestFactory>> customizers) {
         Objects.requireNonNull(customizers, "'customizers' must not be null");
-        return new HotPoolClientHttpRequestFactoryBuilder(this, List.copyOf(customizers)); // copyOf: no nulls.
+        List<Consumer<HotPoolClientHttpRequestFactory>> all = new ArrayList<>(this.customizers);
+        all.addAll(customizers);
+        return new HotPoolClientHttpRequestFactoryBuilder(this.pool, this.tlsSettings, List.copyOf(all)); // No nulls.
     }
 
     @Override

@@ -484,21 +484,33 @@ class HotPoolAutoConfigurationTests {
         }
     }
 
-    /** Records what a customizer saw; the subclasses differ in the builder type they are declared for. */
-    abstract static class RecordingCustomizer {
+    /**
+     * Records that it was called and returns the builder as it came; a subclass per builder type it is declared for
+     * (Boot matches customizers to builders by that type).
+     */
+    abstract static class RecordingCustomizer<B extends ClientHttpRequestFactoryBuilder<?>>
+            implements ClientHttpRequestFactoryBuilderCustomizer<B> {
 
         final List<String> calls;
 
-        RecordingCustomizer(List<String> calls) {
+        private final String label;
+
+        RecordingCustomizer(List<String> calls, String label) {
             this.calls = calls;
+            this.label = label;
+        }
+
+        @Override
+        public B customize(B builder) {
+            this.calls.add(this.label);
+            return builder;
         }
     }
 
-    static final class AnyBuilderCustomizer extends RecordingCustomizer
-            implements ClientHttpRequestFactoryBuilderCustomizer<ClientHttpRequestFactoryBuilder<?>> {
+    static final class AnyBuilderCustomizer extends RecordingCustomizer<ClientHttpRequestFactoryBuilder<?>> {
 
         AnyBuilderCustomizer(List<String> calls) {
-            super(calls);
+            super(calls, "any builder");
         }
 
         @Override
@@ -508,31 +520,17 @@ class HotPoolAutoConfigurationTests {
         }
     }
 
-    static final class HotPoolBuilderCustomizer extends RecordingCustomizer
-            implements ClientHttpRequestFactoryBuilderCustomizer<HotPoolClientHttpRequestFactoryBuilder> {
+    static final class HotPoolBuilderCustomizer extends RecordingCustomizer<HotPoolClientHttpRequestFactoryBuilder> {
 
         HotPoolBuilderCustomizer(List<String> calls) {
-            super(calls);
-        }
-
-        @Override
-        public HotPoolClientHttpRequestFactoryBuilder customize(HotPoolClientHttpRequestFactoryBuilder builder) {
-            this.calls.add("hotpool builder");
-            return builder;
+            super(calls, "hotpool builder");
         }
     }
 
-    static final class JdkBuilderCustomizer extends RecordingCustomizer
-            implements ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> {
+    static final class JdkBuilderCustomizer extends RecordingCustomizer<JdkClientHttpRequestFactoryBuilder> {
 
         JdkBuilderCustomizer(List<String> calls) {
-            super(calls);
-        }
-
-        @Override
-        public JdkClientHttpRequestFactoryBuilder customize(JdkClientHttpRequestFactoryBuilder builder) {
-            this.calls.add("jdk builder");
-            return builder;
+            super(calls, "jdk builder");
         }
     }
 
