@@ -1,23 +1,13 @@
 package dev.hotpool;
 
 import dev.hotpool.http.Http1Client;
-import dev.hotpool.pool.ConnectionPool;
+import dev.hotpool.pool.Connection;
 import dev.hotpool.pool.ConnectionProbe;
-import dev.hotpool.pool.Connector;
-import dev.hotpool.pool.HealthChecker;
-import dev.hotpool.pool.Warmer;
-import dev.hotpool.metrics.PoolListener;
-import dev.hotpool.net.AddressBook;
-import dev.hotpool.net.OutlierDetector;
-import dev.hotpool.metrics.TrafficRecorder;
-import dev.hotpool.tls.TlsConnector;
+import dev.hotpool.pool.Engine;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A pool of kept-alive HTTP/1.1 connections, plain and TLS, with per-host and global limits.
@@ -30,13 +20,8 @@ import java.util.Map;
 public final class HotPool implements AutoCloseable {
 
     private final HotPoolConfig config;
-    private final ConnectionPool pool;
+    private final Engine engine;
     private final Http1Client client;
-    private final Warmer warmer;
-    private final AddressBook addressBook;
-    private final OutlierDetector outliers;
-    private final TrafficRecorder traffic = new TrafficRecorder();
-    private final HealthChecker healthChecker;
 
     /** A pool with every default setting. */
     public HotPool() {
@@ -45,28 +30,14 @@ public final class HotPool implements AutoCloseable {
 
     public HotPool(HotPoolConfig config) {
         this.config = config;
-        PoolListener listener = PoolListener.both(this.traffic, config.listener());
-        this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
-                config.clock());
-        this.outliers = new OutlierDetector(config.outlier(), config.clock());
-        TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
-        tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
-        Connector connector = new Connector(config, tls, listener, this.addressBook, this.outliers);
-        this.pool = new ConnectionPool(config, connector, listener);
-        this.outliers.onEjection((hostKey, address, until) -> {
-            this.pool.retireAddress(hostKey, address, CloseReason.EJECTED);
-            for (Origin origin : this.pool.origins()) {
-                if (origin.authority().equals(hostKey)) {
-                    listener.addressEjected(origin, address);
-                }
-            }
-        });
-        this.client = new Http1Client(config, this.pool, listener, this.outliers);
-        ConnectionProbe probe = config.healthCheckProbePath() != null ? this.client::probe : ConnectionProbe.LIVENESS;
-        this.warmer = new Warmer(config, this.pool, probe);
-        this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer, this.addressBook,
-                this.outliers);
-        this.warmer.start();
+        this.engine = new Engine(config, config.healthCheckProbePath() != null ? this::probe : ConnectionProbe.LIVENESS);
+        this.client = new Http1Client(config, this.engine, this.engine.listener(), this.engine.outliers());
+        this.engine.startWarmup();
+    }
+
+    /** The probe request on an idle or newly warmed connection; the engine calls it only once it is built. */
+    private ConnectionProbe.Outcome probe(Connection connection) {
+        return this.client.probe(connection);
     }
 
     /**
@@ -84,7 +55,7 @@ public final class HotPool implements AutoCloseable {
 
     /** A snapshot of the counts. */
     public PoolStats stats() {
-        return this.pool.stats();
+        return this.engine.stats();
     }
 
     public HotPoolConfig config() {
@@ -93,7 +64,7 @@ public final class HotPool implements AutoCloseable {
 
     /** Closes the idle connections of one origin, or of all origins when {@code origin} is {@code null}. */
     public int evictIdle(Origin origin) {
-        return this.pool.evictIdle(origin);
+        return this.engine.evictIdle(origin);
     }
 
     /**
@@ -102,17 +73,17 @@ public final class HotPool implements AutoCloseable {
      * {@code health-check-interval}; a run that overlaps another returns that one's report.
      */
     public HealthCheckReport runHealthCheck() {
-        return this.healthChecker.run();
+        return this.engine.runHealthCheck();
     }
 
     /** The last health check's report, or {@link HealthCheckReport#NEVER}. */
     public HealthCheckReport lastHealthCheck() {
-        return this.healthChecker.lastReport();
+        return this.engine.lastHealthCheck();
     }
 
     /** The delay until the next health check: {@code health-check-interval} less up to 10% jitter. */
     public Duration nextHealthCheckDelay() {
-        return this.healthChecker.nextDelay();
+        return this.engine.nextHealthCheckDelay();
     }
 
     /**
@@ -120,12 +91,12 @@ public final class HotPool implements AutoCloseable {
      * returns whether it did.
      */
     public boolean awaitWarmup(Duration timeout) throws InterruptedException {
-        return this.warmer.awaitFirstRun(timeout.toMillis());
+        return this.engine.awaitWarmup(timeout);
     }
 
     /** Requests and handshakes since the pool started. */
     public TrafficStats traffic() {
-        return this.traffic.snapshot();
+        return this.engine.traffic();
     }
 
     /**
@@ -133,24 +104,16 @@ public final class HotPool implements AutoCloseable {
      * connections to), with their connections and ejection state.
      */
     public List<AddressInfo> addresses(Origin origin) {
-        Map<InetAddress, Integer> connections = this.pool.connectionsByAddress(origin);
-        Map<InetAddress, AddressInfo> rows = new LinkedHashMap<>();
-        for (OutlierDetector.AddressState s : this.outliers.snapshot(origin.authority())) {
-            rows.put(s.address(), new AddressInfo(s.address().getHostAddress(),
-                    connections.getOrDefault(s.address(), 0), s.ejected(), s.ejectedUntil(), s.consecutiveFailures()));
-        }
-        connections.forEach((address, n) -> rows.putIfAbsent(address,
-                new AddressInfo(address.getHostAddress(), n, false, null, 0)));
-        return List.copyOf(rows.values());
+        return this.engine.addresses(origin);
     }
 
     /** One row per open connection of an origin, for the actuator endpoint. */
     public List<ConnectionInfo> connections(Origin origin) {
-        return this.pool.connections(origin);
+        return this.engine.connections(origin);
     }
 
     public boolean isClosed() {
-        return this.pool.isClosed();
+        return this.engine.isClosed();
     }
 
     /**
@@ -159,12 +122,11 @@ public final class HotPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        this.warmer.close();
-        this.pool.close();
+        this.engine.close();
     }
 
     @Override
     public String toString() {
-        return "HotPool[" + this.config.name() + (isClosed() ? ", closed" : "") + "]" + this.pool.stats();
+        return "HotPool[" + this.config.name() + (isClosed() ? ", closed" : "") + "]" + this.engine.stats();
     }
 }

@@ -14,12 +14,11 @@ import dev.hotpool.TlsHandshakeException;
 import dev.hotpool.UnansweredRequestException;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.OutlierDetector;
-import dev.hotpool.pool.ConnectionPool;
+import dev.hotpool.pool.Connection;
 import dev.hotpool.pool.ConnectionProbe;
+import dev.hotpool.pool.Engine;
+import dev.hotpool.pool.Lease;
 import dev.hotpool.pool.LeaseMode;
-import dev.hotpool.pool.PoolEntry;
-import dev.hotpool.pool.PooledSocket;
-import dev.hotpool.pool.Route;
 import dev.hotpool.tls.TlsConnector;
 import dev.hotpool.tls.TlsSettings;
 
@@ -49,8 +48,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends requests over pooled connections: one HTTP/1.1 exchange per lease, redirects followed as the
- * request asks. Framing comes from httpcore5's classic codec; keep-alive rules from {@link KeepAlive}.
+ * Sends requests over pooled connections: one HTTP/1.1 exchange per {@link Lease}, redirects followed as the
+ * request asks. It sees the pool only through the lease: its streams and facts, {@code release()} and
+ * {@code discard(reason)}. Framing comes from httpcore5's classic codec; keep-alive rules from {@link KeepAlive}.
  * A connection whose exchange failed or was abandoned half-way is never returned to the pool.
  *
  * <p>Thread-safe: per-connection state lives in each connection's {@link Http1Codec}.
@@ -63,14 +63,14 @@ public final class Http1Client {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final HotPoolConfig config;
-    private final ConnectionPool pool;
+    private final Engine engine;
     private final PoolListener listener;
     private final OutlierDetector outliers;
     private final Http1Config h1;
 
-    public Http1Client(HotPoolConfig config, ConnectionPool pool, PoolListener listener, OutlierDetector outliers) {
+    public Http1Client(HotPoolConfig config, Engine engine, PoolListener listener, OutlierDetector outliers) {
         this.config = config;
-        this.pool = pool;
+        this.engine = engine;
         this.listener = listener;
         this.outliers = outliers;
         this.h1 = Http1Codec.h1Config(config);
@@ -178,47 +178,47 @@ public final class Http1Client {
         int connectTimeout = millis(request.connectTimeout() != null ? request.connectTimeout()
                 : this.config.connectTimeout());
         int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
-        PoolEntry entry = this.pool.lease(Route.of(origin, tls), mode, this.config.acquireTimeout(),
-                connectTimeout, readTimeout);
-        Http1Codec codec = codec(entry);
-        boolean reused = entry.reused();
-        entry.beginExchange();
-        PooledSocket socket = entry.socket();
+        Lease lease = this.engine.lease(origin, tls, mode, this.config.acquireTimeout(), connectTimeout, readTimeout);
+        Http1Codec codec = codec(lease);
+        boolean reused = lease.reused();
+        lease.beginExchange();
         ClassicHttpResponse head;
         boolean requestSaidClose;
         long received = codec.in.getMetrics().getBytesTransferred();
         try {
-            socket.soTimeout(readTimeout);
-            requestSaidClose = writeRequest(request, codec, socket);
-            head = readHead(request, codec, socket, entry, reused, readTimeout);
+            lease.soTimeout(readTimeout);
+            requestSaidClose = writeRequest(request, codec, lease);
+            head = readHead(request, codec, lease, reused);
         }
         catch (IOException | HttpException | RuntimeException e) {
             // A TLS 1.3 server that refuses the client certificate it got says so only after the handshake: its alert
             // arrives on the connection's first exchange.
-            TlsHandshakeException rejected = entry.exchanges() == 1 && socket.profile() != null
-                    ? TlsConnector.rejectedAfterHandshake(e, origin, socket.remote(), tls, socket.profile()) : null;
+            TlsHandshakeException rejected = lease.exchanges() == 1 && lease.profile() != null
+                    ? TlsConnector.rejectedAfterHandshake(e, origin, lease.remote(), tls, lease.profile()) : null;
             boolean unanswered = rejected == null && reused && connectionLoss(e)
                     && codec.in.getMetrics().getBytesTransferred() == received;
-            this.pool.discard(entry, unanswered ? CloseReason.STALE : CloseReason.ERROR);
+            if (!unanswered) {
+                this.outliers.recordFailure(origin.authority(), lease.remote().getAddress(),
+                        rejected != null ? OutlierDetector.Failure.TLS : OutlierDetector.Failure.IO);
+            }
+            lease.discard(unanswered ? CloseReason.STALE : CloseReason.ERROR);
             if (unanswered) {
                 throw new Unanswered(e);
             }
-            this.outliers.recordFailure(origin.authority(), socket.remote().getAddress(),
-                    rejected != null ? OutlierDetector.Failure.TLS : OutlierDetector.Failure.IO);
-            throw rejected != null ? rejected : exchangeFailure(request, entry, reused, readTimeout, e);
+            throw rejected != null ? rejected : exchangeFailure(request, reused, readTimeout, e);
         }
-        this.outliers.recordStatus(origin.authority(), socket.remote().getAddress(), head.getCode());
+        this.outliers.recordStatus(origin.authority(), lease.remote().getAddress(), head.getCode());
         try {
-            return respond(request, head, entry, codec, requestSaidClose, reused);
+            return respond(request, head, lease, codec, requestSaidClose, reused);
         }
         catch (IOException | RuntimeException e) {
-            this.pool.discard(entry, CloseReason.ERROR);
+            lease.discard(CloseReason.ERROR);
             throw e;
         }
     }
 
     /** Writes the head and body; returns whether the request asked to close the connection. */
-    private boolean writeRequest(HotRequest request, Http1Codec codec, PooledSocket socket) throws IOException {
+    private boolean writeRequest(HotRequest request, Http1Codec codec, Connection connection) throws IOException {
         RequestBody body = request.body();
         long length = body == null ? 0 : body.contentLength();
         boolean hasHost = false;
@@ -226,7 +226,7 @@ public final class Http1Client {
         boolean saidClose = false;
         CharArrayBuffer line = codec.line;
         line.clear();
-        OutputStream out = socket.out();
+        OutputStream out = connection.out();
 
         line.append(request.method());
         line.append(' ');
@@ -303,13 +303,13 @@ public final class Http1Client {
     }
 
     /** Reads the response head, skipping interim 1xx responses. */
-    private ClassicHttpResponse readHead(HotRequest request, Http1Codec codec, PooledSocket socket, PoolEntry entry,
-            boolean reused, int readTimeout) throws IOException, HttpException {
+    private ClassicHttpResponse readHead(HotRequest request, Http1Codec codec, Connection connection, boolean reused)
+            throws IOException, HttpException {
         while (true) {
-            ClassicHttpResponse head = codec.parser.parse(codec.in, socket.in());
+            ClassicHttpResponse head = codec.parser.parse(codec.in, connection.in());
             if (head == null) {
                 throw new NoResponseException("hotpool: " + request.origin() + " closed the connection without answering "
-                        + request + (reused ? " (a reused connection that had served " + (entry.exchanges() - 1)
+                        + request + (reused ? " (a reused connection that had served " + (connection.exchanges() - 1)
                         + " requests)" : ""));
             }
             int code = head.getCode();
@@ -332,12 +332,12 @@ public final class Http1Client {
         }
     }
 
-    private HotResponse respond(HotRequest request, ClassicHttpResponse head, PoolEntry entry, Http1Codec codec,
+    private HotResponse respond(HotRequest request, ClassicHttpResponse head, Lease lease, Http1Codec codec,
             boolean requestSaidClose, boolean reused) throws IOException {
         int code = head.getCode();
-        entry.keepAliveHint(KeepAlive.idleHintMillis(head));
-        Framing framing = frame(request, head, entry, codec, requestSaidClose);
-        ResponseBody body = new ResponseBody(this.pool, entry, codec, framing.stream(), framing.reusable(),
+        lease.keepAliveHint(KeepAlive.idleHintMillis(head));
+        Framing framing = frame(request, head, lease, codec, requestSaidClose);
+        ResponseBody body = new ResponseBody(lease, codec, framing.stream(), framing.reusable(),
                 CloseReason.SERVER_CLOSED, this.config.drainLimit(), this.config.drainTimeout().toMillis(),
                 this.outliers, framing.length());
         if (framing.empty()) {
@@ -365,14 +365,14 @@ public final class Http1Client {
         }
     }
 
-    private static Framing frame(HotRequest request, ClassicHttpResponse head, PoolEntry entry, Http1Codec codec,
-            boolean requestSaidClose) throws MalformedResponseException {
+    private static Framing frame(HotRequest request, ClassicHttpResponse head, Connection connection,
+            Http1Codec codec, boolean requestSaidClose) throws MalformedResponseException {
         int code = head.getCode();
         boolean reusable = KeepAlive.allowed(requestSaidClose, head) && code != 101; // No protocol switches.
         if (request.method().equals("HEAD") || code < 200 || code == 204 || code == 304) {
             return new Framing(InputStream.nullInputStream(), reusable, true);
         }
-        InputStream in = entry.socket().in();
+        InputStream in = connection.in();
         if (head.containsHeader("Transfer-Encoding")) {
             String codings = joined(head, "Transfer-Encoding");
             String last = codings.substring(codings.lastIndexOf(',') + 1).trim();
@@ -395,20 +395,19 @@ public final class Http1Client {
      * Sends the health-check probe request on an idle connection and reads the whole answer: 2xx or 3xx on a
      * connection that stays reusable keeps it. Never used on a leased connection.
      */
-    public ConnectionProbe.Outcome probe(PoolEntry entry) {
-        Origin origin = entry.origin();
+    public ConnectionProbe.Outcome probe(Connection connection) {
+        Origin origin = connection.origin();
         HotRequest request = HotRequest.builder(this.config.healthCheckProbeMethod(),
                 URI.create(origin + this.config.healthCheckProbePath())).header("User-Agent", "hotpool-health-check")
                 .build();
-        Http1Codec codec = codec(entry);
-        entry.beginExchange();
-        PooledSocket socket = entry.socket();
+        Http1Codec codec = codec(connection);
+        connection.beginExchange();
         long received = codec.in.getMetrics().getBytesTransferred();
         try {
-            socket.soTimeout(millis(this.config.healthCheckTimeout()));
-            boolean saidClose = writeRequest(request, codec, socket);
-            ClassicHttpResponse head = readHead(request, codec, socket, entry, true, 0);
-            Framing framing = frame(request, head, entry, codec, saidClose);
+            connection.soTimeout(millis(this.config.healthCheckTimeout()));
+            boolean saidClose = writeRequest(request, codec, connection);
+            ClassicHttpResponse head = readHead(request, codec, connection, true);
+            Framing framing = frame(request, head, connection, codec, saidClose);
             long left = this.config.drainLimit();
             byte[] scratch = new byte[4096];
             int n;
@@ -418,7 +417,7 @@ public final class Http1Client {
                     return ConnectionProbe.Outcome.UNHEALTHY; // A probe answer should be small.
                 }
             }
-            socket.soTimeout(millis(this.config.readTimeout()));
+            connection.soTimeout(millis(this.config.readTimeout()));
             int code = head.getCode();
             boolean good = code >= 200 && code < 400;
             if (!good && log.isDebugEnabled()) {
@@ -433,11 +432,11 @@ public final class Http1Client {
         }
     }
 
-    private Http1Codec codec(PoolEntry entry) {
-        Http1Codec codec = (Http1Codec) entry.attachment();
+    private Http1Codec codec(Connection connection) {
+        Http1Codec codec = (Http1Codec) connection.attachment();
         if (codec == null) {
             codec = new Http1Codec(this.h1);
-            entry.attach(codec);
+            connection.attach(codec);
         }
         return codec;
     }
@@ -484,8 +483,7 @@ public final class Http1Client {
     }
 
     /** The exception for a failure before the response head was complete; names the origin. */
-    private static IOException exchangeFailure(HotRequest request, PoolEntry entry, boolean reused, int readTimeout,
-            Exception e) {
+    private static IOException exchangeFailure(HotRequest request, boolean reused, int readTimeout, Exception e) {
         Origin origin = request.origin();
         if (e instanceof HotPoolException hp) {
             return hp;

@@ -3,8 +3,7 @@ package dev.hotpool.http;
 import dev.hotpool.CloseReason;
 import dev.hotpool.Origin;
 import dev.hotpool.net.OutlierDetector;
-import dev.hotpool.pool.ConnectionPool;
-import dev.hotpool.pool.PoolEntry;
+import dev.hotpool.pool.Lease;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,8 +41,7 @@ final class ResponseBody extends InputStream {
         CLOSED
     }
 
-    private final ConnectionPool pool;
-    private final PoolEntry entry;
+    private final Lease lease;
     private final Http1Codec codec;
     private final InputStream framed;
     private final boolean reusable;
@@ -64,20 +62,18 @@ final class ResponseBody extends InputStream {
     private final Hold hold;
     private Cleaner.Cleanable cleanable;
 
-    ResponseBody(ConnectionPool pool, PoolEntry entry, Http1Codec codec, InputStream framed, boolean reusable,
-            CloseReason notReusable, int drainLimit, long drainTimeoutMillis, OutlierDetector outliers,
-            long contentLength) {
+    ResponseBody(Lease lease, Http1Codec codec, InputStream framed, boolean reusable, CloseReason notReusable,
+            int drainLimit, long drainTimeoutMillis, OutlierDetector outliers, long contentLength) {
         this.outliers = outliers;
         this.remaining = contentLength;
-        this.pool = pool;
-        this.entry = entry;
+        this.lease = lease;
         this.codec = codec;
         this.framed = framed;
         this.reusable = reusable;
         this.notReusable = notReusable;
         this.drainLimit = drainLimit;
         this.drainTimeoutMillis = drainTimeoutMillis;
-        this.hold = new Hold(pool, entry);
+        this.hold = new Hold(lease);
     }
 
     /**
@@ -127,9 +123,9 @@ final class ResponseBody extends InputStream {
         catch (IOException | RuntimeException e) {
             this.state = State.DONE;
             letGo();
-            this.pool.discard(this.entry, CloseReason.ERROR);
-            this.outliers.recordFailure(origin().authority(), this.entry.socket().remote().getAddress(),
+            this.outliers.recordFailure(origin().authority(), this.lease.remote().getAddress(),
                     OutlierDetector.Failure.IO);
+            this.lease.discard(CloseReason.ERROR);
             throw Http1Client.bodyFailure(origin(), e);
         }
         if (n < 0) {
@@ -176,10 +172,10 @@ final class ResponseBody extends InputStream {
         this.state = State.DONE;
         letGo();
         if (this.reusable && !this.codec.in.hasBufferedData()) {
-            this.pool.release(this.entry);
+            this.lease.release();
         }
         else {
-            this.pool.discard(this.entry, this.reusable ? CloseReason.ERROR : this.notReusable);
+            this.lease.discard(this.reusable ? CloseReason.ERROR : this.notReusable);
         }
     }
 
@@ -187,7 +183,7 @@ final class ResponseBody extends InputStream {
         if (!this.reusable) {
             this.state = State.DONE;
             letGo();
-            this.pool.discard(this.entry, this.notReusable);
+            this.lease.discard(this.notReusable);
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.drainTimeoutMillis);
@@ -199,7 +195,7 @@ final class ResponseBody extends InputStream {
                 if (remaining <= 0 || left < 0) {
                     break;
                 }
-                this.entry.socket().soTimeout((int) Math.min(remaining, this.entry.socket().soTimeout()));
+                this.lease.soTimeout((int) Math.min(remaining, this.lease.soTimeout()));
                 int n = this.framed.read(scratch, 0, scratch.length);
                 if (n < 0) {
                     end();
@@ -213,33 +209,31 @@ final class ResponseBody extends InputStream {
         }
         this.state = State.DONE;
         letGo();
-        this.pool.discard(this.entry, CloseReason.ERROR);
+        this.lease.discard(CloseReason.ERROR);
     }
 
     private Origin origin() {
-        return this.entry.origin();
+        return this.lease.origin();
     }
 
     /** Whether a body still holds its connection; the cleaner's action when the body became unreachable. */
     private static final class Hold implements Runnable {
 
-        private final ConnectionPool pool;
-        private final PoolEntry entry;
+        private final Lease lease;
         volatile boolean held = true;
 
-        Hold(ConnectionPool pool, PoolEntry entry) {
-            this.pool = pool;
-            this.entry = entry;
+        Hold(Lease lease) {
+            this.lease = lease;
         }
 
         @Override
         public void run() {
             if (this.held) {
                 this.held = false;
-                this.pool.discard(this.entry, CloseReason.ERROR);
+                this.lease.discard(CloseReason.ERROR);
                 log.warn("hotpool: a response from {} was never closed and has been garbage-collected; its "
                         + "connection was closed. Close the response (ClientHttpResponse) or read its body to the end",
-                        this.entry.origin());
+                        this.lease.origin());
             }
         }
     }

@@ -8,6 +8,8 @@ import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
 import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.pool.ConnectionProbe.Outcome;
+import dev.hotpool.pool.PoolEntry.State;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -17,8 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -36,23 +39,34 @@ import org.slf4j.LoggerFactory;
  * The engine: leases connections per route under the per-host and global limits and takes them back.
  *
  * <ol>
- * <li>A lease takes the newest idle connection of its route (LIFO) that has not expired; one idle longer
- * than {@code validate-after-inactivity} gets a 1 ms liveness read first, outside the lock.</li>
- * <li>Otherwise, under both limits, it reserves a slot and connects outside the lock. At the global limit
- * it closes the oldest idle connection of another route to make room.</li>
- * <li>Otherwise it waits in its route's FIFO line until a released connection is handed to it, a slot is
- * granted, or the acquire timeout passes. The line is bounded by {@code max-pending-acquires}.</li>
+ * <li>A lease takes the newest idle connection of its route (LIFO) that has not expired; one idle longer than
+ * {@code validate-after-inactivity} gets a 1 ms liveness read first, outside the lock.</li>
+ * <li>Otherwise, under both limits, it reserves a slot and connects outside the lock. At the global limit it closes
+ * the least recently used idle connection of the pool to make room.</li>
+ * <li>Otherwise it waits in its route's FIFO line until a released connection is handed to it, a slot is granted,
+ * or the acquire timeout passes. The line is bounded by {@code max-pending-acquires}.</li>
  * </ol>
  *
- * <p>Thread-safe. One {@link ReentrantLock} guards all counts and queues (no intrinsic monitor, which
- * would pin virtual threads); it is never held during I/O: connecting, liveness reads and closing sockets
- * all happen outside it. Time for expiry comes from the configured {@link Clock}.
+ * <p>No decision visits every route. The least recently used idle connection of the whole pool is the head of one
+ * list ({@link #lru}); routes whose waiters wait for room under {@code max-connections} (not for their own per-host
+ * limit) are in one line ({@link #needRoom}), served in order as room appears; a released connection goes straight
+ * to the oldest waiter of its own route. A route lives only while it has a connection, a waiter or a warm-up target
+ * ({@link RoutePool}), so memory follows live connections, not the number of origins ever seen.
+ *
+ * <p>Every locked operation is a step of a state machine that does no I/O: {@link #admit}, {@link #connected},
+ * {@link #connectFailed}, {@link #release}, {@link #discard}, {@link #cancel}, the health check's and warm-up's
+ * steps. {@link #lease} puts them together with the blocking parts (connecting, the liveness read, waiting). Each
+ * step ends in {@link #settleAndUnlock()}: waiting routes are given the room that appeared, routes left unused are
+ * removed, and sockets closed under the lock are closed after unlocking.
+ *
+ * <p>Thread-safe. One {@link ReentrantLock} guards all counts, lists and lines (no intrinsic monitor, which would
+ * pin virtual threads); it is never held during I/O. Time for expiry comes from the configured {@link Clock}.
  */
-public final class ConnectionPool {
+final class ConnectionPool {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
 
-    private final HotPoolConfig config;
+    private final String name;
     private final Connector connector;
     private final PoolListener listener;
     private final Clock clock;
@@ -63,33 +77,31 @@ public final class ConnectionPool {
     private final long idleTimeoutMillis;
     private final long maxLifetimeMillis;
     private final long validateAfterMillis;
-
+    private final Duration shutdownTimeout;
     private final LeakDetector leakDetector;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a leased connection comes back after close() began, for the graceful wait. */
     private final Condition returned = this.lock.newCondition();
-
-    /** Guarded by lock. Insertion-ordered so waiting routes are served in a stable order. */
-    private final Map<Route, HostPool> hosts = new LinkedHashMap<>();
-    /** Guarded by lock: every connection not yet closed, to abort leased ones on shutdown. */
-    private final Set<PoolEntry> open = new HashSet<>();
+    /** Guarded by lock. */
+    private final Ledger ledger;
+    /** Guarded by lock: the live routes. A route leaves as soon as it is unused (see {@link RoutePool}). */
+    private final RouteTable routes;
+    /** Guarded by lock: every IDLE connection (and those CHECKING in place), least recently used first. */
+    private final EntryList lru = new EntryList(EntryList.Kind.POOL_IDLE);
     /**
-     * Guarded by lock: connections marked closed whose sockets are still open. The thread that marked them
-     * takes them on its way out of the lock and closes them after unlocking (no list per lease or release).
+     * Guarded by lock: routes with waiters and room under their own per-host limit, so they wait for room under
+     * max-connections; in the order they began to. A route leaves when it is served to its limit or has no waiter.
      */
-    private List<PoolEntry> closing = new ArrayList<>();
+    private final LinkedHashSet<RoutePool> needRoom = new LinkedHashSet<>();
+    /** Guarded by lock: routes that may have become unused in this hold of the lock; checked on the way out. */
+    private final List<RoutePool> mayBeUnused = new ArrayList<>();
+    /**
+     * Guarded by lock: connections marked closed whose transports are still open. The thread that marked them takes
+     * them on its way out of the lock and closes them after unlocking.
+     */
+    private List<Transport> closing = new ArrayList<>();
     /** Guarded by lock. */
-    private final long[] closedByReason = new long[CloseReason.values().length];
-    /** Guarded by lock. */
-    private int total;
-    private int leased;
-    private int idle;
-    private int connecting;
-    private int pending;
-    private int checking;
-    private long created;
-    private long acquireTimeouts;
     private long nextId;
     /** Counted without the lock, so a lease from the idle list takes it once. */
     private final LongAdder leases = new LongAdder();
@@ -97,8 +109,11 @@ public final class ConnectionPool {
     /** Guarded by lock. Once true, always true. */
     private boolean closed;
 
-    public ConnectionPool(HotPoolConfig config, Connector connector, PoolListener listener) {
-        this.config = config;
+    /**
+     * @param warmRoutes the warm-up targets: routes kept even while they have nothing (created now)
+     */
+    ConnectionPool(HotPoolConfig config, Connector connector, PoolListener listener, Set<Route> warmRoutes) {
+        this.name = config.name();
         this.connector = connector;
         this.listener = listener;
         this.clock = config.clock();
@@ -109,19 +124,13 @@ public final class ConnectionPool {
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         this.maxLifetimeMillis = config.maxLifetime().toMillis();
         this.validateAfterMillis = config.validateAfterInactivity().toMillis();
+        this.shutdownTimeout = config.shutdownTimeout();
         this.leakDetector = new LeakDetector(config.name(), config.leakDetectionThreshold());
+        this.ledger = new Ledger(this.maxConnections, this.maxConnsPerHost);
+        this.routes = new RouteTable(warmRoutes);
     }
 
-    /**
-     * Leases a connection for the route, waiting up to {@code acquireTimeout}.
-     *
-     * @throws AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
-     * @throws HotPoolException when the pool is closed, or connecting failed
-     */
-    public PoolEntry lease(Route route, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
-            throws IOException {
-        return lease(route, LeaseMode.ANY, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
-    }
+    // ---- leasing ------------------------------------------------------------------------------------------
 
     /**
      * Leases a connection of the given kind for the route, waiting up to {@code acquireTimeout}.
@@ -129,93 +138,135 @@ public final class ConnectionPool {
      * @throws AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
      * @throws HotPoolException when the pool is closed, or connecting failed
      */
-    public PoolEntry lease(Route route, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis,
-            int readTimeoutMillis) throws IOException {
+    Lease lease(Route route, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
+            throws IOException {
         long start = System.nanoTime();
         long timeoutNanos = saturatedNanos(acquireTimeout);
         while (true) {
-            PoolEntry candidate = null;
-            boolean connect = false;
-            Waiter waiter = null;
-            HostPool host;
             long now = this.clock.millis();
-            this.lock.lock();
-            try {
-                ensureOpen(route);
-                host = this.hosts.computeIfAbsent(route, HostPool::new);
-                PoolEntry e;
-                while (mode == LeaseMode.ANY && (e = host.idle.peekFirst()) != null) {
-                    CloseReason expiry = expiry(e, now);
-                    if (expiry != null) {
-                        closeLocked(e, expiry);
-                        continue;
-                    }
-                    host.idle.pollFirst();
-                    this.idle--;
-                    e.state = PoolEntry.State.LEASED;
-                    host.leased++;
-                    this.leased++;
-                    candidate = e;
-                    break;
-                }
-                if (candidate == null) {
-                    if (mode == LeaseMode.NEW_CONNECTION && host.allocated >= this.maxConnsPerHost
-                            && host.oldestIdle() != null) {
-                        closeLocked(host.oldestIdle(), CloseReason.EVICTED); // Room for the fresh one.
-                    }
-                    if (host.waiters.isEmpty() && hasRoomLocked(host)) {
-                        reserveLocked(host);
-                        connect = true;
-                    }
-                    else if (host.waiters.size() >= this.maxPendingAcquires) {
-                        this.acquireTimeouts++;
-                        this.listener.acquireFailed(route.origin());
-                        throw new AcquireTimeoutException("hotpool: too many leases waiting for " + route + " ("
-                                + host.waiters.size() + " waiting, hotpool.max-pending-acquires="
-                                + this.maxPendingAcquires + "); " + countsLocked(host));
-                    }
-                    else {
-                        waiter = new Waiter(this.lock.newCondition());
-                        host.waiters.addLast(waiter);
-                        this.pending++;
-                    }
-                }
-                if (!this.closing.isEmpty()) {
-                    dispatchLocked();
-                }
+            Admission admission = admit(route, mode, now);
+            if (admission instanceof Waiter waiter) {
+                PoolEntry granted = await(waiter, start, timeoutNanos);
+                return granted.transport() == null ? connect(granted, connectTimeoutMillis, readTimeoutMillis, start)
+                        : granted(granted, true /* reused */, start);
             }
-            finally {
-                unlockAndClose();
+            PoolEntry entry = (PoolEntry) admission;
+            if (entry.transport() == null) {
+                return connect(entry, connectTimeoutMillis, readTimeoutMillis, start);
             }
-
-            if (candidate != null) {
-                if (now - candidate.idleSince > this.validateAfterMillis && !candidate.socket().isAlive()) {
-                    discard(candidate, CloseReason.STALE);
-                    continue;
-                }
-                return granted(candidate, true /* reused */, start);
+            if (now - entry.idleSince > this.validateAfterMillis && !entry.transport().isAlive()) {
+                discard(entry, CloseReason.STALE);
+                continue;
             }
-            if (connect) {
-                return connectNew(host, connectTimeoutMillis, readTimeoutMillis, start);
-            }
-            await(host, waiter, start, timeoutNanos);
-            if (waiter.entry != null) {
-                return granted(waiter.entry, true /* reused */, start);
-            }
-            return connectNew(host, connectTimeoutMillis, readTimeoutMillis, start);
+            return granted(entry, true /* reused */, start);
         }
     }
 
     /**
-     * Takes a connection back for reuse: handed to the oldest waiter of its route, or kept idle. Closed
-     * instead when the pool is closed or the connection has outlived its lifetime.
+     * Admits a lease: the newest usable idle connection of the route, now LEASED (not for
+     * {@link LeaseMode#NEW_CONNECTION}); else a slot reserved under both limits, an entry in CONNECTING state for
+     * the caller to connect; else a {@link Waiter} in the route's line.
+     *
+     * @throws AcquireTimeoutException when the line is full
+     * @throws HotPoolException when the pool is closed
      */
-    public void release(PoolEntry entry) {
+    Admission admit(Route route, LeaseMode mode, long now) throws HotPoolException {
+        this.lock.lock();
+        try {
+            ensureOpen(route);
+            RoutePool r = this.routes.getOrCreate(route);
+            if (mode == LeaseMode.ANY) {
+                PoolEntry idle = takeIdle(r, now);
+                if (idle != null) {
+                    return idle;
+                }
+            }
+            else if (r.total() >= this.maxConnsPerHost) {
+                PoolEntry oldest = r.oldestIdle();
+                if (oldest != null) {
+                    closeLocked(oldest, CloseReason.EVICTED); // Room for the fresh one.
+                }
+            }
+            if (!r.hasWaiters()) {
+                PoolEntry reserved = reserveLocked(r);
+                if (reserved != null) {
+                    return reserved;
+                }
+            }
+            if (r.waiterCount() >= this.maxPendingAcquires) {
+                this.ledger.countAcquireFailure();
+                this.listener.acquireFailed(route.origin());
+                this.mayBeUnused.add(r);
+                throw new AcquireTimeoutException("hotpool: too many leases waiting for " + route + " ("
+                        + r.waiterCount() + " waiting, hotpool.max-pending-acquires=" + this.maxPendingAcquires
+                        + "); " + countsLocked(r));
+            }
+            Waiter waiter = new Waiter(r, this.lock.newCondition());
+            r.addWaiter(waiter);
+            this.ledger.waiterAdded(r);
+            if (r.total() < this.maxConnsPerHost) {
+                needsRoom(r);
+            }
+            return waiter;
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    /**
+     * Turns a reserved slot with a new transport into a LEASED connection; closes the transport and throws when the
+     * pool closed meanwhile.
+     */
+    PoolEntry connected(PoolEntry entry, Transport transport) throws HotPoolException {
+        long now = this.clock.millis();
+        long jitter = (long) (this.maxLifetimeMillis * 0.025 * ThreadLocalRandom.current().nextDouble());
+        this.lock.lock();
+        try {
+            RoutePool r = entry.route;
+            entry.opened(transport, now, now + this.maxLifetimeMillis - jitter);
+            if (this.closed) {
+                closeLocked(entry, CloseReason.SHUTDOWN);
+                ensureOpen(r.route);
+            }
+            this.ledger.move(entry, State.LEASED);
+            this.ledger.countOpen();
+            r.created++;
+            this.listener.connectionOpened(r.route.origin(), transport.remote().getAddress());
+            if (log.isDebugEnabled()) {
+                log.debug("{} - opened {}", this.name, entry);
+            }
+            return entry;
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    /** Gives back the slot of a connect that failed, to a waiter if any. */
+    void connectFailed(PoolEntry entry) {
+        this.lock.lock();
+        try {
+            RoutePool r = entry.route;
+            this.ledger.move(entry, State.CLOSED);
+            r.leave(entry);
+            routeShrank(r);
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    /**
+     * Takes a connection back for reuse: handed to the oldest waiter of its route, or kept idle. Closed instead when
+     * the pool is closed, the connection has outlived its lifetime, or its address was retired.
+     */
+    void release(PoolEntry entry) {
         long now = this.clock.millis();
         this.lock.lock();
         try {
-            if (entry.state != PoolEntry.State.LEASED) {
-                return; // Closed by the pool in the meantime.
+            if (entry.state != State.LEASED) {
+                return; // Closed by the pool in the meantime, or released twice.
             }
             endLease(entry);
             if (this.closed) {
@@ -224,96 +275,315 @@ public final class ConnectionPool {
             }
             if (now >= entry.lifetimeDeadline || entry.retiring != null) {
                 closeLocked(entry, entry.retiring != null ? entry.retiring : CloseReason.MAX_LIFETIME);
-                dispatchLocked();
                 return;
             }
-            long hint = entry.keepAliveHintMillis();
-            entry.keepAliveDeadline = hint >= 0 ? now + hint : Long.MAX_VALUE;
-            entry.idleSince = now;
-            HostPool host = entry.host;
-            Waiter waiter = host.waiters.pollFirst();
-            if (waiter != null) {
-                this.pending--;
-                waiter.entry = entry; // Stays LEASED: handed straight over.
-                waiter.done = true;
-                waiter.condition.signal();
+            entry.becameIdle(now);
+            if (handOver(entry)) {
                 return;
             }
-            entry.state = PoolEntry.State.IDLE;
-            host.leased--;
-            this.leased--;
-            host.idle.addFirst(entry);
-            this.idle++;
-            if (this.pending > 0) {
-                dispatchLocked();
-            }
-            while (this.idle > this.maxIdleConns) {
-                PoolEntry oldest = oldestIdleLocked(null);
-                closeLocked(oldest, CloseReason.EVICTED);
+            this.ledger.move(entry, State.IDLE);
+            linkIdle(entry);
+            while (this.ledger.pool().idle() > this.maxIdleConns) {
+                closeLocked(oldestIdle(), CloseReason.EVICTED);
             }
         }
         finally {
-            unlockAndClose();
+            settleAndUnlock();
         }
     }
 
     /** Closes a leased connection that must not be reused, and lets a waiter have its slot. */
-    public void discard(PoolEntry entry, CloseReason reason) {
+    void discard(PoolEntry entry, CloseReason reason) {
         this.lock.lock();
         try {
-            if (entry.state == PoolEntry.State.CLOSED) {
-                entry.socket().close();
+            if (entry.state == State.CLOSED) {
+                Transport t = entry.transport();
+                if (t != null) {
+                    this.closing.add(t); // Closed already; make sure its socket is too.
+                }
                 return;
             }
             closeLocked(entry, this.closed ? CloseReason.SHUTDOWN : reason);
-            dispatchLocked();
         }
         finally {
-            unlockAndClose();
+            settleAndUnlock();
         }
     }
 
-    /** Closes the idle connections of one origin, or of all when {@code origin} is {@code null}; returns how many. */
-    public int evictIdle(Origin origin) {
-        int closed;
+    /**
+     * Takes a waiter that gives up (timeout, interrupt, shutdown) out of its route's line.
+     *
+     * @return false when it had been granted meanwhile: the caller then owns what it was granted
+     */
+    boolean cancel(Waiter waiter) {
         this.lock.lock();
         try {
-            for (HostPool host : this.hosts.values()) {
-                if (origin == null || host.route.origin().equals(origin)) {
-                    while (!host.idle.isEmpty()) {
-                        closeLocked(host.idle.peekFirst(), CloseReason.EVICTED);
-                    }
+            return cancelLocked(waiter);
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    // ---- the health check and warm-up ---------------------------------------------------------------------
+
+    /**
+     * Closes the idle connections that have expired (idle timeout, keep-alive hint, max lifetime) and lists the rest,
+     * least recently used first, for the health check to check one at a time with {@link #beginCheck}.
+     *
+     * @param closedByReason incremented per connection closed here
+     */
+    List<PoolEntry> idleForCheck(long now, Map<CloseReason, Integer> closedByReason) {
+        List<PoolEntry> idle = new ArrayList<>(this.lru.size());
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                return idle;
+            }
+            for (PoolEntry e = this.lru.first(); e != null; ) {
+                PoolEntry next = this.lru.next(e);
+                CloseReason expiry = e.state == State.IDLE ? e.expiry(now, this.idleTimeoutMillis) : null;
+                if (expiry != null) {
+                    closeLocked(e, expiry);
+                    closedByReason.merge(expiry, 1, Integer::sum);
                 }
+                else if (e.state == State.IDLE) {
+                    idle.add(e);
+                }
+                e = next;
             }
-            dispatchLocked();
         }
         finally {
-            closed = unlockAndClose();
+            settleAndUnlock();
         }
-        return closed;
+        return idle;
     }
 
-    public PoolStats stats() {
+    /**
+     * Marks a connection as being checked, where it lies in the idle lists (leases skip it meanwhile), when it is
+     * still idle; false when it has been leased or closed since it was listed.
+     */
+    boolean beginCheck(PoolEntry entry) {
         this.lock.lock();
         try {
-            Map<CloseReason, Long> closed = new EnumMap<>(CloseReason.class);
-            for (CloseReason r : CloseReason.values()) {
-                closed.put(r, this.closedByReason[r.ordinal()]);
+            if (this.closed || entry.state != State.IDLE) {
+                return false;
             }
-            List<PoolStats.HostStats> hostStats = new ArrayList<>(this.hosts.size());
-            for (HostPool h : this.hosts.values()) {
-                hostStats.add(h.statsLocked());
-            }
-            return new PoolStats(this.maxConnections, this.total, this.leased, this.idle + this.checking, this.connecting,
-                    this.pending, this.created, this.leases.sum(), this.reusedLeases.sum(), this.acquireTimeouts, closed,
-                    hostStats);
+            this.ledger.move(entry, State.CHECKING);
+            return true;
         }
         finally {
             this.lock.unlock();
         }
     }
 
-    public boolean isClosed() {
+    /**
+     * Ends a check: a healthy connection stays where it was in the idle lists with its idle time kept (or goes to a
+     * waiter of its route); any other is closed.
+     *
+     * @return the reason it was closed for, or {@code null} when it stays open
+     */
+    CloseReason endCheck(PoolEntry entry, Outcome outcome) {
+        long now = this.clock.millis();
+        this.lock.lock();
+        try {
+            if (entry.state != State.CHECKING) {
+                return null;
+            }
+            CloseReason reason = switch (outcome) {
+                case DEAD -> CloseReason.STALE;
+                case UNHEALTHY -> CloseReason.UNHEALTHY;
+                case HEALTHY -> this.closed ? CloseReason.SHUTDOWN
+                        : entry.retiring != null ? entry.retiring : entry.expiry(now, this.idleTimeoutMillis);
+            };
+            if (reason != null) {
+                closeLocked(entry, reason);
+                return reason;
+            }
+            if (entry.route.hasWaiters()) {
+                unlinkIdle(entry);
+                this.ledger.move(entry, State.LEASED);
+                handOver(entry);
+            }
+            else {
+                this.ledger.move(entry, State.IDLE);
+                while (this.ledger.pool().idle() > this.maxIdleConns) {
+                    closeLocked(oldestIdle(), CloseReason.EVICTED);
+                }
+            }
+            return entry.state == State.CLOSED ? CloseReason.EVICTED : null;
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    /**
+     * Opens one connection for a warm route when there is room under both limits and {@code max-idle-conns} (never
+     * by evicting another route's connection). The caller probes it if it likes, then releases it into the idle
+     * lists. Not counted as a lease.
+     *
+     * @return the new connection, or {@code null} when there is no room or the pool is closed
+     */
+    PoolEntry openForWarmup(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        PoolEntry reserved;
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                return null;
+            }
+            RoutePool r = this.routes.getOrCreate(route);
+            Ledger.Counts pool = this.ledger.pool();
+            if (r.total() >= this.maxConnsPerHost || pool.total() >= this.maxConnections
+                    || pool.idle() + pool.checking() + pool.connecting() >= this.maxIdleConns) {
+                this.mayBeUnused.add(r);
+                return null;
+            }
+            reserved = reserveLocked(r);
+        }
+        finally {
+            settleAndUnlock();
+        }
+        return connected(reserved, connectTransport(reserved, connectTimeoutMillis, readTimeoutMillis));
+    }
+
+    /** Idle, checked and connecting connections of a route: what warm-up counts toward its minimum. */
+    int warmCount(Route route) {
+        this.lock.lock();
+        try {
+            RoutePool r = this.routes.get(route);
+            return r == null ? 0 : r.counts.idle() + r.counts.checking() + r.counts.connecting();
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    // ---- closing connections from outside ------------------------------------------------------------------
+
+    /** Closes the idle connections of one origin, or of all when {@code origin} is {@code null}; returns how many. */
+    int evictIdle(Origin origin) {
+        int evicted;
+        this.lock.lock();
+        try {
+            this.routes.forEach(origin == null ? null : origin.host(), r -> {
+                if (origin == null || r.route.origin().equals(origin)) {
+                    PoolEntry e;
+                    while ((e = r.oldestIdle()) != null) {
+                        closeLocked(e, CloseReason.EVICTED);
+                    }
+                }
+            });
+        }
+        finally {
+            evicted = settleAndUnlock();
+        }
+        return evicted;
+    }
+
+    /**
+     * Retires the connections of one origin ({@code host:port}) to one address: idle ones close now, leased and
+     * checked ones when they come back. Returns how many closed now.
+     */
+    int retireAddress(String host, String authority, InetAddress address, CloseReason reason) {
+        return retire(host, r -> r.route.origin().authority().equals(authority), address::equals, reason);
+    }
+
+    /** Retires the connections to {@code host} (any port) whose address is not in {@code current}. */
+    int retireAddressesNotIn(String host, Collection<InetAddress> current, CloseReason reason) {
+        return retire(host, r -> true, a -> !current.contains(a), reason);
+    }
+
+    private int retire(String host, Predicate<RoutePool> routes, Predicate<InetAddress> addresses,
+            CloseReason reason) {
+        int retired;
+        this.lock.lock();
+        try {
+            this.routes.forEach(host, r -> {
+                if (!routes.test(r)) {
+                    return;
+                }
+                for (PoolEntry e = r.firstMember(); e != null; ) {
+                    PoolEntry next = r.nextMember(e);
+                    if (e.transport() != null && addresses.test(e.transport().remote().getAddress())) {
+                        if (e.state == State.IDLE) {
+                            closeLocked(e, reason);
+                        }
+                        else {
+                            e.retiring = reason;
+                        }
+                    }
+                    e = next;
+                }
+            });
+        }
+        finally {
+            retired = settleAndUnlock();
+        }
+        return retired;
+    }
+
+    /**
+     * Closes the pool gracefully: new leases fail at once, waiters are woken with an error and idle connections
+     * close now; leased connections get up to {@code shutdown-timeout} to come back, then are aborted (their
+     * exchanges fail). Idempotent; the state before and after is logged.
+     */
+    void close() {
+        PoolStats before;
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                return;
+            }
+            before = statsLocked();
+            this.closed = true;
+            this.routes.forEach(null, r -> {
+                PoolEntry e;
+                while ((e = r.oldestIdle()) != null) {
+                    closeLocked(e, CloseReason.SHUTDOWN);
+                }
+                for (Waiter w : r.waiters()) {
+                    w.condition.signal();
+                }
+            });
+        }
+        finally {
+            settleAndUnlock();
+        }
+        List<Transport> aborted = new ArrayList<>();
+        long deadline = System.nanoTime() + saturatedNanos(this.shutdownTimeout);
+        this.lock.lock();
+        try {
+            long remaining;
+            while (this.ledger.pool().leased() > 0 && (remaining = deadline - System.nanoTime()) > 0) {
+                try {
+                    this.returned.awaitNanos(remaining);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            this.routes.forEach(null, r -> {
+                for (PoolEntry e = r.firstMember(); e != null; e = r.nextMember(e)) {
+                    if (e.transport() != null) {
+                        aborted.add(e.transport()); // Still leased (or being checked) after the grace period.
+                    }
+                }
+            });
+        }
+        finally {
+            this.lock.unlock();
+        }
+        for (Transport t : aborted) {
+            t.abort(); // Counted as SHUTDOWN when its holder releases or discards it.
+        }
+        this.leakDetector.close();
+        log.info("{} - closed (before: {}, after: {}{})", this.name, before, stats(), aborted.isEmpty() ? ""
+                : ", " + aborted.size() + " leased connection(s) aborted after hotpool.shutdown-timeout");
+    }
+
+    boolean isClosed() {
         this.lock.lock();
         try {
             return this.closed;
@@ -323,197 +593,24 @@ public final class ConnectionPool {
         }
     }
 
-    /**
-     * Closes the pool gracefully: new leases fail at once, waiters are woken with an error and idle
-     * connections close now; leased connections get up to {@code shutdown-timeout} to come back, then are
-     * aborted (their exchanges fail). Idempotent; the state before and after is logged.
-     */
-    public void close() {
-        List<PoolEntry> aborted = new ArrayList<>();
-        PoolStats before;
+    // ---- looking in --------------------------------------------------------------------------------------
+
+    PoolStats stats() {
         this.lock.lock();
         try {
-            if (this.closed) {
-                return;
-            }
-            before = stats();
-            this.closed = true;
-            for (HostPool host : this.hosts.values()) {
-                while (!host.idle.isEmpty()) {
-                    closeLocked(host.idle.peekFirst(), CloseReason.SHUTDOWN);
-                }
-                for (Waiter w : host.waiters) {
-                    w.condition.signal();
-                }
-            }
-        }
-        finally {
-            unlockAndClose();
-        }
-        long deadline = System.nanoTime() + saturatedNanos(this.config.shutdownTimeout());
-        this.lock.lock();
-        try {
-            long remaining;
-            while (this.leased > 0 && (remaining = deadline - System.nanoTime()) > 0) {
-                try {
-                    this.returned.awaitNanos(remaining);
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            aborted.addAll(this.open); // Still leased (or being checked) after the grace period.
+            return statsLocked();
         }
         finally {
             this.lock.unlock();
         }
-        for (PoolEntry e : aborted) {
-            e.socket().abort(); // Counted as SHUTDOWN when its holder releases or discards it.
-        }
-        this.leakDetector.close();
-        log.info("{} - closed (before: {}, after: {}{})", this.config.name(), before, stats(),
-                aborted.isEmpty() ? "" : ", " + aborted.size() + " leased connection(s) aborted after hotpool.shutdown-timeout");
     }
 
-    // ---- for the health check and warm-up ------------------------------------------------------------
-
-    /**
-     * Closes idle connections that have expired (idle timeout, keep-alive hint, max lifetime) and takes the
-     * rest out of the idle lists for checking, newest first per route. Each must come back through
-     * {@link #returnChecked} or {@link #discard}.
-     *
-     * @param closedByReason incremented per connection closed here
-     */
-    public List<PoolEntry> takeIdleForCheck(long now, Map<CloseReason, Integer> closedByReason) {
-        List<PoolEntry> taken = new ArrayList<>();
+    /** The origins of the live routes to {@code host} (any port, scheme and TLS settings). */
+    Set<Origin> originsOf(String host) {
+        Set<Origin> origins = new LinkedHashSet<>();
         this.lock.lock();
         try {
-            if (this.closed) {
-                return taken;
-            }
-            for (HostPool host : this.hosts.values()) {
-                for (PoolEntry e : host.idle.toArray(new PoolEntry[0])) {
-                    CloseReason expiry = expiry(e, now);
-                    if (expiry != null) {
-                        closeLocked(e, expiry);
-                        closedByReason.merge(expiry, 1, Integer::sum);
-                        continue;
-                    }
-                    host.idle.removeFirstOccurrence(e);
-                    this.idle--;
-                    e.state = PoolEntry.State.CHECKING;
-                    host.checking++;
-                    this.checking++;
-                    taken.add(e);
-                }
-            }
-            dispatchLocked();
-        }
-        finally {
-            unlockAndClose();
-        }
-        return taken;
-    }
-
-    /** Puts a connection that passed its check back at the old end of its idle list, keeping its idle time. */
-    public void returnChecked(PoolEntry entry) {
-        this.lock.lock();
-        try {
-            if (entry.state != PoolEntry.State.CHECKING) {
-                return;
-            }
-            HostPool host = entry.host;
-            CloseReason expiry = this.closed ? CloseReason.SHUTDOWN
-                    : entry.retiring != null ? entry.retiring : expiry(entry, this.clock.millis());
-            if (expiry != null) {
-                closeLocked(entry, expiry);
-            }
-            else {
-                host.checking--;
-                this.checking--;
-                entry.state = PoolEntry.State.IDLE;
-                host.idle.addLast(entry);
-                this.idle++;
-            }
-            dispatchLocked();
-        }
-        finally {
-            unlockAndClose();
-        }
-    }
-
-    /**
-     * Opens one connection for a warm route when there is room under both limits (never by evicting
-     * another route's connection). The caller probes it if it likes, then {@link #release releases} it into
-     * the idle list. Not counted as a lease.
-     *
-     * @return the new connection, or {@code null} when there is no room or the pool is closed
-     */
-    public PoolEntry openForWarmup(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        HostPool host;
-        this.lock.lock();
-        try {
-            if (this.closed) {
-                return null;
-            }
-            host = this.hosts.computeIfAbsent(route, HostPool::new);
-            if (host.allocated >= this.maxConnsPerHost || this.total >= this.maxConnections
-                    || this.idle + this.checking + this.connecting >= this.maxIdleConns) {
-                return null;
-            }
-            reserveLocked(host);
-        }
-        finally {
-            this.lock.unlock();
-        }
-        return register(host, connect(host, connectTimeoutMillis, readTimeoutMillis));
-    }
-
-    /**
-     * Retires the connections of one origin ({@code host:port}) to one address: idle ones close now, leased
-     * and checked ones when they come back. Returns how many closed now.
-     */
-    public int retireAddress(String authority, InetAddress address, CloseReason reason) {
-        return retire(host -> host.route.origin().authority().equals(authority), address::equals, reason);
-    }
-
-    /** Retires the connections to {@code host} (any port) whose address is not in {@code current}. */
-    public int retireAddressesNotIn(String hostName, Collection<InetAddress> current, CloseReason reason) {
-        return retire(host -> host.route.origin().host().equals(hostName), a -> !current.contains(a), reason);
-    }
-
-    private int retire(Predicate<HostPool> hosts, Predicate<InetAddress> addresses, CloseReason reason) {
-        int closed;
-        this.lock.lock();
-        try {
-            for (PoolEntry e : new ArrayList<>(this.open)) {
-                if (!hosts.test(e.host) || !addresses.test(e.socket().remote().getAddress())) {
-                    continue;
-                }
-                if (e.state == PoolEntry.State.IDLE) {
-                    closeLocked(e, reason);
-                }
-                else {
-                    e.retiring = reason;
-                }
-            }
-            dispatchLocked();
-        }
-        finally {
-            closed = unlockAndClose();
-        }
-        return closed;
-    }
-
-    /** The origins the pool has seen. */
-    public Set<Origin> origins() {
-        Set<Origin> origins = new java.util.LinkedHashSet<>();
-        this.lock.lock();
-        try {
-            for (HostPool host : this.hosts.values()) {
-                origins.add(host.route.origin());
-            }
+            this.routes.forEach(host, r -> origins.add(r.route.origin()));
         }
         finally {
             this.lock.unlock();
@@ -521,48 +618,55 @@ public final class ConnectionPool {
         return origins;
     }
 
-    /** Open connections of an origin per address. */
-    public Map<InetAddress, Integer> connectionsByAddress(Origin origin) {
+    /** The origins of every live route. */
+    Set<Origin> origins() {
+        return originsOf(null);
+    }
+
+    /** Open connections of an origin (all its routes) per address. */
+    Map<InetAddress, Integer> connectionsByAddress(Origin origin) {
         Map<InetAddress, Integer> counts = new LinkedHashMap<>();
-        this.lock.lock();
-        try {
-            for (PoolEntry e : this.open) {
-                if (e.origin().equals(origin)) {
-                    counts.merge(e.socket().remote().getAddress(), 1, Integer::sum);
-                }
-            }
-        }
-        finally {
-            this.lock.unlock();
-        }
+        forEachConnection(origin, e -> counts.merge(e.transport().remote().getAddress(), 1, Integer::sum));
         return counts;
     }
 
     /** One row per open connection of the origin (all its routes), oldest first. */
-    public List<ConnectionInfo> connections(Origin origin) {
+    List<ConnectionInfo> connections(Origin origin) {
         long now = this.clock.millis();
         List<ConnectionInfo> rows = new ArrayList<>();
-        this.lock.lock();
-        try {
-            for (PoolEntry e : this.open) {
-                if (e.origin().equals(origin)) {
-                    rows.add(e.infoLocked(now));
-                }
-            }
-        }
-        finally {
-            this.lock.unlock();
-        }
+        forEachConnection(origin, e -> rows.add(e.infoLocked(now)));
         rows.sort(java.util.Comparator.comparingLong(ConnectionInfo::id));
         return rows;
     }
 
-    /** Idle, checked and connecting connections of a route: what warm-up counts toward its minimum. */
-    public int warmCount(Route route) {
+    private void forEachConnection(Origin origin, Consumer<PoolEntry> action) {
         this.lock.lock();
         try {
-            HostPool host = this.hosts.get(route);
-            return host == null ? 0 : host.idle.size() + host.checking + host.connecting;
+            this.routes.forEach(origin.host(), r -> {
+                if (r.route.origin().equals(origin)) {
+                    for (PoolEntry e = r.firstMember(); e != null; e = r.nextMember(e)) {
+                        if (e.transport() != null) {
+                            action.accept(e);
+                        }
+                    }
+                }
+            });
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    /**
+     * Checks every invariant by walking everything, for the engine's tests (see {@link Ledger#verify}).
+     *
+     * @throws AssertionError naming the first invariant broken
+     */
+    void verify() {
+        this.lock.lock();
+        try {
+            this.ledger.verify(this.routes, this.lru, this.needRoom, this.closed, oldestIdle() != null,
+                    this.maxIdleConns);
         }
         finally {
             this.lock.unlock();
@@ -571,192 +675,258 @@ public final class ConnectionPool {
 
     @Override
     public String toString() {
-        return this.config.name() + " " + stats();
+        return this.name + " " + stats();
     }
 
-    // ---- under the lock -------------------------------------------------------------------------------
+    // ---- under the lock -------------------------------------------------------------------------------------
 
     private void ensureOpen(Route route) throws HotPoolException {
         if (this.closed) {
-            throw new HotPoolException("hotpool: pool '" + this.config.name() + "' is closed; no connection to "
-                    + route + " can be leased");
+            throw new HotPoolException("hotpool: pool '" + this.name + "' is closed; no connection to " + route
+                    + " can be leased");
         }
     }
 
-    /** Why an idle connection must not be reused now, or {@code null} when it may be. */
-    private CloseReason expiry(PoolEntry e, long now) {
-        if (now >= e.lifetimeDeadline) {
-            return CloseReason.MAX_LIFETIME;
-        }
-        if (now - e.idleSince >= this.idleTimeoutMillis || now >= e.keepAliveDeadline) {
-            return CloseReason.IDLE_TIMEOUT;
+    /** The newest usable idle connection of the route, now LEASED; expired ones met on the way are closed. */
+    private PoolEntry takeIdle(RoutePool r, long now) {
+        for (PoolEntry e = r.newestIdle(); e != null; ) {
+            PoolEntry older = r.olderIdle(e);
+            if (e.state == State.IDLE) {
+                CloseReason expiry = e.expiry(now, this.idleTimeoutMillis);
+                if (expiry != null) {
+                    closeLocked(e, expiry);
+                }
+                else {
+                    unlinkIdle(e);
+                    this.ledger.move(e, State.LEASED);
+                    return e;
+                }
+            }
+            e = older;
         }
         return null;
     }
 
-    /** Whether the route may open one more connection, closing another route's oldest idle one if needed. */
-    private boolean hasRoomLocked(HostPool host) {
-        if (host.allocated >= this.maxConnsPerHost) {
+    /**
+     * Reserves a slot for a new connection of the route when its per-host limit allows, closing the pool's least
+     * recently used idle connection at the global limit; {@code null} when there is no room.
+     */
+    private PoolEntry reserveLocked(RoutePool r) {
+        if (r.total() >= this.maxConnsPerHost) {
+            return null;
+        }
+        if (this.ledger.pool().total() >= this.maxConnections) {
+            PoolEntry victim = oldestIdle();
+            if (victim == null) {
+                return null;
+            }
+            closeLocked(victim, CloseReason.EVICTED);
+        }
+        PoolEntry e = new PoolEntry(++this.nextId, r, this);
+        this.ledger.reserved(e);
+        r.join(e);
+        return e;
+    }
+
+    /** The least recently used IDLE connection of the pool (one being checked is skipped), or {@code null}. */
+    private PoolEntry oldestIdle() {
+        for (PoolEntry e = this.lru.first(); e != null; e = this.lru.next(e)) {
+            if (e.state == State.IDLE) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private void linkIdle(PoolEntry e) {
+        e.route.pushIdle(e);
+        this.lru.addLast(e);
+    }
+
+    private void unlinkIdle(PoolEntry e) {
+        e.route.unlinkIdle(e);
+        this.lru.remove(e);
+    }
+
+    /** Hands a LEASED connection that came back to the oldest waiter of its route; false when none waits. */
+    private boolean handOver(PoolEntry entry) {
+        RoutePool r = entry.route;
+        Waiter w = r.pollWaiter();
+        if (w == null) {
             return false;
         }
-        if (this.total < this.maxConnections) {
-            return true;
+        this.ledger.waiterLeft(r);
+        if (!r.hasWaiters()) {
+            leaveNeedRoom(r);
         }
-        PoolEntry victim = oldestIdleLocked(host);
-        if (victim == null) {
-            return false;
-        }
-        closeLocked(victim, CloseReason.EVICTED);
+        w.grant(entry); // Stays LEASED: handed straight over.
         return true;
     }
 
-    private void reserveLocked(HostPool host) {
-        host.allocated++;
-        host.connecting++;
-        this.total++;
-        this.connecting++;
-    }
-
-    /** The least recently used idle connection of any route but {@code except}, or {@code null}. */
-    private PoolEntry oldestIdleLocked(HostPool except) {
-        PoolEntry oldest = null;
-        for (HostPool h : this.hosts.values()) {
-            if (h == except) {
-                continue;
-            }
-            PoolEntry e = h.oldestIdle();
-            if (e != null && (oldest == null || e.idleSince < oldest.idleSince)) {
-                oldest = e;
-            }
-        }
-        return oldest;
-    }
-
-    /**
-     * Unlocks, then closes the sockets of the connections marked closed under this hold of the lock; an inner
-     * hold (the lock is reentrant) leaves them to the outer one. Returns how many sockets it closed.
-     */
-    private int unlockAndClose() {
-        List<PoolEntry> doomed = List.of();
-        if (!this.closing.isEmpty() && this.lock.getHoldCount() == 1) {
-            doomed = this.closing;
-            this.closing = new ArrayList<>();
-        }
-        this.lock.unlock();
-        for (int i = 0; i < doomed.size(); i++) {
-            doomed.get(i).socket().close();
-        }
-        return doomed.size();
-    }
-
-    /** Marks a connection closed and updates the counts; its socket is closed by the caller, after unlocking. */
+    /** Marks a connection closed and updates the counts; its transport is closed after unlocking. */
     private void closeLocked(PoolEntry e, CloseReason reason) {
-        HostPool host = e.host;
+        RoutePool r = e.route;
         switch (e.state) {
-            case IDLE -> {
-                host.idle.removeFirstOccurrence(e);
-                this.idle--;
-            }
+            case IDLE, CHECKING -> unlinkIdle(e);
             case LEASED -> {
                 endLease(e);
-                host.leased--;
-                this.leased--;
                 if (this.closed) {
                     this.returned.signalAll();
                 }
             }
-            case CHECKING -> {
-                host.checking--;
-                this.checking--;
+            case CONNECTING -> {
+                // A reserved slot whose connect succeeded after the pool closed: counted like any other close.
             }
             case CLOSED -> {
                 return;
             }
         }
-        e.state = PoolEntry.State.CLOSED;
-        host.load.add(e.socket().remote().getAddress(), -1);
-        host.allocated--;
-        this.total--;
-        this.open.remove(e);
-        this.closedByReason[reason.ordinal()]++;
-        this.listener.connectionClosed(host.route.origin(), reason);
-        this.closing.add(e);
+        this.ledger.move(e, State.CLOSED);
+        this.ledger.countClose(reason);
+        r.leave(e);
+        Transport t = e.transport();
+        if (t != null) {
+            r.load.add(t.remote().getAddress(), -1);
+            this.closing.add(t);
+        }
+        this.listener.connectionClosed(r.route.origin(), reason);
         if (log.isDebugEnabled()) {
-            log.debug("{} - closing {} ({}, {} exchanges)", this.config.name(), e, reason, e.exchanges());
+            log.debug("{} - closing {} ({}, {} exchanges)", this.name, e, reason, e.exchanges());
+        }
+        routeShrank(r);
+    }
+
+    /** A route lost a connection: its waiters may now have per-host room; it may have become unused. */
+    private void routeShrank(RoutePool r) {
+        if (r.hasWaiters() && r.total() < this.maxConnsPerHost) {
+            needsRoom(r);
+        }
+        this.mayBeUnused.add(r);
+    }
+
+    private void needsRoom(RoutePool r) {
+        if (!r.needsRoom) {
+            r.needsRoom = true;
+            this.needRoom.add(r);
+        }
+    }
+
+    private void leaveNeedRoom(RoutePool r) {
+        if (r.needsRoom) {
+            r.needsRoom = false;
+            this.needRoom.remove(r);
+        }
+    }
+
+    private boolean cancelLocked(Waiter waiter) {
+        RoutePool r = waiter.route;
+        if (waiter.done || !r.removeWaiter(waiter)) {
+            return false;
+        }
+        this.ledger.waiterLeft(r);
+        if (!r.hasWaiters()) {
+            leaveNeedRoom(r);
+        }
+        this.mayBeUnused.add(r);
+        return true;
+    }
+
+    /**
+     * Gives the routes waiting for room what has become available, oldest first: a slot under max-connections, made
+     * by closing the pool's least recently used idle connection when the pool is at its limit.
+     */
+    private void dispatchLocked() {
+        while (!this.closed && !this.needRoom.isEmpty()) {
+            RoutePool r = this.needRoom.iterator().next();
+            if (!r.hasWaiters() || r.total() >= this.maxConnsPerHost) {
+                leaveNeedRoom(r);
+                continue;
+            }
+            if (this.ledger.pool().total() >= this.maxConnections) {
+                PoolEntry victim = oldestIdle();
+                if (victim == null) {
+                    return; // The pool is full of leased and connecting connections: wait for one to end.
+                }
+                closeLocked(victim, CloseReason.EVICTED);
+                continue;
+            }
+            PoolEntry slot = reserveLocked(r);
+            Waiter w = r.pollWaiter();
+            this.ledger.waiterLeft(r);
+            w.grant(slot); // r stays in line while it has waiters and per-host room.
         }
     }
 
     /**
-     * Gives waiting leases what has become available: an idle connection of their route, or a slot (closing
-     * another route's oldest idle connection at the global limit). Oldest waiter of each route first.
+     * Ends every locked operation: serves the routes waiting for room, removes the routes left unused, unlocks, and
+     * closes the transports of the connections marked closed. An inner hold of the (reentrant) lock leaves all of
+     * this to the outer one. Returns how many transports it closed.
      */
-    private void dispatchLocked() {
-        if (this.pending == 0) {
-            return;
-        }
-        long now = this.clock.millis();
-        for (HostPool host : this.hosts.values()) {
-            while (!host.waiters.isEmpty()) {
-                PoolEntry idleEntry = host.idle.peekFirst();
-                if (idleEntry != null) {
-                    CloseReason expiry = expiry(idleEntry, now);
-                    if (expiry != null) {
-                        closeLocked(idleEntry, expiry);
-                        continue;
-                    }
-                    host.idle.pollFirst();
+    private int settleAndUnlock() {
+        List<Transport> doomed = List.of();
+        if (this.lock.getHoldCount() == 1) {
+            if (!this.needRoom.isEmpty()) {
+                dispatchLocked();
+            }
+            for (int i = 0; i < this.mayBeUnused.size(); i++) {
+                RoutePool r = this.mayBeUnused.get(i);
+                if (!r.removed && r.unused()) {
+                    this.routes.remove(r);
                 }
-                Waiter w;
-                if (idleEntry != null) {
-                    this.idle--;
-                    idleEntry.state = PoolEntry.State.LEASED;
-                    host.leased++;
-                    this.leased++;
-                    w = host.waiters.pollFirst();
-                    w.entry = idleEntry;
-                }
-                else if (hasRoomLocked(host)) {
-                    reserveLocked(host);
-                    w = host.waiters.pollFirst();
-                    w.permit = true;
-                }
-                else {
-                    break;
-                }
-                this.pending--;
-                w.done = true;
-                w.condition.signal();
+            }
+            this.mayBeUnused.clear();
+            if (!this.closing.isEmpty()) {
+                doomed = this.closing;
+                this.closing = new ArrayList<>();
             }
         }
+        this.lock.unlock();
+        for (int i = 0; i < doomed.size(); i++) {
+            doomed.get(i).close();
+        }
+        return doomed.size();
     }
 
-    private String countsLocked(HostPool host) {
-        return "per-host " + host.allocated + "/" + this.maxConnsPerHost + ": " + host.leased + " leased, "
-                + host.idle.size() + " idle, " + host.connecting + " connecting, " + host.waiters.size()
-                + " waiting; pool " + this.total + "/" + this.maxConnections + ": " + this.leased + " leased, "
-                + this.idle + " idle, " + this.pending + " waiting";
+    private PoolStats statsLocked() {
+        Map<CloseReason, Long> closedByReason = new EnumMap<>(CloseReason.class);
+        for (CloseReason r : CloseReason.values()) {
+            closedByReason.put(r, this.ledger.closed(r));
+        }
+        List<PoolStats.HostStats> hostStats = new ArrayList<>(this.routes.size());
+        this.routes.forEach(null, r -> hostStats.add(r.stats()));
+        Ledger.Counts c = this.ledger.pool();
+        return new PoolStats(this.maxConnections, c.total(), c.leased(), c.idle() + c.checking(), c.connecting(),
+                c.waiting(), this.ledger.created(), this.leases.sum(), this.reusedLeases.sum(),
+                this.ledger.acquireFailures(), closedByReason, hostStats);
     }
 
-    // ---- outside the lock -----------------------------------------------------------------------------
+    private String countsLocked(RoutePool r) {
+        Ledger.Counts c = this.ledger.pool();
+        return "per-host " + r.total() + "/" + this.maxConnsPerHost + ": " + r.counts.leased() + " leased, "
+                + (r.counts.idle() + r.counts.checking()) + " idle, " + r.counts.connecting() + " connecting, "
+                + r.counts.waiting() + " waiting; pool " + c.total() + "/" + this.maxConnections + ": " + c.leased()
+                + " leased, " + (c.idle() + c.checking()) + " idle, " + c.waiting() + " waiting";
+    }
 
-    private void await(HostPool host, Waiter waiter, long start, long timeoutNanos) throws IOException {
+    // ---- outside the lock -----------------------------------------------------------------------------------
+
+    private PoolEntry await(Waiter waiter, long start, long timeoutNanos) throws IOException {
+        RoutePool r = waiter.route;
         this.lock.lock();
         try {
             while (!waiter.done) {
                 if (this.closed) {
-                    host.waiters.remove(waiter);
-                    this.pending--;
-                    ensureOpen(host.route);
+                    cancelLocked(waiter);
+                    ensureOpen(r.route);
                 }
                 long remaining = timeoutNanos - (System.nanoTime() - start);
                 if (remaining <= 0) {
-                    host.waiters.remove(waiter);
-                    this.pending--;
-                    this.acquireTimeouts++;
-                    this.listener.acquireFailed(host.route.origin());
+                    cancelLocked(waiter);
+                    this.ledger.countAcquireFailure();
+                    this.listener.acquireFailed(r.route.origin());
                     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                    throw new AcquireTimeoutException("hotpool: no connection to " + host.route + " within " + waited
-                            + " ms (" + countsLocked(host) + "); raise hotpool.max-conns-per-host or "
+                    throw new AcquireTimeoutException("hotpool: no connection to " + r.route + " within " + waited
+                            + " ms (" + countsLocked(r) + "); raise hotpool.max-conns-per-host or "
                             + "hotpool.acquire-timeout, or check that responses are closed");
                 }
                 try {
@@ -765,81 +935,39 @@ public final class ConnectionPool {
                 catch (InterruptedException e) {
                     if (waiter.done) {
                         Thread.currentThread().interrupt(); // Granted anyway: use it, keep the flag.
-                        return;
+                        break;
                     }
-                    host.waiters.remove(waiter);
-                    this.pending--;
+                    cancelLocked(waiter);
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("hotpool: interrupted while waiting for a connection to "
-                            + host.route);
+                            + r.route);
                 }
             }
+            return waiter.granted;
         }
         finally {
-            this.lock.unlock();
+            settleAndUnlock();
         }
     }
 
-    private PoolEntry connectNew(HostPool host, int connectTimeoutMillis, int readTimeoutMillis, long start)
+    /** Connects a reserved slot and counts the lease. */
+    private Lease connect(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis, long start)
             throws IOException {
-        PoolEntry entry = register(host, connect(host, connectTimeoutMillis, readTimeoutMillis));
-        return granted(entry, false /* new connection */, start);
+        return granted(connected(reserved, connectTransport(reserved, connectTimeoutMillis, readTimeoutMillis)),
+                false /* new connection */, start);
     }
 
-    /** Connects for a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
-    private PooledSocket connect(HostPool host, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    /** Opens the transport of a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
+    private Transport connectTransport(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis)
+            throws IOException {
         try {
-            return this.connector.connect(host.route, host.load, connectTimeoutMillis, readTimeoutMillis);
+            return this.connector.connect(reserved.route.route, reserved.route.load, connectTimeoutMillis,
+                    readTimeoutMillis);
         }
         catch (IOException | RuntimeException | Error e) {
-            this.lock.lock();
-            try {
-                host.allocated--;
-                host.connecting--;
-                this.total--;
-                this.connecting--;
-                dispatchLocked();
-            }
-            finally {
-                unlockAndClose();
-            }
+            connectFailed(reserved);
             throw e;
         }
-    }
-
-    /** Turns a new socket in a reserved slot into a LEASED entry; closes it if the pool closed meanwhile. */
-    private PoolEntry register(HostPool host, PooledSocket socket) throws HotPoolException {
-        long now = this.clock.millis();
-        PoolEntry entry;
-        this.lock.lock();
-        try {
-            host.connecting--;
-            this.connecting--;
-            if (this.closed) {
-                host.allocated--;
-                this.total--;
-                this.closedByReason[CloseReason.SHUTDOWN.ordinal()]++;
-                this.listener.connectionClosed(host.route.origin(), CloseReason.SHUTDOWN);
-                socket.close();
-                ensureOpen(host.route);
-            }
-            long jitter = (long) (this.maxLifetimeMillis * 0.025 * ThreadLocalRandom.current().nextDouble());
-            entry = new PoolEntry(++this.nextId, host, socket, now, now + this.maxLifetimeMillis - jitter);
-            entry.idleSince = now;
-            host.leased++;
-            this.leased++;
-            host.created++;
-            this.created++;
-            this.open.add(entry);
-            this.listener.connectionOpened(host.route.origin(), socket.remote().getAddress());
-            if (log.isDebugEnabled()) {
-                log.debug("{} - opened {}", this.config.name(), entry);
-            }
-        }
-        finally {
-            this.lock.unlock();
-        }
-        return entry;
     }
 
     /** Ends a lease that is over: its leak watch, and the usage event. Under the lock. */
@@ -862,7 +990,7 @@ public final class ConnectionPool {
         this.listener.acquired(entry.origin(), now - startNanos, reused);
         entry.leased(reused);
         entry.leakWatch = this.leakDetector.watch(entry);
-        entry.host.leases.increment();
+        entry.route.leases.increment();
         this.leases.increment();
         if (reused) {
             this.reusedLeases.increment();

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,15 +23,16 @@ import org.slf4j.LoggerFactory;
  * The background upkeep, one run at a time:
  * <ol>
  * <li>close idle connections past their idle timeout, keep-alive hint or lifetime;</li>
- * <li>check every other idle connection, outside the pool's lock: the liveness read, or the probe request
- * when a probe path is set; a failed check closes it;</li>
+ * <li>check every other idle connection, one at a time and outside the pool's lock: the liveness read, or the probe
+ * request when a probe path is set; a failed check closes it. A connection being checked stays where it is in the
+ * idle lists (leases skip it), so the others stay available all along;</li>
  * <li>top up the warm hosts;</li>
  * <li>record what it did.</li>
  * </ol>
  *
  * <p>Thread-safe: a run that starts while another is in progress returns the last report at once.
  */
-public final class HealthChecker {
+final class HealthChecker {
 
     private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
@@ -48,7 +48,7 @@ public final class HealthChecker {
     private final ReentrantLock running = new ReentrantLock();
     private volatile HealthCheckReport last = HealthCheckReport.NEVER;
 
-    public HealthChecker(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe, Warmer warmer,
+    HealthChecker(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe, Warmer warmer,
             AddressBook addressBook, OutlierDetector outliers) {
         this.config = config;
         this.pool = pool;
@@ -61,7 +61,7 @@ public final class HealthChecker {
     }
 
     /** One run; see the class comment. */
-    public HealthCheckReport run() {
+    HealthCheckReport run() {
         if (!this.running.tryLock()) {
             return this.last;
         }
@@ -72,8 +72,12 @@ public final class HealthChecker {
             long startNanos = System.nanoTime();
             Instant startedAt = this.clock.instant();
             Map<CloseReason, Integer> closed = new EnumMap<>(CloseReason.class);
-            List<PoolEntry> idle = this.pool.takeIdleForCheck(startedAt.toEpochMilli(), closed);
-            for (PoolEntry entry : idle) {
+            int checked = 0;
+            for (PoolEntry entry : this.pool.idleForCheck(startedAt.toEpochMilli(), closed)) {
+                if (!this.pool.beginCheck(entry)) {
+                    continue; // Leased or closed since it was listed.
+                }
+                checked++;
                 ConnectionProbe.Outcome outcome;
                 try {
                     outcome = this.probe.check(entry);
@@ -84,27 +88,20 @@ public final class HealthChecker {
                 if (this.probing) {
                     report(entry, outcome);
                 }
-                switch (outcome) {
-                    case HEALTHY -> this.pool.returnChecked(entry);
-                    case DEAD -> {
-                        this.pool.discard(entry, CloseReason.STALE);
-                        closed.merge(CloseReason.STALE, 1, Integer::sum);
-                    }
-                    case UNHEALTHY -> {
-                        this.pool.discard(entry, CloseReason.UNHEALTHY);
-                        closed.merge(CloseReason.UNHEALTHY, 1, Integer::sum);
-                    }
+                CloseReason reason = this.pool.endCheck(entry, outcome);
+                if (reason != null) {
+                    closed.merge(reason, 1, Integer::sum);
                 }
             }
             refreshAddresses(closed);
             Warmer.Result warm = this.warmer.topUp();
             long duration = (System.nanoTime() - startNanos) / 1_000_000;
-            HealthCheckReport report = new HealthCheckReport(startedAt, duration, idle.size(), closed, warm.warmed(),
+            HealthCheckReport report = new HealthCheckReport(startedAt, duration, checked, closed, warm.warmed(),
                     warm.failed());
             this.last = report;
             if (log.isDebugEnabled()) {
                 log.debug("{} - health check: {} checked, closed {}, {} warmed, {} ms", this.config.name(),
-                        idle.size(), closed, warm.warmed(), duration);
+                        checked, closed, warm.warmed(), duration);
             }
             return report;
         }
@@ -116,7 +113,7 @@ public final class HealthChecker {
     /** Feeds a probe's outcome to the outlier detector: a failure counts, a pass ends an ejection's multiplier. */
     private void report(PoolEntry entry, ConnectionProbe.Outcome outcome) {
         String hostKey = entry.origin().authority();
-        InetAddress address = entry.socket().remote().getAddress();
+        InetAddress address = entry.remote().getAddress();
         if (outcome == ConnectionProbe.Outcome.HEALTHY) {
             this.outliers.recordProbePassed(hostKey, address);
         }
@@ -131,10 +128,8 @@ public final class HealthChecker {
      */
     private void refreshAddresses(Map<CloseReason, Integer> closed) {
         for (AddressBook.Change change : this.addressBook.refresh()) {
-            for (Origin origin : this.pool.origins()) {
-                if (origin.host().equals(change.host())) {
-                    this.outliers.hostAddresses(origin.authority(), change.after());
-                }
+            for (Origin origin : this.pool.originsOf(change.host())) {
+                this.outliers.hostAddresses(origin.authority(), change.after());
             }
             int retired = this.pool.retireAddressesNotIn(change.host(), change.after(), CloseReason.EVICTED);
             if (retired > 0) {
@@ -146,12 +141,12 @@ public final class HealthChecker {
     }
 
     /** The last run's report, or {@link HealthCheckReport#NEVER}. */
-    public HealthCheckReport lastReport() {
+    HealthCheckReport lastReport() {
         return this.last;
     }
 
     /** The delay before the next run: the interval less up to 10% jitter, so many pools do not run in step. */
-    public Duration nextDelay() {
+    Duration nextDelay() {
         long interval = this.config.healthCheckInterval().toMillis();
         return Duration.ofMillis(interval - (long) (interval * 0.1 * ThreadLocalRandom.current().nextDouble()));
     }

@@ -4,99 +4,153 @@ import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
 import dev.hotpool.Origin;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 
 /**
- * One pooled connection and its bookkeeping. Its life: {@code LEASED ⇄ IDLE → CLOSED}; once CLOSED,
- * never anything else again.
+ * One connection of the pool and its bookkeeping. Its life: {@code CONNECTING → LEASED ⇄ IDLE ⇄ CHECKING}, and from
+ * any of them {@code CLOSED}; once CLOSED, never anything else again. It is created when a slot is reserved for it
+ * (CONNECTING, no transport yet) and gets its transport once when the connect succeeds.
  *
- * <p>Thread-safety: {@link #state}, {@link #idleSince} and {@link #keepAliveDeadline} are guarded by the
- * pool's lock. The exchange count, the keep-alive hint and the attachment belong to whoever holds the
- * lease (one thread at a time).
+ * <p>Thread-safety: {@link #state}, the times, {@link #retiring} and the links are guarded by the pool's lock and
+ * changed only by the pool (the state only through its {@link Ledger}). The exchange count, the keep-alive hint and the
+ * attachment belong to whoever holds the lease (one thread at a time).
  */
-public final class PoolEntry {
+final class PoolEntry implements Lease, Admission {
 
     /** Where a connection is in its life. */
     enum State {
+        /** A slot is reserved and the connect is under way, outside the lock. */
+        CONNECTING,
         /** In the pool, ready to be leased. */
         IDLE,
         /** Handed out; comes back through release or discard. */
         LEASED,
-        /** Taken out of the idle list by the health check; comes back through returnChecked or discard. */
+        /** Being checked by the health check; stays linked in the idle lists where it was, but is not leased. */
         CHECKING,
         /** Closed; never used again. */
         CLOSED
     }
 
-    private final long id;
-    final HostPool host;
-    private final PooledSocket socket;
-    final long createdAt;
-    /** Past this instant (epoch millis, jittered) the connection is closed instead of reused. */
-    final long lifetimeDeadline;
+    final long id;
+    final RoutePool route;
+    private final ConnectionPool pool;
+    /** Set once, under the lock, when the connect succeeded; {@code null} while CONNECTING or if it failed. */
+    private Transport transport;
 
-    /** Guarded by the pool lock. */
-    State state = State.LEASED;
+    /** Guarded by the pool lock; changed by the {@link Ledger} only. */
+    State state = State.CONNECTING;
+    /** Guarded by the pool lock: epoch millis of the connect. */
+    long createdAt;
+    /** Guarded by the pool lock: past this instant (epoch millis, jittered) the connection is closed instead of reused. */
+    long lifetimeDeadline = Long.MAX_VALUE;
     /** Guarded by the pool lock: when it last became idle (epoch millis). */
     long idleSince;
     /** Guarded by the pool lock: the server's keep-alive hint turned into a deadline (epoch millis). */
     long keepAliveDeadline = Long.MAX_VALUE;
-
-    /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
-    volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
-
     /**
-     * Set when the connection's address was ejected or left DNS: it closes with this reason instead of going
-     * back to the pool. Guarded by the pool lock.
+     * Set when the connection's address was ejected or left DNS: it closes with this reason instead of going back to
+     * the pool. Guarded by the pool lock.
      */
     CloseReason retiring;
-
     /** System.nanoTime() when the current lease began, 0 when not leased by a caller. Guarded by the pool lock. */
     long leasedAtNanos;
+    /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
+    volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
+    /** Links of the {@link EntryList}s this connection is in, two per {@link EntryList.Kind}. Guarded by the pool lock. */
+    final PoolEntry[] links = new PoolEntry[EntryList.Kind.LINKS];
 
     private int exchanges;
     private boolean reused;
     private long keepAliveHintMillis = -1;
     private Object attachment;
 
-    PoolEntry(long id, HostPool host, PooledSocket socket, long createdAt, long lifetimeDeadline) {
+    PoolEntry(long id, RoutePool route, ConnectionPool pool) {
         this.id = id;
-        this.host = host;
-        this.socket = socket;
-        this.createdAt = createdAt;
+        this.route = route;
+        this.pool = pool;
+    }
+
+    /** The connect succeeded. Under the pool lock. */
+    void opened(Transport transport, long now, long lifetimeDeadline) {
+        this.transport = transport;
+        this.createdAt = now;
+        this.idleSince = now;
         this.lifetimeDeadline = lifetimeDeadline;
     }
 
-    public long id() {
-        return this.id;
+    Transport transport() {
+        return this.transport;
     }
 
-    public Route route() {
-        return this.host.route;
+    /** Why this idle connection must not be reused at {@code now}, or {@code null} when it may be. Under the pool lock. */
+    CloseReason expiry(long now, long idleTimeoutMillis) {
+        if (now >= this.lifetimeDeadline) {
+            return CloseReason.MAX_LIFETIME;
+        }
+        if (now - this.idleSince >= idleTimeoutMillis || now >= this.keepAliveDeadline) {
+            return CloseReason.IDLE_TIMEOUT;
+        }
+        return null;
     }
 
+    /** Starts the idle time on release, with the server's keep-alive hint. Under the pool lock. */
+    void becameIdle(long now) {
+        this.idleSince = now;
+        this.keepAliveDeadline = this.keepAliveHintMillis >= 0 ? now + this.keepAliveHintMillis : Long.MAX_VALUE;
+    }
+
+    // ---- Lease: the protocol layer's view -----------------------------------------------------------------------
+
+    @Override
     public Origin origin() {
-        return this.host.route.origin();
+        return this.route.route.origin();
     }
 
-    public PooledSocket socket() {
-        return this.socket;
+    @Override
+    public InputStream in() {
+        return this.transport.in();
     }
 
-    /** Exchanges started on this connection, the current one included. */
+    @Override
+    public OutputStream out() {
+        return this.transport.out();
+    }
+
+    @Override
+    public InetSocketAddress remote() {
+        return this.transport.remote();
+    }
+
+    @Override
+    public String profile() {
+        return this.transport.profile();
+    }
+
+    @Override
+    public void soTimeout(int millis) throws IOException {
+        this.transport.soTimeout(millis);
+    }
+
+    @Override
+    public int soTimeout() {
+        return this.transport.soTimeout();
+    }
+
+    @Override
     public int exchanges() {
         return this.exchanges;
     }
 
-    /** Counts the start of an exchange. */
+    @Override
     public void beginExchange() {
         this.exchanges++;
     }
 
-    /**
-     * Whether the current lease took a connection that already existed (idle in the pool, warmed, or handed
-     * over), rather than one opened for it: such a connection may have been closed by the server meanwhile.
-     */
+    @Override
     public boolean reused() {
         return this.reused;
     }
@@ -105,37 +159,41 @@ public final class PoolEntry {
         this.reused = fromPool;
     }
 
-    /**
-     * The server's idle limit for this connection (from {@code Keep-Alive: timeout=N}), already shortened by
-     * the caller's safety margin; applied when the connection goes back to the pool. {@code -1}: none.
-     */
+    @Override
     public void keepAliveHint(long millis) {
         this.keepAliveHintMillis = millis;
     }
 
-    long keepAliveHintMillis() {
-        return this.keepAliveHintMillis;
-    }
-
-    /** Per-connection state of the protocol layer (its buffers); the pool never looks at it. */
+    @Override
     public Object attachment() {
         return this.attachment;
     }
 
+    @Override
     public void attach(Object attachment) {
         this.attachment = attachment;
     }
 
-    /** The connection as the endpoint shows it. Under the pool lock (its state and idle time are guarded by it). */
+    @Override
+    public void release() {
+        this.pool.release(this);
+    }
+
+    @Override
+    public void discard(CloseReason reason) {
+        this.pool.discard(this, reason);
+    }
+
+    /** The connection as the endpoint shows it. Under the pool lock; only for connections with a transport. */
     ConnectionInfo infoLocked(long now) {
-        return new ConnectionInfo(this.id, this.socket.remote().getAddress().getHostAddress() + ":"
-                + this.socket.remote().getPort(), this.state.name().toLowerCase(Locale.ROOT), now - this.createdAt,
-                this.state == State.LEASED ? 0 : now - this.idleSince, this.exchanges, this.socket.profile(),
-                this.socket.protocol(), this.socket.cipherSuite());
+        return new ConnectionInfo(this.id, this.transport.remote().getAddress().getHostAddress() + ":"
+                + this.transport.remote().getPort(), this.state.name().toLowerCase(Locale.ROOT), now - this.createdAt,
+                this.state == State.LEASED ? 0 : now - this.idleSince, this.exchanges, this.transport.profile(),
+                this.transport.protocol(), this.transport.cipherSuite());
     }
 
     @Override
     public String toString() {
-        return "#" + this.id + " " + this.host.route.origin() + " via " + this.socket;
+        return "#" + this.id + " " + this.route.route + (this.transport != null ? " via " + this.transport : "");
     }
 }

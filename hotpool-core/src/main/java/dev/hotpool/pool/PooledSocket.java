@@ -10,13 +10,13 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * An open connection's sockets: the raw TCP socket and the socket requests go over (the TLS socket
+ * The {@link Transport} of a real connection: the raw TCP socket and the socket requests go over (the TLS socket
  * layered on it, or the raw one for {@code http}). Knows nothing of HTTP.
  *
- * <p>Not thread-safe: used by one lease holder at a time, or by the pool while idle. {@link #close()}
- * may be called from any thread and is idempotent.
+ * <p>Not thread-safe: used by one lease holder at a time, or by the pool while idle. {@link #close()} and
+ * {@link #abort()} may be called from any thread and are idempotent.
  */
-public final class PooledSocket {
+final class PooledSocket implements Transport {
 
     private final Socket raw;
     private final Socket socket;
@@ -48,35 +48,37 @@ public final class PooledSocket {
         socket.setSoTimeout(soTimeout);
     }
 
+    @Override
     public InputStream in() {
         return this.in;
     }
 
+    @Override
     public OutputStream out() {
         return this.out;
     }
 
-    /** The address connected to. */
+    @Override
     public InetSocketAddress remote() {
         return this.remote;
     }
 
-    /** {@code TLSv1.3}, {@code TLSv1.2}, or {@code TCP} for plain connections. */
+    @Override
     public String protocol() {
         return this.protocol;
     }
 
-    /** The TLS client profile the connection was made with, or {@code null} for plain connections. */
+    @Override
     public String profile() {
         return this.profile;
     }
 
-    /** The negotiated cipher suite, or {@code null} for plain connections. */
+    @Override
     public String cipherSuite() {
         return this.cipherSuite;
     }
 
-    /** Sets the read timeout, skipping the call when it is unchanged. */
+    @Override
     public void soTimeout(int millis) throws IOException {
         if (millis != this.soTimeout) {
             this.socket.setSoTimeout(millis);
@@ -84,16 +86,17 @@ public final class PooledSocket {
         }
     }
 
+    @Override
     public int soTimeout() {
         return this.soTimeout;
     }
 
     /**
-     * Cheap liveness check of an idle connection: a 1 ms read. A timeout means nothing arrived, so the
-     * connection is alive; end of stream, any byte (nothing is expected while idle) or an error means it
-     * is not. Only for connections whose read buffers are empty.
+     * A 1 ms read: a timeout means nothing arrived, so the connection is alive; end of stream, any byte (nothing is
+     * expected while idle) or an error means it is not.
      */
-    boolean isAlive() {
+    @Override
+    public boolean isAlive() {
         if (this.socket.isClosed() || this.socket.isInputShutdown()) {
             return false;
         }
@@ -120,6 +123,7 @@ public final class PooledSocket {
     }
 
     /** Closes the connection: a TLS close_notify when it can be sent, then the raw socket in any case. */
+    @Override
     public void close() {
         try {
             if (this.socket != this.raw) {
@@ -140,17 +144,14 @@ public final class PooledSocket {
     }
 
     /** Closes the raw socket only: aborts a blocked read, write or handshake at once. */
-    void abort() {
+    @Override
+    public void abort() {
         try {
             this.raw.close();
         }
         catch (IOException ignored) {
             // Nothing more can be done.
         }
-    }
-
-    boolean isClosed() {
-        return this.raw.isClosed();
     }
 
     @Override

@@ -5,15 +5,16 @@ import dev.hotpool.tls.TlsSettings;
 
 /**
  * What a pooled connection is good for: an origin and, for {@code https}, the TLS settings it was made
- * with (compared by identity). Connections are never shared across routes. Immutable.
+ * with (compared by identity). Connections are never shared across routes. Immutable; the key of a
+ * {@link RoutePool}.
  *
  * @param origin scheme, host and port
  * @param tls the TLS settings for {@code https} origins, {@code null} for {@code http}
  */
-public record Route(Origin origin, TlsSettings tls) {
+record Route(Origin origin, TlsSettings tls) {
 
     /** The route for an origin: TLS settings are kept only when the origin speaks TLS. */
-    public static Route of(Origin origin, TlsSettings tls) {
+    static Route of(Origin origin, TlsSettings tls) {
         return new Route(origin, origin.secure() ? tls : null);
     }
 

@@ -3,18 +3,26 @@ package dev.hotpool.pool;
 import java.util.concurrent.locks.Condition;
 
 /**
- * A lease waiting in line. The granting thread sets exactly one of {@link #entry} (a released connection
- * handed over) or {@link #permit} (a slot reserved: the waiter connects), then {@link #done}, then signals.
- * Guarded by the pool's lock.
+ * A lease waiting in its route's line. The granting thread, holding the pool's lock, sets {@link #granted} (a
+ * released connection handed over, LEASED; or a slot reserved for the waiter to connect, CONNECTING), then
+ * {@link #done}, then signals. Guarded by the pool's lock.
  */
-final class Waiter {
+final class Waiter implements Admission {
 
+    /** The route whose line it waits in; alive while the waiter is in its line. */
+    final RoutePool route;
     final Condition condition;
-    PoolEntry entry;
-    boolean permit;
+    PoolEntry granted;
     boolean done;
 
-    Waiter(Condition condition) {
+    Waiter(RoutePool route, Condition condition) {
+        this.route = route;
         this.condition = condition;
+    }
+
+    void grant(PoolEntry entry) {
+        this.granted = entry;
+        this.done = true;
+        this.condition.signal();
     }
 }

@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: {@link #topUp()} runs one at a time (later callers wait); its connects run on the
  * warmer's own daemon threads.
  */
-public final class Warmer implements AutoCloseable {
+final class Warmer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Warmer.class);
 
@@ -50,13 +52,13 @@ public final class Warmer implements AutoCloseable {
     private final ExecutorService executor;
     private volatile boolean closed;
 
-    public Warmer(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe) {
+    Warmer(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe, Set<Route> routes) {
         this.config = config;
         this.pool = pool;
         this.probe = probe;
         this.clock = config.clock();
-        for (Origin origin : config.warmupHosts()) {
-            this.hosts.put(Route.of(origin, config.tls()), new Backoff());
+        for (Route route : routes) {
+            this.hosts.put(route, new Backoff());
         }
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(config.warmupMaxConcurrent(),
@@ -69,13 +71,22 @@ public final class Warmer implements AutoCloseable {
         this.executor = executor;
     }
 
+    /** The routes of {@code hotpool.warmup.hosts}, in order. */
+    static Set<Route> routes(HotPoolConfig config) {
+        Set<Route> routes = new LinkedHashSet<>();
+        for (Origin origin : config.warmupHosts()) {
+            routes.add(Route.of(origin, config.tls()));
+        }
+        return routes;
+    }
+
     /** Whether any host is to be kept warm. */
-    public boolean enabled() {
+    boolean enabled() {
         return !this.hosts.isEmpty() && this.config.warmupMinIdlePerHost() > 0;
     }
 
     /** Starts the first top-up in the background. */
-    public void start() {
+    void start() {
         if (!enabled()) {
             this.firstRun.countDown();
             return;
@@ -84,18 +95,18 @@ public final class Warmer implements AutoCloseable {
     }
 
     /** Waits up to {@code timeoutMillis} for the first top-up to finish; returns whether it did. */
-    public boolean awaitFirstRun(long timeoutMillis) throws InterruptedException {
+    boolean awaitFirstRun(long timeoutMillis) throws InterruptedException {
         return this.firstRun.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Result of one top-up. */
-    public record Result(int warmed, int failed) {
+    record Result(int warmed, int failed) {
     }
 
     /**
      * Opens connections until every warm host not in backoff has its minimum idle, and waits for them.
      */
-    public Result topUp() {
+    Result topUp() {
         if (!enabled() || this.closed) {
             this.firstRun.countDown();
             return new Result(0, 0);
@@ -174,13 +185,19 @@ public final class Warmer implements AutoCloseable {
         if (entry == null) {
             return false; // No room under the limits: not an error of the host.
         }
-        ConnectionProbe.Outcome outcome = this.probe.check(entry);
+        ConnectionProbe.Outcome outcome;
+        try {
+            outcome = this.probe.check(entry);
+        }
+        catch (RuntimeException e) {
+            outcome = ConnectionProbe.Outcome.UNHEALTHY;
+        }
         if (outcome != ConnectionProbe.Outcome.HEALTHY) {
-            this.pool.discard(entry, outcome == ConnectionProbe.Outcome.DEAD ? CloseReason.STALE : CloseReason.UNHEALTHY);
+            entry.discard(outcome == ConnectionProbe.Outcome.DEAD ? CloseReason.STALE : CloseReason.UNHEALTHY);
             log.warn("{} - warming {}: the new connection failed its check ({})", this.config.name(), route, outcome);
             return false;
         }
-        this.pool.release(entry);
+        entry.release();
         return true;
     }
 

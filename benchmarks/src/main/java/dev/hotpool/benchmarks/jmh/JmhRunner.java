@@ -80,7 +80,7 @@ public final class JmhRunner {
         StringBuilder json = new StringBuilder("[\n");
         StringBuilder md = new StringBuilder();
         md.append("## JMH: the pool's lock (lease + release) and a whole exchange on loopback\n\n");
-        md.append("`LeaseReleaseBenchmark`: `ConnectionPool.lease(route)` + `release(entry)` on the real engine, no "
+        md.append("`LeaseReleaseBenchmark`: `Engine.lease(origin)` + `lease.release()` on the real engine, no "
                 + "I/O (connections to an in-JVM acceptor, made once). `connsPerHost=2` at 8 threads makes leases wait "
                 + "and releases hand over. `ExecuteLoopbackBenchmark`: not lease + release alone but "
                 + "`HotPool.execute(GET)` + 1 KiB body read, plain HTTP to an in-JVM loopback server (its work "

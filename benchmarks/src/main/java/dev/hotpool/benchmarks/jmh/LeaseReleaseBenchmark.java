@@ -6,15 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
-import dev.hotpool.metrics.PoolListener;
-import dev.hotpool.metrics.TrafficRecorder;
-import dev.hotpool.net.AddressBook;
-import dev.hotpool.net.OutlierDetector;
-import dev.hotpool.pool.ConnectionPool;
-import dev.hotpool.pool.Connector;
-import dev.hotpool.pool.PoolEntry;
-import dev.hotpool.pool.Route;
-import dev.hotpool.tls.TlsConnector;
+import dev.hotpool.pool.ConnectionProbe;
+import dev.hotpool.pool.Engine;
+import dev.hotpool.pool.Lease;
+import dev.hotpool.pool.LeaseMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -27,11 +22,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Lease + release on hotpool's engine, {@link ConnectionPool}, with its one {@code ReentrantLock} as the subject:
- * every operation is {@code lease(route)} then {@code release(entry)}, no I/O. The pool is the real one, wired the
- * way {@code HotPool} wires it (a real {@link Connector}, the traffic recorder as listener); its connections are
- * plain TCP sockets to an in-JVM loopback acceptor that only holds them, made during the first leases and reused
- * ever after (the connect path cannot be faked: {@code Connector.connect} is package-private).
+ * Lease + release on hotpool's engine, with its one {@code ReentrantLock} as the subject: every operation is
+ * {@code lease(origin)} then {@code lease.release()}, no I/O. The engine is the real one, as {@code HotPool} builds it
+ * (the socket connector, the traffic recorder as listener); its connections are plain TCP sockets to an in-JVM
+ * loopback acceptor that only holds them, made during the first leases and reused ever after.
  *
  * <ul>
  * <li>{@code connsPerHost=64}: enough for every thread, each lease finds an idle connection: the lock's
@@ -49,8 +43,8 @@ public class LeaseReleaseBenchmark {
     public int connsPerHost;
 
     private LoopbackHttpServer server;
-    private ConnectionPool pool;
-    private Route route;
+    private Engine engine;
+    private Origin origin;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -62,25 +56,20 @@ public class LeaseReleaseBenchmark {
                 .maxIdleConns(64)
                 .acquireTimeout(Duration.ofSeconds(30))
                 .build();
-        PoolListener listener = PoolListener.both(new TrafficRecorder(), config.listener());
-        AddressBook addresses = new AddressBook(config.staticAddresses(), config.resolver(),
-                config.dnsRefreshInterval(), config.clock());
-        OutlierDetector outliers = new OutlierDetector(config.outlier(), config.clock());
-        Connector connector = new Connector(config, new TlsConnector(), listener, addresses, outliers);
-        this.pool = new ConnectionPool(config, connector, listener);
-        this.route = Route.of(Origin.of("http", "127.0.0.1", this.server.port()), null);
+        this.engine = new Engine(config, ConnectionProbe.LIVENESS);
+        this.origin = Origin.of("http", "127.0.0.1", this.server.port());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        this.pool.close();
+        this.engine.close();
         this.server.close();
     }
 
     @Benchmark
-    public PoolEntry leaseRelease() throws IOException {
-        PoolEntry entry = this.pool.lease(this.route, Duration.ofSeconds(30), 5_000, 30_000);
-        this.pool.release(entry);
-        return entry;
+    public Lease leaseRelease() throws IOException {
+        Lease lease = this.engine.lease(this.origin, null, LeaseMode.ANY, Duration.ofSeconds(30), 5_000, 30_000);
+        lease.release();
+        return lease;
     }
 }

@@ -1,0 +1,178 @@
+package dev.hotpool.pool;
+
+import dev.hotpool.AddressInfo;
+import dev.hotpool.CloseReason;
+import dev.hotpool.ConnectionInfo;
+import dev.hotpool.HealthCheckReport;
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.Origin;
+import dev.hotpool.PoolStats;
+import dev.hotpool.TrafficStats;
+import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.metrics.TrafficRecorder;
+import dev.hotpool.net.AddressBook;
+import dev.hotpool.net.OutlierDetector;
+import dev.hotpool.tls.TlsConnector;
+import dev.hotpool.tls.TlsSettings;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The engine behind {@link dev.hotpool.HotPool}, put together: the address book and outlier detector, the connector
+ * (addresses, access policy, TCP, TLS), the {@link ConnectionPool}, the health check and the warm-up. The protocol
+ * layer leases through {@link #lease} and holds nothing but the {@link Lease}.
+ *
+ * <p>Not API: public only so that {@code HotPool}, in another package, can build it; everything it is made of is
+ * package-private. Thread-safe.
+ */
+public final class Engine implements AutoCloseable {
+
+    private final HotPoolConfig config;
+    private final TrafficRecorder traffic = new TrafficRecorder();
+    private final PoolListener listener;
+    private final AddressBook addressBook;
+    private final OutlierDetector outliers;
+    private final ConnectionPool pool;
+    private final Warmer warmer;
+    private final HealthChecker healthChecker;
+
+    /**
+     * Builds the engine; nothing is connected until {@link #startWarmup()} or the first lease.
+     *
+     * @param probe the check of idle and newly warmed connections: {@link ConnectionProbe#LIVENESS}, or the protocol
+     *     layer's probe request (called only after this constructor has returned)
+     */
+    public Engine(HotPoolConfig config, ConnectionProbe probe) {
+        this.config = config;
+        this.listener = PoolListener.both(this.traffic, config.listener());
+        this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
+                config.clock());
+        this.outliers = new OutlierDetector(config.outlier(), config.clock());
+        TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
+        tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
+        Connector connector = new SocketConnector(config, tls, this.listener, this.addressBook, this.outliers);
+        Set<Route> warmRoutes = Warmer.routes(config);
+        this.pool = new ConnectionPool(config, connector, this.listener, warmRoutes);
+        this.outliers.onEjection(this::ejected);
+        this.warmer = new Warmer(config, this.pool, probe, warmRoutes);
+        this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer, this.addressBook, this.outliers);
+    }
+
+    /** Starts the first warm-up in the background. */
+    public void startWarmup() {
+        this.warmer.start();
+    }
+
+    /**
+     * Leases a connection to the origin, made with the TLS settings for {@code https} (ignored for {@code http}).
+     *
+     * @throws dev.hotpool.AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
+     * @throws dev.hotpool.HotPoolException when the pool is closed, or connecting failed
+     */
+    public Lease lease(Origin origin, TlsSettings tls, LeaseMode mode, Duration acquireTimeout,
+            int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        return this.pool.lease(Route.of(origin, tls), mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+    }
+
+    /** Every event of the pool's life: the traffic recorder's and the configured listener's. */
+    public PoolListener listener() {
+        return this.listener;
+    }
+
+    public OutlierDetector outliers() {
+        return this.outliers;
+    }
+
+    public PoolStats stats() {
+        return this.pool.stats();
+    }
+
+    public TrafficStats traffic() {
+        return this.traffic.snapshot();
+    }
+
+    /** Closes the idle connections of one origin, or of all origins when {@code origin} is {@code null}. */
+    public int evictIdle(Origin origin) {
+        return this.pool.evictIdle(origin);
+    }
+
+    public HealthCheckReport runHealthCheck() {
+        return this.healthChecker.run();
+    }
+
+    public HealthCheckReport lastHealthCheck() {
+        return this.healthChecker.lastReport();
+    }
+
+    public Duration nextHealthCheckDelay() {
+        return this.healthChecker.nextDelay();
+    }
+
+    public boolean awaitWarmup(Duration timeout) throws InterruptedException {
+        return this.warmer.awaitFirstRun(timeout.toMillis());
+    }
+
+    /**
+     * The addresses of an origin the pool knows (from its outlier state, plus any it has connections to), with their
+     * connections and ejection state.
+     */
+    public List<AddressInfo> addresses(Origin origin) {
+        Map<InetAddress, Integer> connections = this.pool.connectionsByAddress(origin);
+        Map<InetAddress, AddressInfo> rows = new LinkedHashMap<>();
+        for (OutlierDetector.AddressState s : this.outliers.snapshot(origin.authority())) {
+            rows.put(s.address(), new AddressInfo(s.address().getHostAddress(),
+                    connections.getOrDefault(s.address(), 0), s.ejected(), s.ejectedUntil(), s.consecutiveFailures()));
+        }
+        connections.forEach((address, n) -> rows.putIfAbsent(address,
+                new AddressInfo(address.getHostAddress(), n, false, null, 0)));
+        return List.copyOf(rows.values());
+    }
+
+    /** One row per open connection of an origin, oldest first. */
+    public List<ConnectionInfo> connections(Origin origin) {
+        return this.pool.connections(origin);
+    }
+
+    public boolean isClosed() {
+        return this.pool.isClosed();
+    }
+
+    /** Stops warming, then closes the pool gracefully (see {@link ConnectionPool#close()}). Idempotent. */
+    @Override
+    public void close() {
+        this.warmer.close();
+        this.pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return this.pool.toString();
+    }
+
+    /** An address was ejected: its connections retire, and the listener hears of it once per origin. */
+    private void ejected(String hostKey, InetAddress address, java.time.Instant until) {
+        String host = hostOf(hostKey);
+        this.pool.retireAddress(host, hostKey, address, CloseReason.EJECTED);
+        for (Origin origin : this.pool.originsOf(host)) {
+            if (origin.authority().equals(hostKey)) {
+                this.listener.addressEjected(origin, address);
+            }
+        }
+    }
+
+    /** The host of an {@link Origin#authority()}: {@code [::1]:443} is {@code ::1}, {@code a.example:80} is {@code a.example}. */
+    static String hostOf(String authority) {
+        if (authority.startsWith("[")) {
+            int end = authority.indexOf(']');
+            return authority.substring(1, end > 0 ? end : authority.length());
+        }
+        int colon = authority.lastIndexOf(':');
+        return colon > 0 ? authority.substring(0, colon) : authority;
+    }
+}

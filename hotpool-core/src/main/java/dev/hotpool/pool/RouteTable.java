@@ -1,0 +1,98 @@
+package dev.hotpool.pool;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The live routes, by host name: the first route of each host in a map, further routes to the same host (other ports,
+ * schemes or TLS settings) chained through {@link RoutePool#sameHost}, so a lookup by route and a walk over one host's
+ * routes cost the same small chain. An entry leaves when the pool removes its route (as soon as it is unused); a host
+ * leaves with its last route.
+ *
+ * <p>Not thread-safe: guarded by the owning pool's lock.
+ */
+final class RouteTable {
+
+    private final Map<String, RoutePool> byHost = new HashMap<>();
+    private final Set<Route> pinned;
+    private int size;
+
+    /** @param pinned the warm-up targets: their routes are kept even while they have nothing */
+    RouteTable(Set<Route> pinned) {
+        this.pinned = Set.copyOf(pinned);
+        for (Route route : this.pinned) {
+            getOrCreate(route);
+        }
+    }
+
+    /** The live route, or {@code null}. */
+    RoutePool get(Route route) {
+        for (RoutePool r = this.byHost.get(route.origin().host()); r != null; r = r.sameHost) {
+            if (r.route.equals(route)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The live route, created when there is none. */
+    RoutePool getOrCreate(Route route) {
+        String host = route.origin().host();
+        RoutePool first = this.byHost.get(host);
+        for (RoutePool r = first; r != null; r = r.sameHost) {
+            if (r.route.equals(route)) {
+                return r;
+            }
+        }
+        RoutePool created = new RoutePool(route, this.pinned.contains(route));
+        created.sameHost = first;
+        this.byHost.put(host, created);
+        this.size++;
+        return created;
+    }
+
+    /** Removes a live route; nothing may use it after. */
+    void remove(RoutePool route) {
+        String host = route.route.origin().host();
+        RoutePool first = this.byHost.get(host);
+        if (first == route) {
+            if (route.sameHost == null) {
+                this.byHost.remove(host);
+            }
+            else {
+                this.byHost.put(host, route.sameHost);
+            }
+        }
+        else {
+            RoutePool r = first;
+            while (r.sameHost != route) {
+                r = r.sameHost;
+            }
+            r.sameHost = route.sameHost;
+        }
+        route.sameHost = null;
+        route.removed = true;
+        this.size--;
+    }
+
+    /** Every live route, or those to one host; the action may close connections but not add or remove routes. */
+    void forEach(String host, Consumer<RoutePool> action) {
+        if (host != null) {
+            for (RoutePool r = this.byHost.get(host); r != null; r = r.sameHost) {
+                action.accept(r);
+            }
+            return;
+        }
+        for (RoutePool first : this.byHost.values()) {
+            for (RoutePool r = first; r != null; r = r.sameHost) {
+                action.accept(r);
+            }
+        }
+    }
+
+    int size() {
+        return this.size;
+    }
+}
