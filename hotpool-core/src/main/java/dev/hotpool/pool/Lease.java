@@ -4,8 +4,9 @@ import dev.hotpool.CloseReason;
 
 /**
  * A leased connection: the one handle the protocol layer holds on the pool. It ends exactly once, by
- * {@link #release()} (the connection may carry another exchange) or {@link #discard(CloseReason)} (it must not);
- * a second end is ignored.
+ * {@link #release()} (the connection may carry another exchange) or {@link #discard(CloseReason)} (it must not).
+ * The pool ignores the end of a connection that is no longer leased, but a released connection may already be leased
+ * again (handed straight to a waiter) through the same handle, so the holder must end its lease once and then let go.
  *
  * <p>Not thread-safe, like the connection it leases. Not API: public only because the protocol layer
  * ({@code dev.hotpool.http}) lives in another package.
