@@ -48,7 +48,8 @@ public final class HotPool implements AutoCloseable {
         PoolListener listener = PoolListener.both(this.traffic, config.listener());
         this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
                 config.clock());
-        this.outliers = new OutlierDetector(config.outlier(), config.clock());
+        this.outliers = new OutlierDetector(config.outlier(), config.clock(),
+                hostKey -> this.addressBook.cached(OutlierDetector.hostOf(hostKey)));
         TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
         tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
         Connector connector = new Connector(config, tls, listener, this.addressBook, this.outliers);
