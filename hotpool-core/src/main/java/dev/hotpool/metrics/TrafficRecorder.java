@@ -4,13 +4,24 @@ import dev.hotpool.Origin;
 import dev.hotpool.TrafficStats;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * The pool's own counters of requests and handshakes, kept for the actuator endpoint whatever other
- * listener is configured. Lock-free and thread-safe.
+ * listener is configured.
+ *
+ * <p>The totals count from the pool's start. The per-host request counts of {@link #snapshot} are kept while
+ * the host is in use and for one health-check interval after: each health check calls {@link #forgetIdle},
+ * which drops the count of an origin that had no request since the previous call and that the pool has no
+ * connection to. A host used again later counts from zero.
+ *
+ * <p>Lock-free and thread-safe. A request that races with its origin's count being dropped is counted on a
+ * new count, never lost into the dropped one.
  */
 public final class TrafficRecorder implements PoolListener {
 
@@ -23,7 +34,12 @@ public final class TrafficRecorder implements PoolListener {
     private final LongAdder handshakesFailed = new LongAdder();
     private final LongAdder ejections = new LongAdder();
     private final LatencyRecorder handshakeLatency = new LatencyRecorder();
-    private final Map<Origin, LongAdder> requestsByOrigin = new ConcurrentHashMap<>();
+    /**
+     * Requests per origin. An entry is added on an origin's first request (or its first since it was dropped)
+     * and leaves on the {@link #forgetIdle} call that finds it had no request since the previous call and is
+     * not in use.
+     */
+    private final ConcurrentHashMap<Origin, OriginCount> requestsByOrigin = new ConcurrentHashMap<>();
 
     @Override
     public void handshake(Origin origin, String profile, boolean ok, long nanos) {
@@ -48,7 +64,46 @@ public final class TrafficRecorder implements PoolListener {
         if (wasRetried) {
             this.retried.increment();
         }
-        this.requestsByOrigin.computeIfAbsent(origin, o -> new LongAdder()).increment();
+        countRequest(origin);
+    }
+
+    private void countRequest(Origin origin) {
+        for (;;) {
+            OriginCount count = this.requestsByOrigin.get(origin);
+            if (count == null) {
+                count = this.requestsByOrigin.computeIfAbsent(origin, o -> new OriginCount());
+            }
+            count.requests.increment();
+            if (count.markActive()) {
+                return;
+            }
+            // Dropped after we found it: its requests are forgotten anyway; count this one on a new entry.
+            this.requestsByOrigin.remove(origin, count);
+        }
+    }
+
+    /**
+     * Drops the request count of every origin that had no request since the previous call (or since it was
+     * first counted) and for which {@code inUse} is false; for each health check to call, with whether the
+     * pool has a connection to the origin. {@code inUse} is asked only about origins idle since the previous
+     * call, outside any lock of this recorder; it must not call back into it.
+     *
+     * @return how many origins' counts were dropped
+     */
+    public int forgetIdle(Predicate<Origin> inUse) {
+        Objects.requireNonNull(inUse, "'inUse' must not be null");
+        int dropped = 0;
+        for (Map.Entry<Origin, OriginCount> entry : this.requestsByOrigin.entrySet()) {
+            OriginCount count = entry.getValue();
+            if (count.endInterval()) {
+                continue; // Had requests since the previous call: kept for one more interval.
+            }
+            if (!inUse.test(entry.getKey()) && count.kill()) {
+                this.requestsByOrigin.remove(entry.getKey(), count);
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     @Override
@@ -62,9 +117,49 @@ public final class TrafficRecorder implements PoolListener {
         long fresh = this.newConnectionLeases.sum();
         double reuse = total == 0 ? 0 : Math.max(0, Math.min(1, (total - fresh) / (double) total));
         Map<String, Long> byOrigin = new TreeMap<>();
-        this.requestsByOrigin.forEach((o, n) -> byOrigin.put(o.authority(), n.sum()));
+        this.requestsByOrigin.forEach((o, n) -> byOrigin.put(o.authority(), n.requests.sum()));
         return new TrafficStats(total, this.succeeded.sum(), this.failed.sum(), this.retried.sum(), reuse,
                 this.handshakes.sum(), this.handshakesFailed.sum(), this.handshakeLatency.summary(),
                 this.ejections.sum(), byOrigin);
+    }
+
+    /**
+     * One origin's request count and whether it had a request in the current health-check interval. The state
+     * moves ACTIVE → IDLE at {@link #forgetIdle}, IDLE → ACTIVE on a request, IDLE → DEAD when dropped; once
+     * DEAD, never anything else. Each move is one compare-and-set, so a request either marks the count ACTIVE
+     * before it is dropped (and it is kept) or finds it DEAD (and counts again on a new entry).
+     */
+    private static final class OriginCount {
+
+        private static final int IDLE = 0;
+        private static final int ACTIVE = 1;
+        private static final int DEAD = 2;
+
+        final LongAdder requests = new LongAdder();
+        /** Starts ACTIVE: the request that created it is in this interval. */
+        private final AtomicInteger state = new AtomicInteger(ACTIVE);
+
+        /** For a request: whether the count is live (and now ACTIVE). Usually one volatile read, no write. */
+        boolean markActive() {
+            for (;;) {
+                int s = this.state.get();
+                if (s != IDLE) {
+                    return s == ACTIVE;
+                }
+                if (this.state.compareAndSet(IDLE, ACTIVE)) {
+                    return true;
+                }
+            }
+        }
+
+        /** For {@link #forgetIdle}: ends the interval; whether the count had requests in it. */
+        boolean endInterval() {
+            return this.state.compareAndSet(ACTIVE, IDLE);
+        }
+
+        /** For {@link #forgetIdle}: drops an idle count; false when a request came first. */
+        boolean kill() {
+            return this.state.compareAndSet(IDLE, DEAD);
+        }
     }
 }

@@ -26,20 +26,28 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>Host names are compared ignoring case, IPv6 brackets and a trailing dot. An IP-literal host is its own
  * answer and never reaches the resolver.</li>
- * <li>A DNS answer is resolved on first use and then lives until {@link #refresh} replaces it. Refresh
- * re-resolves a host whose answer is older than the interval and that was used ({@link #addresses} called)
- * since it was last resolved; the first lookup counts as a use. The pool should call {@code addresses}
- * whenever it opens a connection, which is a cache hit.</li>
+ * <li>A DNS answer is resolved on first use and then kept while the host is looked up. {@link #refresh}
+ * visits the answers older than the interval ("due"): one that was used ({@link #addresses} called) since
+ * it was last resolved is re-resolved, the first lookup counting as a use; one that was not is
+ * <b>removed</b>. So a host leaves the cache between one and two refresh intervals after its last lookup
+ * (given refresh runs often, as the health check does), and the next lookup resolves it again. The pool
+ * should call {@code addresses} whenever it opens a connection, which is a cache hit. {@link #cached} reads
+ * the cache without counting as a use.</li>
  * <li>Answers are compared as sets: a resolver that only rotates the order (round-robin DNS) is no change,
  * and the old order is kept. Duplicates are dropped. A resolver that fails, or finds nothing, on refresh
  * leaves the old answer in place (logged at WARN) and is asked again on the next refresh; on first use its
  * {@link UnknownHostException} reaches the caller and nothing is cached, so the next lookup asks again.</li>
  * </ul>
  *
+ * <p>Static hosts and IP literals are never cached, so the cache holds only host names looked up within the
+ * last two refresh intervals (and those whose first lookup is under way).
+ *
  * <p>Thread-safe. Answers sit in a {@link ConcurrentHashMap}, each in a holder whose fields are volatile, so
  * a cached lookup takes no lock. Each holder has a {@link ReentrantLock} held while resolving it, so
  * concurrent first lookups of one host make one DNS query and other hosts are not held up; {@code refresh}
- * skips a host being resolved. No lock is held while calling anything but the resolver.
+ * skips a host being resolved, and removes a holder only under its lock. A lookup that got hold of a holder
+ * just before its removal still returns that holder's (resolved) answer; the use is lost with the holder, so
+ * the next lookup finds no entry and resolves again. No lock is held while calling anything but the resolver.
  */
 public final class AddressBook {
 
@@ -70,6 +78,10 @@ public final class AddressBook {
     private final Resolver resolver;
     private final Duration refreshInterval;
     private final Clock clock;
+    /**
+     * Normalized host name to its DNS answer. An entry is added on a host's first lookup and leaves on the first
+     * {@link #refresh} that finds it due and unused since it was last resolved, or when the first lookup fails.
+     */
     private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
 
     /**
@@ -164,9 +176,38 @@ public final class AddressBook {
     }
 
     /**
-     * Re-resolves the hosts due (older than the refresh interval and used since last resolved).
+     * The host's addresses as far as they are known now, never asking the resolver: its static pool, itself for
+     * an IP literal, or its cached DNS answer. Empty for a host name not in the cache (never looked up, being
+     * looked up for the first time, or forgotten). Does not count as a use of the answer, so it keeps no host
+     * in the cache.
+     */
+    public List<InetAddress> cached(String host) {
+        String key = IpLiterals.normalizeHost(Objects.requireNonNull(host, "'host' must not be null"));
+        List<InetAddress> fixed = this.staticAddresses.get(key);
+        if (fixed != null) {
+            return fixed;
+        }
+        Answer answer = this.answers.get(key);
+        List<InetAddress> addresses = (answer != null) ? answer.addresses : null;
+        if (addresses != null) {
+            return addresses;
+        }
+        InetAddress literal = IpLiterals.parse(key);
+        return (literal != null) ? List.of(literal) : List.of();
+    }
+
+    /** How many host names have an entry in the DNS cache, first lookups under way included. */
+    public int cachedHosts() {
+        return this.answers.size();
+    }
+
+    /**
+     * Visits the answers due (older than the refresh interval): re-resolves those used since they were last
+     * resolved and removes the others from the cache.
      *
-     * @return the hosts whose answer changed, with the old and the new answer; empty when none did
+     * @return the hosts whose answer changed, with the old and the new answer; empty when none did. A removal
+     *     is not a change: the host's next lookup resolves it afresh, and connections opened before (no new
+     *     one was opened for a whole interval) keep their address until they close for another reason
      */
     public List<Change> refresh() {
         long now = this.clock.millis();
@@ -175,11 +216,19 @@ public final class AddressBook {
         for (Map.Entry<String, Answer> entry : this.answers.entrySet()) {
             String host = entry.getKey();
             Answer answer = entry.getValue();
-            if (answer.addresses == null || !answer.used || now - answer.resolvedAt < interval
-                    || !answer.lock.tryLock()) {
+            if (answer.addresses == null || now - answer.resolvedAt < interval || !answer.lock.tryLock()) {
                 continue;
             }
             try {
+                if (now - answer.resolvedAt < interval) {
+                    continue; // Resolved by a concurrent refresh since it was read above.
+                }
+                if (!answer.used) {
+                    // Due and not looked up for a whole interval: forget it. Under the lock, so no first
+                    // lookup is resolving it; a lookup holding the holder still gets its answer.
+                    this.answers.remove(host, answer);
+                    continue;
+                }
                 List<InetAddress> before = answer.addresses;
                 answer.used = false; // Before resolving, so a use meanwhile is not lost.
                 List<InetAddress> after;

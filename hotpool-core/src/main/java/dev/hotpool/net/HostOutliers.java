@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * One host's outlier state for {@link OutlierDetector}: its current answer and, per address, the run of
  * failures, the ejection count and when the ejection ends.
  *
+ * <p>Kept by the detector only while there is something to remember (see {@link #quiet}). Once dropped it is
+ * <b>dead</b>: marked so and removed from the detector's map in one step under {@link #lock}, and never
+ * alive again. A failure that finds it dead is not counted here ({@link #fail} returns {@link #RETIRED}) but
+ * on the host's new state, so no failure is lost into a dropped object. Reads of a dead object are harmless:
+ * it was dropped with nothing ejected, or on purpose ({@link #forget}).
+ *
  * <p>Thread-safe. Every change happens under {@link #lock}; the answer is replaced, never mutated, and the
  * per-address fields are volatile, so reads on the hot path ({@link #isEjected}, a healthy host's
  * {@link #usable}, a success after a success) take no lock.
@@ -26,15 +33,32 @@ final class HostOutliers {
 
     private static final Logger log = LoggerFactory.getLogger(OutlierDetector.class);
 
+    /**
+     * What {@link #fail} returns when this state was dropped before the failure could be counted: the caller
+     * counts it on the host's new state instead. Compared by identity.
+     */
+    static final Ejection RETIRED = new Ejection(null, 0, 0, "state dropped; count on the new state");
+
     private final String hostKey;
     private final ReentrantLock lock = new ReentrantLock();
-    /** The host's current answer; empty until registered. Replaced under lock. */
-    private volatile List<InetAddress> addresses = List.of();
-    /** Added to and removed from under lock only. */
+    /**
+     * The host's current answer; empty when not known (then the addresses with entries stand in). Replaced
+     * under lock.
+     */
+    private volatile List<InetAddress> addresses;
+    /**
+     * Per address of the answer (or, with no answer, per address failures were seen for). Added to and removed
+     * from under lock only: an entry leaves when its address leaves the answer ({@link #register}) or with the
+     * whole host. Bounded by the answer, or by the addresses that failed.
+     */
     private final ConcurrentHashMap<InetAddress, Entry> entries = new ConcurrentHashMap<>();
+    /** Whether dropped from the detector's map; never false again once true. Guarded by lock. */
+    private boolean dead;
 
-    HostOutliers(String hostKey) {
+    /** @param answer the host's current answer, from the detector's lookup; may be empty */
+    HostOutliers(String hostKey, List<InetAddress> answer) {
         this.hostKey = hostKey;
+        this.addresses = List.copyOf(answer);
     }
 
     /** Takes the answer as the host's; drops the state of addresses no longer in it. */
@@ -54,13 +78,18 @@ final class HostOutliers {
 
     /**
      * Counts a failure and ejects when the run reaches the threshold, or at once when {@code immediate}, and
-     * the cap allows.
+     * the cap allows. A failure {@code max-ejection-time} or more after the previous one of the run starts a
+     * new run: a run spread wider than that never ejects (and a run that old is {@link #quiet}).
      *
-     * @return the ejection made, or {@code null}
+     * @return the ejection made, {@code null} for none, or {@link #RETIRED} when this state is dead and the
+     *     failure was not counted
      */
     Ejection fail(InetAddress address, long now, boolean immediate, String cause, OutlierDetector detector) {
         this.lock.lock();
         try {
+            if (this.dead) {
+                return RETIRED;
+            }
             List<InetAddress> answer = this.addresses;
             if (!answer.isEmpty() && !answer.contains(address)) {
                 return null; // Left the answer: its connections retire anyway.
@@ -69,8 +98,12 @@ final class HostOutliers {
             if (now < e.ejectedUntil) {
                 return null; // From a connection leased before the ejection.
             }
+            if (e.consecutive > 0 && staleRun(e, now, detector.settings().maxEjectionTime().toMillis())) {
+                e.consecutive = 0;
+            }
             int failures = (e.consecutive == Integer.MAX_VALUE) ? e.consecutive : e.consecutive + 1;
             e.consecutive = failures;
+            e.lastFailureAt = now;
             if (!immediate && failures < detector.settings().consecutiveFailures()) {
                 return null;
             }
@@ -98,22 +131,94 @@ final class HostOutliers {
         }
     }
 
-    /** Ends the run of failures; with {@code probe}, also the ejection count, unless still ejected. */
-    void reset(InetAddress address, boolean probe, long now) {
+    /**
+     * Ends the run of failures; with {@code probe}, also the ejection count, unless still ejected. When that
+     * leaves the host {@link #quiet}, drops it from {@code hosts} (see the class comment).
+     */
+    void reset(InetAddress address, boolean probe, long now, long baseMillis, long maxMillis,
+            Map<String, HostOutliers> hosts) {
         Entry e = this.entries.get(address);
         if (e == null || (e.consecutive == 0 && (!probe || e.ejections == 0))) {
             return; // The common case, without the lock.
         }
         this.lock.lock();
         try {
+            if (this.dead) {
+                return;
+            }
             e.consecutive = 0;
             if (probe && now >= e.ejectedUntil) {
                 e.ejections = 0;
+            }
+            if (quiet(now, baseMillis, maxMillis)) {
+                drop(hosts);
             }
         }
         finally {
             this.lock.unlock();
         }
+    }
+
+    /**
+     * Drops this host from {@code hosts} if it is {@link #quiet}; skips it (returns false) when its lock is
+     * taken, as it is busy then.
+     *
+     * @return whether it was dropped just now
+     */
+    boolean forgetIfQuiet(long now, long baseMillis, long maxMillis, Map<String, HostOutliers> hosts) {
+        if (!this.lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (this.dead || !quiet(now, baseMillis, maxMillis)) {
+                return false;
+            }
+            drop(hosts);
+            return true;
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Drops this host from {@code hosts} whatever its state, e.g. when its answer is gone. */
+    void forget(Map<String, HostOutliers> hosts) {
+        this.lock.lock();
+        try {
+            if (!this.dead) {
+                drop(hosts);
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Caller holds the lock. Dead first, so whoever locks this next sees it dead and looks the host up again. */
+    private void drop(Map<String, HostOutliers> hosts) {
+        this.dead = true;
+        hosts.remove(this.hostKey, this);
+    }
+
+    /**
+     * Whether nothing is left to remember, so dropping this changes no decision: no address ejected now, every
+     * ejection count decayed to zero by now, and no run of failures younger than {@code max-ejection-time}
+     * (an older one restarts on its next failure anyway). The answer is not worth keeping on its own: the
+     * detector's lookup gives it again. Caller holds the lock.
+     */
+    private boolean quiet(long now, long baseMillis, long maxMillis) {
+        for (Entry e : this.entries.values()) {
+            boolean liveRun = e.consecutive > 0 && !staleRun(e, now, maxMillis);
+            if (liveRun || now < e.ejectedUntil || decayed(e, now, baseMillis) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the run's last failure is {@code max-ejection-time} or more ago. */
+    private static boolean staleRun(Entry e, long now, long maxMillis) {
+        return now - e.lastFailureAt >= maxMillis;
     }
 
     boolean isEjected(InetAddress address, long now) {
@@ -187,6 +292,8 @@ final class HostOutliers {
     private static final class Entry {
 
         volatile int consecutive;
+        /** Epoch millis of the last failure counted in the run; meaningful while consecutive is above 0. */
+        volatile long lastFailureAt;
         volatile int ejections;
         /** Epoch millis; ejected while the clock is before it. 0 when never ejected. */
         volatile long ejectedUntil;

@@ -53,7 +53,8 @@ public final class Engine implements AutoCloseable {
         this.listener = PoolListener.both(this.traffic, config.listener());
         this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
                 config.clock());
-        this.outliers = new OutlierDetector(config.outlier(), config.clock());
+        this.outliers = new OutlierDetector(config.outlier(), config.clock(),
+                hostKey -> this.addressBook.cached(OutlierDetector.hostOf(hostKey)));
         TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
         tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
         Connector connector = new SocketConnector(config, tls, this.listener, this.addressBook, this.outliers);
@@ -61,7 +62,8 @@ public final class Engine implements AutoCloseable {
         this.pool = new ConnectionPool(config, connector, this.listener, warmRoutes);
         this.outliers.onEjection(this::ejected);
         this.warmer = new Warmer(config, this.pool, probe, warmRoutes);
-        this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer, this.addressBook, this.outliers);
+        this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer, this.addressBook, this.outliers,
+                this.traffic);
     }
 
     /** Starts the first warm-up in the background. */
@@ -119,19 +121,30 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * The addresses of an origin the pool knows (from its outlier state, plus any it has connections to), with their
-     * connections and ejection state.
+     * The addresses of an origin the pool knows (its answer from DNS or the static pool, any other address it has
+     * outlier state for, and any it still has connections to), with their connections and ejection state.
      */
     public List<AddressInfo> addresses(Origin origin) {
         Map<InetAddress, Integer> connections = this.pool.connectionsByAddress(origin);
-        Map<InetAddress, AddressInfo> rows = new LinkedHashMap<>();
+        Map<InetAddress, OutlierDetector.AddressState> states = new LinkedHashMap<>();
         for (OutlierDetector.AddressState s : this.outliers.snapshot(origin.authority())) {
-            rows.put(s.address(), new AddressInfo(s.address().getHostAddress(),
-                    connections.getOrDefault(s.address(), 0), s.ejected(), s.ejectedUntil(), s.consecutiveFailures()));
+            states.put(s.address(), s);
         }
-        connections.forEach((address, n) -> rows.putIfAbsent(address,
-                new AddressInfo(address.getHostAddress(), n, false, null, 0)));
+        Map<InetAddress, AddressInfo> rows = new LinkedHashMap<>();
+        for (InetAddress address : this.addressBook.cached(origin.host())) {
+            rows.put(address, row(address, connections, states.get(address)));
+        }
+        states.forEach((address, s) -> rows.computeIfAbsent(address, a -> row(a, connections, s)));
+        connections.forEach((address, n) -> rows.computeIfAbsent(address, a -> row(a, connections, null)));
         return List.copyOf(rows.values());
+    }
+
+    private static AddressInfo row(InetAddress address, Map<InetAddress, Integer> connections,
+            OutlierDetector.AddressState state) {
+        int n = connections.getOrDefault(address, 0);
+        return state == null ? new AddressInfo(address.getHostAddress(), n, false, null, 0)
+                : new AddressInfo(address.getHostAddress(), n, state.ejected(), state.ejectedUntil(),
+                        state.consecutiveFailures());
     }
 
     /** One row per open connection of an origin, oldest first. */
@@ -157,22 +170,12 @@ public final class Engine implements AutoCloseable {
 
     /** An address was ejected: its connections retire, and the listener hears of it once per origin. */
     private void ejected(String hostKey, InetAddress address, java.time.Instant until) {
-        String host = hostOf(hostKey);
+        String host = OutlierDetector.hostOf(hostKey);
         this.pool.retireAddress(host, hostKey, address, CloseReason.EJECTED);
         for (Origin origin : this.pool.originsOf(host)) {
             if (origin.authority().equals(hostKey)) {
                 this.listener.addressEjected(origin, address);
             }
         }
-    }
-
-    /** The host of an {@link Origin#authority()}: {@code [::1]:443} is {@code ::1}, {@code a.example:80} is {@code a.example}. */
-    static String hostOf(String authority) {
-        if (authority.startsWith("[")) {
-            int end = authority.indexOf(']');
-            return authority.substring(1, end > 0 ? end : authority.length());
-        }
-        int colon = authority.lastIndexOf(':');
-        return colon > 0 ? authority.substring(0, colon) : authority;
     }
 }

@@ -4,6 +4,7 @@ import dev.hotpool.CloseReason;
 import dev.hotpool.HealthCheckReport;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
+import dev.hotpool.metrics.TrafficRecorder;
 import dev.hotpool.net.AddressBook;
 import dev.hotpool.net.OutlierDetector;
 
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * request when a probe path is set; a failed check closes it. A connection being checked stays where it is in the
  * idle lists (leases skip it), so the others stay available all along;</li>
  * <li>top up the warm hosts;</li>
+ * <li>forget the per-host state nothing needs any more: outlier state with nothing left to remember, and the
+ * request counts of hosts idle since the last run that the pool no longer has a route to;</li>
  * <li>record what it did.</li>
  * </ol>
  *
@@ -42,6 +46,7 @@ final class HealthChecker {
     private final Warmer warmer;
     private final AddressBook addressBook;
     private final OutlierDetector outliers;
+    private final TrafficRecorder traffic;
     /** Whether checks are probe requests (whose outcome counts for the address) or only liveness reads. */
     private final boolean probing;
     private final Clock clock;
@@ -49,13 +54,14 @@ final class HealthChecker {
     private volatile HealthCheckReport last = HealthCheckReport.NEVER;
 
     HealthChecker(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe, Warmer warmer,
-            AddressBook addressBook, OutlierDetector outliers) {
+            AddressBook addressBook, OutlierDetector outliers, TrafficRecorder traffic) {
         this.config = config;
         this.pool = pool;
         this.probe = probe;
         this.warmer = warmer;
         this.addressBook = addressBook;
         this.outliers = outliers;
+        this.traffic = traffic;
         this.probing = config.healthCheckProbePath() != null;
         this.clock = config.clock();
     }
@@ -95,6 +101,7 @@ final class HealthChecker {
             }
             refreshAddresses(closed);
             Warmer.Result warm = this.warmer.topUp();
+            forgetIdleHosts();
             long duration = (System.nanoTime() - startNanos) / 1_000_000;
             HealthCheckReport report = new HealthCheckReport(startedAt, duration, checked, closed, warm.warmed(),
                     warm.failed());
@@ -137,6 +144,17 @@ final class HealthChecker {
             }
             log.info("{} - addresses of {} changed from {} to {}; {} idle connection(s) to old addresses closed",
                     this.config.name(), change.host(), change.before(), change.after(), retired);
+        }
+    }
+
+    /** Drops per-host state kept outside the pool once nothing needs it (each says when in its own comment). */
+    private void forgetIdleHosts() {
+        int outlierHosts = this.outliers.forgetQuiet();
+        Set<Origin> live = this.pool.origins();
+        int trafficHosts = this.traffic.forgetIdle(live::contains);
+        if (log.isDebugEnabled() && (outlierHosts > 0 || trafficHosts > 0)) {
+            log.debug("{} - forgot the outlier state of {} host(s) and the request counts of {} origin(s)",
+                    this.config.name(), outlierHosts, trafficHosts);
         }
     }
 

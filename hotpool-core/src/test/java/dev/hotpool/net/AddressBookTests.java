@@ -154,7 +154,7 @@ class AddressBookTests {
     }
 
     @Test
-    void hostNotUsedSinceItWasLastResolvedIsNotRefreshed() throws Exception {
+    void hostNotUsedSinceItWasLastResolvedIsNotRefreshedButForgottenAndResolvedOnItsNextLookup() throws Exception {
         this.dns.answer("api.example.com", A);
         AddressBook book = book(Map.of());
         book.addresses("api.example.com");
@@ -164,10 +164,126 @@ class AddressBookTests {
         this.clock.advance(FIVE_MINUTES.multipliedBy(3));
         book.refresh();
         assertThat(this.dns.calls("api.example.com")).isEqualTo(2);
+        assertThat(book.cachedHosts()).isZero();
 
-        book.addresses("api.example.com");
+        book.addresses("api.example.com"); // Not cached any more: resolved now.
         book.refresh();
         assertThat(this.dns.calls("api.example.com")).isEqualTo(3);
+        assertThat(book.cachedHosts()).isEqualTo(1);
+    }
+
+    @Test
+    void tenThousandHostsLookedUpOnceAreAllForgottenTwoRefreshesPastTheInterval() throws Exception {
+        AddressBook book = book(Map.of());
+        for (int i = 0; i < 10_000; i++) {
+            this.dns.answer("host" + i + ".example.com", A);
+            book.addresses("host" + i + ".example.com");
+        }
+        assertThat(book.cachedHosts()).isEqualTo(10_000);
+
+        this.clock.advance(FIVE_MINUTES);
+        assertThat(book.refresh()).isEmpty(); // Looked up since resolved (the first lookup counts): re-resolved.
+        assertThat(book.cachedHosts()).isEqualTo(10_000);
+        assertThat(this.dns.total.get()).isEqualTo(20_000);
+
+        this.clock.advance(FIVE_MINUTES.minusMillis(1));
+        book.refresh();
+        assertThat(book.cachedHosts()).as("not due yet").isEqualTo(10_000);
+
+        this.clock.advance(Duration.ofMillis(1));
+        assertThat(book.refresh()).isEmpty();
+        assertThat(book.cachedHosts()).isZero();
+        assertThat(this.dns.total.get()).isEqualTo(20_000);
+        assertThat(book.cached("host7.example.com")).isEmpty();
+    }
+
+    @Test
+    void hostLookedUpInEveryIntervalStaysCachedAndIsReResolved() throws Exception {
+        this.dns.answer("api.example.com", A);
+        AddressBook book = book(Map.of());
+        book.addresses("api.example.com");
+
+        for (int i = 1; i <= 5; i++) {
+            this.clock.advance(FIVE_MINUTES);
+            book.refresh();
+            assertThat(book.cachedHosts()).isEqualTo(1);
+            assertThat(this.dns.calls("api.example.com")).isEqualTo(1 + i);
+            assertThat(book.addresses("api.example.com")).containsExactly(A);
+        }
+
+        this.dns.answer("api.example.com", B);
+        this.clock.advance(FIVE_MINUTES);
+        assertThat(book.refresh()).containsExactly(new Change("api.example.com", List.of(A), List.of(B)));
+        assertThat(this.dns.calls("api.example.com")).isEqualTo(7);
+    }
+
+    @Test
+    void cachedNeverCallsTheResolverAndKeepsNoHostInTheCache() throws Exception {
+        this.dns.answer("api.example.com", A, B);
+        AddressBook book = book(Map.of("static.example.com", List.of("203.0.113.7")));
+
+        assertThat(book.cached("STATIC.example.com")).containsExactly(IpLiterals.parse("203.0.113.7"));
+        assertThat(book.cached("[2001:db8::7]")).containsExactly(IpLiterals.parse("2001:db8::7"));
+        assertThat(book.cached("api.example.com")).as("never looked up").isEmpty();
+        assertThat(this.dns.total.get()).isZero();
+        assertThat(book.cachedHosts()).isZero();
+
+        book.addresses("api.example.com");
+        assertThat(book.cached("api.example.com.")).containsExactly(A, B);
+        this.clock.advance(FIVE_MINUTES);
+        book.refresh(); // Used since resolved: re-resolved, and unused from now on.
+        book.cached("api.example.com");
+        this.clock.advance(FIVE_MINUTES);
+        book.refresh();
+
+        assertThat(book.cached("api.example.com")).as("forgotten: cached() is no use").isEmpty();
+        assertThat(this.dns.calls("api.example.com")).isEqualTo(2);
+    }
+
+    @Test
+    void lookupsRacingWithRemovalsAlwaysGetTheAnswer() throws Exception {
+        Duration interval = Duration.ofMillis(1);
+        AddressBook book = new AddressBook(Map.of(), this.dns, interval, this.clock);
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            hosts.add("host" + i + ".example.com");
+            this.dns.answer(hosts.get(i), (i % 2 == 0) ? A : B);
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Integer>> lookups = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int offset = t;
+                lookups.add(threads.submit(() -> {
+                    start.await();
+                    int n = 0;
+                    for (int round = 0; round < 200; round++) {
+                        for (int i = 0; i < hosts.size(); i += 1 + offset) {
+                            assertThat(book.addresses(hosts.get(i))).containsExactly((i % 2 == 0) ? A : B);
+                            n++;
+                        }
+                    }
+                    return n;
+                }));
+            }
+            start.countDown();
+            while (!lookups.stream().allMatch(Future::isDone)) {
+                this.clock.advance(interval); // Each refresh re-resolves what was used, removes what was not.
+                book.refresh();
+            }
+            for (Future<Integer> f : lookups) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).isPositive();
+            }
+        }
+        finally {
+            threads.shutdownNow();
+        }
+        this.clock.advance(interval);
+        book.refresh();
+        this.clock.advance(interval);
+        book.refresh();
+        assertThat(book.cachedHosts()).isZero();
     }
 
     @Test

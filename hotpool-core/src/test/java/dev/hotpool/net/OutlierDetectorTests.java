@@ -12,13 +12,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +38,26 @@ class OutlierDetectorTests {
     private static final List<InetAddress> ABC = List.of(A, B, C);
 
     private final TestClock clock = new TestClock();
+    /** What the detectors' answers lookup finds per host key, as the pool's AddressBook would; empty when absent. */
+    private final Map<String, List<InetAddress>> known = new ConcurrentHashMap<>();
     private OutlierDetector detector = withoutJitter(Settings.DEFAULTS);
 
     private OutlierDetector withoutJitter(Settings settings) {
-        return new OutlierDetector(settings, this.clock, () -> 0);
+        return new OutlierDetector(settings, this.clock, this::lookup, () -> 0);
+    }
+
+    private List<InetAddress> lookup(String hostKey) {
+        return this.known.getOrDefault(hostKey, List.of());
+    }
+
+    /**
+     * What the pool does before connecting: the host's answer is in the address book (here, in what the
+     * detector's answers lookup finds) and usable() is asked. usable() no longer registers the answer of a host
+     * without state, so the tests whose failures need the answer for the cap get it from the lookup instead.
+     */
+    private List<InetAddress> connect(String hostKey, List<InetAddress> answer) {
+        this.known.put(hostKey, answer);
+        return this.detector.usable(hostKey, answer);
     }
 
     private static Settings settings(int consecutiveFailures, Duration base, Duration max, int maxEjectionPercent) {
@@ -62,7 +81,7 @@ class OutlierDetectorTests {
 
     @Test
     void threeConsecutiveFailuresEjectTheAddress() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
 
         assertThat(this.detector.recordFailure(HOST, A, Failure.CONNECT)).isFalse();
         assertThat(this.detector.recordFailure(HOST, A, Failure.TLS)).isFalse();
@@ -75,7 +94,7 @@ class OutlierDetectorTests {
 
     @Test
     void aSuccessInBetweenStartsTheRunAgain() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         fail(A, 2);
 
         this.detector.recordSuccess(HOST, A);
@@ -86,7 +105,7 @@ class OutlierDetectorTests {
 
     @Test
     void statusInEjectOnStatusEjectsAtOnce() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
 
         assertThat(this.detector.recordStatus(HOST, B, 403)).isTrue();
 
@@ -95,7 +114,7 @@ class OutlierDetectorTests {
 
     @Test
     void anyOtherStatusCountsAsASuccess() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         fail(A, 2);
 
         assertThat(this.detector.recordStatus(HOST, A, 500)).isFalse();
@@ -107,7 +126,7 @@ class OutlierDetectorTests {
 
     @Test
     void ejectedAddressIsUsableAgainWhenItsEjectionEnds() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         this.detector.recordStatus(HOST, A, 403);
 
         this.clock.advance(Duration.ofMillis(29_999));
@@ -121,7 +140,7 @@ class OutlierDetectorTests {
     @Test
     void eachEjectionLastsBaseTimesItsNumberUpToTheMax() {
         this.detector = withoutJitter(settings(3, Duration.ofSeconds(30), Duration.ofSeconds(75), 50));
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         List<Duration> lengths = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             this.detector.recordStatus(HOST, A, 403);
@@ -148,8 +167,10 @@ class OutlierDetectorTests {
 
     @Test
     void publicConstructorJittersWithinATenth() {
-        this.detector = new OutlierDetector(Settings.DEFAULTS, this.clock);
-        this.detector.usable(HOST, ABC);
+        // The public constructor with the answers lookup: without one, the answer registered by connect()'s
+        // usable() would be unknown to the failure, and one address seen ejects none.
+        this.detector = new OutlierDetector(Settings.DEFAULTS, this.clock, this::lookup);
+        connect(HOST, ABC);
 
         this.detector.recordStatus(HOST, A, 403);
 
@@ -158,7 +179,7 @@ class OutlierDetectorTests {
 
     @Test
     void passingProbeAfterTheEjectionEndsResetsTheMultiplier() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         this.detector.recordStatus(HOST, A, 403);
         this.clock.advance(Duration.ofSeconds(30));
 
@@ -170,7 +191,7 @@ class OutlierDetectorTests {
 
     @Test
     void passingProbeDuringAnEjectionNeitherEndsItNorResetsTheMultiplier() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         this.detector.recordStatus(HOST, A, 403);
 
         this.detector.recordProbePassed(HOST, A);
@@ -183,7 +204,7 @@ class OutlierDetectorTests {
 
     @Test
     void ordinarySuccessAfterAnEjectionKeepsTheMultiplier() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         this.detector.recordStatus(HOST, A, 403);
         this.clock.advance(Duration.ofSeconds(30));
 
@@ -196,7 +217,7 @@ class OutlierDetectorTests {
 
     @Test
     void multiplierDropsByOneForEveryBaseEjectionTimeSpentOutOfEjection() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         for (int i = 0; i < 3; i++) {
             this.detector.recordStatus(HOST, A, 403);
             this.clock.advance(ejectionLeft(A));
@@ -219,7 +240,7 @@ class OutlierDetectorTests {
 
     @Test
     void failuresWhileEjectedAreIgnored() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         fail(A, 3);
 
         assertThat(fail(A, 5)).isFalse();
@@ -231,7 +252,7 @@ class OutlierDetectorTests {
 
     @Test
     void withTwoOfThreeAddressesFailingAndFiftyPercentOneFailingAddressStaysInUse() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
 
         assertThat(fail(A, 3)).isTrue();
         assertThat(fail(B, 3)).isFalse();
@@ -244,7 +265,7 @@ class OutlierDetectorTests {
 
     @Test
     void addressHeldBackByTheCapIsEjectedOnItsNextFailureOnceThereIsRoom() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         fail(A, 3);
         fail(B, 3);
 
@@ -256,7 +277,7 @@ class OutlierDetectorTests {
 
     @Test
     void aHostWithASingleAddressIsNeverEjected() {
-        this.detector.usable(HOST, List.of(A));
+        connect(HOST, List.of(A));
 
         assertThat(fail(A, 10)).isFalse();
         assertThat(this.detector.recordStatus(HOST, A, 403)).isFalse();
@@ -267,7 +288,7 @@ class OutlierDetectorTests {
     @Test
     void hundredPercentStillLeavesOneAddress() {
         this.detector = withoutJitter(settings(1, Duration.ofSeconds(30), Duration.ofMinutes(10), 100));
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
 
         assertThat(fail(A, 1)).isTrue();
         assertThat(fail(B, 1)).isTrue();
@@ -279,7 +300,7 @@ class OutlierDetectorTests {
     @Test
     void whenTheAnswerShrinksTheEjectionsEndingSoonestAreUsableAgain() {
         InetAddress d = IpLiterals.parse("203.0.113.4");
-        this.detector.usable(HOST, List.of(A, B, C, d));
+        connect(HOST, List.of(A, B, C, d));
         this.detector.recordStatus(HOST, B, 403);
         this.clock.advance(Duration.ofSeconds(1));
         this.detector.recordStatus(HOST, A, 403);
@@ -300,7 +321,7 @@ class OutlierDetectorTests {
 
     @Test
     void failureOfAnAddressThatLeftTheAnswerIsIgnored() {
-        this.detector.usable(HOST, List.of(A, B));
+        connect(HOST, List.of(A, B));
 
         assertThat(this.detector.recordStatus(HOST, C, 403)).isFalse();
 
@@ -309,6 +330,7 @@ class OutlierDetectorTests {
 
     @Test
     void newAnswerDropsTheStateOfAddressesThatLeftIt() {
+        this.known.put(HOST, ABC); // hostAddresses() registers nothing for a host without state: the lookup does.
         this.detector.hostAddresses(HOST, ABC);
         this.detector.recordStatus(HOST, A, 403);
         fail(B, 2);
@@ -322,6 +344,7 @@ class OutlierDetectorTests {
 
     @Test
     void emptyAnswerForgetsTheHost() {
+        this.known.put(HOST, ABC); // hostAddresses() registers nothing for a host without state: the lookup does.
         this.detector.hostAddresses(HOST, ABC);
         this.detector.recordStatus(HOST, A, 403);
 
@@ -342,8 +365,8 @@ class OutlierDetectorTests {
 
     @Test
     void hostsAreIndependentEvenWhenTheyShareAnAddress() {
-        this.detector.usable(HOST, ABC);
-        this.detector.usable("cdn.example.com:443", ABC);
+        connect(HOST, ABC);
+        connect("cdn.example.com:443", ABC);
 
         this.detector.recordStatus(HOST, A, 403);
 
@@ -359,7 +382,7 @@ class OutlierDetectorTests {
         });
         this.detector.onEjection((host, address, until) -> heard.add(host + " " + address.getHostAddress() + " "
                 + Duration.between(this.clock.instant(), until)));
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
 
         try (LogCapture log = new LogCapture(OutlierDetector.class)) {
             fail(C, 3);
@@ -388,7 +411,7 @@ class OutlierDetectorTests {
 
     @Test
     void snapshotListsEachAddressOfTheAnswerWithItsState() {
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
         this.detector.recordStatus(HOST, A, 403);
         fail(B, 2);
         Instant until = this.clock.instant().plusSeconds(30);
@@ -404,7 +427,7 @@ class OutlierDetectorTests {
         for (int i = 1; i <= 10; i++) {
             ten.add(IpLiterals.parse("198.51.100." + i));
         }
-        this.detector.usable(HOST, ten);
+        connect(HOST, ten);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> ejections = new ArrayList<>();
@@ -432,6 +455,222 @@ class OutlierDetectorTests {
             assertThat(new HashSet<>(this.detector.usable(HOST, ten))).hasSize(10 - total);
         }
         finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void hostsThatOnlyConnectLeaveNoState() {
+        for (int i = 0; i < 10_000; i++) {
+            String host = "host" + i + ".example.com:443";
+            List<InetAddress> answer = List.of(IpLiterals.parse("198.51.100." + (i % 250 + 1)));
+
+            assertThat(this.detector.usable(host, answer)).isSameAs(answer);
+            this.detector.hostAddresses(host, answer);
+            this.detector.recordSuccess(host, answer.get(0));
+            this.detector.recordStatus(host, answer.get(0), 200);
+            this.detector.recordProbePassed(host, answer.get(0));
+        }
+
+        assertThat(this.detector.trackedHosts()).isZero();
+        assertThat(this.detector.snapshot("host1.example.com:443")).isEmpty();
+    }
+
+    @Test
+    void hostsWithOneFailureEachAreDroppedBySweepOnceTheirFailureIsMaxEjectionTimeOld() {
+        for (int i = 0; i < 1000; i++) {
+            String host = "host" + i + ".example.com:443";
+            this.known.put(host, ABC);
+            this.detector.recordFailure(host, A, Failure.CONNECT);
+        }
+        assertThat(this.detector.trackedHosts()).isEqualTo(1000);
+        assertThat(this.detector.forgetQuiet()).as("fresh runs are kept").isZero();
+
+        this.clock.advance(Duration.ofMinutes(10).minusMillis(1));
+        assertThat(this.detector.forgetQuiet()).isZero();
+        assertThat(this.detector.snapshot("host7.example.com:443").get(0).consecutiveFailures()).isEqualTo(1);
+
+        this.clock.advance(Duration.ofMillis(1));
+        assertThat(this.detector.forgetQuiet()).isEqualTo(1000);
+        assertThat(this.detector.trackedHosts()).isZero();
+        assertThat(this.detector.snapshot("host7.example.com:443")).isEmpty();
+    }
+
+    @Test
+    void failureMaxEjectionTimeAfterThePreviousOneStartsANewRun() {
+        connect(HOST, ABC);
+        fail(A, 2);
+
+        this.clock.advance(Duration.ofMinutes(10));
+        assertThat(fail(A, 1)).as("a run spread wider than max-ejection-time never ejects").isFalse();
+        assertThat(this.detector.snapshot(HOST).get(0).consecutiveFailures()).isEqualTo(1);
+
+        this.clock.advance(Duration.ofMinutes(10).minusMillis(1));
+        assertThat(fail(A, 2)).isTrue();
+    }
+
+    @Test
+    void ejectedAddressSurvivesSweepsUntilItsEjectionEndedAndItsMultiplierDecayed() {
+        connect(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+
+        this.clock.advance(Duration.ofMillis(29_999));
+        assertThat(this.detector.forgetQuiet()).isZero();
+        assertThat(this.detector.isEjected(HOST, A)).isTrue();
+        assertThat(this.detector.usable(HOST, ABC)).containsExactly(B, C);
+
+        // Ejection over, multiplier 1 until one base-ejection-time out of ejection.
+        this.clock.advance(Duration.ofMillis(1));
+        this.detector.recordSuccess(HOST, A);
+        assertThat(this.detector.forgetQuiet()).isZero();
+        this.clock.advance(Duration.ofMillis(29_999));
+        assertThat(this.detector.forgetQuiet()).isZero();
+        assertThat(this.detector.snapshot(HOST).get(0)).isEqualTo(new AddressState(A, false, null, 0, 1));
+
+        this.clock.advance(Duration.ofMillis(1));
+        assertThat(this.detector.forgetQuiet()).isEqualTo(1);
+        assertThat(this.detector.trackedHosts()).isZero();
+
+        // As if it had been kept: the multiplier had decayed to zero, so this is a first ejection again.
+        this.detector.recordStatus(HOST, A, 403);
+        assertThat(ejectionLeft(A)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void sweepKeepsAHostWhoseMultiplierHasNotDecayedAndTheNextEjectionIsLonger() {
+        connect(HOST, ABC);
+        this.detector.recordStatus(HOST, A, 403);
+        this.clock.advance(Duration.ofSeconds(30));
+        this.detector.recordStatus(HOST, A, 403);
+        this.clock.advance(Duration.ofSeconds(60 + 30)); // Out of ejection for one base length: 2 → 1.
+
+        assertThat(this.detector.forgetQuiet()).isZero();
+
+        this.detector.recordStatus(HOST, A, 403);
+        assertThat(ejectionLeft(A)).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void successOrPassingProbeThatLeavesNothingToRememberDropsTheHostAtOnce() {
+        connect(HOST, ABC);
+        fail(A, 2);
+        assertThat(this.detector.trackedHosts()).isEqualTo(1);
+
+        this.detector.recordSuccess(HOST, A);
+        assertThat(this.detector.trackedHosts()).isZero();
+
+        this.detector.recordStatus(HOST, A, 403);
+        this.detector.recordProbePassed(HOST, A);
+        assertThat(this.detector.trackedHosts()).as("still ejected").isEqualTo(1);
+        this.clock.advance(Duration.ofSeconds(30));
+        this.detector.recordSuccess(HOST, A);
+        assertThat(this.detector.trackedHosts()).as("multiplier not decayed").isEqualTo(1);
+        this.detector.recordProbePassed(HOST, A);
+        assertThat(this.detector.trackedHosts()).isZero();
+    }
+
+    @Test
+    void first403OnAHostWithThreeAddressesEjectsAtOnceWithTheAnswerFromTheAddressBook() throws Exception {
+        AddressBook book = new AddressBook(Map.of("api.example.com", List.of("203.0.113.1", "203.0.113.2",
+                "203.0.113.3")), host -> List.of(), Duration.ofMinutes(5), this.clock);
+        this.detector = new OutlierDetector(Settings.DEFAULTS, this.clock,
+                hostKey -> book.cached(OutlierDetector.hostOf(hostKey)), () -> 0);
+
+        assertThat(this.detector.recordStatus(HOST, B, 403)).isTrue();
+
+        assertThat(this.detector.usable(HOST, book.addresses("api.example.com"))).containsExactly(A, C);
+        assertThat(this.detector.snapshot(HOST)).extracting(AddressState::address).containsExactly(A, B, C);
+    }
+
+    @Test
+    void answersLookupThatFailsLeavesTheAddressesSeenAsTheAnswer() {
+        this.detector = new OutlierDetector(Settings.DEFAULTS, this.clock, hostKey -> {
+            throw new IllegalStateException("lookup broke");
+        }, () -> 0);
+
+        try (LogCapture log = new LogCapture(OutlierDetector.class)) {
+            assertThat(this.detector.recordStatus(HOST, A, 403)).as("one address seen: none may be ejected").isFalse();
+            assertThat(log.messages()).anyMatch(m -> m.startsWith("hotpool: the answers lookup failed for " + HOST));
+        }
+        assertThat(this.detector.snapshot(HOST).get(0).consecutiveFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void hostOfTakesThePortAndBracketsOffAHostKey() {
+        assertThat(OutlierDetector.hostOf("api.example.com:443")).isEqualTo("api.example.com");
+        assertThat(OutlierDetector.hostOf("203.0.113.1:80")).isEqualTo("203.0.113.1");
+        assertThat(OutlierDetector.hostOf("[2001:db8::1]:443")).isEqualTo("2001:db8::1");
+        assertThat(OutlierDetector.hostOf("api.example.com")).isEqualTo("api.example.com");
+        assertThat(OutlierDetector.hostOf("2001:db8::1")).isEqualTo("2001:db8::1");
+    }
+
+    /**
+     * A success on C that leaves a host with nothing to remember drops it, and the sweep drops what is quiet,
+     * while failures of A are counted on other threads: no failure may land in a dropped state, so every host's
+     * A ends up ejected exactly once.
+     */
+    @Test
+    void concurrentFailuresSuccessesAndSweepsNeverLoseAnEjection() throws Exception {
+        int hosts = 2000;
+        int failingThreads = 3; // One failure of A per host each: the third ejects.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < hosts; i++) {
+            keys.add("host" + i + ".example.com:443");
+            this.known.put(keys.get(i), ABC);
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(failingThreads + 2);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean done = new AtomicBoolean();
+        try {
+            List<Future<Integer>> ejections = new ArrayList<>();
+            for (int t = 0; t < failingThreads; t++) {
+                int offset = t * hosts / failingThreads;
+                ejections.add(threads.submit(() -> {
+                    start.await();
+                    int ejected = 0;
+                    for (int i = 0; i < hosts; i++) {
+                        String key = keys.get((offset + i) % hosts);
+                        ejected += this.detector.recordFailure(key, A, Failure.IO) ? 1 : 0;
+                    }
+                    return ejected;
+                }));
+            }
+            Future<Integer> churn = threads.submit(() -> {
+                start.await();
+                int rounds = 0;
+                while (!done.get()) {
+                    for (String key : keys) {
+                        this.detector.recordFailure(key, C, Failure.CONNECT);
+                        this.detector.recordSuccess(key, C);
+                    }
+                    rounds++;
+                }
+                return rounds;
+            });
+            Future<Integer> sweeps = threads.submit(() -> {
+                start.await();
+                int dropped = 0;
+                while (!done.get()) {
+                    dropped += this.detector.forgetQuiet();
+                }
+                return dropped;
+            });
+            start.countDown();
+            int total = 0;
+            for (Future<Integer> f : ejections) {
+                total += f.get(60, TimeUnit.SECONDS);
+            }
+            done.set(true);
+            assertThat(churn.get(60, TimeUnit.SECONDS)).isPositive();
+            sweeps.get(60, TimeUnit.SECONDS);
+
+            assertThat(total).isEqualTo(hosts);
+            assertThat(keys).allSatisfy(key -> assertThat(this.detector.isEjected(key, A)).as(key).isTrue());
+            assertThat(this.detector.forgetQuiet()).isZero();
+            assertThat(this.detector.trackedHosts()).isEqualTo(hosts);
+        }
+        finally {
+            done.set(true);
             threads.shutdownNow();
         }
     }
@@ -479,7 +718,7 @@ class OutlierDetectorTests {
     @Test
     void zeroPercentEjectsNothing() {
         this.detector = withoutJitter(settings(3, Duration.ofSeconds(30), Duration.ofMinutes(10), 0));
-        this.detector.usable(HOST, ABC);
+        connect(HOST, ABC);
 
         assertThat(this.detector.recordStatus(HOST, A, 403)).isFalse();
         assertThat(this.detector.usable(HOST, ABC)).containsExactly(A, B, C);

@@ -120,12 +120,20 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
     /** The meters of every host when per-host tags are off. */
     private final HostMeters allHosts = new HostMeters(Tags.empty());
 
-    /** Per {@code host} tag value (a {@code host:port}, or {@link #OTHER_HOSTS}). */
+    /**
+     * Per {@code host} tag value (a {@code host:port}, or {@link #OTHER_HOSTS}): at most {@link Options#maxHosts()}
+     * + 1 entries. An entry never leaves, as its meters stay registered.
+     */
     private final ConcurrentMap<String, HostMeters> byTag = new ConcurrentHashMap<>();
 
-    /** Per {@code host:port} seen: the meters it counts into. */
+    /**
+     * Per named {@code host:port} (the first {@link Options#maxHosts()} seen): its own meters. An entry never
+     * leaves, and none is added past {@code max-hosts}: the hosts after those count into {@link #OTHER_HOSTS}
+     * found without an entry, so the map holds at most {@code max-hosts} entries however many hosts are seen.
+     */
     private final ConcurrentMap<String, HostMeters> byAuthority = new ConcurrentHashMap<>();
 
+    /** Named hosts so far; never above {@link Options#maxHosts()}. */
     private final AtomicInteger namedHosts = new AtomicInteger();
 
     private final List<Bound> bound = new CopyOnWriteArrayList<>();
@@ -302,7 +310,11 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         return pool;
     }
 
-    /** The meters an origin counts into; the first event of a new host tag registers its meters. */
+    /**
+     * The meters an origin counts into; the first event of a new host tag registers its meters. Past
+     * {@code max-hosts} named hosts, a new host stores nothing: it is looked up, not found, and counts into
+     * {@link #OTHER_HOSTS}.
+     */
     private HostMeters meters(Origin origin) {
         if (!this.options.perHostTags()) {
             return this.allHosts;
@@ -312,16 +324,45 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         if (m != null) {
             return m;
         }
-        m = this.byAuthority.computeIfAbsent(authority, (a) -> {
-            String tag = this.namedHosts.getAndIncrement() < this.options.maxHosts() ? a : OTHER_HOSTS;
-            return this.byTag.computeIfAbsent(tag, (t) -> new HostMeters(Tags.of("host", t)));
-        });
+        if (this.namedHosts.get() < this.options.maxHosts()) {
+            // Null (no entry) when the last name was taken meanwhile.
+            m = this.byAuthority.computeIfAbsent(authority, (a) -> claimName()
+                    ? this.byTag.computeIfAbsent(a, (t) -> new HostMeters(Tags.of("host", t))) : null);
+        }
+        if (m == null) {
+            m = otherHosts();
+        }
         if (m.announced.compareAndSet(false, true)) {
             for (Bound b : this.bound) {
                 b.registerHost(m);
             }
         }
         return m;
+    }
+
+    /** Takes one of the {@code max-hosts} names; false when they are all taken. */
+    private boolean claimName() {
+        int named;
+        do {
+            named = this.namedHosts.get();
+            if (named >= this.options.maxHosts()) {
+                return false;
+            }
+        }
+        while (!this.namedHosts.compareAndSet(named, named + 1));
+        return true;
+    }
+
+    /** The meters of the hosts past {@code max-hosts}, created on first use. */
+    private HostMeters otherHosts() {
+        HostMeters other = this.byTag.get(OTHER_HOSTS);
+        return (other != null) ? other
+                : this.byTag.computeIfAbsent(OTHER_HOSTS, (t) -> new HostMeters(Tags.of("host", t)));
+    }
+
+    /** How many hosts have their own entry (for tests: never above {@code max-hosts}). */
+    int namedHostEntries() {
+        return this.byAuthority.size();
     }
 
     private void time(TimerKey key, long nanos) {
@@ -375,8 +416,13 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         PoolStats stats = pool().stats();
         Map<HostMeters, int[]> byHost = new HashMap<>();
         if (this.options.perHostTags()) {
+            // A host without an entry once the names are taken counts as other, as its events do.
+            HostMeters other = (this.namedHosts.get() >= this.options.maxHosts()) ? this.byTag.get(OTHER_HOSTS) : null;
             for (PoolStats.HostStats h : stats.hosts()) {
                 HostMeters m = this.byAuthority.get(h.origin().authority());
+                if (m == null) {
+                    m = other;
+                }
                 if (m != null) {
                     int[] counts = byHost.computeIfAbsent(m, (k) -> new int[ConnectionState.values().length]);
                     counts[ConnectionState.ACTIVE.ordinal()] += h.leased();

@@ -235,6 +235,30 @@ class HotPoolMetricsTests {
     }
 
     @Test
+    void hostsPastMaxHostsStoreNothingPerHostAndCountAsOther() throws Exception {
+        HotPoolMetrics metrics = metrics(new HotPoolMetrics.Options(true, 5));
+        pool(metrics, HotPoolConfig.builder());
+        metrics.bindTo(this.registry);
+        InetAddress address = InetAddress.getLoopbackAddress();
+
+        for (int i = 0; i < 10_005; i++) {
+            Origin origin = Origin.of("https", "host" + i + ".example.com", 443);
+            metrics.connectionOpened(origin, address);
+            metrics.acquired(origin, 1_000, false);
+            metrics.connectionClosed(origin, CloseReason.IDLE_TIMEOUT);
+        }
+
+        assertThat(metrics.namedHostEntries()).isEqualTo(5);
+        assertThat(count("hotpool.connections.created", "host", "host0.example.com:443")).isEqualTo(1);
+        assertThat(count("hotpool.connections.created", "host", "host4.example.com:443")).isEqualTo(1);
+        assertThat(count("hotpool.connections.created", "host", "other")).isEqualTo(10_000);
+        assertThat(count("hotpool.connections.closed", "host", "other", "reason", "idle-timeout")).isEqualTo(10_000);
+        assertThat(timerCount("hotpool.connections.acquire", "host", "other")).isEqualTo(10_000);
+        assertThat(metrics.created()).isEqualTo(10_005);
+        assertThat(hotpoolMeters().stream().map((m) -> m.getId().getTag("host")).distinct()).hasSize(5 + 1 + 1);
+    }
+
+    @Test
     void hostsSeenBeforeBindingGetTheirMetersWhenBound() throws Exception {
         this.server = StubServer.http();
         HotPoolMetrics metrics = metrics(new HotPoolMetrics.Options(true, 100));

@@ -1,0 +1,163 @@
+package dev.hotpool.metrics;
+
+import dev.hotpool.Origin;
+import dev.hotpool.TrafficStats;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pool's own request counters, and how long the per-host counts are kept. */
+class TrafficRecorderTests {
+
+    private static final Origin API = Origin.of("https", "api.example.com", 443);
+    private static final Origin CDN = Origin.of("https", "cdn.example.com", 443);
+
+    private final TrafficRecorder recorder = new TrafficRecorder();
+
+    /** What the pool says it has a connection to. */
+    private final Set<Origin> connected = ConcurrentHashMap.newKeySet();
+
+    private void requests(Origin origin, int n) {
+        for (int i = 0; i < n; i++) {
+            this.recorder.requestCompleted(origin, true, false);
+        }
+    }
+
+    private int healthCheck() {
+        return this.recorder.forgetIdle(this.connected::contains);
+    }
+
+    @Test
+    void requestCountOfAHostWithoutConnectionsIsKeptForOneHealthCheckIntervalAfterItsLastRequest() {
+        requests(API, 3);
+
+        assertThat(healthCheck()).as("requests since the previous call").isZero();
+        assertThat(this.recorder.snapshot().requestsByHost()).containsEntry("api.example.com:443", 3L);
+
+        assertThat(healthCheck()).isEqualTo(1);
+        TrafficStats stats = this.recorder.snapshot();
+        assertThat(stats.requestsByHost()).isEmpty();
+        assertThat(stats.requests()).as("the totals stay").isEqualTo(3);
+        assertThat(stats.succeeded()).isEqualTo(3);
+    }
+
+    @Test
+    void hostWithARequestInEveryIntervalKeepsCounting() {
+        for (int i = 0; i < 5; i++) {
+            requests(API, 1);
+            assertThat(healthCheck()).isZero();
+        }
+
+        assertThat(this.recorder.snapshot().requestsByHost()).containsEntry("api.example.com:443", 5L);
+    }
+
+    @Test
+    void hostThePoolHasAConnectionToIsKeptThoughIdle() {
+        requests(API, 2);
+        requests(CDN, 1);
+        this.connected.add(API);
+
+        for (int i = 0; i < 3; i++) {
+            healthCheck();
+        }
+        assertThat(this.recorder.snapshot().requestsByHost()).containsOnlyKeys("api.example.com:443");
+
+        this.connected.clear();
+        assertThat(healthCheck()).isEqualTo(1);
+        assertThat(this.recorder.snapshot().requestsByHost()).isEmpty();
+    }
+
+    @Test
+    void hostUsedAgainAfterItsCountWasDroppedCountsFromZero() {
+        requests(API, 4);
+        healthCheck();
+        healthCheck();
+
+        requests(API, 1);
+
+        assertThat(this.recorder.snapshot().requestsByHost()).containsEntry("api.example.com:443", 1L);
+        assertThat(this.recorder.snapshot().requests()).isEqualTo(5);
+    }
+
+    @Test
+    void tenThousandHostsUsedOnceLeaveNoCountAfterTwoHealthChecks() {
+        for (int i = 0; i < 10_000; i++) {
+            requests(Origin.of("https", "host" + i + ".example.com", 443), 1);
+        }
+        assertThat(this.recorder.snapshot().requestsByHost()).hasSize(10_000);
+
+        assertThat(healthCheck()).isZero();
+        assertThat(healthCheck()).isEqualTo(10_000);
+
+        assertThat(this.recorder.snapshot().requestsByHost()).isEmpty();
+        assertThat(this.recorder.snapshot().requests()).isEqualTo(10_000);
+    }
+
+    @Test
+    void inUseIsAskedOnlyAboutHostsIdleSinceThePreviousCall() {
+        requests(API, 1);
+        List<Origin> asked = new ArrayList<>();
+        Predicate<Origin> inUse = origin -> {
+            asked.add(origin);
+            return false;
+        };
+
+        this.recorder.forgetIdle(inUse);
+        assertThat(asked).isEmpty();
+
+        this.recorder.forgetIdle(inUse);
+        assertThat(asked).containsExactly(API);
+    }
+
+    /**
+     * Requests on threads while health checks drop the count whenever it is idle: every request lands on a live
+     * count (or the totals), none is stuck on a dropped one, and the count left behind is dropped as usual.
+     */
+    @Test
+    void requestsRacingWithHealthChecksLeaveOneLiveCount() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                workers.add(threads.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 20_000; i++) {
+                        this.recorder.requestCompleted(API, true, false);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            while (!workers.stream().allMatch(Future::isDone)) {
+                healthCheck();
+            }
+            for (Future<?> f : workers) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+
+            requests(API, 1);
+            assertThat(this.recorder.snapshot().requestsByHost()).hasEntrySatisfying("api.example.com:443",
+                    n -> assertThat(n).isPositive());
+            assertThat(this.recorder.snapshot().requests()).isEqualTo(40_001);
+            assertThat(healthCheck()).isZero();
+            assertThat(healthCheck()).isEqualTo(1);
+            assertThat(this.recorder.snapshot().requestsByHost()).isEmpty();
+        }
+        finally {
+            threads.shutdownNow();
+        }
+    }
+}
