@@ -6,13 +6,13 @@ import java.net.URI;
  * What of a request may appear in logs and messages: scheme, host, port and path, never the query,
  * fragment or user info. Thread-safe (stateless).
  */
-public final class Redaction {
+final class Redaction {
 
     private Redaction() {
     }
 
     /** {@code scheme://host:port/path}, without user info, query or fragment. */
-    public static String uri(URI uri) {
+    static String uri(URI uri) {
         if (uri == null) {
             return "null";
         }

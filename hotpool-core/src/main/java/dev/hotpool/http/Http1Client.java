@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * A connection whose exchange failed or was abandoned half-way is never returned to the pool.
  *
  * <p>Thread-safe: per-connection state lives in each connection's {@link Http1Codec}.
+ *
+ * <p>Not API: public only because {@code HotPool}, in another package, builds it.
  */
 public final class Http1Client {
 

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -53,11 +51,12 @@ import org.slf4j.LoggerFactory;
  * to the oldest waiter of its own route. A route lives only while it has a connection, a waiter or a warm-up target
  * ({@link RoutePool}), so memory follows live connections, not the number of origins ever seen.
  *
- * <p>Every locked operation is a step of a state machine that does no I/O: {@link #admit}, {@link #connected},
+ * <p>Every operation is a step of a state machine that does no I/O: {@link #admit}, {@link #connected},
  * {@link #connectFailed}, {@link #release}, {@link #discard}, {@link #cancel}, the health check's and warm-up's
- * steps. {@link #lease} puts them together with the blocking parts (connecting, the liveness read, waiting). Each
- * step ends in {@link #settleAndUnlock()}: waiting routes are given the room that appeared, routes left unused are
- * removed, and sockets closed under the lock are closed after unlocking.
+ * steps; {@link #await} and {@link #close()} also block, on the lock's conditions. {@link Leaser} puts the steps
+ * together with the I/O (the liveness read, the connect). Each step ends in {@link #settleAndUnlock()}: waiting
+ * routes are given the room that appeared, routes left unused are removed, and sockets closed under the lock are
+ * closed after unlocking.
  *
  * <p>Thread-safe. One {@link ReentrantLock} guards all counts, lists and lines (no intrinsic monitor, which would
  * pin virtual threads); it is never held during I/O. Time for expiry comes from the configured {@link Clock}.
@@ -67,7 +66,6 @@ final class ConnectionPool {
     private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
 
     private final String name;
-    private final Connector connector;
     private final PoolListener listener;
     private final Clock clock;
     private final int maxConnections;
@@ -76,9 +74,8 @@ final class ConnectionPool {
     private final int maxPendingAcquires;
     private final long idleTimeoutMillis;
     private final long maxLifetimeMillis;
-    private final long validateAfterMillis;
     private final Duration shutdownTimeout;
-    private final LeakDetector leakDetector;
+    private final LeaseEvents leases;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a leased connection comes back after close() began, for the graceful wait. */
@@ -103,18 +100,14 @@ final class ConnectionPool {
     private List<Transport> closing = new ArrayList<>();
     /** Guarded by lock. */
     private long nextId;
-    /** Counted without the lock, so a lease from the idle list takes it once. */
-    private final LongAdder leases = new LongAdder();
-    private final LongAdder reusedLeases = new LongAdder();
     /** Guarded by lock. Once true, always true. */
     private boolean closed;
 
     /**
      * @param warmRoutes the warm-up targets: routes kept even while they have nothing (created now)
      */
-    ConnectionPool(HotPoolConfig config, Connector connector, PoolListener listener, Set<Route> warmRoutes) {
+    ConnectionPool(HotPoolConfig config, PoolListener listener, Set<Route> warmRoutes) {
         this.name = config.name();
-        this.connector = connector;
         this.listener = listener;
         this.clock = config.clock();
         this.maxConnections = config.maxConnections();
@@ -123,43 +116,17 @@ final class ConnectionPool {
         this.maxPendingAcquires = config.maxPendingAcquires();
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         this.maxLifetimeMillis = config.maxLifetime().toMillis();
-        this.validateAfterMillis = config.validateAfterInactivity().toMillis();
         this.shutdownTimeout = config.shutdownTimeout();
-        this.leakDetector = new LeakDetector(config.name(), config.leakDetectionThreshold());
+        this.leases = new LeaseEvents(config.name(), listener, config.leakDetectionThreshold());
         this.ledger = new Ledger(this.maxConnections, this.maxConnsPerHost);
         this.routes = new RouteTable(warmRoutes);
     }
 
     // ---- leasing ------------------------------------------------------------------------------------------
 
-    /**
-     * Leases a connection of the given kind for the route, waiting up to {@code acquireTimeout}.
-     *
-     * @throws AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
-     * @throws HotPoolException when the pool is closed, or connecting failed
-     */
-    Lease lease(Route route, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
-            throws IOException {
-        long start = System.nanoTime();
-        long timeoutNanos = saturatedNanos(acquireTimeout);
-        while (true) {
-            long now = this.clock.millis();
-            Admission admission = admit(route, mode, now);
-            if (admission instanceof Waiter waiter) {
-                PoolEntry granted = await(waiter, start, timeoutNanos);
-                return granted.transport() == null ? connect(granted, connectTimeoutMillis, readTimeoutMillis, start)
-                        : granted(granted, true /* reused */, start);
-            }
-            PoolEntry entry = (PoolEntry) admission;
-            if (entry.transport() == null) {
-                return connect(entry, connectTimeoutMillis, readTimeoutMillis, start);
-            }
-            if (now - entry.idleSince > this.validateAfterMillis && !entry.transport().isAlive()) {
-                discard(entry, CloseReason.STALE);
-                continue;
-            }
-            return granted(entry, true /* reused */, start);
-        }
+    /** The start and end of leases: {@link Leaser} begins them, the pool ends them. */
+    LeaseEvents leaseEvents() {
+        return this.leases;
     }
 
     /**
@@ -268,7 +235,7 @@ final class ConnectionPool {
             if (entry.state != State.LEASED) {
                 return; // Closed by the pool in the meantime, or released twice.
             }
-            endLease(entry);
+            this.leases.end(entry);
             if (this.closed) {
                 closeLocked(entry, CloseReason.SHUTDOWN);
                 return;
@@ -419,14 +386,12 @@ final class ConnectionPool {
     }
 
     /**
-     * Opens one connection for a warm route when there is room under both limits and {@code max-idle-conns} (never
-     * by evicting another route's connection). The caller probes it if it likes, then releases it into the idle
-     * lists. Not counted as a lease.
+     * Reserves a slot for one more connection of a warm route when there is room under both limits and
+     * {@code max-idle-conns}, never by evicting another route's connection; the caller connects it.
      *
-     * @return the new connection, or {@code null} when there is no room or the pool is closed
+     * @return the reserved slot (CONNECTING), or {@code null} when there is no room or the pool is closed
      */
-    PoolEntry openForWarmup(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        PoolEntry reserved;
+    PoolEntry reserveForWarmup(Route route) {
         this.lock.lock();
         try {
             if (this.closed) {
@@ -439,12 +404,11 @@ final class ConnectionPool {
                 this.mayBeUnused.add(r);
                 return null;
             }
-            reserved = reserveLocked(r);
+            return reserveLocked(r);
         }
         finally {
             settleAndUnlock();
         }
-        return connected(reserved, connectTransport(reserved, connectTimeoutMillis, readTimeoutMillis));
     }
 
     /** Idle, checked and connecting connections of a route: what warm-up counts toward its minimum. */
@@ -468,10 +432,7 @@ final class ConnectionPool {
         try {
             this.routes.forEach(origin == null ? null : origin.host(), r -> {
                 if (origin == null || r.route.origin().equals(origin)) {
-                    PoolEntry e;
-                    while ((e = r.oldestIdle()) != null) {
-                        closeLocked(e, CloseReason.EVICTED);
-                    }
+                    closeIdle(r, CloseReason.EVICTED);
                 }
             });
         }
@@ -500,20 +461,17 @@ final class ConnectionPool {
         this.lock.lock();
         try {
             this.routes.forEach(host, r -> {
-                if (!routes.test(r)) {
-                    return;
-                }
-                for (PoolEntry e = r.firstMember(); e != null; ) {
-                    PoolEntry next = r.nextMember(e);
-                    if (e.transport() != null && addresses.test(e.transport().remote().getAddress())) {
-                        if (e.state == State.IDLE) {
-                            closeLocked(e, reason);
+                if (routes.test(r)) {
+                    r.forEachOpen(e -> {
+                        if (addresses.test(e.remote().getAddress())) {
+                            if (e.state == State.IDLE) {
+                                closeLocked(e, reason);
+                            }
+                            else {
+                                e.retiring = reason; // Closes when it comes back.
+                            }
                         }
-                        else {
-                            e.retiring = reason;
-                        }
-                    }
-                    e = next;
+                    });
                 }
             });
         }
@@ -538,10 +496,7 @@ final class ConnectionPool {
             before = statsLocked();
             this.closed = true;
             this.routes.forEach(null, r -> {
-                PoolEntry e;
-                while ((e = r.oldestIdle()) != null) {
-                    closeLocked(e, CloseReason.SHUTDOWN);
-                }
+                closeIdle(r, CloseReason.SHUTDOWN);
                 for (Waiter w : r.waiters()) {
                     w.condition.signal();
                 }
@@ -564,13 +519,8 @@ final class ConnectionPool {
                     break;
                 }
             }
-            this.routes.forEach(null, r -> {
-                for (PoolEntry e = r.firstMember(); e != null; e = r.nextMember(e)) {
-                    if (e.transport() != null) {
-                        aborted.add(e.transport()); // Still leased (or being checked) after the grace period.
-                    }
-                }
-            });
+            // Still leased (or being checked) after the grace period:
+            this.routes.forEach(null, r -> r.forEachOpen(e -> aborted.add(e.transport())));
         }
         finally {
             this.lock.unlock();
@@ -578,7 +528,7 @@ final class ConnectionPool {
         for (Transport t : aborted) {
             t.abort(); // Counted as SHUTDOWN when its holder releases or discards it.
         }
-        this.leakDetector.close();
+        this.leases.close();
         log.info("{} - closed (before: {}, after: {}{})", this.name, before, stats(), aborted.isEmpty() ? ""
                 : ", " + aborted.size() + " leased connection(s) aborted after hotpool.shutdown-timeout");
     }
@@ -644,11 +594,7 @@ final class ConnectionPool {
         try {
             this.routes.forEach(origin.host(), r -> {
                 if (r.route.origin().equals(origin)) {
-                    for (PoolEntry e = r.firstMember(); e != null; e = r.nextMember(e)) {
-                        if (e.transport() != null) {
-                            action.accept(e);
-                        }
-                    }
+                    r.forEachOpen(action);
                 }
             });
         }
@@ -728,6 +674,14 @@ final class ConnectionPool {
         return e;
     }
 
+    /** Closes every IDLE connection of the route (not one being checked). */
+    private void closeIdle(RoutePool r, CloseReason reason) {
+        PoolEntry e;
+        while ((e = r.oldestIdle()) != null) {
+            closeLocked(e, reason);
+        }
+    }
+
     /** The least recently used IDLE connection of the pool (one being checked is skipped), or {@code null}. */
     private PoolEntry oldestIdle() {
         for (PoolEntry e = this.lru.first(); e != null; e = this.lru.next(e)) {
@@ -769,7 +723,7 @@ final class ConnectionPool {
         switch (e.state) {
             case IDLE, CHECKING -> unlinkIdle(e);
             case LEASED -> {
-                endLease(e);
+                this.leases.end(e);
                 if (this.closed) {
                     this.returned.signalAll();
                 }
@@ -888,29 +842,25 @@ final class ConnectionPool {
     }
 
     private PoolStats statsLocked() {
-        Map<CloseReason, Long> closedByReason = new EnumMap<>(CloseReason.class);
-        for (CloseReason r : CloseReason.values()) {
-            closedByReason.put(r, this.ledger.closed(r));
-        }
-        List<PoolStats.HostStats> hostStats = new ArrayList<>(this.routes.size());
-        this.routes.forEach(null, r -> hostStats.add(r.stats()));
-        Ledger.Counts c = this.ledger.pool();
-        return new PoolStats(this.maxConnections, c.total(), c.leased(), c.idle() + c.checking(), c.connecting(),
-                c.waiting(), this.ledger.created(), this.leases.sum(), this.reusedLeases.sum(),
-                this.ledger.acquireFailures(), closedByReason, hostStats);
+        return this.ledger.snapshot(this.routes, this.leases.leases(), this.leases.reusedLeases());
     }
 
     private String countsLocked(RoutePool r) {
-        Ledger.Counts c = this.ledger.pool();
-        return "per-host " + r.total() + "/" + this.maxConnsPerHost + ": " + r.counts.leased() + " leased, "
-                + (r.counts.idle() + r.counts.checking()) + " idle, " + r.counts.connecting() + " connecting, "
-                + r.counts.waiting() + " waiting; pool " + c.total() + "/" + this.maxConnections + ": " + c.leased()
-                + " leased, " + (c.idle() + c.checking()) + " idle, " + c.waiting() + " waiting";
+        return this.ledger.describe(r);
     }
 
-    // ---- outside the lock -----------------------------------------------------------------------------------
+    // ---- waiting ------------------------------------------------------------------------------------------
 
-    private PoolEntry await(Waiter waiter, long start, long timeoutNanos) throws IOException {
+    /**
+     * Waits until the waiter is granted a connection or a slot, the pool closes, or {@code timeoutNanos} have passed
+     * since {@code start} (System.nanoTime()); blocks on the waiter's condition, which releases the lock meanwhile.
+     *
+     * @return what it was granted: a LEASED connection handed over, or a CONNECTING slot to connect
+     * @throws AcquireTimeoutException when the time is up
+     * @throws InterruptedIOException when the thread is interrupted before a grant
+     * @throws HotPoolException when the pool closes
+     */
+    PoolEntry await(Waiter waiter, long start, long timeoutNanos) throws IOException {
         RoutePool r = waiter.route;
         this.lock.lock();
         try {
@@ -950,55 +900,7 @@ final class ConnectionPool {
         }
     }
 
-    /** Connects a reserved slot and counts the lease. */
-    private Lease connect(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis, long start)
-            throws IOException {
-        return granted(connected(reserved, connectTransport(reserved, connectTimeoutMillis, readTimeoutMillis)),
-                false /* new connection */, start);
-    }
-
-    /** Opens the transport of a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
-    private Transport connectTransport(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis)
-            throws IOException {
-        try {
-            return this.connector.connect(reserved.route.route, reserved.route.load, connectTimeoutMillis,
-                    readTimeoutMillis);
-        }
-        catch (IOException | RuntimeException | Error e) {
-            connectFailed(reserved);
-            throw e;
-        }
-    }
-
-    /** Ends a lease that is over: its leak watch, and the usage event. Under the lock. */
-    private void endLease(PoolEntry entry) {
-        if (entry.leasedAtNanos != 0) {
-            this.listener.released(entry.origin(), System.nanoTime() - entry.leasedAtNanos);
-            entry.leasedAtNanos = 0;
-        }
-        LeakDetector.Watch watch = entry.leakWatch;
-        if (watch != LeakDetector.Watch.NONE) {
-            entry.leakWatch = LeakDetector.Watch.NONE;
-            watch.end();
-        }
-    }
-
-    /** Counts a lease that is about to be handed out, and watches it for leaks. */
-    private PoolEntry granted(PoolEntry entry, boolean reused, long startNanos) {
-        long now = System.nanoTime();
-        entry.leasedAtNanos = now;
-        this.listener.acquired(entry.origin(), now - startNanos, reused);
-        entry.leased(reused);
-        entry.leakWatch = this.leakDetector.watch(entry);
-        entry.route.leases.increment();
-        this.leases.increment();
-        if (reused) {
-            this.reusedLeases.increment();
-        }
-        return entry;
-    }
-
-    private static long saturatedNanos(Duration d) {
+    static long saturatedNanos(Duration d) {
         try {
             return d.toNanos();
         }

@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * The engine behind {@link dev.hotpool.HotPool}, put together: the address book and outlier detector, the connector
- * (addresses, access policy, TCP, TLS), the {@link ConnectionPool}, the health check and the warm-up. The protocol
+ * (addresses, access policy, TCP, TLS), the {@link ConnectionPool} and its {@link Leaser}, the health check and the
+ * warm-up. The protocol
  * layer leases through {@link #lease} and holds nothing but the {@link Lease}.
  *
  * <p>Not API: public only so that {@code HotPool}, in another package, can build it; everything it is made of is
@@ -39,6 +40,7 @@ public final class Engine implements AutoCloseable {
     private final AddressBook addressBook;
     private final OutlierDetector outliers;
     private final ConnectionPool pool;
+    private final Leaser leaser;
     private final Warmer warmer;
     private final HealthChecker healthChecker;
 
@@ -59,9 +61,10 @@ public final class Engine implements AutoCloseable {
         tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
         Connector connector = new SocketConnector(config, tls, this.listener, this.addressBook, this.outliers);
         Set<Route> warmRoutes = Warmer.routes(config);
-        this.pool = new ConnectionPool(config, connector, this.listener, warmRoutes);
+        this.pool = new ConnectionPool(config, this.listener, warmRoutes);
+        this.leaser = new Leaser(this.pool, connector, config);
         this.outliers.onEjection(this::ejected);
-        this.warmer = new Warmer(config, this.pool, probe, warmRoutes);
+        this.warmer = new Warmer(config, this.pool, this.leaser, probe, warmRoutes);
         this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer, this.addressBook, this.outliers,
                 this.traffic);
     }
@@ -79,7 +82,7 @@ public final class Engine implements AutoCloseable {
      */
     public Lease lease(Origin origin, TlsSettings tls, LeaseMode mode, Duration acquireTimeout,
             int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        return this.pool.lease(Route.of(origin, tls), mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+        return this.leaser.lease(Route.of(origin, tls), mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
     }
 
     /** Every event of the pool's life: the traffic recorder's and the configured listener's. */

@@ -1,8 +1,13 @@
 package dev.hotpool.pool;
 
 import dev.hotpool.CloseReason;
+import dev.hotpool.PoolStats;
 import dev.hotpool.pool.PoolEntry.State;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -142,16 +147,26 @@ final class Ledger {
         this.acquireFailures++;
     }
 
-    long created() {
-        return this.created;
+    /** The pool's counts and every live route's, as one consistent snapshot. Under the pool's lock. */
+    PoolStats snapshot(RouteTable routes, long leases, long reusedLeases) {
+        Map<CloseReason, Long> closed = new EnumMap<>(CloseReason.class);
+        for (CloseReason r : CloseReason.values()) {
+            closed.put(r, this.closedByReason[r.ordinal()]);
+        }
+        List<PoolStats.HostStats> hosts = new ArrayList<>(routes.size());
+        routes.forEach(null, r -> hosts.add(r.stats()));
+        Counts c = this.pool;
+        return new PoolStats(this.maxConnections, c.total(), c.leased(), c.idle() + c.checking(), c.connecting(),
+                c.waiting(), this.created, leases, reusedLeases, this.acquireFailures, closed, hosts);
     }
 
-    long closed(CloseReason reason) {
-        return this.closedByReason[reason.ordinal()];
-    }
-
-    long acquireFailures() {
-        return this.acquireFailures;
+    /** A route's counts and the pool's, for messages: {@code per-host 1/1: 1 leased, …; pool 1/5: …}. */
+    String describe(RoutePool r) {
+        Counts c = this.pool;
+        return "per-host " + r.total() + "/" + this.maxConnsPerHost + ": " + r.counts.leased() + " leased, "
+                + (r.counts.idle() + r.counts.checking()) + " idle, " + r.counts.connecting() + " connecting, "
+                + r.counts.waiting() + " waiting; pool " + c.total() + "/" + this.maxConnections + ": " + c.leased()
+                + " leased, " + (c.idle() + c.checking()) + " idle, " + c.waiting() + " waiting";
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.hotpool.pool.PoolEntry.State;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * One live route's connections and line: its idle connections (newest first, so reuse is LIFO and the rest idle
@@ -116,6 +117,17 @@ final class RoutePool {
 
     EntryList memberList() {
         return this.members;
+    }
+
+    /** Visits every open connection of the route (those with a transport); the action may close the one it visits. */
+    void forEachOpen(Consumer<PoolEntry> action) {
+        for (PoolEntry e = this.members.first(); e != null; ) {
+            PoolEntry next = this.members.next(e);
+            if (e.transport() != null) {
+                action.accept(e);
+            }
+            e = next;
+        }
     }
 
     // ---- waiters ------------------------------------------------------------------------------------------

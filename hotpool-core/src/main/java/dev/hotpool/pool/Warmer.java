@@ -43,6 +43,7 @@ final class Warmer implements AutoCloseable {
 
     private final HotPoolConfig config;
     private final ConnectionPool pool;
+    private final Leaser leaser;
     private final ConnectionProbe probe;
     private final Clock clock;
     /** The warm hosts and their backoff; fixed keys, values guarded by topUpLock. */
@@ -52,9 +53,10 @@ final class Warmer implements AutoCloseable {
     private final ExecutorService executor;
     private volatile boolean closed;
 
-    Warmer(HotPoolConfig config, ConnectionPool pool, ConnectionProbe probe, Set<Route> routes) {
+    Warmer(HotPoolConfig config, ConnectionPool pool, Leaser leaser, ConnectionProbe probe, Set<Route> routes) {
         this.config = config;
         this.pool = pool;
+        this.leaser = leaser;
         this.probe = probe;
         this.clock = config.clock();
         for (Route route : routes) {
@@ -175,7 +177,7 @@ final class Warmer implements AutoCloseable {
     private boolean open(Route route) {
         PoolEntry entry;
         try {
-            entry = this.pool.openForWarmup(route, millis(this.config.connectTimeout().toMillis()),
+            entry = this.leaser.openForWarmup(route, millis(this.config.connectTimeout().toMillis()),
                     millis(this.config.readTimeout().toMillis()));
         }
         catch (IOException | RuntimeException e) {

@@ -55,6 +55,8 @@ import org.bouncycastle.jsse.BCSNIHostName;
  * <p>Thread-safe. Handshakes run on the caller's thread; a handshake that outlives its budget is cancelled by
  * closing the raw socket from a shared watchdog thread, because {@code SSLSocket.close()} blocks on BCJSSE
  * while a handshake is under way.
+ *
+ * <p>Not API: public only because the engine and the HTTP layer, in other packages, use it.
  */
 public final class TlsConnector {
 

@@ -74,6 +74,7 @@ class ConnectionPoolFuzzTests {
         private final Random random;
         private final TestClock clock = new TestClock();
         private final ConnectionPool pool;
+        private final Leaser leaser;
         private final List<Route> routes = new ArrayList<>();
         private final Route warm;
         /** Connections the test has leased. */
@@ -105,7 +106,8 @@ class ConnectionPoolFuzzTests {
             this.routes.add(Route.of(Origin.of("http", "a.test", 8080), null)); // Same host, another route.
             this.warm = Route.of(Origin.of("http", "warm.test", 80), null);
             this.routes.add(this.warm);
-            this.pool = new ConnectionPool(config, new FakeConnector(), PoolListener.NONE, Set.of(this.warm));
+            this.pool = new ConnectionPool(config, PoolListener.NONE, Set.of(this.warm));
+            this.leaser = new Leaser(this.pool, new FakeConnector(), config);
         }
 
         String step() throws Exception {
@@ -147,7 +149,7 @@ class ConnectionPoolFuzzTests {
                 return "retire " + r;
             }
             if (dice < 96) {
-                PoolEntry w = this.pool.openForWarmup(this.warm, 1_000, 1_000);
+                PoolEntry w = this.leaser.openForWarmup(this.warm, 1_000, 1_000);
                 if (w != null) {
                     this.seen.add(w);
                     this.leased.add(w);

@@ -44,6 +44,7 @@ class ConnectionPoolTests {
     private final TestClock clock = new TestClock();
     private final FakeConnector connector = new FakeConnector();
     private ConnectionPool pool;
+    private Leaser leaser;
 
     @AfterEach
     void verifyAndClose() {
@@ -61,7 +62,8 @@ class ConnectionPoolTests {
     private ConnectionPool pool(UnaryOperator<HotPoolConfig.Builder> settings, Set<Route> warm) {
         HotPoolConfig config = settings.apply(HotPoolConfig.builder().name("engine").clock(this.clock)
                 .shutdownTimeout(Duration.ZERO)).build();
-        this.pool = new ConnectionPool(config, this.connector, PoolListener.NONE, warm);
+        this.pool = new ConnectionPool(config, PoolListener.NONE, warm);
+        this.leaser = new Leaser(this.pool, this.connector, config);
         return this.pool;
     }
 
@@ -74,7 +76,7 @@ class ConnectionPoolTests {
     }
 
     private PoolEntry lease(Route route, LeaseMode mode) throws IOException {
-        return (PoolEntry) this.pool.lease(route, mode, Duration.ofSeconds(5), 1_000, 1_000);
+        return (PoolEntry) this.leaser.lease(route, mode, Duration.ofSeconds(5), 1_000, 1_000);
     }
 
     private Admission admit(Route route) throws HotPoolException {
@@ -372,11 +374,11 @@ class ConnectionPoolTests {
         pool(b -> b.maxConnections(2).maxConnsPerHost(2), Set.of(warm));
         assertThat(routes()).containsExactly("http://warm.test:80");
 
-        PoolEntry w = this.pool.openForWarmup(warm, 1_000, 1_000);
+        PoolEntry w = this.leaser.openForWarmup(warm, 1_000, 1_000);
         w.release();
         assertThat(this.pool.warmCount(warm)).isEqualTo(1);
         lease(A);
-        assertThat(this.pool.openForWarmup(warm, 1_000, 1_000)).isNull(); // Full: no room without evicting.
+        assertThat(this.leaser.openForWarmup(warm, 1_000, 1_000)).isNull(); // Full: no room without evicting.
         this.pool.evictIdle(null);
         assertThat(routes()).containsExactlyInAnyOrder("http://warm.test:80", "http://a.test:80");
         assertThat(this.pool.warmCount(warm)).isZero();
@@ -423,7 +425,7 @@ class ConnectionPoolTests {
                 .hasMessageContaining("1 waiting, hotpool.max-pending-acquires=1");
         this.pool.cancel(waiting);
 
-        assertThatThrownBy(() -> this.pool.lease(A, LeaseMode.ANY, Duration.ofMillis(20), 1_000, 1_000))
+        assertThatThrownBy(() -> this.leaser.lease(A, LeaseMode.ANY, Duration.ofMillis(20), 1_000, 1_000))
                 .isInstanceOf(AcquireTimeoutException.class)
                 .hasMessageStartingWith("hotpool: no connection to http://a.test:80 within ")
                 .hasMessageContaining("per-host 1/1: 1 leased, 0 idle, 0 connecting, 0 waiting; pool 1/4");

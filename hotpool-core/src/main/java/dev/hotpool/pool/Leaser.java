@@ -1,0 +1,94 @@
+package dev.hotpool.pool;
+
+import dev.hotpool.AcquireTimeoutException;
+import dev.hotpool.CloseReason;
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.HotPoolException;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Leases connections: asks the {@link ConnectionPool} to admit each lease, then does outside its lock what the pool
+ * must not do under it — the 1 ms liveness read of a connection idle longer than {@code validate-after-inactivity},
+ * the connect of a reserved slot, the wait in line — and begins the lease.
+ *
+ * <p>Thread-safe: it holds no state of its own.
+ */
+final class Leaser {
+
+    private final ConnectionPool pool;
+    private final Connector connector;
+    private final LeaseEvents events;
+    private final Clock clock;
+    private final long validateAfterMillis;
+
+    Leaser(ConnectionPool pool, Connector connector, HotPoolConfig config) {
+        this.pool = pool;
+        this.connector = connector;
+        this.events = pool.leaseEvents();
+        this.clock = config.clock();
+        this.validateAfterMillis = config.validateAfterInactivity().toMillis();
+    }
+
+    /**
+     * Leases a connection of the given kind for the route, waiting up to {@code acquireTimeout}.
+     *
+     * @throws AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
+     * @throws HotPoolException when the pool is closed, or connecting failed
+     */
+    Lease lease(Route route, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
+            throws IOException {
+        long start = System.nanoTime();
+        long timeoutNanos = ConnectionPool.saturatedNanos(acquireTimeout);
+        while (true) {
+            long now = this.clock.millis();
+            Admission admission = this.pool.admit(route, mode, now);
+            if (admission instanceof Waiter waiter) {
+                PoolEntry granted = this.pool.await(waiter, start, timeoutNanos);
+                return granted.transport() == null ? connect(granted, connectTimeoutMillis, readTimeoutMillis, start)
+                        : this.events.begin(granted, true /* reused: handed over */, start);
+            }
+            PoolEntry entry = (PoolEntry) admission;
+            if (entry.transport() == null) {
+                return connect(entry, connectTimeoutMillis, readTimeoutMillis, start);
+            }
+            if (now - entry.idleSince > this.validateAfterMillis && !entry.transport().isAlive()) {
+                this.pool.discard(entry, CloseReason.STALE);
+                continue;
+            }
+            return this.events.begin(entry, true /* reused */, start);
+        }
+    }
+
+    /**
+     * Opens one connection for a warm route when there is room (see {@link ConnectionPool#reserveForWarmup}). The
+     * caller probes it if it likes, then releases it into the idle lists. Not counted as a lease.
+     *
+     * @return the new connection, LEASED, or {@code null} when there is no room or the pool is closed
+     */
+    PoolEntry openForWarmup(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        PoolEntry reserved = this.pool.reserveForWarmup(route);
+        return reserved == null ? null
+                : this.pool.connected(reserved, open(reserved, connectTimeoutMillis, readTimeoutMillis));
+    }
+
+    private Lease connect(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis, long start)
+            throws IOException {
+        Transport transport = open(reserved, connectTimeoutMillis, readTimeoutMillis);
+        return this.events.begin(this.pool.connected(reserved, transport), false /* new connection */, start);
+    }
+
+    /** Opens the transport of a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
+    private Transport open(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        try {
+            return this.connector.connect(reserved.route.route, reserved.route.load, connectTimeoutMillis,
+                    readTimeoutMillis);
+        }
+        catch (IOException | RuntimeException | Error e) {
+            this.pool.connectFailed(reserved);
+            throw e;
+        }
+    }
+}
