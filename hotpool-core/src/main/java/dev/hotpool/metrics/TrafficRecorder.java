@@ -16,9 +16,9 @@ import java.util.function.Predicate;
  * listener is configured.
  *
  * <p>The totals count from the pool's start. The per-host request counts of {@link #snapshot} are kept while
- * the host is in use and for one health-check interval after: each health check calls {@link #forgetIdle},
- * which drops the count of an origin that had no request since the previous call and that the pool has no
- * connection to. A host used again later counts from zero.
+ * the pool has a route to the host (a connection or a waiting lease): each health check calls
+ * {@link #forgetIdle}, which drops the counts of the origins the pool has none to. A host used again later
+ * counts from zero. So the counts follow the hosts in use, not every host ever seen.
  *
  * <p>Lock-free and thread-safe. A request that races with its origin's count being dropped is counted on a
  * new count, never lost into the dropped one.
@@ -38,8 +38,7 @@ public final class TrafficRecorder implements PoolListener {
     private final LatencyRecorder handshakeLatency = new LatencyRecorder();
     /**
      * Requests per origin. An entry is added on an origin's first request (or its first since it was dropped)
-     * and leaves on the {@link #forgetIdle} call that finds it had no request since the previous call and is
-     * not in use.
+     * and leaves on the first {@link #forgetIdle} call that finds it not in use.
      */
     private final ConcurrentHashMap<Origin, OriginCount> requestsByOrigin = new ConcurrentHashMap<>();
 
@@ -85,10 +84,9 @@ public final class TrafficRecorder implements PoolListener {
     }
 
     /**
-     * Drops the request count of every origin that had no request since the previous call (or since it was
-     * first counted) and for which {@code inUse} is false; for each health check to call, with whether the
-     * pool has a connection to the origin. {@code inUse} is asked only about origins idle since the previous
-     * call, outside any lock of this recorder; it must not call back into it.
+     * Drops the request count of every origin for which {@code inUse} is false; for each health check to call,
+     * with whether the pool has a route to the origin. {@code inUse} is asked outside any lock of this recorder;
+     * it must not call back into it. A request that comes while its count is being dropped counts on a new one.
      *
      * @return how many origins' counts were dropped
      */
@@ -97,10 +95,11 @@ public final class TrafficRecorder implements PoolListener {
         int dropped = 0;
         for (Map.Entry<Origin, OriginCount> entry : this.requestsByOrigin.entrySet()) {
             OriginCount count = entry.getValue();
-            if (count.endInterval()) {
-                continue; // Had requests since the previous call: kept for one more interval.
+            if (inUse.test(entry.getKey())) {
+                continue;
             }
-            if (!inUse.test(entry.getKey()) && count.kill()) {
+            count.endInterval();
+            if (count.kill()) {
                 this.requestsByOrigin.remove(entry.getKey(), count);
                 dropped++;
             }
@@ -126,10 +125,10 @@ public final class TrafficRecorder implements PoolListener {
     }
 
     /**
-     * One origin's request count and whether it had a request in the current health-check interval. The state
-     * moves ACTIVE → IDLE at {@link #forgetIdle}, IDLE → ACTIVE on a request, IDLE → DEAD when dropped; once
-     * DEAD, never anything else. Each move is one compare-and-set, so a request either marks the count ACTIVE
-     * before it is dropped (and it is kept) or finds it DEAD (and counts again on a new entry).
+     * One origin's request count and whether a request came since {@link #forgetIdle} looked at it. The state
+     * moves ACTIVE → IDLE when {@link #forgetIdle} is about to drop it, IDLE → ACTIVE on a request, IDLE → DEAD
+     * when dropped; once DEAD, never anything else. Each move is one compare-and-set, so a request either marks
+     * the count ACTIVE before it is dropped (and it is kept) or finds it DEAD (and counts again on a new entry).
      */
     private static final class OriginCount {
 

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * {@link UnknownHostException} reaches the caller and nothing is cached, so the next lookup asks again.</li>
  * </ul>
  *
- * <p>Static hosts and IP literals are never cached, so the cache holds only host names looked up within the
- * last two refresh intervals (and those whose first lookup is under way).
+ * <p>Static hosts and IP literals are never cached. The pool's health check also removes, with
+ * {@link #forgetUnless}, the answers of hosts it no longer has a route to. So the cache holds the host names in
+ * use, those looked up since the last health check, and those whose first lookup is under way; never every host
+ * ever seen.
  *
  * <p>Thread-safe. Answers sit in a {@link ConcurrentHashMap}, each in a holder whose fields are volatile, so
  * a cached lookup takes no lock. Each holder has a {@link ReentrantLock} held while resolving it, so
@@ -252,6 +255,33 @@ public final class AddressBook {
             }
         }
         return changes;
+    }
+
+    /**
+     * Removes the cached answers of the hosts for which {@code inUse} is false; the pool's health check calls it with
+     * whether it has a route (a connection or a waiting lease) to the host, so the cache follows the hosts in use.
+     * A host removed is resolved again on its next lookup; one being resolved now is left alone.
+     *
+     * @return how many answers were removed
+     */
+    public int forgetUnless(Predicate<String> inUse) {
+        Objects.requireNonNull(inUse, "'inUse' must not be null");
+        int removed = 0;
+        for (Map.Entry<String, Answer> entry : this.answers.entrySet()) {
+            Answer answer = entry.getValue();
+            if (answer.addresses == null || inUse.test(entry.getKey()) || !answer.lock.tryLock()) {
+                continue;
+            }
+            try {
+                if (this.answers.remove(entry.getKey(), answer)) {
+                    removed++;
+                }
+            }
+            finally {
+                answer.lock.unlock();
+            }
+        }
+        return removed;
     }
 
     private List<InetAddress> resolve(String host) throws UnknownHostException {

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>What is kept, and for how long.</b> State is kept only for hosts with something to remember: a run of
  * failures, an ejection in effect, or an ejection count that has not decayed to zero. A host gets state on
  * its first failure, never on {@link #usable} or {@link #hostAddresses} (a host that only connects costs
- * nothing). Its state leaves when nothing is left to remember: at once when a success or a passing probe
+ * nothing), and not even then when its known answer is too small for any address to be ejected (a single
+ * address, or {@code max-ejection-percent} 0). Its state leaves when nothing is left to remember: at once when a success or a passing probe
  * leaves it so, or on {@link #forgetQuiet} (which the pool's health check calls) once no address is ejected,
  * every count has decayed to zero and every run is {@code max-ejection-time} old; and when
  * {@link #hostAddresses} is given an empty answer. An ejected address therefore stays ejected for its whole
@@ -279,7 +280,15 @@ public final class OutlierDetector {
         long now = this.clock.millis();
         HostOutliers.Ejection ejection;
         do {
-            ejection = host(hostKey).fail(address, now, immediate, cause, this);
+            HostOutliers host = this.hosts.get(hostKey);
+            if (host == null) {
+                List<InetAddress> answer = answer(hostKey); // Outside computeIfAbsent: the lookup is foreign code.
+                if (!answer.isEmpty() && maxEjected(answer.size()) == 0) {
+                    return false; // A host none of whose addresses may ever be ejected: nothing to remember.
+                }
+                host = this.hosts.computeIfAbsent(hostKey, k -> new HostOutliers(k, answer));
+            }
+            ejection = host.fail(address, now, immediate, cause, this);
         }
         while (ejection == HostOutliers.RETIRED); // Dropped meanwhile: count it on the host's new state.
         if (ejection == null) {
@@ -307,16 +316,6 @@ public final class OutlierDetector {
             host.reset(address, probe, this.clock.millis(), this.settings.baseEjectionTime().toMillis(),
                     this.settings.maxEjectionTime().toMillis(), this.hosts);
         }
-    }
-
-    /** The host's state, created with the answer from the lookup when it has none. */
-    private HostOutliers host(String hostKey) {
-        HostOutliers host = this.hosts.get(hostKey);
-        if (host != null) {
-            return host;
-        }
-        List<InetAddress> answer = answer(hostKey); // Outside computeIfAbsent: the lookup is foreign code.
-        return this.hosts.computeIfAbsent(hostKey, k -> new HostOutliers(k, answer));
     }
 
     /** The lookup's answer for the host; empty when it has none or fails (a failure must still be counted). */

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * request when a probe path is set; a failed check closes it. A connection being checked stays where it is in the
  * idle lists (leases skip it), so the others stay available all along;</li>
  * <li>top up the warm hosts;</li>
- * <li>forget the per-host state nothing needs any more: outlier state with nothing left to remember, and the
- * request counts of hosts idle since the last run that the pool no longer has a route to;</li>
+ * <li>forget the per-host state nothing needs any more: the DNS answers and request counts of the hosts the pool no
+ * longer has a route to, and outlier state with nothing left to remember;</li>
  * <li>record what it did.</li>
  * </ol>
  *
@@ -149,12 +150,17 @@ final class HealthChecker {
 
     /** Drops per-host state kept outside the pool once nothing needs it (each says when in its own comment). */
     private void forgetIdleHosts() {
-        int outlierHosts = this.outliers.forgetQuiet();
         Set<Origin> live = this.pool.origins();
-        int trafficHosts = this.traffic.forgetIdle(live::contains);
-        if (log.isDebugEnabled() && (outlierHosts > 0 || trafficHosts > 0)) {
-            log.debug("{} - forgot the outlier state of {} host(s) and the request counts of {} origin(s)",
-                    this.config.name(), outlierHosts, trafficHosts);
+        Set<String> liveHosts = new HashSet<>();
+        for (Origin origin : live) {
+            liveHosts.add(origin.host());
+        }
+        int answers = this.addressBook.forgetUnless(liveHosts::contains);
+        int counts = this.traffic.forgetIdle(live::contains);
+        int outlierHosts = this.outliers.forgetQuiet();
+        if (log.isDebugEnabled() && (answers > 0 || counts > 0 || outlierHosts > 0)) {
+            log.debug("{} - forgot {} DNS answer(s), {} request count(s) and the outlier state of {} host(s)",
+                    this.config.name(), answers, counts, outlierHosts);
         }
     }
 

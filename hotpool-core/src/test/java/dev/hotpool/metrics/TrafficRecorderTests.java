@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,12 +39,14 @@ class TrafficRecorderTests {
     }
 
     @Test
-    void requestCountOfAHostWithoutConnectionsIsKeptForOneHealthCheckIntervalAfterItsLastRequest() {
+    void requestCountOfAHostIsKeptWhileThePoolHasARouteToItAndDroppedByTheFirstHealthCheckAfter() {
         requests(API, 3);
+        this.connected.add(API);
 
-        assertThat(healthCheck()).as("requests since the previous call").isZero();
+        assertThat(healthCheck()).isZero();
         assertThat(this.recorder.snapshot().requestsByHost()).containsEntry("api.example.com:443", 3L);
 
+        this.connected.clear();
         assertThat(healthCheck()).isEqualTo(1);
         TrafficStats stats = this.recorder.snapshot();
         assertThat(stats.requestsByHost()).isEmpty();
@@ -54,35 +55,18 @@ class TrafficRecorderTests {
     }
 
     @Test
-    void hostWithARequestInEveryIntervalKeepsCounting() {
-        for (int i = 0; i < 5; i++) {
-            requests(API, 1);
-            assertThat(healthCheck()).isZero();
-        }
-
-        assertThat(this.recorder.snapshot().requestsByHost()).containsEntry("api.example.com:443", 5L);
-    }
-
-    @Test
-    void hostThePoolHasAConnectionToIsKeptThoughIdle() {
+    void onlyTheHostsWithoutARouteAreDropped() {
         requests(API, 2);
         requests(CDN, 1);
         this.connected.add(API);
 
-        for (int i = 0; i < 3; i++) {
-            healthCheck();
-        }
-        assertThat(this.recorder.snapshot().requestsByHost()).containsOnlyKeys("api.example.com:443");
-
-        this.connected.clear();
         assertThat(healthCheck()).isEqualTo(1);
-        assertThat(this.recorder.snapshot().requestsByHost()).isEmpty();
+        assertThat(this.recorder.snapshot().requestsByHost()).containsOnlyKeys("api.example.com:443");
     }
 
     @Test
     void hostUsedAgainAfterItsCountWasDroppedCountsFromZero() {
         requests(API, 4);
-        healthCheck();
         healthCheck();
 
         requests(API, 1);
@@ -92,38 +76,22 @@ class TrafficRecorderTests {
     }
 
     @Test
-    void tenThousandHostsUsedOnceLeaveNoCountAfterTwoHealthChecks() {
+    void tenThousandHostsUsedOnceLeaveNoCountAfterOneHealthCheck() {
         for (int i = 0; i < 10_000; i++) {
             requests(Origin.of("https", "host" + i + ".example.com", 443), 1);
         }
         assertThat(this.recorder.snapshot().requestsByHost()).hasSize(10_000);
 
-        assertThat(healthCheck()).isZero();
         assertThat(healthCheck()).isEqualTo(10_000);
 
         assertThat(this.recorder.snapshot().requestsByHost()).isEmpty();
         assertThat(this.recorder.snapshot().requests()).isEqualTo(10_000);
     }
 
-    @Test
-    void inUseIsAskedOnlyAboutHostsIdleSinceThePreviousCall() {
-        requests(API, 1);
-        List<Origin> asked = new ArrayList<>();
-        Predicate<Origin> inUse = origin -> {
-            asked.add(origin);
-            return false;
-        };
-
-        this.recorder.forgetIdle(inUse);
-        assertThat(asked).isEmpty();
-
-        this.recorder.forgetIdle(inUse);
-        assertThat(asked).containsExactly(API);
-    }
-
     /**
-     * Requests on threads while health checks drop the count whenever it is idle: every request lands on a live
-     * count (or the totals), none is stuck on a dropped one, and the count left behind is dropped as usual.
+     * Requests on threads while health checks keep dropping the count (the pool has no route to the host): every
+     * request lands on a live count (or the totals), none is stuck on a dropped one, and the count left behind is
+     * dropped as usual.
      */
     @Test
     void requestsRacingWithHealthChecksLeaveOneLiveCount() throws Exception {
@@ -152,7 +120,6 @@ class TrafficRecorderTests {
             assertThat(this.recorder.snapshot().requestsByHost()).hasEntrySatisfying("api.example.com:443",
                     n -> assertThat(n).isPositive());
             assertThat(this.recorder.snapshot().requests()).isEqualTo(40_001);
-            assertThat(healthCheck()).isZero();
             assertThat(healthCheck()).isEqualTo(1);
             assertThat(this.recorder.snapshot().requestsByHost()).isEmpty();
         }

@@ -198,6 +198,25 @@ class AddressBookTests {
     }
 
     @Test
+    void answersOfHostsNotInUseAreForgottenAtOnceAndResolvedAgainOnTheirNextLookup() throws Exception {
+        AddressBook book = book(Map.of("static.example.com", List.of("203.0.113.7")));
+        for (int i = 0; i < 1_000; i++) {
+            this.dns.answer("host" + i + ".example.com", A);
+            book.addresses("host" + i + ".example.com");
+        }
+        book.addresses("static.example.com");
+
+        assertThat(book.forgetUnless(host -> host.equals("host1.example.com"))).isEqualTo(999);
+
+        assertThat(book.cachedHosts()).isEqualTo(1);
+        assertThat(book.cached("host1.example.com")).containsExactly(A);
+        assertThat(book.cached("static.example.com")).as("static hosts are not cached").isNotEmpty();
+        book.addresses("host2.example.com");
+        assertThat(this.dns.calls("host2.example.com")).isEqualTo(2);
+        assertThat(this.dns.calls("host1.example.com")).isEqualTo(1);
+    }
+
+    @Test
     void hostLookedUpInEveryIntervalStaysCachedAndIsReResolved() throws Exception {
         this.dns.answer("api.example.com", A);
         AddressBook book = book(Map.of());
