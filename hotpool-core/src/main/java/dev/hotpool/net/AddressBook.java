@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * skips a host being resolved, and removes a holder only under its lock. A lookup that got hold of a holder
  * just before its removal still returns that holder's (resolved) answer; the use is lost with the holder, so
  * the next lookup finds no entry and resolves again. No lock is held while calling anything but the resolver.
+ *
+ * <p>API: {@link Resolver} only. The rest is the engine's, public only because the engine, in another package,
+ * uses it.
  */
 public final class AddressBook {
 

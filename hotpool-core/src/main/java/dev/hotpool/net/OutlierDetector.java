@@ -63,6 +63,9 @@ import org.slf4j.LoggerFactory;
  * dropped only under its host's lock and marked dead there; a failure that finds it dead is counted on a new
  * state, so a drop never loses a failure. Ejection listeners run on the recording thread after the lock is
  * released. Time comes from the injected clock.
+ *
+ * <p>API: {@link Settings} only. The rest is the engine's, public only because the engine and the HTTP layer,
+ * in other packages, use it.
  */
 public final class OutlierDetector {
 

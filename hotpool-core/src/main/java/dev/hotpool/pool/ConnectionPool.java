@@ -301,7 +301,7 @@ final class ConnectionPool {
      * @param closedByReason incremented per connection closed here
      */
     List<PoolEntry> idleForCheck(long now, Map<CloseReason, Integer> closedByReason) {
-        List<PoolEntry> idle = new ArrayList<>(this.lru.size());
+        List<PoolEntry> idle = new ArrayList<>();
         this.lock.lock();
         try {
             if (this.closed) {

@@ -79,6 +79,18 @@ class ConnectionPoolTests {
         return (PoolEntry) this.leaser.lease(route, mode, Duration.ofSeconds(5), 1_000, 1_000);
     }
 
+    /** A lease on another thread, which may wait in line. */
+    private CompletableFuture<PoolEntry> leaseInBackground(Route route) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return lease(route);
+            }
+            catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     private Admission admit(Route route) throws HotPoolException {
         return this.pool.admit(route, LeaseMode.ANY, this.clock.millis());
     }
@@ -437,14 +449,7 @@ class ConnectionPoolTests {
     void aBlockedLeaseIsWokenByARelease() throws Exception {
         pool(b -> b.maxConnsPerHost(1));
         PoolEntry held = lease(A);
-        CompletableFuture<PoolEntry> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return lease(A);
-            }
-            catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<PoolEntry> waiting = leaseInBackground(A);
         Await.until(() -> this.pool.stats().pending() == 1);
 
         held.release();
@@ -459,14 +464,7 @@ class ConnectionPoolTests {
         PoolEntry idle = lease(B);
         PoolEntry leased = lease(A);
         idle.release();
-        CompletableFuture<PoolEntry> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return lease(A);
-            }
-            catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<PoolEntry> waiting = leaseInBackground(A);
         Await.until(() -> this.pool.stats().pending() == 1);
 
         this.pool.close();
