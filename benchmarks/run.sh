@@ -11,7 +11,7 @@
 #                                  hotpool's core API and HttpClient 5 over N host names, N = 100 ... 100,000,
 #                                  plain HTTP, each measurement in its own JVM
 #   benchmarks/run.sh --many-origins-tls   the same over HTTPS (a throw-away CA and a *.many.test certificate)
-#       --origins=100,1000 --min-seconds=5 --max-seconds=300 --rounds=1 --clients=hotpool,hc5   for quick runs
+#       --origins=100,1000 --min-seconds=5 --max-seconds=900 --rounds=1 --clients=hotpool,hc5   for quick runs
 #       --out=DIR --name=NAME          where the results go (default benchmarks/results/<date>-many-origins.*)
 #
 # What it does: installs nginx with apt-get when it is missing (as root), generates a throw-away certificate,

@@ -44,7 +44,8 @@ public final class ManyOrigins {
         int rounds = 2;
         int threads = 8;
         double minSeconds = 15;
-        double maxSeconds = 300;
+        /** A safety cap, not a target: a run cut short by it is flagged as not one full pass. */
+        double maxSeconds = 900;
         double warmupSeconds = 4;
         /** Whether each child also diffs class histograms (see {@link ClassHistogram}). */
         boolean histogram;
@@ -161,6 +162,9 @@ public final class ManyOrigins {
                     .redirectOutput(stdout.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
+            // Stopped ourselves (Ctrl-C, run.sh's timeout or watchdog): the child goes too, not on against nginx.
+            Thread reaper = new Thread(child::destroyForcibly, "many-origins-reaper");
+            Runtime.getRuntime().addShutdownHook(reaper);
             long limit = (long) (options.maxSeconds + options.warmupSeconds) + CHILD_SLACK_SECONDS;
             String error = null;
             if (!child.waitFor(limit, TimeUnit.SECONDS)) {
@@ -170,6 +174,7 @@ public final class ManyOrigins {
             else if (child.exitValue() != 0) {
                 error = "its JVM exited with " + child.exitValue() + " (its output is above)";
             }
+            Runtime.getRuntime().removeShutdownHook(reaper);
             List<String> lines = Files.readAllLines(stdout);
             String last = lines.stream().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
             if (error == null && last != null) {

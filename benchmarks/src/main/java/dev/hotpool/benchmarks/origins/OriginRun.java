@@ -57,7 +57,7 @@ public final class OriginRun {
         String path = "/1k";
         int threads = 8;
         double minSeconds = 15;
-        double maxSeconds = 300;
+        double maxSeconds = 900;
         double warmupSeconds = 4;
         int round;
         boolean histogram;
@@ -126,9 +126,10 @@ public final class OriginRun {
                     .run(new LoadLoop.Stop(seconds(o.minSeconds), o.origins, maxNanos));
             long runEnded = System.nanoTime();
             OriginClient.Held atEnd = client.held();
-            log(String.format("timed run: %,d requests in %.1f s = %,.0f req/s, %,d failures%s; %s", run.requests(),
-                    run.nanos() / 1e9, run.perSecond(), run.failures(),
-                    run.covered(o.origins) ? "" : " (NOT one full pass: stopped at max-seconds)", atEnd.detail()));
+            log(String.format("timed run: %,d requests in %.1f s = %,.0f req/s, %,d failures%s; %,d connections "
+                    + "opened, %,d routes; %s", run.requests(), run.nanos() / 1e9, run.perSecond(), run.failures(),
+                    run.covered(o.origins) ? "" : " (NOT one full pass: stopped at max-seconds)", atEnd.opened(),
+                    atEnd.routes(), atEnd.detail()));
             long endOfRun = HeapProbe.usedAfterGc();
 
             long sweepAt = runEnded + TimeUnit.MILLISECONDS.toNanos(limits.idleTimeout().toMillis() + SWEEP_SLACK_MILLIS);

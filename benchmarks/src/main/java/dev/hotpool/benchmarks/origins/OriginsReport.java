@@ -159,6 +159,7 @@ final class OriginsReport {
         s.put("minSeconds", this.options.minSeconds);
         s.put("maxSeconds", this.options.maxSeconds);
         s.put("warmupSeconds", this.options.warmupSeconds);
+        s.put("histogram", this.options.histogram);
         s.put("maxConnections", Limits.ISSUE.maxTotal());
         s.put("maxConnsPerHost", Limits.ISSUE.maxPerRoute());
         s.put("idleTimeoutMillis", Limits.ISSUE.idleTimeout().toMillis());
