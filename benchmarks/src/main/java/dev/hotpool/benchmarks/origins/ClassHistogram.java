@@ -18,8 +18,9 @@ import javax.management.ObjectName;
 /**
  * What the retained bytes are: the JVM's class histogram ({@code GC.class_histogram}, live objects after a full
  * collection) before and after, and the classes that grew most. Opt-in ({@code --histogram}): the "before"
- * histogram is kept as text in a temporary file, not on the heap, so it cannot inflate the "after" reading, and
- * both are taken after their heap readings.
+ * histogram is kept as text in a temporary file, not on the heap, so it cannot inflate the "after" reading; both
+ * are taken after their heap readings, and one is taken and dropped before the baseline, so the MBean server the
+ * first one starts is in both readings.
  *
  * <p>Thread-safe: stateless.
  */

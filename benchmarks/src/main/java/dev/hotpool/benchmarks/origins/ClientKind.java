@@ -2,7 +2,7 @@ package dev.hotpool.benchmarks.origins;
 
 import dev.hotpool.benchmarks.load.BenchTls;
 
-/** The clients the many-origins benchmark compares, by the id used on the command line and in the results. */
+/** The clients the many-origins benchmark compares, by the id used on the command line and in the results. Immutable. */
 enum ClientKind {
 
     /** hotpool's core API. */

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Schedule: rounds; in each, the values of N in turn and for each N both clients one after the other; forward
  * order on even rounds (N ascending, hotpool first), backward on odd ones, so drift in the machine hits both alike.
  *
- * <p>Run it through {@code benchmarks/run.sh --many-origins}, which starts and stops nginx.
+ * <p>Run it through {@code benchmarks/run.sh --many-origins}, which starts and stops nginx. Not thread-safe: the
+ * main class, one measurement at a time.
  */
 public final class ManyOrigins {
 

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.hotpool.benchmarks.load.BenchTls;
 
 /**
- * One measurement, alone in its JVM: one client at one number of origins. {@link ManyOrigins} starts one JVM per
+ * One measurement, alone in its JVM (the main class of each child; not thread-safe, run once): one client at one number of origins. {@link ManyOrigins} starts one JVM per
  * measurement with the same options, so no measurement's heap figures carry another's garbage, classes or caches.
  *
  * <ol>
@@ -110,6 +110,10 @@ public final class OriginRun {
         Limits limits = Limits.ISSUE;
 
         LoadLoop.Result warm = warmUp(tls, limits);
+        if (o.histogram) {
+            // The first histogram starts the platform MBean server and its beans: before the baseline, not after.
+            ClassHistogram.take();
+        }
         log("warm-up on a twin over " + WARMUP_NAMES + ": " + warm.requests() + " requests, " + warm.failures()
                 + " failures");
 
