@@ -7,27 +7,36 @@
 #   benchmarks/run.sh --profile[=CLIENT]   JFR-profile one client (default hotpool-bc) at 8 threads for 20 s and
 #                                  print where its load threads spend their time
 #   benchmarks/run.sh --threads=8 --clients=hotpool-bc,hc5 --window=10 ...   other options go to the harness
+#   benchmarks/run.sh --many-origins   only the many-origins benchmark (about 20 minutes; see benchmarks/README.md):
+#                                  hotpool's core API and HttpClient 5 over N host names, N = 100 ... 100,000,
+#                                  plain HTTP, each measurement in its own JVM
+#   benchmarks/run.sh --many-origins-tls   the same over HTTPS (a throw-away CA and a *.many.test certificate)
+#       --origins=100,1000 --min-seconds=5 --max-seconds=900 --rounds=1 --clients=hotpool,hc5   for quick runs
+#       --out=DIR --name=NAME          where the results go (default benchmarks/results/<date>-many-origins.*)
 #
 # What it does: installs nginx with apt-get when it is missing (as root), generates a throw-away certificate,
 # writes an nginx.conf (worker_processes 1, HTTPS on 127.0.0.1, keep-alive, GET /1k = 1,024 bytes, GET /204, an
 # access log with $connection per request), starts nginx as a child, builds the module, runs JMH and the Java
 # harness, and stops nginx on exit (trap, plus a watchdog that stops it after MAX_MINUTES whatever happens).
-# Results: benchmarks/results/<date>.json, .md, .png (and <date>-jmh.json/.md).
+# Results: benchmarks/results/<date>.json, .md, .png (and <date>-jmh.json/.md; <date>-many-origins[-tls].json/.md).
+# The nginx.conf also has the many-origins servers (plain HTTP, and HTTPS for *.many.test; no access log).
 set -euo pipefail
 
 MAX_MINUTES=${MAX_MINUTES:-40}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-quick=; jmh=1; profile=; harness_args=()
+quick=; jmh=1; profile=; origins=; harness_args=()
 for arg in "$@"; do
     case "$arg" in
         --quick) quick=1; harness_args+=(--quick) ;;
         --no-jmh) jmh= ;;
         --profile) profile=hotpool-bc ;;
         --profile=*) profile=${arg#--profile=} ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-        *) harness_args+=("$arg") ;;
+        --many-origins) origins=http ;;
+        --many-origins-tls) origins=https ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        *) harness_args+=("$arg") ;;   # in the many-origins modes they go to ManyOrigins
     esac
 done
 
@@ -61,7 +70,7 @@ mkdir -p "$out"
 
 # ---- JMH (no nginx needed) --------------------------------------------------------------------------------------
 jmh_md=()
-if [ -n "$jmh" ] && [ -z "$profile" ]; then
+if [ -n "$jmh" ] && [ -z "$profile" ] && [ -z "$origins" ]; then
     echo "JMH: lease + release, and execute on loopback, at 1, 2 and 8 threads"
     timeout --kill-after=30 $((MAX_MINUTES * 60)) \
         java "${JAVA_OPTS[@]}" -cp "$CP" dev.hotpool.benchmarks.jmh.JmhRunner --out="$out" --name="$name" ${quick:+--quick} \
@@ -95,15 +104,27 @@ trap 'exit 130' INT TERM
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
     -keyout "$work/key.pem" -out "$work/cert.pem" -subj "/CN=127.0.0.1" \
     -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1
+# Many origins over HTTPS: a throw-away CA (the clients trust exactly it) and a *.many.test certificate it signs.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$work/ca-key.pem" -out "$work/ca.pem" -subj "/CN=hotpool many-origins throw-away CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" >/dev/null 2>&1
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$work/many-key.pem" -out "$work/many.csr" -subj "/CN=*.many.test" >/dev/null 2>&1
+printf 'subjectAltName=DNS:*.many.test\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' \
+    >"$work/many.ext"
+openssl x509 -req -in "$work/many.csr" -CA "$work/ca.pem" -CAkey "$work/ca-key.pem" -set_serial "0x$(openssl rand -hex 8)" \
+    -days 2 -extfile "$work/many.ext" -out "$work/many-cert.pem" >/dev/null 2>&1
 mkdir -p "$work/tmp"
 body=$(head -c 1024 /dev/zero | tr '\0' 'x')
 
-write_conf() { # $1 = port
+write_conf() { # $1 = HTTPS port, $2 = many-origins plain HTTP port, $3 = many-origins HTTPS port
     cat >"$work/nginx.conf" <<EOF
 worker_processes 1;
+# Many origins open and close a connection per request at up to 200 at once: room for that, twice over.
+worker_rlimit_nofile 8192;
 pid $work/nginx.pid;
 error_log $work/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections 4096; }
 http {
     client_body_temp_path $work/tmp/body;
     proxy_temp_path $work/tmp/proxy;
@@ -126,6 +147,23 @@ http {
         location = /204 { return 204; }
         location / { return 404; }
     }
+    # Many origins: one server answers every o<i>.many.test (the default server of its port; Host is not looked
+    # at). No access log: at a new connection per request it would be nginx's largest cost.
+    server {
+        listen 127.0.0.1:$2;
+        access_log off;
+        location = /1k { default_type application/octet-stream; return 200 "$body"; }
+        location / { return 404; }
+    }
+    server {
+        listen 127.0.0.1:$3 ssl;
+        ssl_certificate $work/many-cert.pem;
+        ssl_certificate_key $work/many-key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        access_log off;
+        location = /1k { default_type application/octet-stream; return 200 "$body"; }
+        location / { return 404; }
+    }
 }
 EOF
 }
@@ -135,8 +173,8 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=
 for _ in 1 2 3 4 5; do
     candidate=$((20000 + RANDOM % 30000))
-    listening "$candidate" && continue
-    write_conf "$candidate"
+    { listening "$candidate" || listening $((candidate + 1)) || listening $((candidate + 2)); } && continue
+    write_conf "$candidate" $((candidate + 1)) $((candidate + 2))
     "$NGINX" -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>>"$work/error.log" &
     nginx_pid=$!
     for _ in $(seq 50); do listening "$candidate" && break; kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
@@ -149,7 +187,27 @@ if [ -z "$port" ]; then echo "nginx did not start:" >&2; cat "$work/error.log" >
   sleep $((MAX_MINUTES * 60 + 60)) & sleeper=$!; wait $sleeper
   kill -QUIT "$nginx_pid" 2>/dev/null ) &
 watchdog_pid=$!
-echo "nginx ($nginx_version, pid $nginx_pid, worker_processes 1) on https://127.0.0.1:$port"
+plain_port=$((port + 1)); many_tls_port=$((port + 2))
+echo "nginx ($nginx_version, pid $nginx_pid, worker_processes 1) on https://127.0.0.1:$port;" \
+    "many origins on http://127.0.0.1:$plain_port and https://127.0.0.1:$many_tls_port"
+
+# ---- the many-origins benchmark (instead of the harness) -----------------------------------------------------
+if [ -n "$origins" ]; then
+    command="benchmarks/run.sh${*:+ $*}"
+    if [ "$origins" = https ]; then
+        target=(--scheme=https --port="$many_tls_port" --ca="$work/ca.pem" --name="$(date +%F)-many-origins-tls")
+    else
+        target=(--scheme=http --port="$plain_port" --name="$(date +%F)-many-origins")
+    fi
+    # The parent only schedules: each measurement runs in a JVM of its own (ManyOrigins.CHILD_JVM). Options given
+    # on the command line come last, so --out= and --name= there override these.
+    status=0
+    timeout --kill-after=30 $((MAX_MINUTES * 60)) \
+        java -Xmx256m -cp "$CP" dev.hotpool.benchmarks.origins.ManyOrigins "${target[@]}" --out="$out" \
+        --nginx-version="$nginx_version" --load-at-start="$load_at_start" --command="$command" \
+        "${harness_args[@]}" || status=$?
+    exit $status
+fi
 
 # ---- the harness ---------------------------------------------------------------------------------------------
 command="benchmarks/run.sh${*:+ $*}"

@@ -7,13 +7,18 @@ import java.util.Map;
 
 /**
  * Writes maps, lists, strings, numbers and booleans as indented JSON; enough for the results file without
- * pulling a JSON library into the benchmark. Not thread-safe.
+ * pulling a JSON library into the benchmark. Public for the many-origins benchmark's results file.
+ *
+ * <p>Thread-safe: {@link #write} builds a new writer per call.
  */
-final class Json {
+public final class Json {
 
     private final StringBuilder out = new StringBuilder();
 
-    static String write(Object value) {
+    private Json() {
+    }
+
+    public static String write(Object value) {
         Json json = new Json();
         json.value(value, 0);
         return json.out.append('\n').toString();
