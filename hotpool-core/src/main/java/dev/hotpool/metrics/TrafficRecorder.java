@@ -16,8 +16,10 @@ import java.util.function.Predicate;
  * listener is configured.
  *
  * <p>The totals count from the pool's start. The per-host request counts of {@link #snapshot} are kept while
- * the pool has a route to the host (a connection or a waiting lease): each health check calls
- * {@link #forgetIdle}, which drops the counts of the origins the pool has none to. A host used again later
+ * the pool has a route to the host (a connection or a waiting lease): each health check calls {@link #forgetIdle},
+ * which drops the counts of the origins the pool has none to. Between two health checks at most
+ * {@link #maxTrackedOrigins} origins have a count; requests to further origins are counted in the totals only, so a
+ * crawler's thousands of new hosts a second cost nothing here. A host used again later
  * counts from zero. So the counts follow the hosts in use, not every host ever seen.
  *
  * <p>Lock-free and thread-safe. A request that races with its origin's count being dropped is counted on a
@@ -38,9 +40,27 @@ public final class TrafficRecorder implements PoolListener {
     private final LatencyRecorder handshakeLatency = new LatencyRecorder();
     /**
      * Requests per origin. An entry is added on an origin's first request (or its first since it was dropped)
-     * and leaves on the first {@link #forgetIdle} call that finds it not in use.
+     * (while fewer than {@link #maxTrackedOrigins} are counted) and leaves on the first {@link #forgetIdle} call
+     * that finds it not in use.
      */
     private final ConcurrentHashMap<Origin, OriginCount> requestsByOrigin = new ConcurrentHashMap<>();
+    private final int maxTrackedOrigins;
+
+    /** The fewest origins a recorder counts requests of one by one (the engine gives max-connections, if more). */
+    public static final int MIN_TRACKED_ORIGINS = 1_024;
+
+    /** A recorder that counts the requests of up to {@value #MIN_TRACKED_ORIGINS} origins one by one. */
+    public TrafficRecorder() {
+        this(MIN_TRACKED_ORIGINS);
+    }
+
+    /** @param maxTrackedOrigins most origins with a request count of their own at once */
+    public TrafficRecorder(int maxTrackedOrigins) {
+        if (maxTrackedOrigins < 1) {
+            throw new IllegalArgumentException("maxTrackedOrigins (" + maxTrackedOrigins + ") must be at least 1");
+        }
+        this.maxTrackedOrigins = maxTrackedOrigins;
+    }
 
     @Override
     public void handshake(Origin origin, String profile, boolean ok, long nanos) {
@@ -72,6 +92,9 @@ public final class TrafficRecorder implements PoolListener {
         for (;;) {
             OriginCount count = this.requestsByOrigin.get(origin);
             if (count == null) {
+                if (this.requestsByOrigin.size() >= this.maxTrackedOrigins) {
+                    return; // Full until the next health check: counted in the totals only.
+                }
                 count = this.requestsByOrigin.computeIfAbsent(origin, o -> new OriginCount());
             }
             count.requests.increment();

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@link UnknownHostException} reaches the caller and nothing is cached, so the next lookup asks again.</li>
  * </ul>
  *
- * <p>Static hosts and IP literals are never cached. The pool's health check also removes, with
- * {@link #forgetUnless}, the answers of hosts it no longer has a route to. So the cache holds the host names in
+ * <p>Static hosts and IP literals are never cached. The pool removes a host's answer with {@link #forget} when it
+ * removes the host's last route, and its health check removes, with {@link #forgetUnless}, any left of hosts it
+ * has no route to. So the cache holds the host names in
  * use, those looked up since the last health check, and those whose first lookup is under way; never every host
  * ever seen.
  *
@@ -271,20 +272,37 @@ public final class AddressBook {
         Objects.requireNonNull(inUse, "'inUse' must not be null");
         int removed = 0;
         for (Map.Entry<String, Answer> entry : this.answers.entrySet()) {
-            Answer answer = entry.getValue();
-            if (answer.addresses == null || inUse.test(entry.getKey()) || !answer.lock.tryLock()) {
-                continue;
-            }
-            try {
-                if (this.answers.remove(entry.getKey(), answer)) {
-                    removed++;
-                }
-            }
-            finally {
-                answer.lock.unlock();
+            if (!inUse.test(entry.getKey()) && remove(entry.getKey(), entry.getValue())) {
+                removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * Removes the cached answer of one host, which the pool no longer has a route to; it is resolved again on its
+     * next lookup. Does nothing while its first lookup is under way. Cheap and non-blocking: the pool calls it as
+     * it removes a host's last route.
+     */
+    public void forget(String host) {
+        String key = IpLiterals.normalizeHost(Objects.requireNonNull(host, "'host' must not be null"));
+        Answer answer = this.answers.get(key);
+        if (answer != null) {
+            remove(key, answer);
+        }
+    }
+
+    /** Removes a resolved answer under its lock (so no first lookup is resolving it); false when it cannot. */
+    private boolean remove(String key, Answer answer) {
+        if (answer.addresses == null || !answer.lock.tryLock()) {
+            return false;
+        }
+        try {
+            return this.answers.remove(key, answer);
+        }
+        finally {
+            answer.lock.unlock();
+        }
     }
 
     private List<InetAddress> resolve(String host) throws UnknownHostException {

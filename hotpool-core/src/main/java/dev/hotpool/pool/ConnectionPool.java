@@ -63,6 +63,21 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionPool {
 
+    /**
+     * Told, under the pool's lock, of each origin whose last route the pool has removed, so per-host state kept
+     * elsewhere can go with it. Must be cheap, must not block and must not call back into the pool.
+     */
+    @FunctionalInterface
+    interface OriginGone {
+
+        /** Ignores every origin. */
+        OriginGone NONE = (origin, lastRouteToHost) -> {
+        };
+
+        /** @param lastRouteToHost whether no route to the origin's host (any port or scheme) is left either */
+        void gone(Origin origin, boolean lastRouteToHost);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
 
     private final String name;
@@ -76,6 +91,7 @@ final class ConnectionPool {
     private final long maxLifetimeMillis;
     private final Duration shutdownTimeout;
     private final LeaseEvents leases;
+    private final OriginGone originGone;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a leased connection comes back after close() began, for the graceful wait. */
@@ -105,9 +121,11 @@ final class ConnectionPool {
 
     /**
      * @param warmRoutes the warm-up targets: routes kept even while they have nothing (created now)
+     * @param originGone told when the pool removes the last route of an origin
      */
-    ConnectionPool(HotPoolConfig config, PoolListener listener, Set<Route> warmRoutes) {
+    ConnectionPool(HotPoolConfig config, PoolListener listener, Set<Route> warmRoutes, OriginGone originGone) {
         this.name = config.name();
+        this.originGone = originGone;
         this.listener = listener;
         this.clock = config.clock();
         this.maxConnections = config.maxConnections();
@@ -825,7 +843,11 @@ final class ConnectionPool {
             for (int i = 0; i < this.mayBeUnused.size(); i++) {
                 RoutePool r = this.mayBeUnused.get(i);
                 if (!r.removed && r.unused()) {
-                    this.routes.remove(r);
+                    boolean lastToHost = this.routes.remove(r);
+                    Origin origin = r.route.origin();
+                    if (lastToHost || !this.routes.hasOrigin(origin)) {
+                        this.originGone.gone(origin, lastToHost);
+                    }
                 }
             }
             this.mayBeUnused.clear();

@@ -35,7 +35,7 @@ import java.util.Set;
 public final class Engine implements AutoCloseable {
 
     private final HotPoolConfig config;
-    private final TrafficRecorder traffic = new TrafficRecorder();
+    private final TrafficRecorder traffic;
     private final PoolListener listener;
     private final AddressBook addressBook;
     private final OutlierDetector outliers;
@@ -52,6 +52,7 @@ public final class Engine implements AutoCloseable {
      */
     public Engine(HotPoolConfig config, ConnectionProbe probe) {
         this.config = config;
+        this.traffic = new TrafficRecorder(Math.max(TrafficRecorder.MIN_TRACKED_ORIGINS, config.maxConnections()));
         this.listener = PoolListener.both(this.traffic, config.listener());
         this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
                 config.clock());
@@ -61,7 +62,7 @@ public final class Engine implements AutoCloseable {
         tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
         Connector connector = new SocketConnector(config, tls, this.listener, this.addressBook, this.outliers);
         Set<Route> warmRoutes = Warmer.routes(config);
-        this.pool = new ConnectionPool(config, this.listener, warmRoutes);
+        this.pool = new ConnectionPool(config, this.listener, warmRoutes, this::originGone);
         this.leaser = new Leaser(this.pool, connector, config);
         this.outliers.onEjection(this::ejected);
         this.warmer = new Warmer(config, this.pool, this.leaser, probe, warmRoutes);
@@ -169,6 +170,13 @@ public final class Engine implements AutoCloseable {
     @Override
     public String toString() {
         return this.pool.toString();
+    }
+
+    /** The pool removed an origin's last route; with the host's last, its DNS answer goes. */
+    private void originGone(Origin origin, boolean lastRouteToHost) {
+        if (lastRouteToHost) {
+            this.addressBook.forget(origin.host());
+        }
     }
 
     /** An address was ejected: its connections retire, and the listener hears of it once per origin. */

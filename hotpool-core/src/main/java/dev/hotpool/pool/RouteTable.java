@@ -53,8 +53,12 @@ final class RouteTable {
         return created;
     }
 
-    /** Removes a live route; nothing may use it after. */
-    void remove(RoutePool route) {
+    /**
+     * Removes a live route; nothing may use it after.
+     *
+     * @return whether it was the last route to its host
+     */
+    boolean remove(RoutePool route) {
         String host = route.route.origin().host();
         RoutePool first = this.byHost.get(host);
         if (first == route) {
@@ -75,6 +79,17 @@ final class RouteTable {
         route.sameHost = null;
         route.removed = true;
         this.size--;
+        return !this.byHost.containsKey(host);
+    }
+
+    /** Whether a live route goes to the origin (any TLS settings). */
+    boolean hasOrigin(dev.hotpool.Origin origin) {
+        for (RoutePool r = this.byHost.get(origin.host()); r != null; r = r.sameHost) {
+            if (r.route.origin().equals(origin)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every live route, or those to one host; the action may close connections but not add or remove routes. */

@@ -106,7 +106,8 @@ class ConnectionPoolFuzzTests {
             this.routes.add(Route.of(Origin.of("http", "a.test", 8080), null)); // Same host, another route.
             this.warm = Route.of(Origin.of("http", "warm.test", 80), null);
             this.routes.add(this.warm);
-            this.pool = new ConnectionPool(config, PoolListener.NONE, Set.of(this.warm));
+            this.pool = new ConnectionPool(config, PoolListener.NONE, Set.of(this.warm),
+                    ConnectionPool.OriginGone.NONE);
             this.leaser = new Leaser(this.pool, new FakeConnector(), config);
         }
 

@@ -43,6 +43,8 @@ class ConnectionPoolTests {
 
     private final TestClock clock = new TestClock();
     private final FakeConnector connector = new FakeConnector();
+    /** The origins whose last route the pool removed, in order. */
+    private final List<String> gone = new java.util.ArrayList<>();
     private ConnectionPool pool;
     private Leaser leaser;
 
@@ -62,7 +64,8 @@ class ConnectionPoolTests {
     private ConnectionPool pool(UnaryOperator<HotPoolConfig.Builder> settings, Set<Route> warm) {
         HotPoolConfig config = settings.apply(HotPoolConfig.builder().name("engine").clock(this.clock)
                 .shutdownTimeout(Duration.ZERO)).build();
-        this.pool = new ConnectionPool(config, PoolListener.NONE, warm);
+        this.pool = new ConnectionPool(config, PoolListener.NONE, warm,
+                (origin, lastToHost) -> this.gone.add(origin + (lastToHost ? " (host)" : "")));
         this.leaser = new Leaser(this.pool, this.connector, config);
         return this.pool;
     }
@@ -312,6 +315,7 @@ class ConnectionPoolTests {
         s.discard(CloseReason.ERROR);
         p.discard(CloseReason.ERROR);
         assertThat(routes()).isEmpty();
+        assertThat(this.gone).containsExactly("http://a.test:8080", "https://a.test:443", "http://a.test:80 (host)");
     }
 
     @Test
