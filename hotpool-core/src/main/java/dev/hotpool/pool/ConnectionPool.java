@@ -10,6 +10,7 @@ import dev.hotpool.PoolStats;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.pool.ConnectionProbe.Outcome;
 import dev.hotpool.pool.PoolEntry.State;
+import dev.hotpool.tls.TlsSettings;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -156,10 +157,18 @@ final class ConnectionPool {
      * @throws HotPoolException when the pool is closed
      */
     Admission admit(Route route, LeaseMode mode, long now) throws HotPoolException {
+        return admit(route.origin(), route.tls(), mode, now);
+    }
+
+    /** As {@link #admit(Route, LeaseMode, long)}, for the route of the origin and TLS settings (see {@link Route#of}). */
+    Admission admit(Origin origin, TlsSettings tls, LeaseMode mode, long now) throws HotPoolException {
         this.lock.lock();
         try {
-            ensureOpen(route);
-            RoutePool r = this.routes.getOrCreate(route);
+            if (this.closed) {
+                ensureOpen(Route.of(origin, tls));
+            }
+            RoutePool r = this.routes.getOrCreate(origin, tls);
+            Route route = r.route;
             if (mode == LeaseMode.ANY) {
                 PoolEntry idle = takeIdle(r, now);
                 if (idle != null) {

@@ -83,7 +83,7 @@ public final class Engine implements AutoCloseable {
      */
     public Lease lease(Origin origin, TlsSettings tls, LeaseMode mode, Duration acquireTimeout,
             int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        return this.leaser.lease(Route.of(origin, tls), mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+        return this.leaser.lease(origin, tls, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
     }
 
     /** Every event of the pool's life: the traffic recorder's and the configured listener's. */

@@ -4,6 +4,8 @@ import dev.hotpool.AcquireTimeoutException;
 import dev.hotpool.CloseReason;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
+import dev.hotpool.Origin;
+import dev.hotpool.tls.TlsSettings;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -40,11 +42,17 @@ final class Leaser {
      */
     Lease lease(Route route, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
             throws IOException {
+        return lease(route.origin(), route.tls(), mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+    }
+
+    /** As {@link #lease(Route, LeaseMode, Duration, int, int)}, for the route of the origin and TLS settings. */
+    Lease lease(Origin origin, TlsSettings tls, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis,
+            int readTimeoutMillis) throws IOException {
         long start = System.nanoTime();
         long timeoutNanos = ConnectionPool.saturatedNanos(acquireTimeout);
         while (true) {
             long now = this.clock.millis();
-            Admission admission = this.pool.admit(route, mode, now);
+            Admission admission = this.pool.admit(origin, tls, mode, now);
             if (admission instanceof Waiter waiter) {
                 PoolEntry granted = this.pool.await(waiter, start, timeoutNanos);
                 return granted.transport() == null ? connect(granted, connectTimeoutMillis, readTimeoutMillis, start)

@@ -28,7 +28,10 @@ final class Ledger {
     /** The counts of one route, or of the whole pool. */
     static final class Counts {
 
-        private final int[] byState = new int[State.values().length];
+        private int connecting;
+        private int idle;
+        private int leased;
+        private int checking;
         private int total;
         private int waiting;
 
@@ -37,23 +40,29 @@ final class Ledger {
         }
 
         int count(State state) {
-            return this.byState[state.ordinal()];
+            return switch (state) {
+                case CONNECTING -> this.connecting;
+                case IDLE -> this.idle;
+                case LEASED -> this.leased;
+                case CHECKING -> this.checking;
+                case CLOSED -> 0;
+            };
         }
 
         int connecting() {
-            return count(State.CONNECTING);
+            return this.connecting;
         }
 
         int idle() {
-            return count(State.IDLE);
+            return this.idle;
         }
 
         int leased() {
-            return count(State.LEASED);
+            return this.leased;
         }
 
         int checking() {
-            return count(State.CHECKING);
+            return this.checking;
         }
 
         /** Leases waiting in line for a connection. */
@@ -62,7 +71,13 @@ final class Ledger {
         }
 
         private void add(State state, int delta) {
-            this.byState[state.ordinal()] += delta;
+            switch (state) {
+                case CONNECTING -> this.connecting += delta;
+                case IDLE -> this.idle += delta;
+                case LEASED -> this.leased += delta;
+                case CHECKING -> this.checking += delta;
+                case CLOSED -> throw new IllegalStateException("hotpool: closed connections are not counted");
+            }
         }
 
         boolean balanced(int limit) {

@@ -1,7 +1,11 @@
 package dev.hotpool.pool;
 
+import dev.hotpool.Origin;
+import dev.hotpool.tls.TlsSettings;
+
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -39,13 +43,23 @@ final class RouteTable {
 
     /** The live route, created when there is none. */
     RoutePool getOrCreate(Route route) {
-        String host = route.origin().host();
+        return getOrCreate(route.origin(), route.tls());
+    }
+
+    /**
+     * The live route of the origin and TLS settings ({@link Route#of}), created when there is none; a lookup makes
+     * no {@link Route}.
+     */
+    RoutePool getOrCreate(Origin origin, TlsSettings tls) {
+        TlsSettings settings = origin.secure() ? tls : null;
+        String host = origin.host();
         RoutePool first = this.byHost.get(host);
         for (RoutePool r = first; r != null; r = r.sameHost) {
-            if (r.route.equals(route)) {
+            if (r.route.origin().equals(origin) && Objects.equals(r.route.tls(), settings)) {
                 return r;
             }
         }
+        Route route = new Route(origin, settings);
         RoutePool created = new RoutePool(route, this.pinned.contains(route));
         created.sameHost = first;
         this.byHost.put(host, created);
@@ -83,7 +97,7 @@ final class RouteTable {
     }
 
     /** Whether a live route goes to the origin (any TLS settings). */
-    boolean hasOrigin(dev.hotpool.Origin origin) {
+    boolean hasOrigin(Origin origin) {
         for (RoutePool r = this.byHost.get(origin.host()); r != null; r = r.sameHost) {
             if (r.route.origin().equals(origin)) {
                 return true;
