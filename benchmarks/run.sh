@@ -7,7 +7,7 @@
 #   benchmarks/run.sh --profile[=CLIENT]   JFR-profile one client (default hotpool-bc) at 8 threads for 20 s and
 #                                  print where its load threads spend their time
 #   benchmarks/run.sh --threads=8 --clients=hotpool-bc,hc5 --window=10 ...   other options go to the harness
-#   benchmarks/run.sh --many-origins   only the many-origins benchmark (about 20 minutes; see benchmarks/README.md):
+#   benchmarks/run.sh --many-origins   only the many-origins benchmark (about 8 minutes; see benchmarks/README.md):
 #                                  hotpool's core API and HttpClient 5 over N host names, N = 100 ... 100,000,
 #                                  plain HTTP, each measurement in its own JVM
 #   benchmarks/run.sh --many-origins-tls   the same over HTTPS (a throw-away CA and a *.many.test certificate)
