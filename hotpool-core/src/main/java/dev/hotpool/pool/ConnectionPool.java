@@ -30,6 +30,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -440,14 +441,10 @@ final class ConnectionPool {
 
     /** Idle, checked and connecting connections of a route: what warm-up counts toward its minimum. */
     int warmCount(Route route) {
-        this.lock.lock();
-        try {
+        return read(() -> {
             RoutePool r = this.routes.get(route);
             return r == null ? 0 : r.counts.idle() + r.counts.checking() + r.counts.connecting();
-        }
-        finally {
-            this.lock.unlock();
-        }
+        });
     }
 
     // ---- closing connections from outside ------------------------------------------------------------------
@@ -561,38 +558,22 @@ final class ConnectionPool {
     }
 
     boolean isClosed() {
-        this.lock.lock();
-        try {
-            return this.closed;
-        }
-        finally {
-            this.lock.unlock();
-        }
+        return read(() -> this.closed);
     }
 
     // ---- looking in --------------------------------------------------------------------------------------
 
     PoolStats stats() {
-        this.lock.lock();
-        try {
-            return statsLocked();
-        }
-        finally {
-            this.lock.unlock();
-        }
+        return read(this::statsLocked);
     }
 
     /** The origins of the live routes to {@code host} (any port, scheme and TLS settings). */
     Set<Origin> originsOf(String host) {
         Set<Origin> origins = new LinkedHashSet<>();
-        this.lock.lock();
-        try {
+        return read(() -> {
             this.routes.forEach(host, r -> origins.add(r.route.origin()));
-        }
-        finally {
-            this.lock.unlock();
-        }
-        return origins;
+            return origins;
+        });
     }
 
     /** The origins of every live route. */
@@ -617,13 +598,21 @@ final class ConnectionPool {
     }
 
     private void forEachConnection(Origin origin, Consumer<PoolEntry> action) {
-        this.lock.lock();
-        try {
+        read(() -> {
             this.routes.forEach(origin.host(), r -> {
                 if (r.route.origin().equals(origin)) {
                     r.forEachOpen(action);
                 }
             });
+            return null;
+        });
+    }
+
+    /** What {@code reading} finds under the lock; for the looking-in methods, which change nothing. */
+    private <T> T read(Supplier<T> reading) {
+        this.lock.lock();
+        try {
+            return reading.get();
         }
         finally {
             this.lock.unlock();
@@ -636,14 +625,11 @@ final class ConnectionPool {
      * @throws AssertionError naming the first invariant broken
      */
     void verify() {
-        this.lock.lock();
-        try {
+        read(() -> {
             this.ledger.verify(this.routes, this.lru, this.needRoom, this.closed, oldestIdle() != null,
                     this.maxIdleConns);
-        }
-        finally {
-            this.lock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
