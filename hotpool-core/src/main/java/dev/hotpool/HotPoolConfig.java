@@ -2,6 +2,7 @@ package dev.hotpool;
 
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.net.AddressBook;
 import dev.hotpool.net.LocalAddressPool;
 import dev.hotpool.net.OutlierDetector;
@@ -62,6 +63,7 @@ public final class HotPoolConfig {
     private final Duration dnsRefreshInterval;
     private final OutlierDetector.Settings outlier;
     private final AccessPolicy accessPolicy;
+    private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
     private final Clock clock;
 
@@ -102,6 +104,7 @@ public final class HotPoolConfig {
         this.dnsRefreshInterval = b.dnsRefreshInterval;
         this.outlier = b.outlier;
         this.accessPolicy = b.accessPolicy;
+        this.addressFilter = b.addressFilter;
         this.localAddresses = b.localAddresses;
         this.clock = b.clock;
     }
@@ -226,6 +229,12 @@ public final class HotPoolConfig {
     /** Which resolved addresses may be connected to. */
     public AccessPolicy accessPolicy() { return this.accessPolicy; }
 
+    /**
+     * The filter every connection's address must pass besides the access policy (warm-up and health checks
+     * included); {@link AddressFilter#ALL} by default. A request may add its own ({@code HotRequest.Builder}).
+     */
+    public AddressFilter addressFilter() { return this.addressFilter; }
+
     /** Local addresses outgoing connections are bound to. */
     public LocalAddressPool localAddresses() { return this.localAddresses; }
 
@@ -282,6 +291,7 @@ public final class HotPoolConfig {
         private Duration dnsRefreshInterval = Duration.ofMinutes(5);
         private OutlierDetector.Settings outlier = OutlierDetector.Settings.DEFAULTS;
         private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
+        private AddressFilter addressFilter = AddressFilter.ALL;
         private LocalAddressPool localAddresses = LocalAddressPool.NONE;
         private Clock clock = Clock.systemUTC();
 
@@ -325,6 +335,7 @@ public final class HotPoolConfig {
             this.dnsRefreshInterval = c.dnsRefreshInterval;
             this.outlier = c.outlier;
             this.accessPolicy = c.accessPolicy;
+            this.addressFilter = c.addressFilter;
             this.localAddresses = c.localAddresses;
             this.clock = c.clock;
         }
@@ -365,6 +376,7 @@ public final class HotPoolConfig {
         public Builder dnsRefreshInterval(Duration d) { this.dnsRefreshInterval = d; return this; }
         public Builder outlier(OutlierDetector.Settings outlier) { this.outlier = outlier; return this; }
         public Builder accessPolicy(AccessPolicy policy) { this.accessPolicy = policy; return this; }
+        public Builder addressFilter(AddressFilter filter) { this.addressFilter = filter; return this; }
         public Builder localAddresses(LocalAddressPool pool) { this.localAddresses = pool; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
@@ -383,6 +395,7 @@ public final class HotPoolConfig {
             Objects.requireNonNull(this.resolver, "'resolver' must not be null");
             Objects.requireNonNull(this.outlier, "'outlier' must not be null");
             Objects.requireNonNull(this.accessPolicy, "'accessPolicy' must not be null");
+            Objects.requireNonNull(this.addressFilter, "'addressFilter' must not be null");
             Objects.requireNonNull(this.localAddresses, "'localAddresses' must not be null");
             positive("dns.refresh-interval", this.dnsRefreshInterval);
             positive("max-connections", this.maxConnections);

@@ -1,7 +1,9 @@
 package dev.hotpool;
 
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 
+import java.net.CookieHandler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,8 @@ public final class HotRequest {
     private final Duration readTimeout;
     private final TlsSettings tls;
     private final RedirectPolicy redirects;
+    private final AddressFilter addressFilter;
+    private final CookieHandler cookies;
 
     private HotRequest(Builder b) {
         this.method = b.method;
@@ -42,6 +46,8 @@ public final class HotRequest {
         this.readTimeout = b.readTimeout;
         this.tls = b.tls;
         this.redirects = b.redirects;
+        this.addressFilter = b.addressFilter;
+        this.cookies = b.cookies;
     }
 
     public static Builder builder(String method, URI uri) {
@@ -98,6 +104,16 @@ public final class HotRequest {
         return this.redirects;
     }
 
+    /** The request's own address filter, checked besides the pool's; {@code null} for none. */
+    public AddressFilter addressFilter() {
+        return this.addressFilter;
+    }
+
+    /** The cookie store the request takes cookies from and gives the response's to; {@code null} for none. */
+    public CookieHandler cookies() {
+        return this.cookies;
+    }
+
     /** The first value of the named header, or {@code null}. */
     public String header(String name) {
         for (Header h : this.headers) {
@@ -125,7 +141,8 @@ public final class HotRequest {
             b.header(h.name(), h.value());
         }
         b.body(dropBody ? null : this.body);
-        b.connectTimeout(this.connectTimeout).readTimeout(this.readTimeout).tls(this.tls).redirects(this.redirects);
+        b.connectTimeout(this.connectTimeout).readTimeout(this.readTimeout).tls(this.tls).redirects(this.redirects)
+                .addressFilter(this.addressFilter).cookies(this.cookies);
         return b.build();
     }
 
@@ -146,6 +163,8 @@ public final class HotRequest {
         private Duration readTimeout;
         private TlsSettings tls;
         private RedirectPolicy redirects = RedirectPolicy.FOLLOW;
+        private AddressFilter addressFilter;
+        private CookieHandler cookies;
 
         private Builder(String method, URI uri) {
             Objects.requireNonNull(method, "'method' must not be null");
@@ -197,6 +216,25 @@ public final class HotRequest {
 
         public Builder redirects(RedirectPolicy redirects) {
             this.redirects = Objects.requireNonNull(redirects, "'redirects' must not be null");
+            return this;
+        }
+
+        /**
+         * An address filter for this request, checked besides the pool's and the access policy before anything is
+         * sent; connections are pooled per filter object. {@code null}: none.
+         */
+        public Builder addressFilter(AddressFilter addressFilter) {
+            this.addressFilter = addressFilter;
+            return this;
+        }
+
+        /**
+         * A cookie store: its cookies for the URI are sent (in one {@code Cookie} header, after any the request
+         * has), and the {@code Set-Cookie} headers of every response, redirects included, are given to it.
+         * {@code null}: none (the default; the pool keeps no cookies of its own).
+         */
+        public Builder cookies(CookieHandler cookies) {
+            this.cookies = cookies;
             return this;
         }
 

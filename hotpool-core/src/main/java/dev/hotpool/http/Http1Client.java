@@ -180,7 +180,9 @@ public final class Http1Client {
         int connectTimeout = millis(request.connectTimeout() != null ? request.connectTimeout()
                 : this.config.connectTimeout());
         int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
-        Lease lease = this.engine.lease(origin, tls, mode, this.config.acquireTimeout(), connectTimeout, readTimeout);
+        String cookies = Cookies.header(request);
+        Lease lease = this.engine.lease(origin, tls, request.addressFilter(), mode, this.config.acquireTimeout(),
+                connectTimeout, readTimeout);
         Http1Codec codec = codec(lease);
         boolean reused = lease.reused();
         lease.beginExchange();
@@ -189,7 +191,7 @@ public final class Http1Client {
         long received = codec.in.getMetrics().getBytesTransferred();
         try {
             lease.soTimeout(readTimeout);
-            requestSaidClose = writeRequest(request, codec, lease);
+            requestSaidClose = writeRequest(request, codec, lease, cookies);
             head = readHead(request, codec, lease, reused);
         }
         catch (IOException | HttpException | RuntimeException e) {
@@ -210,6 +212,7 @@ public final class Http1Client {
             throw rejected != null ? rejected : exchangeFailure(request, reused, readTimeout, e);
         }
         this.outliers.recordStatus(origin.authority(), lease.remote().getAddress(), head.getCode());
+        Cookies.store(request, head);
         try {
             return respond(request, head, lease, codec, requestSaidClose, reused);
         }
@@ -219,8 +222,14 @@ public final class Http1Client {
         }
     }
 
-    /** Writes the head and body; returns whether the request asked to close the connection. */
-    private boolean writeRequest(HotRequest request, Http1Codec codec, Connection connection) throws IOException {
+    /**
+     * Writes the head and body; returns whether the request asked to close the connection.
+     *
+     * @param cookies the cookie store's {@code Cookie} value for the request, joined to the request's own
+     *     {@code Cookie} header or sent as one; {@code null}: none
+     */
+    private boolean writeRequest(HotRequest request, Http1Codec codec, Connection connection, String cookies)
+            throws IOException {
         RequestBody body = request.body();
         long length = body == null ? 0 : body.contentLength();
         boolean hasHost = false;
@@ -251,7 +260,15 @@ public final class Http1Client {
                 hasConnection = true;
                 saidClose |= KeepAlive.saysClose(h.value());
             }
+            if (cookies != null && h.is("Cookie")) {
+                writeHeader(codec, line, out, h.name(), h.value() + "; " + cookies);
+                cookies = null; // One Cookie header (RFC 6265 §5.4).
+                continue;
+            }
             writeHeader(codec, line, out, h.name(), h.value());
+        }
+        if (cookies != null) {
+            writeHeader(codec, line, out, "Cookie", cookies);
         }
         if (!hasConnection) {
             writeHeader(codec, line, out, "Connection", "keep-alive");
@@ -407,7 +424,7 @@ public final class Http1Client {
         long received = codec.in.getMetrics().getBytesTransferred();
         try {
             connection.soTimeout(millis(this.config.healthCheckTimeout()));
-            boolean saidClose = writeRequest(request, codec, connection);
+            boolean saidClose = writeRequest(request, codec, connection, null);
             ClassicHttpResponse head = readHead(request, codec, connection, true);
             Framing framing = frame(request, head, connection, codec, saidClose);
             long left = this.config.drainLimit();

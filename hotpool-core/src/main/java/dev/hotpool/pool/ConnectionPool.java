@@ -10,6 +10,7 @@ import dev.hotpool.PoolStats;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.pool.ConnectionProbe.Outcome;
 import dev.hotpool.pool.PoolEntry.State;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 
 import java.io.IOException;
@@ -158,17 +159,18 @@ final class ConnectionPool {
      * @throws HotPoolException when the pool is closed
      */
     Admission admit(Route route, LeaseMode mode, long now) throws HotPoolException {
-        return admit(route.origin(), route.tls(), mode, now);
+        return admit(route.origin(), route.tls(), route.filter(), mode, now);
     }
 
-    /** As {@link #admit(Route, LeaseMode, long)}, for the route of the origin and TLS settings (see {@link Route#of}). */
-    Admission admit(Origin origin, TlsSettings tls, LeaseMode mode, long now) throws HotPoolException {
+    /** As {@link #admit(Route, LeaseMode, long)}, for the route of these parts (see {@link Route#of}). */
+    Admission admit(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, long now)
+            throws HotPoolException {
         this.lock.lock();
         try {
             if (this.closed) {
                 ensureOpen(Route.of(origin, tls));
             }
-            RoutePool r = this.routes.getOrCreate(origin, tls);
+            RoutePool r = this.routes.getOrCreate(origin, tls, filter);
             Route route = r.route;
             if (mode == LeaseMode.ANY) {
                 PoolEntry idle = takeIdle(r, now);

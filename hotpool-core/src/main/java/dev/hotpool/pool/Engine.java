@@ -11,6 +11,7 @@ import dev.hotpool.TrafficStats;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.metrics.TrafficRecorder;
 import dev.hotpool.net.AddressBook;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.tls.TlsConnector;
 import dev.hotpool.tls.TlsSettings;
@@ -76,14 +77,15 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Leases a connection to the origin, made with the TLS settings for {@code https} (ignored for {@code http}).
+     * Leases a connection to the origin, made with the TLS settings for {@code https} (ignored for {@code http}), to an
+     * address the filter allows ({@code null}: only the pool's filter and access policy apply).
      *
      * @throws dev.hotpool.AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
      * @throws dev.hotpool.HotPoolException when the pool is closed, or connecting failed
      */
-    public Lease lease(Origin origin, TlsSettings tls, LeaseMode mode, Duration acquireTimeout,
+    public Lease lease(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, Duration acquireTimeout,
             int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        return this.leaser.lease(origin, tls, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+        return this.leaser.lease(origin, tls, filter, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
     }
 
     /** Every event of the pool's life: the traffic recorder's and the configured listener's. */

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>close idle connections past their idle timeout, keep-alive hint or lifetime;</li>
  * <li>check every other idle connection, one at a time and outside the pool's lock: the liveness read, or the probe
- * request when a probe path is set; a failed check closes it. A connection being checked stays where it is in the
- * idle lists (leases skip it), so the others stay available all along;</li>
+ * request when a probe path is set; a failed check closes it, as does an address the address filters no longer
+ * allow. A connection being checked stays where it is in the idle lists (leases skip it), so the others stay
+ * available all along;</li>
  * <li>top up the warm hosts;</li>
  * <li>forget the per-host state nothing needs any more: the DNS answers and request counts of the hosts the pool no
  * longer has a route to, and outlier state with nothing left to remember;</li>
@@ -85,6 +86,11 @@ final class HealthChecker {
                     continue; // Leased or closed since it was listed.
                 }
                 checked++;
+                if (!entry.route.route.admits(entry.remote().getAddress(), this.config.addressFilter())) {
+                    this.pool.discard(entry, CloseReason.EVICTED); // Its address is no longer allowed.
+                    closed.merge(CloseReason.EVICTED, 1, Integer::sum);
+                    continue;
+                }
                 ConnectionProbe.Outcome outcome;
                 try {
                     outcome = this.probe.check(entry);

@@ -5,6 +5,7 @@ import dev.hotpool.CloseReason;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 
 import java.io.IOException;
@@ -13,8 +14,9 @@ import java.time.Duration;
 
 /**
  * Leases connections: asks the {@link ConnectionPool} to admit each lease, then does outside its lock what the pool
- * must not do under it — the 1 ms liveness read of a connection idle longer than {@code validate-after-inactivity},
- * the connect of a reserved slot, the wait in line — and begins the lease.
+ * must not do under it — the address filters' look at an idle connection's address (one no longer allowed is closed),
+ * the 1 ms liveness read of a connection idle longer than {@code validate-after-inactivity}, the connect of a
+ * reserved slot, the wait in line — and begins the lease.
  *
  * <p>Thread-safe: it holds no state of its own.
  */
@@ -25,6 +27,7 @@ final class Leaser {
     private final LeaseEvents events;
     private final Clock clock;
     private final long validateAfterMillis;
+    private final AddressFilter poolFilter;
 
     Leaser(ConnectionPool pool, Connector connector, HotPoolConfig config) {
         this.pool = pool;
@@ -32,6 +35,7 @@ final class Leaser {
         this.events = pool.leaseEvents();
         this.clock = config.clock();
         this.validateAfterMillis = config.validateAfterInactivity().toMillis();
+        this.poolFilter = config.addressFilter();
     }
 
     /**
@@ -42,17 +46,18 @@ final class Leaser {
      */
     Lease lease(Route route, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
             throws IOException {
-        return lease(route.origin(), route.tls(), mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+        return lease(route.origin(), route.tls(), route.filter(), mode, acquireTimeout, connectTimeoutMillis,
+                readTimeoutMillis);
     }
 
-    /** As {@link #lease(Route, LeaseMode, Duration, int, int)}, for the route of the origin and TLS settings. */
-    Lease lease(Origin origin, TlsSettings tls, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis,
-            int readTimeoutMillis) throws IOException {
+    /** As {@link #lease(Route, LeaseMode, Duration, int, int)}, for the route of these parts (see {@link Route#of}). */
+    Lease lease(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, Duration acquireTimeout,
+            int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         long start = System.nanoTime();
         long timeoutNanos = ConnectionPool.saturatedNanos(acquireTimeout);
         while (true) {
             long now = this.clock.millis();
-            Admission admission = this.pool.admit(origin, tls, mode, now);
+            Admission admission = this.pool.admit(origin, tls, filter, mode, now);
             if (admission instanceof Waiter waiter) {
                 PoolEntry granted = this.pool.await(waiter, start, timeoutNanos);
                 return granted.transport() == null ? connect(granted, connectTimeoutMillis, readTimeoutMillis, start)
@@ -61,6 +66,10 @@ final class Leaser {
             PoolEntry entry = (PoolEntry) admission;
             if (entry.transport() == null) {
                 return connect(entry, connectTimeoutMillis, readTimeoutMillis, start);
+            }
+            if (!entry.route.route.admits(entry.remote().getAddress(), this.poolFilter)) {
+                this.pool.discard(entry, CloseReason.EVICTED); // Its address is no longer allowed.
+                continue;
             }
             if (now - entry.idleSince > this.validateAfterMillis && !entry.transport().isAlive()) {
                 this.pool.discard(entry, CloseReason.STALE);

@@ -1,11 +1,11 @@
 package dev.hotpool.pool;
 
 import dev.hotpool.Origin;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -43,23 +43,24 @@ final class RouteTable {
 
     /** The live route, created when there is none. */
     RoutePool getOrCreate(Route route) {
-        return getOrCreate(route.origin(), route.tls());
+        return getOrCreate(route.origin(), route.tls(), route.filter());
     }
 
     /**
-     * The live route of the origin and TLS settings ({@link Route#of}), created when there is none; a lookup makes
-     * no {@link Route}.
+     * The live route of the origin, TLS settings and address filter ({@link Route#of}), created when there is none;
+     * a lookup makes no {@link Route}.
      */
-    RoutePool getOrCreate(Origin origin, TlsSettings tls) {
+    RoutePool getOrCreate(Origin origin, TlsSettings tls, AddressFilter addressFilter) {
         TlsSettings settings = origin.secure() ? tls : null;
+        AddressFilter filter = addressFilter == AddressFilter.ALL ? null : addressFilter;
         String host = origin.host();
         RoutePool first = this.byHost.get(host);
         for (RoutePool r = first; r != null; r = r.sameHost) {
-            if (r.route.origin().equals(origin) && Objects.equals(r.route.tls(), settings)) {
+            if (r.route.origin().equals(origin) && r.route.tls() == settings && r.route.filter() == filter) {
                 return r;
             }
         }
-        Route route = new Route(origin, settings);
+        Route route = new Route(origin, settings, filter);
         RoutePool created = new RoutePool(route, this.pinned.contains(route));
         created.sameHost = first;
         this.byHost.put(host, created);

@@ -2,12 +2,14 @@ package dev.hotpool.pool;
 
 import dev.hotpool.AccessDeniedException;
 import dev.hotpool.ConnectException;
+import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.AddressBook;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.net.LocalAddressPool;
 import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.tls.TlsConnector;
@@ -26,8 +28,9 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * The real {@link Connector}. For a route it takes the host's addresses from the {@link AddressBook}, drops those the
- * {@link OutlierDetector} has ejected and those the {@link AccessPolicy} refuses, and connects to the one
- * with the fewest live connections (ties in turn), trying the next on failure within the connect timeout;
+ * {@link OutlierDetector} has ejected and those the {@link AccessPolicy} or an {@link AddressFilter} refuses, and
+ * connects to the one with the fewest live connections (ties in turn), trying the next on failure within the connect
+ * timeout;
  * optionally from a local address of the same family; then layers TLS for {@code https}. Knows nothing of
  * pooling or HTTP.
  *
@@ -41,6 +44,7 @@ final class SocketConnector implements Connector {
     private final AddressBook addressBook;
     private final OutlierDetector outliers;
     private final AccessPolicy accessPolicy;
+    private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
 
     SocketConnector(HotPoolConfig config, TlsConnector tls, PoolListener listener, AddressBook addressBook,
@@ -51,6 +55,7 @@ final class SocketConnector implements Connector {
         this.addressBook = addressBook;
         this.outliers = outliers;
         this.accessPolicy = config.accessPolicy();
+        this.addressFilter = config.addressFilter();
         this.localAddresses = config.localAddresses();
     }
 
@@ -66,7 +71,7 @@ final class SocketConnector implements Connector {
             throws IOException {
         Origin origin = route.origin();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
-        List<InetAddress> candidates = candidates(origin);
+        List<InetAddress> candidates = candidates(route);
         IOException last = null;
         InetAddress lastAddress = null;
         while (!candidates.isEmpty()) {
@@ -119,7 +124,15 @@ final class SocketConnector implements Connector {
     }
 
     /** The addresses a new connection may use: known, not ejected, admitted by the access policy. */
-    private List<InetAddress> candidates(Origin origin) throws HotPoolException {
+    /**
+     * The addresses a new connection may use: known, not ejected, admitted by the access policy and by the address
+     * filters (the pool's and the route's).
+     *
+     * @throws AccessDeniedException (a {@link FilteredAddressException} when a filter refused) when none is left
+     *     because the first address refused was
+     */
+    private List<InetAddress> candidates(Route route) throws HotPoolException {
+        Origin origin = route.origin();
         List<InetAddress> all;
         try {
             all = this.addressBook.addresses(origin.host());
@@ -129,21 +142,22 @@ final class SocketConnector implements Connector {
         }
         List<InetAddress> usable = this.outliers.usable(origin.authority(), all);
         List<InetAddress> admitted = new ArrayList<>(usable.size());
-        AccessPolicy.Verdict refusal = null;
-        InetAddress refused = null;
+        AccessDeniedException refusal = null;
         for (InetAddress address : usable) {
             AccessPolicy.Verdict verdict = this.accessPolicy.check(origin.host(), address);
-            if (verdict.allowed()) {
+            AddressFilter filter = !this.addressFilter.allows(address) ? this.addressFilter
+                    : route.filter() != null && !route.filter().allows(address) ? route.filter() : null;
+            if (verdict.allowed() && filter == null) {
                 admitted.add(address);
             }
             else if (refusal == null) {
-                refusal = verdict;
-                refused = address;
+                refusal = !verdict.allowed() ? new AccessDeniedException("hotpool: connecting to " + origin.host()
+                        + " at " + address.getHostAddress() + " is refused: " + verdict.rule() + "; nothing was sent")
+                        : new FilteredAddressException(origin.host(), address, filter);
             }
         }
         if (admitted.isEmpty() && refusal != null) {
-            throw new AccessDeniedException("hotpool: connecting to " + origin.host() + " at "
-                    + refused.getHostAddress() + " is refused: " + refusal.rule() + "; nothing was sent");
+            throw refusal;
         }
         return admitted;
     }

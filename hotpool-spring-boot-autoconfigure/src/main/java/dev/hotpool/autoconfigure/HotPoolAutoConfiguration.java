@@ -1,7 +1,10 @@
 package dev.hotpool.autoconfigure;
 
 import dev.hotpool.HotPool;
+import dev.hotpool.HotPoolConfig;
 import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.net.AddressFilter;
+import dev.hotpool.spring.BootClientSettings;
 import dev.hotpool.spring.HotPoolClientHttpRequestFactoryBuilder;
 import dev.hotpool.spring.SslBundleTlsSettings;
 import dev.hotpool.tls.TlsSettings;
@@ -22,6 +25,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -58,11 +62,14 @@ public final class HotPoolAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    HotPool hotPool(HotPoolProperties properties, ObjectProvider<PoolListener> listeners) {
+    HotPool hotPool(HotPoolProperties properties, ObjectProvider<PoolListener> listeners,
+            ObjectProvider<HttpClientSettings> clientSettings) {
         // Listeners (the Micrometer meters among them) must be in the settings before the pool is built.
         PoolListener listener = listeners.orderedStream().reduce(PoolListener.NONE, PoolListener::both);
-        HotPool pool = new HotPool(
-                HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle()), listener));
+        HotPoolConfig config = HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle()), listener);
+        // Boot 4.1's InetAddressFilter bean (in its default client settings) guards every connection, warm-up too.
+        AddressFilter filter = BootClientSettings.addressFilter(clientSettings.getIfAvailable());
+        HotPool pool = new HotPool(filter != null ? config.toBuilder().addressFilter(filter).build() : config);
         Duration wait = properties.getWarmup().getWaitOnStartup();
         if (wait != null && !wait.isZero() && !wait.isNegative()) {
             try {

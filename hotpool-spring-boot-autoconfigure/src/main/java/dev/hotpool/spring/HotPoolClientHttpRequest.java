@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 
+import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.RequestBody;
@@ -48,7 +49,17 @@ final class HotPoolClientHttpRequest extends AbstractStreamingClientHttpRequest 
     @Override
     protected ClientHttpResponse executeInternal(HttpHeaders headers, Body body) throws IOException {
         HotRequest request = toHotRequest(headers, body);
-        HotResponse response = this.factory.pool().execute(request);
+        HotResponse response;
+        try {
+            response = this.factory.pool().execute(request);
+        }
+        catch (FilteredAddressException ex) {
+            RuntimeException boots = BootClientSettings.filteredHost(ex); // What Boot's own factories throw.
+            if (boots != null) {
+                throw boots;
+            }
+            throw ex;
+        }
         return new HotPoolClientHttpResponse(response);
     }
 
@@ -73,6 +84,8 @@ final class HotPoolClientHttpRequest extends AbstractStreamingClientHttpRequest 
         builder.readTimeout(this.factory.readTimeout());
         builder.tls(this.factory.tls());
         builder.redirects(this.factory.redirects());
+        builder.addressFilter(this.factory.addressFilter());
+        builder.cookies(this.factory.cookies());
         return builder.build();
     }
 

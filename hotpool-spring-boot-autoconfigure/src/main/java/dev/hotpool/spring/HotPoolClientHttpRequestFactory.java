@@ -1,11 +1,13 @@
 package dev.hotpool.spring;
 
+import java.net.CookieHandler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.RedirectPolicy;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 
 import org.springframework.http.HttpMethod;
@@ -15,7 +17,7 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 /**
  * A {@link ClientHttpRequestFactory} whose requests run over a {@link HotPool}: a thin view that holds no
  * connection of its own. Many factories (one per {@code RestClient.Builder}, per {@code RestTemplate}) share
- * one pool, each with its own timeouts, redirect policy and TLS settings.
+ * one pool, each with its own timeouts, redirect policy, TLS settings, address filter and cookie store.
  *
  * <p>Immutable and thread-safe; the {@code with*} methods return a new factory over the same pool. Closing the
  * pool is the application's business (in Spring Boot, the pool bean's), never the factory's.
@@ -32,36 +34,42 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
 
     private final TlsSettings tls;
 
+    private final AddressFilter addressFilter;
+
+    private final CookieHandler cookies;
+
     /** A factory over {@code pool} with the pool's timeouts and TLS settings, following redirects. */
     public HotPoolClientHttpRequestFactory(HotPool pool) {
-        this(pool, null, null, RedirectPolicy.FOLLOW, null);
+        this(pool, null, null, RedirectPolicy.FOLLOW, null, null, null);
     }
 
     private HotPoolClientHttpRequestFactory(HotPool pool, Duration connectTimeout, Duration readTimeout,
-            RedirectPolicy redirects, TlsSettings tls) {
+            RedirectPolicy redirects, TlsSettings tls, AddressFilter addressFilter, CookieHandler cookies) {
         this.pool = Objects.requireNonNull(pool, "'pool' must not be null");
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.redirects = Objects.requireNonNull(redirects, "'redirects' must not be null");
         this.tls = tls;
+        this.addressFilter = addressFilter;
+        this.cookies = cookies;
     }
 
     /** A factory whose requests use this connect timeout ({@code null}: the pool's). */
     public HotPoolClientHttpRequestFactory withConnectTimeout(Duration connectTimeout) {
         return new HotPoolClientHttpRequestFactory(this.pool, connectTimeout, this.readTimeout, this.redirects,
-                this.tls);
+                this.tls, this.addressFilter, this.cookies);
     }
 
     /** A factory whose requests use this read timeout ({@code null}: the pool's). */
     public HotPoolClientHttpRequestFactory withReadTimeout(Duration readTimeout) {
         return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, readTimeout, this.redirects,
-                this.tls);
+                this.tls, this.addressFilter, this.cookies);
     }
 
     /** A factory whose requests follow redirects, or not. */
     public HotPoolClientHttpRequestFactory withRedirects(RedirectPolicy redirects) {
         return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, redirects,
-                this.tls);
+                this.tls, this.addressFilter, this.cookies);
     }
 
     /**
@@ -70,7 +78,26 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
      */
     public HotPoolClientHttpRequestFactory withTls(TlsSettings tls) {
         return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.redirects,
-                tls);
+                tls, this.addressFilter, this.cookies);
+    }
+
+    /**
+     * A factory whose requests connect only to addresses this filter allows (besides the pool's own filter and
+     * {@code hotpool.access.*}); {@code null}: no filter of its own. Connections are pooled per filter object.
+     */
+    public HotPoolClientHttpRequestFactory withAddressFilter(AddressFilter addressFilter) {
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.redirects,
+                this.tls, addressFilter, this.cookies);
+    }
+
+    /**
+     * A factory whose requests send the cookies of this store and give it those of their responses; {@code null}
+     * (the default): no cookies kept. Give each factory its own store: a store shared by factories shares their
+     * cookies.
+     */
+    public HotPoolClientHttpRequestFactory withCookies(CookieHandler cookies) {
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.redirects,
+                this.tls, this.addressFilter, cookies);
     }
 
     @Override
@@ -102,11 +129,23 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
         return this.tls;
     }
 
+    /** The requests' own address filter, or {@code null} for none. */
+    public AddressFilter addressFilter() {
+        return this.addressFilter;
+    }
+
+    /** The factory's cookie store, or {@code null} when it keeps no cookies. */
+    public CookieHandler cookies() {
+        return this.cookies;
+    }
+
     @Override
     public String toString() {
         return "HotPoolClientHttpRequestFactory[connect-timeout=" + orPool(this.connectTimeout) + ", read-timeout="
                 + orPool(this.readTimeout) + ", redirects=" + this.redirects + ", tls="
-                + ((this.tls != null) ? this.tls.name() : "pool's") + "] over " + this.pool;
+                + ((this.tls != null) ? this.tls.name() : "pool's") + ", address-filter="
+                + ((this.addressFilter != null) ? this.addressFilter : "none") + ", cookies="
+                + ((this.cookies != null) ? "kept" : "none") + "] over " + this.pool;
     }
 
     private static String orPool(Duration duration) {

@@ -1,5 +1,6 @@
 package dev.hotpool.spring;
 
+import java.net.CookieManager;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,7 +26,10 @@ import org.springframework.boot.ssl.SslBundle;
  * ({@code null}: the pool's); {@code redirects} {@code FOLLOW_WHEN_POSSIBLE} and {@code FOLLOW} to
  * {@link RedirectPolicy#FOLLOW}, {@code DONT_FOLLOW} to {@link RedirectPolicy#DONT_FOLLOW}; an
  * {@code sslBundle} to TLS settings made once per bundle instance, so factories that use one bundle share
- * connections.
+ * connections. On Spring Boot 4.1 also: an {@code inetAddressFilter} to the factory's address filter (checked on every
+ * address before connecting, with {@code hotpool.access.*}; a refused host raises Boot's
+ * {@code FilteredHostException}), and {@code cookieHandling} {@code ENABLE} to an in-memory {@link CookieManager} of
+ * the factory's own ({@code ENABLE_WHEN_POSSIBLE} and {@code DISABLE} keep no cookies).
  *
  * <p>{@link #withCustomizer} and {@link #withCustomizers} return a builder of this type (so customizers declared
  * for it still match after others); their consumers see every factory built, in the order they were added.
@@ -82,7 +86,9 @@ public final class HotPoolClientHttpRequestFactoryBuilder
             factory = factory.withConnectTimeout(settings.connectTimeout())
                 .withReadTimeout(settings.readTimeout())
                 .withRedirects(redirectPolicy(settings.redirects()))
-                .withTls(tls);
+                .withTls(tls)
+                .withAddressFilter(BootClientSettings.addressFilter(settings))
+                .withCookies(BootClientSettings.cookiesEnabled(settings) ? new CookieManager() : null);
         }
         for (Consumer<HotPoolClientHttpRequestFactory> customizer : this.customizers) {
             customizer.accept(factory);

@@ -68,7 +68,8 @@ public class LeaseReleaseBenchmark {
 
     @Benchmark
     public Lease leaseRelease() throws IOException {
-        Lease lease = this.engine.lease(this.origin, null, LeaseMode.ANY, Duration.ofSeconds(30), 5_000, 30_000);
+        Lease lease = this.engine.lease(this.origin, null, null, LeaseMode.ANY, Duration.ofSeconds(30), 5_000,
+                30_000);
         lease.release();
         return lease;
     }

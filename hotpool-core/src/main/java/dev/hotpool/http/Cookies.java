@@ -1,0 +1,66 @@
+package dev.hotpool.http;
+
+import dev.hotpool.Header;
+import dev.hotpool.HotRequest;
+
+import java.io.IOException;
+import java.net.CookieHandler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A request's cookie store ({@link HotRequest#cookies()}) on the wire: the {@code Cookie} value it has for the
+ * request's URI, and the response's {@code Set-Cookie} headers handed back to it. Per exchange, so every hop of a
+ * redirect takes and gives its own. Stateless.
+ */
+final class Cookies {
+
+    private static final Logger log = LoggerFactory.getLogger(Cookies.class);
+
+    private Cookies() {
+    }
+
+    /** The store's cookies for the request as one {@code Cookie} value, or {@code null} (no store, or none). */
+    static String header(HotRequest request) throws IOException {
+        CookieHandler store = request.cookies();
+        if (store == null) {
+            return null;
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header h : request.headers()) {
+            headers.computeIfAbsent(h.name(), n -> new ArrayList<>()).add(h.value());
+        }
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : store.get(request.uri(), headers).entrySet()) {
+            if (e.getKey().equalsIgnoreCase("Cookie")) {
+                values.addAll(e.getValue());
+            }
+        }
+        return values.isEmpty() ? null : String.join("; ", values);
+    }
+
+    /** Gives the response's {@code Set-Cookie} headers to the request's store, if it has one. */
+    static void store(HotRequest request, ClassicHttpResponse head) {
+        CookieHandler store = request.cookies();
+        if (store == null || !head.containsHeader("Set-Cookie")) {
+            return;
+        }
+        List<String> cookies = new ArrayList<>();
+        for (org.apache.hc.core5.http.Header h : head.getHeaders("Set-Cookie")) {
+            cookies.add(h.getValue());
+        }
+        try {
+            store.put(request.uri(), Map.of("Set-Cookie", cookies));
+        }
+        catch (IOException | RuntimeException e) {
+            log.debug("hotpool: the cookie store refused the cookies of a response from {}: {}", request.origin(),
+                    e.toString());
+        }
+    }
+}
