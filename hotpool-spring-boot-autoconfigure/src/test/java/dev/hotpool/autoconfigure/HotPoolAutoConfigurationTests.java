@@ -56,6 +56,16 @@ class HotPoolAutoConfigurationTests {
                 RestClientAutoConfiguration.class, RestTemplateAutoConfiguration.class));
 
     @Test
+    void bootsFactoryPropertyIsIgnoredWhileHotpoolIsOn() {
+        this.contextRunner.withPropertyValues("spring.http.clients.imperative.factory=jdk").run((context) -> {
+            assertThat(context.getBean(ClientHttpRequestFactoryBuilder.class))
+                .isInstanceOf(HotPoolClientHttpRequestFactoryBuilder.class);
+            assertThat(context.getBean(ClientHttpRequestFactory.class))
+                .isInstanceOf(HotPoolClientHttpRequestFactory.class);
+        });
+    }
+
+    @Test
     void poolAndRequestFactoryBuilderAreAutoConfigured() {
         this.contextRunner.run((context) -> {
             assertThat(context).hasSingleBean(HotPool.class);

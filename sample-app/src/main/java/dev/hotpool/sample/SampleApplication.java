@@ -18,6 +18,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
+import org.springframework.web.service.registry.ImportHttpServices;
 
 /**
  * A Spring Boot application that uses the hotpool starter the way a user would: its services take the
@@ -26,6 +27,7 @@ import org.springframework.web.client.RestTemplate;
  * ({@link EmbeddedUpstream}), so it works offline.
  */
 @SpringBootApplication
+@ImportHttpServices(group = "upstream", types = ProfileApi.class)
 @EnableConfigurationProperties(UpstreamProperties.class)
 public class SampleApplication {
 

@@ -1,10 +1,13 @@
 package dev.hotpool.sample;
 
+import java.util.Map;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /aggregate}: the aggregator's page of upstream data. {@code GET /demo}: a cold call against hot calls.
+ * {@code GET /aggregate}: the aggregator's page of upstream data. {@code GET /profile}: one upstream call through an
+ * HTTP interface. {@code GET /demo}: a cold call against hot calls.
  * The status page {@code /} is static ({@code static/index.html}) and reads {@code /actuator/hotpool}.
  */
 @RestController
@@ -14,9 +17,17 @@ class SampleController {
 
     private final PoolDemo demo;
 
-    SampleController(AggregatorService aggregator, PoolDemo demo) {
+    private final ProfileApi profiles;
+
+    SampleController(AggregatorService aggregator, PoolDemo demo, ProfileApi profiles) {
         this.aggregator = aggregator;
         this.demo = demo;
+        this.profiles = profiles;
+    }
+
+    @GetMapping("/profile")
+    Map<String, Object> profile() {
+        return this.profiles.profile();
     }
 
     @GetMapping("/aggregate")

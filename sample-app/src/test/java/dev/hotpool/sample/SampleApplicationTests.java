@@ -111,6 +111,18 @@ class SampleApplicationTests {
     }
 
     @Test
+    void anHttpInterfaceOfTheUpstreamGroupRunsOnTheWarmConnections() {
+        long accepted = this.upstream.connectionsAccepted();
+        long leases = this.pool.stats().leases();
+
+        Map<String, Object> profile = this.app.get().uri("/profile").retrieve().body(JSON);
+
+        assertThat(profile).containsEntry("name", "Ada Lovelace");
+        assertThat(this.pool.stats().leases()).isGreaterThan(leases);
+        assertThat(this.upstream.connectionsAccepted()).as("no new connection").isEqualTo(accepted);
+    }
+
+    @Test
     void restClientAndRestTemplateRunOnHotpool() {
         assertThat(this.upstreamRestTemplate.getRequestFactory()).isInstanceOf(HotPoolClientHttpRequestFactory.class);
         long leases = this.pool.stats().leases();
