@@ -30,7 +30,8 @@ public final class HotPool implements AutoCloseable {
 
     public HotPool(HotPoolConfig config) {
         this.config = config;
-        this.engine = new Engine(config, config.healthCheckProbePath() != null ? this::probe : ConnectionProbe.LIVENESS);
+        this.engine = new Engine(config,
+                config.healthCheckProbePath() != null ? this::probe : ConnectionProbe.LIVENESS);
         this.client = new Http1Client(config, this.engine, this.engine.listener(), this.engine.outliers());
         this.engine.startWarmup();
     }

@@ -39,15 +39,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>What is kept, and for how long.</b> State is kept only for hosts with something to remember: a run of
- * failures, an ejection in effect, or an ejection count that has not decayed to zero. A host gets state on
- * its first failure, never on {@link #usable} or {@link #hostAddresses} (a host that only connects costs
- * nothing), and not even then when its known answer is too small for any address to be ejected (a single
- * address, or {@code max-ejection-percent} 0). Its state leaves when nothing is left to remember: at once when a success or a passing probe
- * leaves it so, or on {@link #forgetQuiet} (which the pool's health check calls) once no address is ejected,
- * every count has decayed to zero and every run is {@code max-ejection-time} old; and when
- * {@link #hostAddresses} is given an empty answer. An ejected address therefore stays ejected for its whole
- * ejection, and its count decays as if nothing had been dropped. So the number of hosts tracked follows the
- * hosts failing lately, not the hosts ever seen.
+ * failures, an ejection in effect, or an ejection count that has not decayed to zero. A host gets state on its first
+ * failure, never on {@link #usable} or {@link #hostAddresses} (a host that only connects costs nothing), and not
+ * even then when its known answer is too small for any address to be ejected (a single address, or
+ * {@code max-ejection-percent} 0). Its state leaves when nothing is left to remember: at once when a success or a passing
+ * probe leaves it so, or on {@link #forgetQuiet} (which the pool's health check calls) once no address is ejected,
+ * every count has decayed to zero and every run is {@code max-ejection-time} old; and when {@link #hostAddresses} is
+ * given an empty answer. An ejected address therefore stays ejected for its whole ejection, and its count decays as
+ * if nothing had been dropped. So the number of hosts tracked follows the hosts failing lately, not the hosts ever
+ * seen.
  *
  * <p><b>A host's addresses.</b> The cap needs n. A host's state takes the host's answer when it is created,
  * from the {@code answers} lookup given at construction (the pool passes its {@link AddressBook#cached}

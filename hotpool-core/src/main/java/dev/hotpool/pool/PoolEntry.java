@@ -45,7 +45,7 @@ final class PoolEntry implements Lease, Admission {
     State state = State.CONNECTING;
     /** Guarded by the pool lock: epoch millis of the connect. */
     long createdAt;
-    /** Guarded by the pool lock: past this instant (epoch millis, jittered) the connection is closed instead of reused. */
+    /** Guarded by the pool lock: past this instant (epoch millis, jittered) it is closed instead of reused. */
     long lifetimeDeadline = Long.MAX_VALUE;
     /** Guarded by the pool lock: when it last became idle (epoch millis). */
     long idleSince;
@@ -60,7 +60,7 @@ final class PoolEntry implements Lease, Admission {
     long leasedAtNanos;
     /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
     volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
-    /** Links of the {@link EntryList}s this connection is in, two per {@link EntryList.Kind}. Guarded by the pool lock. */
+    /** Links of the {@link EntryList}s it is in, two per {@link EntryList.Kind}. Guarded by the pool lock. */
     final PoolEntry[] links = new PoolEntry[EntryList.Kind.LINKS];
 
     private int exchanges;
@@ -86,7 +86,7 @@ final class PoolEntry implements Lease, Admission {
         return this.transport;
     }
 
-    /** Why this idle connection must not be reused at {@code now}, or {@code null} when it may be. Under the pool lock. */
+    /** Why this idle connection must not be reused at {@code now}, or {@code null}. Under the pool lock. */
     CloseReason expiry(long now, long idleTimeoutMillis) {
         if (now >= this.lifetimeDeadline) {
             return CloseReason.MAX_LIFETIME;

@@ -84,7 +84,8 @@ class AddressFilterTests {
                 .warmupHosts(List.of(Origin.of(URI.create("http://127.0.0.1:" + this.server.port())))).build());
         this.pool.awaitWarmup(Duration.ofSeconds(10));
 
-        assertThatThrownBy(() -> get(HotRequest.get(this.server.uri("/")))).isInstanceOf(FilteredAddressException.class);
+        assertThatThrownBy(() -> get(HotRequest.get(this.server.uri("/"))))
+                .isInstanceOf(FilteredAddressException.class);
         assertThat(this.server.connectionsAccepted()).as("warm-up did not connect either").isZero();
     }
 

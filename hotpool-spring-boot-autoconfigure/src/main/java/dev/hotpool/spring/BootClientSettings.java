@@ -105,7 +105,8 @@ public final class BootClientSettings {
 
     private static MethodHandle matches() {
         try {
-            Class<?> type = Class.forName(PACKAGE + "InetAddressFilter", false, BootClientSettings.class.getClassLoader());
+            Class<?> type = Class.forName(PACKAGE + "InetAddressFilter", false,
+                    BootClientSettings.class.getClassLoader());
             return MethodHandles.publicLookup()
                 .findVirtual(type, "matches", MethodType.methodType(boolean.class, InetAddress.class))
                 .asType(MethodType.methodType(boolean.class, Object.class, InetAddress.class));
