@@ -55,6 +55,7 @@ public final class HotPoolConfig {
     private final Duration shutdownTimeout;
     private final boolean retryEnabled;
     private final int maxRetries;
+    private final boolean compression;
     private final TlsSettings tls;
     private final TlsProfiles tlsProfiles;
     private final PoolListener listener;
@@ -96,6 +97,7 @@ public final class HotPoolConfig {
         this.shutdownTimeout = b.shutdownTimeout;
         this.retryEnabled = b.retryEnabled;
         this.maxRetries = b.maxRetries;
+        this.compression = b.compression;
         this.tls = b.tls;
         this.tlsProfiles = b.tlsProfiles;
         this.listener = b.listener;
@@ -205,6 +207,12 @@ public final class HotPoolConfig {
     /** Most such retries per request. */
     public int maxRetries() { return this.maxRetries; }
 
+    /**
+     * Whether requests ask for gzip or deflate ({@code Accept-Encoding}, unless the caller set it) and responses
+     * so encoded are decoded as they stream; off by default.
+     */
+    public boolean compression() { return this.compression; }
+
     /** TLS trust and identity for requests that do not carry their own. */
     public TlsSettings tls() { return this.tls; }
 
@@ -283,6 +291,7 @@ public final class HotPoolConfig {
         private Duration shutdownTimeout = Duration.ofSeconds(5);
         private boolean retryEnabled = true;
         private int maxRetries = 1;
+        private boolean compression;
         private TlsSettings tls = TlsSettings.defaults();
         private TlsProfiles tlsProfiles;
         private PoolListener listener = PoolListener.NONE;
@@ -327,6 +336,7 @@ public final class HotPoolConfig {
             this.shutdownTimeout = c.shutdownTimeout;
             this.retryEnabled = c.retryEnabled;
             this.maxRetries = c.maxRetries;
+            this.compression = c.compression;
             this.tls = c.tls;
             this.tlsProfiles = c.tlsProfiles;
             this.listener = c.listener;
@@ -368,6 +378,7 @@ public final class HotPoolConfig {
         public Builder shutdownTimeout(Duration d) { this.shutdownTimeout = d; return this; }
         public Builder retryEnabled(boolean enabled) { this.retryEnabled = enabled; return this; }
         public Builder maxRetries(int n) { this.maxRetries = n; return this; }
+        public Builder compression(boolean enabled) { this.compression = enabled; return this; }
         public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
         public Builder tlsProfiles(TlsProfiles profiles) { this.tlsProfiles = profiles; return this; }
         public Builder listener(PoolListener listener) { this.listener = listener; return this; }

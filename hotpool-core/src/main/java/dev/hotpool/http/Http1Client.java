@@ -29,6 +29,8 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -83,23 +85,43 @@ public final class Http1Client {
         HotRequest current = request;
         for (int redirects = 0; ; redirects++) {
             HotResponse response = send(current);
-            URI next = redirectTarget(current, response, redirects);
+            HotRequest next = redirect(current, response, redirects);
             if (next == null) {
                 return response;
             }
             response.close();
-            current = current.redirectTo(next, current.method(), true /* GET and HEAD carry no body */);
+            current = next;
         }
     }
 
-    /** Where to go next, or {@code null} when the response is the answer. */
-    private URI redirectTarget(HotRequest request, HotResponse response, int followed) {
+    /**
+     * The request a redirect asks for, or {@code null} when the response is the answer. As HttpClient 5 follows:
+     * 303 turns every method but HEAD into a GET without a body; 301 and 302 turn POST into a GET without a body and
+     * keep other methods; 307 and 308 keep the method. A request that keeps its body is followed only when the body
+     * can be sent again. Never from {@code https} to {@code http}; at most {@code max-redirects}. Credentials and
+     * cookies set by the caller do not travel to another origin ({@link HotRequest#redirectTo}).
+     */
+    private HotRequest redirect(HotRequest request, HotResponse response, int followed) {
         int s = response.status();
         if (request.redirects() != RedirectPolicy.FOLLOW || followed >= this.config.maxRedirects()
-                || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)
-                || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+                || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) {
             return null;
         }
+        String method = request.method();
+        boolean toGet = (s == 303 && !method.equals("HEAD")) || ((s == 301 || s == 302) && method.equals("POST"));
+        if (!toGet && request.body() != null && !request.body().repeatable()) {
+            return null; // The body cannot be sent again: the caller gets the redirect.
+        }
+        URI target = redirectTarget(request, response);
+        if (target == null) {
+            return null;
+        }
+        return toGet ? request.redirectTo(target, "GET", true /* no body */)
+                : request.redirectTo(target, method, request.body() == null);
+    }
+
+    /** Where the redirect points, or {@code null} when it cannot be followed. */
+    private static URI redirectTarget(HotRequest request, HotResponse response) {
         String location = response.header("Location");
         if (location == null) {
             return null;
@@ -181,6 +203,7 @@ public final class Http1Client {
                 : this.config.connectTimeout());
         int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
         String cookies = Cookies.header(request);
+        boolean decode = this.config.compression() && request.header("Accept-Encoding") == null;
         Lease lease = this.engine.lease(origin, tls, request.addressFilter(), mode, this.config.acquireTimeout(),
                 connectTimeout, readTimeout);
         Http1Codec codec = codec(lease);
@@ -191,7 +214,7 @@ public final class Http1Client {
         long received = codec.in.getMetrics().getBytesTransferred();
         try {
             lease.soTimeout(readTimeout);
-            requestSaidClose = writeRequest(request, codec, lease, cookies);
+            requestSaidClose = writeRequest(request, codec, lease, cookies, decode);
             head = readHead(request, codec, lease, reused);
         }
         catch (IOException | HttpException | RuntimeException e) {
@@ -214,7 +237,7 @@ public final class Http1Client {
         this.outliers.recordStatus(origin.authority(), lease.remote().getAddress(), head.getCode());
         Cookies.store(request, head);
         try {
-            return respond(request, head, lease, codec, requestSaidClose, reused);
+            return respond(request, head, lease, codec, requestSaidClose, reused, decode);
         }
         catch (IOException | RuntimeException e) {
             lease.discard(CloseReason.ERROR);
@@ -227,9 +250,10 @@ public final class Http1Client {
      *
      * @param cookies the cookie store's {@code Cookie} value for the request, joined to the request's own
      *     {@code Cookie} header or sent as one; {@code null}: none
+     * @param askEncoded whether to ask for gzip or deflate ({@code hotpool.compression.enabled})
      */
-    private boolean writeRequest(HotRequest request, Http1Codec codec, Connection connection, String cookies)
-            throws IOException {
+    private boolean writeRequest(HotRequest request, Http1Codec codec, Connection connection, String cookies,
+            boolean askEncoded) throws IOException {
         RequestBody body = request.body();
         long length = body == null ? 0 : body.contentLength();
         boolean hasHost = false;
@@ -269,6 +293,9 @@ public final class Http1Client {
         }
         if (cookies != null) {
             writeHeader(codec, line, out, "Cookie", cookies);
+        }
+        if (askEncoded) {
+            writeHeader(codec, line, out, "Accept-Encoding", "gzip, x-gzip, deflate");
         }
         if (!hasConnection) {
             writeHeader(codec, line, out, "Connection", "keep-alive");
@@ -352,7 +379,7 @@ public final class Http1Client {
     }
 
     private HotResponse respond(HotRequest request, ClassicHttpResponse head, Lease lease, Http1Codec codec,
-            boolean requestSaidClose, boolean reused) throws IOException {
+            boolean requestSaidClose, boolean reused, boolean decode) throws IOException {
         int code = head.getCode();
         lease.keepAliveHint(KeepAlive.idleHintMillis(head));
         Framing framing = frame(request, head, lease, codec, requestSaidClose);
@@ -365,8 +392,34 @@ public final class Http1Client {
         else {
             body.reclaimWhenUnreachable();
         }
+        List<Header> fields = codec.parser.fields();
+        InputStream stream = body;
+        String coding = (decode && !framing.empty()) ? contentCoding(head) : null;
+        if (coding != null) {
+            stream = new DecodedBody(body, coding, request.origin());
+            fields = without(fields, "Content-Encoding", "Content-Length"); // As HttpClient 5 gives a decoded body.
+        }
         return new Http1Response(code, head.getReasonPhrase() == null ? "" : head.getReasonPhrase(),
-                protocol(head.getVersion()), codec.parser.fields(), body, reused);
+                protocol(head.getVersion()), fields, stream, reused);
+    }
+
+    /** The response's one content coding when {@link DecodedBody} decodes it, else {@code null}. */
+    private static String contentCoding(ClassicHttpResponse head) {
+        if (!head.containsHeader("Content-Encoding")) {
+            return null;
+        }
+        String coding = joined(head, "Content-Encoding").trim().toLowerCase(Locale.ROOT);
+        return DecodedBody.decodes(coding) ? coding : null;
+    }
+
+    private static List<Header> without(List<Header> fields, String first, String second) {
+        List<Header> kept = new ArrayList<>(fields.size());
+        for (Header h : fields) {
+            if (!h.is(first) && !h.is(second)) {
+                kept.add(h);
+            }
+        }
+        return kept;
     }
 
     /**
@@ -424,7 +477,7 @@ public final class Http1Client {
         long received = codec.in.getMetrics().getBytesTransferred();
         try {
             connection.soTimeout(millis(this.config.healthCheckTimeout()));
-            boolean saidClose = writeRequest(request, codec, connection, null);
+            boolean saidClose = writeRequest(request, codec, connection, null, false);
             ClassicHttpResponse head = readHead(request, codec, connection, true);
             Framing framing = frame(request, head, connection, codec, saidClose);
             long left = this.config.drainLimit();

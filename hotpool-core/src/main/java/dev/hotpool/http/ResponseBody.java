@@ -58,6 +58,10 @@ final class ResponseBody extends InputStream {
      */
     private long remaining;
     private State state = State.OPEN;
+    /** Whether the end of the message waits for close() to give the connection back ({@link #holdUntilClose}). */
+    private boolean holdUntilClose;
+    /** The message has ended while held: close() gives the connection back. */
+    private boolean endPending;
     /** Shared with the cleaner's action, which must not reach this body. */
     private final Hold hold;
     private Cleaner.Cleanable cleanable;
@@ -159,7 +163,28 @@ final class ResponseBody extends InputStream {
         if (this.state == State.OPEN) {
             drain();
         }
+        if (this.endPending) {
+            finish();
+        }
         this.state = State.CLOSED;
+    }
+
+    /**
+     * Keeps the connection when the message ends until {@link #close()} (or {@link #abandon()}): for a decoded body,
+     * whose connection must not go back before its decoder has found the bytes sound.
+     */
+    void holdUntilClose() {
+        this.holdUntilClose = true;
+    }
+
+    /** Gives up on the message (its decoded form was corrupt): the connection is closed, not reused. */
+    void abandon() {
+        if (this.state == State.OPEN || this.endPending) {
+            this.state = State.DONE;
+            this.endPending = false;
+            letGo();
+            this.lease.discard(CloseReason.ERROR);
+        }
     }
 
     /** Whether the message has ended and the connection is no longer held. */
@@ -170,6 +195,16 @@ final class ResponseBody extends InputStream {
     /** The message ended: the connection goes back, or closes when it may not carry another exchange. */
     void end() {
         this.state = State.DONE;
+        if (this.holdUntilClose) {
+            this.endPending = true; // Given back on close(), once the decoder has checked the bytes.
+            return;
+        }
+        finish();
+    }
+
+    /** Gives the connection of an ended message back, or closes it when it may not carry another exchange. */
+    private void finish() {
+        this.endPending = false;
         letGo();
         if (this.reusable && !this.codec.in.hasBufferedData()) {
             this.lease.release();

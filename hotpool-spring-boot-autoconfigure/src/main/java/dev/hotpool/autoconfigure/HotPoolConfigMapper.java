@@ -82,6 +82,7 @@ final class HotPoolConfigMapper {
         HotPoolProperties.Retry retry = properties.getRetry();
         map.from(retry::isEnabled).to(builder::retryEnabled);
         map.from(retry::getMaxRetries).to(builder::maxRetries);
+        map.from(properties.getCompression()::isEnabled).to(builder::compression);
         builder.staticAddresses(properties.getAddresses());
         builder.localAddresses(LocalAddressPool.of(properties.getLocalAddresses()));
         map.from(properties.getDns()::getRefreshInterval).always().to(builder::dnsRefreshInterval);

@@ -151,6 +151,8 @@ public class HotPoolProperties {
 
     private final Retry retry = new Retry();
 
+    private final Compression compression = new Compression();
+
     private final Metrics metrics = new Metrics();
 
     public boolean isEnabled() {
@@ -323,6 +325,10 @@ public class HotPoolProperties {
 
     public Retry getRetry() {
         return this.retry;
+    }
+
+    public Compression getCompression() {
+        return this.compression;
     }
 
     public Map<String, List<String>> getAddresses() {
@@ -692,6 +698,24 @@ public class HotPoolProperties {
 
         public void setMaxHosts(int maxHosts) {
             this.maxHosts = maxHosts;
+        }
+    }
+
+    public static class Compression {
+
+        /**
+         * Whether requests ask for gzip or deflate ('Accept-Encoding: gzip, x-gzip, deflate', unless the caller set
+         * 'Accept-Encoding') and such responses are decoded as they stream, with 'Content-Encoding' and
+         * 'Content-Length' removed from their headers. A caller's own 'Accept-Encoding' gets the body as sent.
+         */
+        private boolean enabled = false;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 

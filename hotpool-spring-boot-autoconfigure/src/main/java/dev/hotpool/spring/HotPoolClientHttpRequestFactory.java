@@ -19,18 +19,21 @@ import org.springframework.http.client.ClientHttpRequestFactory;
  * connection of its own. Many factories (one per {@code RestClient.Builder}, per {@code RestTemplate}) share
  * one pool, each with its own timeouts, redirect policy, TLS settings, address filter and cookie store.
  *
- * <p>Immutable and thread-safe; the {@code with*} methods return a new factory over the same pool. Closing the
- * pool is the application's business (in Spring Boot, the pool bean's), never the factory's.
+ * <p>Thread-safe. The {@code with*} methods return a new factory over the same pool. The setters change this
+ * factory, as Spring's own factories' setters do, for a {@code ClientHttpRequestFactoryBuilder} customizer
+ * ({@code builder.withCustomizer(f -> f.setReadTimeout(…))}) or other configuration before use; requests created
+ * after a change see it. Closing the pool is the application's business (in Spring Boot, the pool bean's), never
+ * the factory's.
  */
 public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestFactory {
 
     private final HotPool pool;
 
-    private final Duration connectTimeout;
+    private volatile Duration connectTimeout;
 
-    private final Duration readTimeout;
+    private volatile Duration readTimeout;
 
-    private final RedirectPolicy redirects;
+    private volatile RedirectPolicy redirects;
 
     private final TlsSettings tls;
 
@@ -64,6 +67,21 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
     public HotPoolClientHttpRequestFactory withReadTimeout(Duration readTimeout) {
         return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, readTimeout, this.redirects,
                 this.tls, this.addressFilter, this.cookies);
+    }
+
+    /** Sets the connect timeout of this factory's requests ({@code null}: the pool's). */
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Sets the read timeout of this factory's requests ({@code null}: the pool's). */
+    public void setReadTimeout(Duration readTimeout) {
+        this.readTimeout = readTimeout;
+    }
+
+    /** Sets whether this factory's requests follow redirects. */
+    public void setRedirects(RedirectPolicy redirects) {
+        this.redirects = Objects.requireNonNull(redirects, "'redirects' must not be null");
     }
 
     /** A factory whose requests follow redirects, or not. */
