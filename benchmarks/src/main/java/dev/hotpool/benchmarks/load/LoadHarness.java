@@ -454,30 +454,11 @@ public final class LoadHarness {
     }
 
     private Map<String, Object> machine() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpus", Runtime.getRuntime().availableProcessors());
-        m.put("cpuModel", firstMatch(Path.of("/proc/cpuinfo"), "model name"));
-        m.put("memTotal", firstMatch(Path.of("/proc/meminfo"), "MemTotal"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        Map<String, Object> m = Machine.describe();
         m.put("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         m.put("nginx", this.options.nginxVersion);
         m.put("loadAtScriptStart", this.options.loadAtStart);
         return m;
-    }
-
-    private static String firstMatch(Path file, String key) {
-        try {
-            for (String line : Files.readAllLines(file)) {
-                if (line.startsWith(key)) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        }
-        catch (IOException e) {
-            // Not Linux: leave it out.
-        }
-        return "unknown";
     }
 
     private static void awaitUpstream(Setup setup) throws InterruptedException, IOException {

@@ -1,5 +1,7 @@
 package dev.hotpool.benchmarks.origins;
 
+import dev.hotpool.benchmarks.load.Machine;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -196,46 +198,18 @@ public final class ManyOrigins {
     }
 
     private static Map<String, Object> machine(Options options) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpus", Runtime.getRuntime().availableProcessors());
-        m.put("cpuModel", firstMatch(Path.of("/proc/cpuinfo"), "model name"));
-        m.put("memTotal", firstMatch(Path.of("/proc/meminfo"), "MemTotal"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        Map<String, Object> m = Machine.describe();
         m.put("childJvmArgs", String.join(" ", CHILD_JVM));
         m.put("parentJvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         m.put("nginx", options.nginxVersion);
         m.put("loadAtScriptStart", options.loadAtStart);
-        m.put("tcpTwReuse", firstLine(Path.of("/proc/sys/net/ipv4/tcp_tw_reuse")));
-        m.put("localPortRange", firstLine(Path.of("/proc/sys/net/ipv4/ip_local_port_range")));
+        m.put("tcpTwReuse", Machine.firstLine(Path.of("/proc/sys/net/ipv4/tcp_tw_reuse")));
+        m.put("localPortRange", Machine.firstLine(Path.of("/proc/sys/net/ipv4/ip_local_port_range")));
         return m;
     }
 
-    private static String firstMatch(Path file, String key) {
-        try {
-            for (String line : Files.readAllLines(file)) {
-                if (line.startsWith(key)) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        }
-        catch (IOException e) {
-            // Not Linux: leave it out.
-        }
-        return "unknown";
-    }
-
-    private static String firstLine(Path file) {
-        try {
-            return Files.readString(file).trim().replaceAll("\\s+", " ");
-        }
-        catch (IOException e) {
-            return "unknown";
-        }
-    }
-
     static String loadAverage() {
-        String line = firstLine(Path.of("/proc/loadavg"));
+        String line = Machine.firstLine(Path.of("/proc/loadavg"));
         String[] f = line.split(" ");
         return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : line;
     }
