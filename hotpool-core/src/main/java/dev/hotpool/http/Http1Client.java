@@ -8,7 +8,6 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.MalformedResponseException;
 import dev.hotpool.Origin;
-import dev.hotpool.RedirectPolicy;
 import dev.hotpool.RequestBody;
 import dev.hotpool.TlsHandshakeException;
 import dev.hotpool.UnansweredRequestException;
@@ -31,7 +30,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -40,11 +38,8 @@ import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.config.Http1Config;
-import org.apache.hc.core5.http.impl.io.ChunkedInputStream;
 import org.apache.hc.core5.http.impl.io.ChunkedOutputStream;
-import org.apache.hc.core5.http.impl.io.ContentLengthInputStream;
 import org.apache.hc.core5.http.impl.io.ContentLengthOutputStream;
-import org.apache.hc.core5.http.impl.io.IdentityInputStream;
 import org.apache.hc.core5.util.CharArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,62 +80,13 @@ public final class Http1Client {
         HotRequest current = request;
         for (int redirects = 0; ; redirects++) {
             HotResponse response = send(current);
-            HotRequest next = redirect(current, response, redirects);
+            HotRequest next = Redirects.next(current, response, redirects, this.config.maxRedirects());
             if (next == null) {
                 return response;
             }
             response.close();
             current = next;
         }
-    }
-
-    /**
-     * The request a redirect asks for, or {@code null} when the response is the answer. As HttpClient 5 follows:
-     * 303 turns every method but HEAD into a GET without a body; 301 and 302 turn POST into a GET without a body and
-     * keep other methods; 307 and 308 keep the method. A request that keeps its body is followed only when the body
-     * can be sent again. Never from {@code https} to {@code http}; at most {@code max-redirects}. Credentials and
-     * cookies set by the caller do not travel to another origin ({@link HotRequest#redirectTo}).
-     */
-    private HotRequest redirect(HotRequest request, HotResponse response, int followed) {
-        int s = response.status();
-        if (request.redirects() != RedirectPolicy.FOLLOW || followed >= this.config.maxRedirects()
-                || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) {
-            return null;
-        }
-        String method = request.method();
-        boolean toGet = (s == 303 && !method.equals("HEAD")) || ((s == 301 || s == 302) && method.equals("POST"));
-        if (!toGet && request.body() != null && !request.body().repeatable()) {
-            return null; // The body cannot be sent again: the caller gets the redirect.
-        }
-        URI target = redirectTarget(request, response);
-        if (target == null) {
-            return null;
-        }
-        return toGet ? request.redirectTo(target, "GET", true /* no body */)
-                : request.redirectTo(target, method, request.body() == null);
-    }
-
-    /** Where the redirect points, or {@code null} when it cannot be followed. */
-    private static URI redirectTarget(HotRequest request, HotResponse response) {
-        String location = response.header("Location");
-        if (location == null) {
-            return null;
-        }
-        URI target;
-        try {
-            target = request.uri().resolve(location.trim());
-        }
-        catch (IllegalArgumentException e) {
-            return null; // An unparseable Location is the caller's to see.
-        }
-        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
-        if (target.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
-            return null;
-        }
-        if (request.origin().secure() && scheme.equals("http")) {
-            return null; // Never from https to http.
-        }
-        return target;
     }
 
     /**
@@ -382,7 +328,7 @@ public final class Http1Client {
             boolean requestSaidClose, boolean reused, boolean decode) throws IOException {
         int code = head.getCode();
         lease.keepAliveHint(KeepAlive.idleHintMillis(head));
-        Framing framing = frame(request, head, lease, codec, requestSaidClose);
+        Framing framing = Framing.of(request, head, lease, codec, requestSaidClose);
         ResponseBody body = new ResponseBody(lease, codec, framing.stream(), framing.reusable(),
                 CloseReason.SERVER_CLOSED, this.config.drainLimit(), this.config.drainTimeout().toMillis(),
                 this.outliers, framing.length());
@@ -394,22 +340,13 @@ public final class Http1Client {
         }
         List<Header> fields = codec.parser.fields();
         InputStream stream = body;
-        String coding = (decode && !framing.empty()) ? contentCoding(head) : null;
+        String coding = (decode && !framing.empty()) ? Framing.contentCoding(head) : null;
         if (coding != null) {
             stream = new DecodedBody(body, coding, request.origin());
             fields = without(fields, "Content-Encoding", "Content-Length"); // As HttpClient 5 gives a decoded body.
         }
         return new Http1Response(code, head.getReasonPhrase() == null ? "" : head.getReasonPhrase(),
                 protocol(head.getVersion()), fields, stream, reused);
-    }
-
-    /** The response's one content coding when {@link DecodedBody} decodes it, else {@code null}. */
-    private static String contentCoding(ClassicHttpResponse head) {
-        if (!head.containsHeader("Content-Encoding")) {
-            return null;
-        }
-        String coding = joined(head, "Content-Encoding").trim().toLowerCase(Locale.ROOT);
-        return DecodedBody.decodes(coding) ? coding : null;
     }
 
     private static List<Header> without(List<Header> fields, String first, String second) {
@@ -420,47 +357,6 @@ public final class Http1Client {
             }
         }
         return kept;
-    }
-
-    /**
-     * How the body of a response is delimited (RFC 9112 §6.3) and whether the connection may carry another
-     * exchange after it.
-     *
-     * @param stream the body's bytes
-     * @param reusable whether the connection may be pooled once the body has ended
-     * @param empty whether the message has already ended (no body)
-     */
-    private record Framing(InputStream stream, boolean reusable, boolean empty, long length) {
-
-        Framing(InputStream stream, boolean reusable, boolean empty) {
-            this(stream, reusable, empty, -1);
-        }
-    }
-
-    private static Framing frame(HotRequest request, ClassicHttpResponse head, Connection connection,
-            Http1Codec codec, boolean requestSaidClose) throws MalformedResponseException {
-        int code = head.getCode();
-        boolean reusable = KeepAlive.allowed(requestSaidClose, head) && code != 101; // No protocol switches.
-        if (request.method().equals("HEAD") || code < 200 || code == 204 || code == 304) {
-            return new Framing(InputStream.nullInputStream(), reusable, true);
-        }
-        InputStream in = connection.in();
-        if (head.containsHeader("Transfer-Encoding")) {
-            String codings = joined(head, "Transfer-Encoding");
-            String last = codings.substring(codings.lastIndexOf(',') + 1).trim();
-            if (last.equalsIgnoreCase("chunked")) {
-                // Both framings sent: read as chunked, then do not trust the connection.
-                return new Framing(new ChunkedInputStream(codec.in, in, codec.h1),
-                        reusable && !head.containsHeader("Content-Length"), false);
-            }
-            return new Framing(new IdentityInputStream(codec.in, in), false, false);
-        }
-        if (head.containsHeader("Content-Length")) {
-            long length = contentLength(request.origin(), head);
-            return length == 0 ? new Framing(InputStream.nullInputStream(), reusable, true)
-                    : new Framing(new ContentLengthInputStream(codec.in, in, length), reusable, false, length);
-        }
-        return new Framing(new IdentityInputStream(codec.in, in), false, false); // Ends when the server closes.
     }
 
     /**
@@ -479,7 +375,7 @@ public final class Http1Client {
             connection.soTimeout(millis(this.config.healthCheckTimeout()));
             boolean saidClose = writeRequest(request, codec, connection, null, false);
             ClassicHttpResponse head = readHead(request, codec, connection, true);
-            Framing framing = frame(request, head, connection, codec, saidClose);
+            Framing framing = Framing.of(request, head, connection, codec, saidClose);
             long left = this.config.drainLimit();
             byte[] scratch = new byte[4096];
             int n;
@@ -511,36 +407,6 @@ public final class Http1Client {
             connection.attach(codec);
         }
         return codec;
-    }
-
-    private static long contentLength(Origin origin, ClassicHttpResponse head) throws MalformedResponseException {
-        long length = -1;
-        for (String part : joined(head, "Content-Length").split(",")) {
-            String v = part.trim();
-            long parsed;
-            if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit)) {
-                throw new MalformedResponseException("hotpool: malformed response from " + origin
-                        + ": invalid Content-Length '" + v + "'", null);
-            }
-            parsed = Long.parseLong(v);
-            if (length >= 0 && parsed != length) {
-                throw new MalformedResponseException("hotpool: malformed response from " + origin
-                        + ": conflicting Content-Length values " + length + " and " + parsed, null);
-            }
-            length = parsed;
-        }
-        return length;
-    }
-
-    private static String joined(ClassicHttpResponse head, String name) {
-        StringBuilder sb = new StringBuilder();
-        for (org.apache.hc.core5.http.Header h : head.getHeaders(name)) {
-            if (sb.length() > 0) {
-                sb.append(',');
-            }
-            sb.append(h.getValue());
-        }
-        return sb.toString();
     }
 
     private static String protocol(ProtocolVersion version) {
