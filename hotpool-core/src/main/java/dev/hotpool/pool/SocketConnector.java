@@ -145,15 +145,14 @@ final class SocketConnector implements Connector {
         AccessDeniedException refusal = null;
         for (InetAddress address : usable) {
             AccessPolicy.Verdict verdict = this.accessPolicy.check(origin.host(), address);
-            AddressFilter filter = !this.addressFilter.allows(address) ? this.addressFilter
-                    : route.filter() != null && !route.filter().allows(address) ? route.filter() : null;
-            if (verdict.allowed() && filter == null) {
+            if (verdict.allowed() && route.admits(address, this.addressFilter)) {
                 admitted.add(address);
             }
             else if (refusal == null) {
                 refusal = !verdict.allowed() ? new AccessDeniedException("hotpool: connecting to " + origin.host()
                         + " at " + address.getHostAddress() + " is refused: " + verdict.rule() + "; nothing was sent")
-                        : new FilteredAddressException(origin.host(), address, filter);
+                        : new FilteredAddressException(origin.host(), address,
+                                this.addressFilter.allows(address) ? route.filter() : this.addressFilter);
             }
         }
         if (admitted.isEmpty() && refusal != null) {
