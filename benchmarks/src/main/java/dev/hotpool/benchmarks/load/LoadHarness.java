@@ -112,16 +112,7 @@ public final class LoadHarness {
                     o.hotRequests = 200;
                 }
             }
-            for (String a : args) {
-                if (!a.startsWith("--") || a.equals("--quick")) {
-                    continue;
-                }
-                int eq = a.indexOf('=');
-                if (eq < 0) {
-                    throw new IllegalArgumentException("benchmark: expected --name=value, got " + a);
-                }
-                String k = a.substring(2, eq);
-                String v = a.substring(eq + 1);
+            Args.forEach(args, (k, v) -> {
                 switch (k) {
                     case "host" -> o.host = v;
                     case "port" -> o.port = Integer.parseInt(v);
@@ -142,9 +133,9 @@ public final class LoadHarness {
                     case "nginx-version" -> o.nginxVersion = v;
                     case "load-at-start" -> o.loadAtStart = v;
                     case "nginx-pid" -> o.nginxPid = Integer.parseInt(v);
-                    default -> throw new IllegalArgumentException("benchmark: unknown option --" + k);
+                    default -> throw Args.unknown(k);
                 }
-            }
+            }, "--quick");
             if (o.port <= 0 || o.cert == null) {
                 throw new IllegalArgumentException("benchmark: --port and --cert are required (run.sh passes them)");
             }

@@ -1,5 +1,6 @@
 package dev.hotpool.benchmarks.origins;
 
+import dev.hotpool.benchmarks.load.Args;
 import dev.hotpool.benchmarks.load.Machine;
 
 import java.io.IOException;
@@ -60,13 +61,8 @@ public final class ManyOrigins {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (String a : args) {
-                int eq = a.indexOf('=');
-                if (!a.startsWith("--") || eq < 0) {
-                    throw new IllegalArgumentException("benchmark: expected --name=value, got " + a);
-                }
-                String v = a.substring(eq + 1);
-                switch (a.substring(2, eq)) {
+            Args.forEach(args, (k, v) -> {
+                switch (k) {
                     case "port" -> o.port = Integer.parseInt(v);
                     case "scheme" -> o.scheme = v;
                     case "ca" -> o.ca = Path.of(v);
@@ -84,9 +80,9 @@ public final class ManyOrigins {
                     case "command" -> o.command = v;
                     case "nginx-version" -> o.nginxVersion = v;
                     case "load-at-start" -> o.loadAtStart = v;
-                    default -> throw new IllegalArgumentException("benchmark: unknown option " + a);
+                    default -> throw Args.unknown(k);
                 }
-            }
+            });
             if (o.port <= 0) {
                 throw new IllegalArgumentException("benchmark: --port is required (run.sh passes it)");
             }

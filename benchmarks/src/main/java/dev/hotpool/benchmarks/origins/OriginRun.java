@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.hotpool.benchmarks.load.Args;
 import dev.hotpool.benchmarks.load.BenchTls;
 
 /**
@@ -64,13 +65,8 @@ public final class OriginRun {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (String a : args) {
-                int eq = a.indexOf('=');
-                if (!a.startsWith("--") || eq < 0) {
-                    throw new IllegalArgumentException("benchmark: expected --name=value, got " + a);
-                }
-                String v = a.substring(eq + 1);
-                switch (a.substring(2, eq)) {
+            Args.forEach(args, (k, v) -> {
+                switch (k) {
                     case "client" -> o.client = ClientKind.of(v);
                     case "origins" -> o.origins = Integer.parseInt(v);
                     case "scheme" -> o.scheme = v;
@@ -83,9 +79,9 @@ public final class OriginRun {
                     case "warmup-seconds" -> o.warmupSeconds = Double.parseDouble(v);
                     case "round" -> o.round = Integer.parseInt(v);
                     case "histogram" -> o.histogram = Boolean.parseBoolean(v);
-                    default -> throw new IllegalArgumentException("benchmark: unknown option " + a);
+                    default -> throw Args.unknown(k);
                 }
-            }
+            });
             if (o.client == null || o.origins <= 0 || o.port <= 0) {
                 throw new IllegalArgumentException("benchmark: --client, --origins and --port are required");
             }
