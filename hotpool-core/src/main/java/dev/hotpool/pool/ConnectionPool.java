@@ -280,9 +280,7 @@ final class ConnectionPool {
             }
             this.ledger.move(entry, State.IDLE);
             linkIdle(entry);
-            while (this.ledger.pool().idle() > this.maxIdleConns) {
-                closeLocked(oldestIdle(), CloseReason.EVICTED);
-            }
+            trimIdleLocked();
         }
         finally {
             settleAndUnlock();
@@ -404,9 +402,7 @@ final class ConnectionPool {
             }
             else {
                 this.ledger.move(entry, State.IDLE);
-                while (this.ledger.pool().idle() > this.maxIdleConns) {
-                    closeLocked(oldestIdle(), CloseReason.EVICTED);
-                }
+                trimIdleLocked();
             }
             return entry.state == State.CLOSED ? CloseReason.EVICTED : null;
         }
@@ -687,6 +683,13 @@ final class ConnectionPool {
         this.ledger.reserved(e);
         r.join(e);
         return e;
+    }
+
+    /** Closes the pool's least recently used idle connections while there are more than {@code max-idle-conns}. */
+    private void trimIdleLocked() {
+        while (this.ledger.pool().idle() > this.maxIdleConns) {
+            closeLocked(oldestIdle(), CloseReason.EVICTED);
+        }
     }
 
     /** Closes every IDLE connection of the route (not one being checked). */

@@ -86,7 +86,7 @@ final class HealthChecker {
                     continue; // Leased or closed since it was listed.
                 }
                 checked++;
-                if (!entry.route.route.admits(entry.remote().getAddress(), this.config.addressFilter())) {
+                if (!entry.allowedBy(this.config.addressFilter())) {
                     this.pool.discard(entry, CloseReason.EVICTED); // Its address is no longer allowed.
                     closed.merge(CloseReason.EVICTED, 1, Integer::sum);
                     continue;

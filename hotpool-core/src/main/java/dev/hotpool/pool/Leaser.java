@@ -67,7 +67,7 @@ final class Leaser {
             if (entry.transport() == null) {
                 return connect(entry, connectTimeoutMillis, readTimeoutMillis, start);
             }
-            if (!entry.route.route.admits(entry.remote().getAddress(), this.poolFilter)) {
+            if (!entry.allowedBy(this.poolFilter)) {
                 this.pool.discard(entry, CloseReason.EVICTED); // Its address is no longer allowed.
                 continue;
             }

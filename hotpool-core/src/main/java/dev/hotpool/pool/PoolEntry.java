@@ -3,6 +3,7 @@ package dev.hotpool.pool;
 import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
 import dev.hotpool.Origin;
+import dev.hotpool.net.AddressFilter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,6 +96,11 @@ final class PoolEntry implements Lease, Admission {
             return CloseReason.IDLE_TIMEOUT;
         }
         return null;
+    }
+
+    /** Whether the address filters (the pool's and the route's) still allow this connection's address. */
+    boolean allowedBy(AddressFilter poolFilter) {
+        return this.route.route.admits(this.transport.remote().getAddress(), poolFilter);
     }
 
     /** Starts the idle time on release, with the server's keep-alive hint. Under the pool lock. */
