@@ -27,8 +27,7 @@ import java.util.Set;
 /**
  * The engine behind {@link dev.hotpool.HotPool}, put together: the address book and outlier detector, the connector
  * (addresses, access policy, TCP, TLS), the {@link ConnectionPool} and its {@link Leaser}, the health check and the
- * warm-up. The protocol
- * layer leases through {@link #lease} and holds nothing but the {@link Lease}.
+ * warm-up. The protocol layer leases through {@link #lease} and holds nothing but the {@link Lease}.
  *
  * <p>Not API: public only so that {@code HotPool}, in another package, can build it; everything it is made of is
  * package-private. Thread-safe.
