@@ -56,6 +56,13 @@ public final class HotPoolConfig {
     private final boolean retryEnabled;
     private final int maxRetries;
     private final boolean compression;
+    private final Duration fallbackDelay;
+    private final boolean tcpKeepAlive;
+    private final Duration tcpKeepAliveIdle;
+    private final Duration tcpKeepAliveInterval;
+    private final int tcpKeepAliveCount;
+    private final int maxRequestsPerConnection;
+    private final Duration callTimeout;
     private final TlsSettings tls;
     private final TlsProfiles tlsProfiles;
     private final PoolListener listener;
@@ -98,6 +105,13 @@ public final class HotPoolConfig {
         this.retryEnabled = b.retryEnabled;
         this.maxRetries = b.maxRetries;
         this.compression = b.compression;
+        this.fallbackDelay = b.fallbackDelay;
+        this.tcpKeepAlive = b.tcpKeepAlive;
+        this.tcpKeepAliveIdle = b.tcpKeepAliveIdle;
+        this.tcpKeepAliveInterval = b.tcpKeepAliveInterval;
+        this.tcpKeepAliveCount = b.tcpKeepAliveCount;
+        this.maxRequestsPerConnection = b.maxRequestsPerConnection;
+        this.callTimeout = b.callTimeout;
         this.tls = b.tls;
         this.tlsProfiles = b.tlsProfiles;
         this.listener = b.listener;
@@ -213,6 +227,33 @@ public final class HotPoolConfig {
      */
     public boolean compression() { return this.compression; }
 
+    /**
+     * Fast fallback (RFC 8305): how long a connect attempt to one address gets before the next address (of the
+     * other family first) is tried beside it; zero: addresses are tried one after another.
+     */
+    public Duration fallbackDelay() { return this.fallbackDelay; }
+
+    /** Whether TCP keep-alive probes are sent on idle connections ({@code SO_KEEPALIVE}). */
+    public boolean tcpKeepAlive() { return this.tcpKeepAlive; }
+
+    /** Idle time before the first keep-alive probe ({@code TCP_KEEPIDLE}, where the JDK supports it). */
+    public Duration tcpKeepAliveIdle() { return this.tcpKeepAliveIdle; }
+
+    /** Time between unanswered keep-alive probes ({@code TCP_KEEPINTERVAL}, where the JDK supports it). */
+    public Duration tcpKeepAliveInterval() { return this.tcpKeepAliveInterval; }
+
+    /** Unanswered probes after which the kernel drops the connection ({@code TCP_KEEPCOUNT}, where supported). */
+    public int tcpKeepAliveCount() { return this.tcpKeepAliveCount; }
+
+    /** Most exchanges a connection serves; it is closed when it comes back from the last. Zero: unlimited. */
+    public int maxRequestsPerConnection() { return this.maxRequestsPerConnection; }
+
+    /**
+     * Bound on a whole call up to its response head (acquire, connect, TLS, request, response head, retries and
+     * redirects included); zero: none. A request's own ({@link HotRequest.Builder#callTimeout}) wins.
+     */
+    public Duration callTimeout() { return this.callTimeout; }
+
     /** TLS trust and identity for requests that do not carry their own. */
     public TlsSettings tls() { return this.tls; }
 
@@ -292,6 +333,13 @@ public final class HotPoolConfig {
         private boolean retryEnabled = true;
         private int maxRetries = 1;
         private boolean compression;
+        private Duration fallbackDelay = Duration.ofMillis(250);
+        private boolean tcpKeepAlive = true;
+        private Duration tcpKeepAliveIdle = Duration.ofSeconds(30);
+        private Duration tcpKeepAliveInterval = Duration.ofSeconds(10);
+        private int tcpKeepAliveCount = 3;
+        private int maxRequestsPerConnection;
+        private Duration callTimeout = Duration.ZERO;
         private TlsSettings tls = TlsSettings.defaults();
         private TlsProfiles tlsProfiles;
         private PoolListener listener = PoolListener.NONE;
@@ -337,6 +385,13 @@ public final class HotPoolConfig {
             this.retryEnabled = c.retryEnabled;
             this.maxRetries = c.maxRetries;
             this.compression = c.compression;
+            this.fallbackDelay = c.fallbackDelay;
+            this.tcpKeepAlive = c.tcpKeepAlive;
+            this.tcpKeepAliveIdle = c.tcpKeepAliveIdle;
+            this.tcpKeepAliveInterval = c.tcpKeepAliveInterval;
+            this.tcpKeepAliveCount = c.tcpKeepAliveCount;
+            this.maxRequestsPerConnection = c.maxRequestsPerConnection;
+            this.callTimeout = c.callTimeout;
             this.tls = c.tls;
             this.tlsProfiles = c.tlsProfiles;
             this.listener = c.listener;
@@ -379,6 +434,13 @@ public final class HotPoolConfig {
         public Builder retryEnabled(boolean enabled) { this.retryEnabled = enabled; return this; }
         public Builder maxRetries(int n) { this.maxRetries = n; return this; }
         public Builder compression(boolean enabled) { this.compression = enabled; return this; }
+        public Builder fallbackDelay(Duration d) { this.fallbackDelay = d; return this; }
+        public Builder tcpKeepAlive(boolean enabled) { this.tcpKeepAlive = enabled; return this; }
+        public Builder tcpKeepAliveIdle(Duration d) { this.tcpKeepAliveIdle = d; return this; }
+        public Builder tcpKeepAliveInterval(Duration d) { this.tcpKeepAliveInterval = d; return this; }
+        public Builder tcpKeepAliveCount(int n) { this.tcpKeepAliveCount = n; return this; }
+        public Builder maxRequestsPerConnection(int n) { this.maxRequestsPerConnection = n; return this; }
+        public Builder callTimeout(Duration d) { this.callTimeout = d; return this; }
         public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
         public Builder tlsProfiles(TlsProfiles profiles) { this.tlsProfiles = profiles; return this; }
         public Builder listener(PoolListener listener) { this.listener = listener; return this; }
@@ -450,6 +512,12 @@ public final class HotPoolConfig {
             notNegative("validate-after-inactivity", this.validateAfterInactivity);
             positive("health-check-interval", this.healthCheckInterval);
             notNegative("drain-timeout", this.drainTimeout);
+            notNegative("connect.fallback-delay", this.fallbackDelay);
+            wholeSeconds("tcp.keep-alive-idle", this.tcpKeepAliveIdle);
+            wholeSeconds("tcp.keep-alive-interval", this.tcpKeepAliveInterval);
+            positive("tcp.keep-alive-count", this.tcpKeepAliveCount);
+            notNegative("max-requests-per-connection", this.maxRequestsPerConnection);
+            notNegative("call-timeout", this.callTimeout);
             if (this.maxConnsPerHost > this.maxConnections) {
                 throw new IllegalArgumentException("hotpool.max-conns-per-host (" + this.maxConnsPerHost
                         + ") must not exceed hotpool.max-connections (" + this.maxConnections + ")");
@@ -480,6 +548,15 @@ public final class HotPoolConfig {
         private static void positive(String property, Duration value) {
             if (value == null || value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException("hotpool." + property + " (" + value + ") must be greater than 0");
+            }
+        }
+
+        /** TCP keep-alive times are whole seconds to the kernel: at least 1 s, and no fraction silently dropped. */
+        private static void wholeSeconds(String property, Duration value) {
+            positive(property, value);
+            if (value.getNano() != 0 || value.getSeconds() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("hotpool." + property + " (" + value
+                        + ") must be a whole number of seconds");
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.hotpool.http;
 
+import dev.hotpool.CallTimeoutException;
 import dev.hotpool.CloseReason;
 import dev.hotpool.Header;
 import dev.hotpool.HotPoolConfig;
@@ -77,9 +78,10 @@ public final class Http1Client {
 
     /** Sends the request, following redirects as it asks; the body of the returned response streams. */
     public HotResponse execute(HotRequest request) throws IOException {
+        CallDeadline deadline = CallDeadline.start(request, this.config.callTimeout());
         HotRequest current = request;
         for (int redirects = 0; ; redirects++) {
-            HotResponse response = send(current);
+            HotResponse response = send(current, deadline);
             HotRequest next = Redirects.next(current, response, redirects, this.config.maxRedirects());
             if (next == null) {
                 return response;
@@ -93,12 +95,14 @@ public final class Http1Client {
      * One request, retried on a new connection when a kept-alive connection turned out to be closed before
      * any response byte arrived and a retry is safe (idempotent method or {@code Idempotency-Key}, replayable
      * body, retries left).
+     *
+     * @param deadline the call's, or {@code null} when it has no call timeout
      */
-    private HotResponse send(HotRequest request) throws IOException {
+    private HotResponse send(HotRequest request, CallDeadline deadline) throws IOException {
         LeaseMode mode = LeaseMode.ANY;
         for (int retries = 0; ; retries++) {
             try {
-                HotResponse response = exchange(request, mode);
+                HotResponse response = exchange(request, mode, deadline);
                 this.listener.requestCompleted(request.origin(), true, retries > 0);
                 return response;
             }
@@ -142,7 +146,7 @@ public final class Http1Client {
         return null;
     }
 
-    private HotResponse exchange(HotRequest request, LeaseMode mode) throws IOException {
+    private HotResponse exchange(HotRequest request, LeaseMode mode, CallDeadline deadline) throws IOException {
         Origin origin = request.origin();
         TlsSettings tls = request.tls() != null ? request.tls() : this.config.tls();
         int connectTimeout = millis(request.connectTimeout() != null ? request.connectTimeout()
@@ -150,20 +154,29 @@ public final class Http1Client {
         int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
         String cookies = Cookies.header(request);
         boolean decode = this.config.compression() && request.header("Accept-Encoding") == null;
-        Lease lease = this.engine.lease(origin, tls, request.addressFilter(), mode, this.config.acquireTimeout(),
-                connectTimeout, readTimeout);
+        Lease lease = lease(request, tls, mode, connectTimeout, readTimeout, deadline);
         Http1Codec codec = codec(lease);
         boolean reused = lease.reused();
         lease.beginExchange();
         ClassicHttpResponse head;
         boolean requestSaidClose;
         long received = codec.in.getMetrics().getBytesTransferred();
+        CallDeadline.Watch watch = deadline == null ? null : deadline.watch(lease);
+        CallTimeoutException.Phase phase = CallTimeoutException.Phase.REQUEST;
         try {
             lease.soTimeout(readTimeout);
             requestSaidClose = writeRequest(request, codec, lease, cookies, decode);
+            phase = CallTimeoutException.Phase.RESPONSE_HEAD;
             head = readHead(request, codec, lease, reused);
+            if (watch != null && !watch.finish()) {
+                throw new SocketTimeoutException("call timeout"); // Fired as the head came in: the socket is gone.
+            }
         }
         catch (IOException | HttpException | RuntimeException e) {
+            if (watch != null && (watch.fired() || !watch.finish())) {
+                lease.discard(CloseReason.ERROR); // Aborted by the call timeout: nothing about the server is known.
+                throw deadline.ranOut(request, phase, e);
+            }
             // A TLS 1.3 server that refuses the client certificate it got says so only after the handshake: its alert
             // arrives on the connection's first exchange.
             TlsHandshakeException rejected = lease.exchanges() == 1 && lease.profile() != null
@@ -187,6 +200,31 @@ public final class Http1Client {
         }
         catch (IOException | RuntimeException e) {
             lease.discard(CloseReason.ERROR);
+            throw e;
+        }
+    }
+
+    /**
+     * Leases a connection for the request, its acquire and connect timeouts cut to what is left of the call
+     * timeout, if any.
+     *
+     * @throws CallTimeoutException when the call timeout ran out before or while leasing
+     */
+    private Lease lease(HotRequest request, TlsSettings tls, LeaseMode mode, int connectTimeout, int readTimeout,
+            CallDeadline deadline) throws IOException {
+        if (deadline == null) {
+            return this.engine.lease(request.origin(), tls, request.addressFilter(), mode,
+                    this.config.acquireTimeout(), connectTimeout, readTimeout);
+        }
+        deadline.check(request, CallTimeoutException.Phase.ACQUIRE);
+        try {
+            return this.engine.lease(request.origin(), tls, request.addressFilter(), mode,
+                    deadline.cut(this.config.acquireTimeout()), deadline.cut(connectTimeout), readTimeout);
+        }
+        catch (IOException e) {
+            if (deadline.expired() && !(e instanceof CallTimeoutException)) {
+                throw deadline.ranOut(request, CallDeadline.phaseOf(e), e);
+            }
             throw e;
         }
     }

@@ -92,6 +92,7 @@ final class ConnectionPool {
     private final int maxPendingAcquires;
     private final long idleTimeoutMillis;
     private final long maxLifetimeMillis;
+    private final int maxRequestsPerConnection;
     private final Duration shutdownTimeout;
     private final LeaseEvents leases;
     private final OriginGone originGone;
@@ -137,6 +138,7 @@ final class ConnectionPool {
         this.maxPendingAcquires = config.maxPendingAcquires();
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         this.maxLifetimeMillis = config.maxLifetime().toMillis();
+        this.maxRequestsPerConnection = config.maxRequestsPerConnection();
         this.shutdownTimeout = config.shutdownTimeout();
         this.leases = new LeaseEvents(config.name(), listener, config.leakDetectionThreshold());
         this.ledger = new Ledger(this.maxConnections, this.maxConnsPerHost);
@@ -256,7 +258,8 @@ final class ConnectionPool {
 
     /**
      * Takes a connection back for reuse: handed to the oldest waiter of its route, or kept idle. Closed instead when
-     * the pool is closed, the connection has outlived its lifetime, or its address was retired.
+     * the pool is closed, the connection has outlived its lifetime or served {@code max-requests-per-connection}
+     * exchanges, or its address was retired.
      */
     void release(PoolEntry entry) {
         long now = this.clock.millis();
@@ -272,6 +275,10 @@ final class ConnectionPool {
             }
             if (now >= entry.lifetimeDeadline || entry.retiring != null) {
                 closeLocked(entry, entry.retiring != null ? entry.retiring : CloseReason.MAX_LIFETIME);
+                return;
+            }
+            if (this.maxRequestsPerConnection > 0 && entry.exchanges() >= this.maxRequestsPerConnection) {
+                closeLocked(entry, CloseReason.MAX_REQUESTS);
                 return;
             }
             entry.becameIdle(now);

@@ -190,6 +190,14 @@ final class PoolEntry implements Lease, Admission {
         this.pool.discard(this, reason);
     }
 
+    @Override
+    public void abort() {
+        Transport t = this.transport;
+        if (t != null) {
+            t.abort();
+        }
+    }
+
     /** The connection as the endpoint shows it. Under the pool lock; only for connections with a transport. */
     ConnectionInfo infoLocked(long now) {
         return new ConnectionInfo(this.id, this.transport.remote().getAddress().getHostAddress() + ":"

@@ -71,6 +71,14 @@ final class HotPoolConfigMapper {
         map.from(properties::getMaxRedirects).to(builder::maxRedirects);
         map.from(properties::getLeakDetectionThreshold).always().to(builder::leakDetectionThreshold);
         map.from(properties::getShutdownTimeout).always().to(builder::shutdownTimeout);
+        map.from(properties::getCallTimeout).always().to(builder::callTimeout);
+        map.from(properties::getMaxRequestsPerConnection).to(builder::maxRequestsPerConnection);
+        map.from(properties.getConnect()::getFallbackDelay).always().to(builder::fallbackDelay);
+        HotPoolProperties.Tcp tcp = properties.getTcp();
+        map.from(tcp::isKeepAlive).to(builder::tcpKeepAlive);
+        map.from(tcp::getKeepAliveIdle).always().to(builder::tcpKeepAliveIdle);
+        map.from(tcp::getKeepAliveInterval).always().to(builder::tcpKeepAliveInterval);
+        map.from(tcp::getKeepAliveCount).to(builder::tcpKeepAliveCount);
         HotPoolProperties.HealthCheck healthCheck = properties.getHealthCheck();
         map.from(healthCheck::getProbePath).whenHasText().to(builder::healthCheckProbePath);
         map.from(healthCheck::getProbeMethod).always().to(builder::healthCheckProbeMethod);

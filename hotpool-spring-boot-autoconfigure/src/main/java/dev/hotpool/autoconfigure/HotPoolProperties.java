@@ -126,6 +126,20 @@ public class HotPoolProperties {
     private Duration shutdownTimeout = Duration.ofSeconds(5);
 
     /**
+     * Bound on a whole call up to its response head: waiting for a connection, connecting, the TLS handshake,
+     * sending the request and receiving the response head, retries and redirects included. On expiry the
+     * connection is discarded and the error names the phase that ran out. Reading the body is bounded by
+     * 'read-timeout' per read only. A request factory's own call timeout takes precedence. Zero: no bound.
+     */
+    private Duration callTimeout = Duration.ZERO;
+
+    /**
+     * Maximum number of requests one connection serves; it is closed when it comes back from the last, before a
+     * server's own limit (such as nginx's 'keepalive_requests') races a request on it. Zero: unlimited.
+     */
+    private int maxRequestsPerConnection = 0;
+
+    /**
      * Fixed IP addresses per host name, used instead of DNS for those hosts. Host names with dots need
      * the bracket notation: 'hotpool.addresses[api.example.com]'.
      */
@@ -154,6 +168,10 @@ public class HotPoolProperties {
     private final Compression compression = new Compression();
 
     private final Metrics metrics = new Metrics();
+
+    private final Connect connect = new Connect();
+
+    private final Tcp tcp = new Tcp();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -313,6 +331,30 @@ public class HotPoolProperties {
 
     public void setShutdownTimeout(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public Duration getCallTimeout() {
+        return this.callTimeout;
+    }
+
+    public void setCallTimeout(Duration callTimeout) {
+        this.callTimeout = callTimeout;
+    }
+
+    public int getMaxRequestsPerConnection() {
+        return this.maxRequestsPerConnection;
+    }
+
+    public void setMaxRequestsPerConnection(int maxRequestsPerConnection) {
+        this.maxRequestsPerConnection = maxRequestsPerConnection;
+    }
+
+    public Connect getConnect() {
+        return this.connect;
+    }
+
+    public Tcp getTcp() {
+        return this.tcp;
     }
 
     public HealthCheck getHealthCheck() {
@@ -698,6 +740,81 @@ public class HotPoolProperties {
 
         public void setMaxHosts(int maxHosts) {
             this.maxHosts = maxHosts;
+        }
+    }
+
+    public static class Connect {
+
+        /**
+         * Fast fallback (Happy Eyeballs, RFC 8305) for hosts with several addresses: how long a connect attempt
+         * gets before the next address (of the other IP family first) is tried beside it. The first to connect
+         * wins and the others are closed. Zero: addresses are tried one after another.
+         */
+        private Duration fallbackDelay = Duration.ofMillis(250);
+
+        public Duration getFallbackDelay() {
+            return this.fallbackDelay;
+        }
+
+        public void setFallbackDelay(Duration fallbackDelay) {
+            this.fallbackDelay = fallbackDelay;
+        }
+    }
+
+    public static class Tcp {
+
+        /**
+         * Whether TCP keep-alive probes are sent on connections (SO_KEEPALIVE), so the kernel finds a pooled
+         * connection whose peer vanished without a FIN.
+         */
+        private boolean keepAlive = true;
+
+        /**
+         * Idle time before the first keep-alive probe (TCP_KEEPIDLE), in whole seconds. Applied where the JDK
+         * supports it on the platform (Linux, macOS); elsewhere the system's timing applies.
+         */
+        private Duration keepAliveIdle = Duration.ofSeconds(30);
+
+        /**
+         * Time between unanswered keep-alive probes (TCP_KEEPINTERVAL), in whole seconds, where supported.
+         */
+        private Duration keepAliveInterval = Duration.ofSeconds(10);
+
+        /**
+         * Unanswered keep-alive probes after which the kernel drops the connection (TCP_KEEPCOUNT), where supported.
+         */
+        private int keepAliveCount = 3;
+
+        public boolean isKeepAlive() {
+            return this.keepAlive;
+        }
+
+        public void setKeepAlive(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+        }
+
+        public Duration getKeepAliveIdle() {
+            return this.keepAliveIdle;
+        }
+
+        public void setKeepAliveIdle(Duration keepAliveIdle) {
+            this.keepAliveIdle = keepAliveIdle;
+        }
+
+        public Duration getKeepAliveInterval() {
+            return this.keepAliveInterval;
+        }
+
+        public void setKeepAliveInterval(Duration keepAliveInterval) {
+            this.keepAliveInterval = keepAliveInterval;
+        }
+
+        public int getKeepAliveCount() {
+            return this.keepAliveCount;
+        }
+
+        public void setKeepAliveCount(int keepAliveCount) {
+            this.keepAliveCount = keepAliveCount;
         }
     }
 

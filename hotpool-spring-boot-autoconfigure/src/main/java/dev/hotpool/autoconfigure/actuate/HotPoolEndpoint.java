@@ -159,7 +159,9 @@ public class HotPoolEndpoint {
                 millis(c.validateAfterInactivity()), millis(c.healthCheckInterval()),
                 millis(c.leakDetectionThreshold()), millis(c.shutdownTimeout()), c.drainLimit(),
                 millis(c.drainTimeout()), c.maxRedirects(), c.maxResponseLineLength(), c.maxResponseHeaderCount(),
-                c.maxResponseHeadSize(),
+                c.maxResponseHeadSize(), millis(c.callTimeout()), c.maxRequestsPerConnection(),
+                new ConnectConfig(millis(c.fallbackDelay()), c.tcpKeepAlive(), millis(c.tcpKeepAliveIdle()),
+                        millis(c.tcpKeepAliveInterval()), c.tcpKeepAliveCount()),
                 new RetryConfig(c.retryEnabled(), c.maxRetries()),
                 new HealthCheckConfig(withoutQuery(c.healthCheckProbePath()), c.healthCheckProbeMethod(),
                         millis(c.healthCheckTimeout())),
@@ -323,11 +325,20 @@ public class HotPoolEndpoint {
             long idleTimeoutMillis, long maxLifetimeMillis, long validateAfterInactivityMillis,
             long healthCheckIntervalMillis, long leakDetectionThresholdMillis, long shutdownTimeoutMillis,
             int drainLimitBytes, long drainTimeoutMillis, int maxRedirects, int maxResponseLineLength,
-            int maxResponseHeaderCount, int maxResponseHeadSize, RetryConfig retry, HealthCheckConfig healthCheck,
+            int maxResponseHeaderCount, int maxResponseHeadSize, long callTimeoutMillis, int maxRequestsPerConnection,
+            ConnectConfig connect, RetryConfig retry, HealthCheckConfig healthCheck,
             WarmupConfig warmup, DnsConfig dns, OutlierConfig outlier, List<String> localAddresses, TlsConfig tls) {
     }
 
     public record RetryConfig(boolean enabled, int maxRetries) {
+    }
+
+    /**
+     * @param fallbackDelayMillis {@code hotpool.connect.fallback-delay}, {@code 0}: addresses one after another
+     * @param tcpKeepAlive {@code hotpool.tcp.keep-alive}; the idle, interval and count below apply when it is on
+     */
+    public record ConnectConfig(long fallbackDelayMillis, boolean tcpKeepAlive, long tcpKeepAliveIdleMillis,
+            long tcpKeepAliveIntervalMillis, int tcpKeepAliveCount) {
     }
 
     /** @param probePath without its query string, {@code null} when no probe is sent */
