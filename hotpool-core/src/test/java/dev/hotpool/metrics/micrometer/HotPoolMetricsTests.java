@@ -119,8 +119,8 @@ class HotPoolMetricsTests {
             .sorted()
             .toList();
 
-        assertThat(reasons).containsExactly("ejected", "error", "evicted", "idle-timeout", "max-lifetime", "max-requests",
-                "server-closed", "shutdown", "stale", "unhealthy");
+        assertThat(reasons).containsExactly("ejected", "error", "evicted", "idle-timeout", "max-lifetime",
+                "max-requests", "server-closed", "shutdown", "stale", "unhealthy");
         assertThat(HotPoolMetrics.tagValue(CloseReason.SERVER_CLOSED)).isEqualTo("server-closed");
     }
 

@@ -161,7 +161,7 @@ class HotPoolEndpointWebTests {
         assertThat(connections.path("created").asLong()).isEqualTo(this.pool.stats().created());
 
         assertThat(hotpool.path("closed").propertyNames()).containsExactly("idle-timeout", "max-lifetime",
-                "server-closed", "stale", "unhealthy", "ejected", "evicted", "error", "shutdown");
+                "max-requests", "server-closed", "stale", "unhealthy", "ejected", "evicted", "error", "shutdown");
 
         JsonNode host = hotpool.path("hosts").path(authority());
         assertThat(host.path("requests").asLong()).isEqualTo(sent.get());
