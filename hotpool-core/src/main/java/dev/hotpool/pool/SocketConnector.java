@@ -2,6 +2,7 @@ package dev.hotpool.pool;
 
 import dev.hotpool.AccessDeniedException;
 import dev.hotpool.ConnectException;
+import dev.hotpool.ConnectPhase;
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
@@ -72,9 +73,26 @@ final class SocketConnector implements Connector {
         if (candidates.isEmpty()) {
             throw new ConnectException("hotpool: cannot connect to " + origin + ": no usable address", null);
         }
-        Socket raw = this.dialer.dial(origin, candidates, load, deadline, connectTimeoutMillis,
-                (address, cause) ->
-                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.CONNECT));
+        Socket raw;
+        try {
+            raw = this.dialer.dial(origin, candidates, load, deadline, connectTimeoutMillis, new Dialer.Attempts() {
+                @Override
+                public void failed(InetAddress address, IOException cause, long nanos) {
+                    SocketConnector.this.listener.connect(origin, address, false, nanos);
+                    SocketConnector.this.outliers.recordFailure(origin.authority(), address,
+                            OutlierDetector.Failure.CONNECT);
+                }
+
+                @Override
+                public void connected(InetAddress address, long nanos) {
+                    SocketConnector.this.listener.connect(origin, address, true, nanos);
+                }
+            });
+        }
+        catch (ConnectException e) {
+            this.listener.connectFailed(origin, ConnectPhase.TCP, e);
+            throw e;
+        }
         InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
         try {
             if (!origin.secure()) {
@@ -88,6 +106,7 @@ final class SocketConnector implements Connector {
             closeQuietly(raw);
             load.add(remote.getAddress(), -1);
             this.outliers.recordFailure(origin.authority(), remote.getAddress(), OutlierDetector.Failure.TLS);
+            this.listener.connectFailed(origin, origin.secure() ? ConnectPhase.TLS : ConnectPhase.TCP, e);
             throw e;
         }
     }
@@ -106,7 +125,10 @@ final class SocketConnector implements Connector {
             all = this.addressBook.addresses(origin.host());
         }
         catch (UnknownHostException e) {
-            throw new ConnectException("hotpool: cannot resolve the host of " + origin + ": " + e.getMessage(), e);
+            ConnectException failure = new ConnectException("hotpool: cannot resolve the host of " + origin + ": "
+                    + e.getMessage(), e);
+            this.listener.connectFailed(origin, ConnectPhase.DNS, failure);
+            throw failure;
         }
         List<InetAddress> usable = this.outliers.usable(origin.authority(), all);
         List<InetAddress> admitted = new ArrayList<>(usable.size());
