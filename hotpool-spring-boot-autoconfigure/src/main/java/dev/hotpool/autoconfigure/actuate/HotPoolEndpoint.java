@@ -1,6 +1,7 @@
 package dev.hotpool.autoconfigure.actuate;
 
 import dev.hotpool.AddressInfo;
+import dev.hotpool.ConnectFailure;
 import dev.hotpool.ConnectionInfo;
 import dev.hotpool.HealthCheckReport;
 import dev.hotpool.HotPool;
@@ -69,7 +70,7 @@ public class HotPoolEndpoint {
         Map<String, HostDescriptor> hosts = new LinkedHashMap<>();
         for (PoolHosts.Host host : PoolHosts.of(stats, traffic).all().values()) {
             hosts.put(host.authority(), new HostDescriptor(host.total(), host.leased(), host.idle(), host.connecting(),
-                    host.pending(), host.requests(), addresses(host)));
+                    host.pending(), host.requests(), addresses(host), connectFailure(host.connectFailure())));
         }
         Map<String, Long> closed = new LinkedHashMap<>();
         stats.closed().forEach((reason, n) -> closed.put(kebab(reason), n));
@@ -95,7 +96,13 @@ public class HotPoolEndpoint {
         }
         connections.sort((a, b) -> Long.compare(a.id(), b.id()));
         return new HostDetailDescriptor(h.authority(), h.origins().stream().map(Origin::toString).toList(), h.total(),
-                h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections);
+                h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections,
+                connectFailure(h.connectFailure()));
+    }
+
+    private static @Nullable ConnectFailureDescriptor connectFailure(@Nullable ConnectFailure failure) {
+        return failure == null ? null
+                : new ConnectFailureDescriptor(failure.phase().tag(), failure.at().toString(), failure.message());
     }
 
     /**
@@ -247,9 +254,20 @@ public class HotPoolEndpoint {
      * @param connections open or opening
      * @param requests sent since start
      * @param addresses its addresses, with their connections and ejection state
+     * @param lastConnectFailure the last failure to open a connection to it, or {@code null}
      */
     public record HostDescriptor(int connections, int active, int idle, int connecting, int pending, long requests,
-            List<AddressDescriptor> addresses) {
+            List<AddressDescriptor> addresses, @Nullable ConnectFailureDescriptor lastConnectFailure) {
+    }
+
+    /**
+     * The last failure to open a connection to a host.
+     *
+     * @param phase the step that failed: {@code dns}, {@code tcp} or {@code tls}
+     * @param at when, ISO-8601
+     * @param message what the caller was told
+     */
+    public record ConnectFailureDescriptor(String phase, String at, String message) {
     }
 
     /**
@@ -262,7 +280,7 @@ public class HotPoolEndpoint {
      */
     public record HostDetailDescriptor(String host, List<String> origins, int total, int active, int idle,
             int connecting, int pending, long requests, List<AddressDescriptor> addresses,
-            List<ConnectionInfo> connections) {
+            List<ConnectionInfo> connections, @Nullable ConnectFailureDescriptor lastConnectFailure) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hotpool.autoconfigure.actuate;
 
+import dev.hotpool.ConnectFailure;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
 import dev.hotpool.TrafficStats;
@@ -28,9 +29,10 @@ final class PoolHosts {
      *
      * @param authority {@code host:port}
      * @param origins the origins ({@code scheme://host:port}) the pool has seen for it
+     * @param connectFailure the last failure to open a connection to it, or {@code null}
      */
     record Host(String authority, List<Origin> origins, int total, int leased, int idle, int connecting, int pending,
-            long requests) {
+            long requests, ConnectFailure connectFailure) {
     }
 
     static PoolHosts of(PoolStats stats, TrafficStats traffic) {
@@ -39,11 +41,14 @@ final class PoolHosts {
             Origin origin = h.origin();
             hosts.merge(origin.authority(),
                     new Host(origin.authority(), List.of(origin), h.total(), h.leased(), h.idle(), h.connecting(),
-                            h.pending(), 0),
+                            h.pending(), 0, null),
                     PoolHosts::sum);
         }
         traffic.requestsByHost().forEach((authority, requests) -> hosts.merge(authority,
-                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests), PoolHosts::sum));
+                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests, null), PoolHosts::sum));
+        // A host that never connected has a row for its failure alone (kept for a while: see TrafficRecorder).
+        traffic.connectFailures().forEach((authority, failure) -> hosts.merge(authority,
+                new Host(authority, List.of(), 0, 0, 0, 0, 0, 0, failure), PoolHosts::sum));
         return new PoolHosts(hosts);
     }
 
@@ -66,6 +71,13 @@ final class PoolHosts {
         }
         return new Host(a.authority(), List.copyOf(origins), a.total() + b.total(), a.leased() + b.leased(),
                 a.idle() + b.idle(), a.connecting() + b.connecting(), a.pending() + b.pending(),
-                a.requests() + b.requests());
+                a.requests() + b.requests(), later(a.connectFailure(), b.connectFailure()));
+    }
+
+    private static ConnectFailure later(ConnectFailure a, ConnectFailure b) {
+        if (a == null || b == null) {
+            return a != null ? a : b;
+        }
+        return a.at().isAfter(b.at()) ? a : b;
     }
 }
