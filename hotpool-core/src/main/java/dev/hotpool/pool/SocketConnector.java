@@ -46,6 +46,8 @@ final class SocketConnector implements Connector {
     private final AccessPolicy accessPolicy;
     private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
+    /** For the TLS profile of a host's own ({@code hotpool.hosts[<pattern>].tls.profile}). */
+    private final HotPoolConfig hosts;
 
     SocketConnector(HotPoolConfig config, TlsConnector tls, PoolListener listener, AddressBook addressBook,
             OutlierDetector outliers) {
@@ -57,6 +59,7 @@ final class SocketConnector implements Connector {
         this.accessPolicy = config.accessPolicy();
         this.addressFilter = config.addressFilter();
         this.localAddresses = config.localAddresses();
+        this.hosts = config;
     }
 
     /**
@@ -105,7 +108,7 @@ final class SocketConnector implements Connector {
                 if (!origin.secure()) {
                     return open(raw, raw, remote, readTimeoutMillis, null);
                 }
-                TlsProfile profile = this.profiles.next();
+                TlsProfile profile = profile(route);
                 return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
                         profile.name());
             }
@@ -202,6 +205,13 @@ final class SocketConnector implements Connector {
             closeQuietly(raw);
             throw e;
         }
+    }
+
+    /** The profile of a new connection: its host's {@code hotpool.hosts[<pattern>].tls.profile}, else the pool's. */
+    private TlsProfile profile(Route route) {
+        String named = this.hosts.hosts().isEmpty() ? null
+                : this.hosts.hostSettings(route.origin().host()).tlsProfile();
+        return named != null ? this.profiles.profile(named) : this.profiles.next();
     }
 
     private static int remainingMillis(long deadlineNanos) {
