@@ -367,7 +367,8 @@ public final class Http1Client {
      */
     public ConnectionProbe.Outcome probe(Connection connection) {
         Origin origin = connection.origin();
-        String path = this.config.hostSettings(origin.host()).probePath(); // The host's own, else the pool's.
+        EffectiveHostSettings host = this.config.hostSettings(origin.host());
+        String path = host.probePath(); // The host's own, else the pool's.
         if (path == null) {
             return ConnectionProbe.LIVENESS.check(connection);
         }
@@ -391,7 +392,7 @@ public final class Http1Client {
                     return ConnectionProbe.Outcome.UNHEALTHY; // A probe answer should be small.
                 }
             }
-            connection.soTimeout(millis(this.config.readTimeout()));
+            connection.soTimeout(millis(host.readTimeout()));
             int code = head.getCode();
             boolean good = code >= 200 && code < 400;
             if (!good && log.isDebugEnabled()) {

@@ -1,17 +1,25 @@
 package dev.hotpool.autoconfigure;
 
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
+import dev.hotpool.testsupport.StubServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@code hotpool.hosts.<pattern>.*}: bound (bracket notation for patterns with dots), mapped onto the pool's
@@ -21,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HotPoolHostsPropertiesTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(HotPoolAutoConfiguration.class));
+        .withConfiguration(AutoConfigurations.of(HotPoolAutoConfiguration.class, HttpClientAutoConfiguration.class,
+                ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class));
 
     @Test
     void everyPerHostPropertyIsBoundAndMappedAndTheMostSpecificPatternApplies() {
@@ -56,6 +65,33 @@ class HotPoolHostsPropertiesTests {
                 assertThat(config.warmOrigins()).extracting(Object::toString)
                     .containsExactly("https://api.example.com:443");
             });
+    }
+
+    @Test
+    void aHostsReadTimeoutIsTheDefaultOfRestClientRequestsToItAndSpringHttpClientsReadTimeoutWins() throws Exception {
+        try (StubServer slow = StubServer.http((request, exchange) -> {
+            try {
+                Thread.sleep(500);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.respond(200, "late");
+        })) {
+            this.contextRunner.withPropertyValues("hotpool.hosts[localhost].read-timeout=100ms").run((context) -> {
+                RestClient restClient = context.getBean(RestClient.Builder.class).build();
+                assertThatExceptionOfType(ResourceAccessException.class)
+                    .isThrownBy(() -> restClient.get().uri(slow.uri("/")).retrieve().body(String.class))
+                    .withRootCauseInstanceOf(SocketTimeoutException.class)
+                    .withMessageContaining("within 100 ms (read timeout)");
+            });
+            this.contextRunner
+                .withPropertyValues("hotpool.hosts[localhost].read-timeout=100ms", "spring.http.clients.read-timeout=5s")
+                .run((context) -> {
+                    RestClient restClient = context.getBean(RestClient.Builder.class).build();
+                    assertThat(restClient.get().uri(slow.uri("/")).retrieve().body(String.class)).isEqualTo("late");
+                });
+        }
     }
 
     @Test
@@ -96,6 +132,24 @@ class HotPoolHostsPropertiesTests {
         fails("hotpool.hosts[api.*.com] is not a host pattern", null, "hotpool.hosts[api.*.com].max-connections=1");
         fails("hotpool.hosts[api.example.com].health-check.probe-path (health) must start with /", null,
                 "hotpool.hosts[api.example.com].health-check.probe-path=health");
+    }
+
+    @Test
+    void aDottedPatternWithoutBracketsOrAMisspeltSettingFailsTheStartupInsteadOfBeingIgnored() {
+        fails("hotpool.hosts.api.example.com.max-connections is not a per-host setting: a host pattern with dots needs "
+                + "the bracket notation: hotpool.hosts[api.example.com].max-connections", null,
+                "hotpool.hosts.api.example.com.max-connections=4");
+        fails("hotpool.hosts[api.example.com].max-conections is not a per-host setting; the settings of a host "
+                + "pattern are max-connections, idle-timeout, max-lifetime, min-idle, tls.profile, "
+                + "health-check.probe-path, read-timeout, connect-timeout", null,
+                "hotpool.hosts[api.example.com].max-conections=4");
+        this.contextRunner.withPropertyValues("hotpool.hosts.localhost.max-connections=3",
+                "hotpool.hosts.localhost.tls.profile=modern")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(HotPool.class).config().hostSettings("localhost").maxConnections())
+                    .isEqualTo(3);
+            });
     }
 
     private void fails(String message, String action, String... properties) {
