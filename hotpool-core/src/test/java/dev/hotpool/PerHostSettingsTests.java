@@ -241,4 +241,37 @@ class PerHostSettingsTests {
                 .build())).isEqualTo("slow");
         assertThat(get(pool, uri("b.test", b, "/"))).as("b.test keeps the pool's 30 s").isEqualTo("slow");
     }
+
+    @Test
+    void aHostsConnectTimeoutIsTheHandshakesBudgetAndARequestsOwnWins() throws Exception {
+        // Accepts TCP and never answers the ClientHello: the handshake runs out of the connect timeout's budget.
+        java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        List<java.net.Socket> accepted = new CopyOnWriteArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    accepted.add(silent.accept());
+                }
+            }
+            catch (IOException closed) {
+                // The test is over.
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        this.closeables.add(() -> {
+            silent.close();
+            for (java.net.Socket s : accepted) {
+                s.close();
+            }
+        });
+        HotPool pool = pool(HotPoolConfig.builder().connectTimeout(Duration.ofSeconds(10))
+                .host("a.test", HostSettings.builder().connectTimeout(Duration.ofMillis(200)).build()));
+        URI a = URI.create("https://a.test:" + silent.getLocalPort() + "/");
+        assertThatThrownBy(() -> get(pool, a)).isInstanceOf(TlsHandshakeException.class)
+                .hasMessageMatching(".*timed out after (1\\d\\d|200) ms.*");
+        assertThatThrownBy(() -> send(pool, HotRequest.builder("GET", a).connectTimeout(Duration.ofMillis(400))
+                .build())).isInstanceOf(TlsHandshakeException.class)
+                .hasMessageMatching(".*timed out after (3\\d\\d|400) ms.*");
+    }
 }
