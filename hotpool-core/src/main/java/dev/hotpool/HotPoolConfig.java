@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The settings of a {@link HotPool}. Immutable and thread-safe; build with {@link #builder()}.
@@ -121,6 +121,7 @@ public final class HotPoolConfig {
         Map<String, HostSettings> hosts = new LinkedHashMap<>();
         b.hosts.forEach((pattern, settings) -> hosts.put(HostPatterns.normalize(pattern), settings));
         this.hosts = Collections.unmodifiableMap(hosts);
+        // Last: it reads the pool's values above (through this config's getters) and checks the patterns against them.
         this.hostPatterns = HostPatterns.of(this, b.hosts, b.tlsProfiles != null ? b.tlsProfiles.profiles().keySet()
                 : TlsProfile.builtIns().keySet());
     }
