@@ -2,6 +2,7 @@ package dev.hotpool.http;
 
 import dev.hotpool.CallTimeoutException;
 import dev.hotpool.CloseReason;
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.Header;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
@@ -149,9 +150,10 @@ public final class Http1Client {
     private HotResponse exchange(HotRequest request, LeaseMode mode, CallDeadline deadline) throws IOException {
         Origin origin = request.origin();
         TlsSettings tls = request.tls() != null ? request.tls() : this.config.tls();
+        EffectiveHostSettings host = this.config.hostSettings(origin.host()); // Its timeouts when the request has none.
         int connectTimeout = millis(request.connectTimeout() != null ? request.connectTimeout()
-                : this.config.connectTimeout());
-        int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
+                : host.connectTimeout());
+        int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : host.readTimeout());
         String cookies = Cookies.header(request);
         boolean decode = this.config.compression() && request.header("Accept-Encoding") == null;
         Lease lease = lease(request, tls, mode, connectTimeout, readTimeout, deadline);
@@ -403,8 +405,13 @@ public final class Http1Client {
      */
     public ConnectionProbe.Outcome probe(Connection connection) {
         Origin origin = connection.origin();
-        HotRequest request = HotRequest.builder(this.config.healthCheckProbeMethod(),
-                URI.create(origin + this.config.healthCheckProbePath())).header("User-Agent", "hotpool-health-check")
+        EffectiveHostSettings host = this.config.hostSettings(origin.host());
+        String path = host.probePath(); // The host's own, else the pool's.
+        if (path == null) {
+            return ConnectionProbe.LIVENESS.check(connection);
+        }
+        HotRequest request = HotRequest.builder(this.config.healthCheckProbeMethod(), URI.create(origin + path))
+                .header("User-Agent", "hotpool-health-check")
                 .build();
         Http1Codec codec = codec(connection);
         connection.beginExchange();
@@ -423,7 +430,7 @@ public final class Http1Client {
                     return ConnectionProbe.Outcome.UNHEALTHY; // A probe answer should be small.
                 }
             }
-            connection.soTimeout(millis(this.config.readTimeout()));
+            connection.soTimeout(millis(host.readTimeout()));
             int code = head.getCode();
             boolean good = code >= 200 && code < 400;
             if (!good && log.isDebugEnabled()) {

@@ -43,6 +43,8 @@ final class SocketConnector implements Connector {
     private final AccessPolicy accessPolicy;
     private final AddressFilter addressFilter;
     private final Dialer dialer;
+    /** For the TLS profile of a host's own ({@code hotpool.hosts[<pattern>].tls.profile}). */
+    private final HotPoolConfig hosts;
 
     SocketConnector(HotPoolConfig config, TlsConnector tls, PoolListener listener, AddressBook addressBook,
             OutlierDetector outliers) {
@@ -54,6 +56,7 @@ final class SocketConnector implements Connector {
         this.accessPolicy = config.accessPolicy();
         this.addressFilter = config.addressFilter();
         this.dialer = new Dialer(config);
+        this.hosts = config;
     }
 
     /**
@@ -80,7 +83,7 @@ final class SocketConnector implements Connector {
             if (!origin.secure()) {
                 return open(raw, raw, remote, readTimeoutMillis, null);
             }
-            TlsProfile profile = this.profiles.next();
+            TlsProfile profile = profile(route);
             return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
                     profile.name());
         }
@@ -154,6 +157,13 @@ final class SocketConnector implements Connector {
             closeQuietly(raw);
             throw e;
         }
+    }
+
+    /** The profile of a new connection: its host's {@code hotpool.hosts[<pattern>].tls.profile}, else the pool's. */
+    private TlsProfile profile(Route route) {
+        String named = this.hosts.hosts().isEmpty() ? null
+                : this.hosts.hostSettings(route.origin().host()).tlsProfile();
+        return named != null ? this.profiles.profile(named) : this.profiles.next();
     }
 
     private static int remainingMillis(long deadlineNanos) {

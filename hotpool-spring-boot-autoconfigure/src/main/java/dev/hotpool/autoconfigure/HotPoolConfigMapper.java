@@ -1,5 +1,6 @@
 package dev.hotpool.autoconfigure;
 
+import dev.hotpool.HostSettings;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
 import dev.hotpool.metrics.PoolListener;
@@ -102,7 +103,22 @@ final class HotPoolConfigMapper {
         builder.accessPolicy(AccessPolicy.of(access.getAllow(), access.getDeny(), access.isBlockPrivateNetworks()));
         builder.tls(tls);
         builder.tlsProfiles(TlsProfilesMapper.map(properties.getTls()));
+        properties.getHosts().forEach((pattern, host) -> builder.host(pattern, hostSettings(host)));
         return builder.build();
+    }
+
+    /** One pattern of {@code hotpool.hosts}; what it leaves unset stays {@code null} (the pool's value). */
+    private static HostSettings hostSettings(HotPoolProperties.Host host) {
+        if (host == null) {
+            return HostSettings.NONE;
+        }
+        String probePath = host.getHealthCheck().getProbePath();
+        String profile = host.getTls().getProfile();
+        return HostSettings.builder().maxConnections(host.getMaxConnections()).idleTimeout(host.getIdleTimeout())
+                .maxLifetime(host.getMaxLifetime()).minIdle(host.getMinIdle())
+                .tlsProfile(profile != null && !profile.isBlank() ? profile.trim() : null)
+                .probePath(probePath != null && !probePath.isBlank() ? probePath : null)
+                .readTimeout(host.getReadTimeout()).connectTimeout(host.getConnectTimeout()).build();
     }
 
     private static List<Origin> origins(List<String> hosts) {

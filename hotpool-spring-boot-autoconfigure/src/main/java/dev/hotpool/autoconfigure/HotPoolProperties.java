@@ -173,6 +173,22 @@ public class HotPoolProperties {
 
     private final Tcp tcp = new Tcp();
 
+    /**
+     * Settings of their own for some hosts, by host pattern: a host name or IP address ('api.example.com'), or
+     * '*.' and a domain for every name under it ('*.example.com', not 'example.com' itself). The most specific
+     * pattern applies to a host (its exact name, else the longest matching wildcard); what it leaves unset is the
+     * pool's. Patterns with dots need the bracket notation: 'hotpool.hosts[api.example.com].max-connections'.
+     */
+    private Map<String, Host> hosts = new LinkedHashMap<>();
+
+    public Map<String, Host> getHosts() {
+        return this.hosts;
+    }
+
+    public void setHosts(Map<String, Host> hosts) {
+        this.hosts = hosts;
+    }
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -1013,6 +1029,139 @@ public class HotPoolProperties {
 
         public void setBlockPrivateNetworks(boolean blockPrivateNetworks) {
             this.blockPrivateNetworks = blockPrivateNetworks;
+        }
+    }
+
+    /** Settings of the hosts one pattern of 'hotpool.hosts' matches; each unset value is the pool's. */
+    public static class Host {
+
+        /**
+         * Maximum number of connections open at once to one origin of the host, in place of
+         * 'hotpool.max-conns-per-host'. Must not exceed 'hotpool.max-connections'.
+         */
+        private Integer maxConnections;
+
+        /**
+         * Time an idle connection to the host is kept, in place of 'hotpool.idle-timeout'.
+         */
+        private Duration idleTimeout;
+
+        /**
+         * Longest life of a connection to the host, in place of 'hotpool.max-lifetime'.
+         */
+        private Duration maxLifetime;
+
+        /**
+         * Number of idle connections the host is kept warm at: its origins in 'hotpool.warmup.hosts', else
+         * 'https://<host>:443'. Only on an exact host name, not on a wildcard pattern.
+         */
+        private Integer minIdle;
+
+        /**
+         * Read timeout of requests to the host that set none, in place of 'hotpool.read-timeout'.
+         */
+        private Duration readTimeout;
+
+        /**
+         * Connect timeout (TCP and TLS) of requests to the host that set none, in place of
+         * 'hotpool.connect-timeout'.
+         */
+        private Duration connectTimeout;
+
+        private final HostTls tls = new HostTls();
+
+        private final HostHealthCheck healthCheck = new HostHealthCheck();
+
+        public Integer getMaxConnections() {
+            return this.maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getMaxLifetime() {
+            return this.maxLifetime;
+        }
+
+        public void setMaxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+        }
+
+        public Integer getMinIdle() {
+            return this.minIdle;
+        }
+
+        public void setMinIdle(Integer minIdle) {
+            this.minIdle = minIdle;
+        }
+
+        public Duration getReadTimeout() {
+            return this.readTimeout;
+        }
+
+        public void setReadTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+        }
+
+        public Duration getConnectTimeout() {
+            return this.connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public HostTls getTls() {
+            return this.tls;
+        }
+
+        public HostHealthCheck getHealthCheck() {
+            return this.healthCheck;
+        }
+
+        /** TLS of the host's connections. */
+        public static class HostTls {
+
+            /**
+             * TLS profile of every new connection to the host, in place of the pool's choice
+             * ('hotpool.tls.profile' or its rotation): a built-in one or one under 'hotpool.tls.profiles'.
+             */
+            private String profile;
+
+            public String getProfile() {
+                return this.profile;
+            }
+
+            public void setProfile(String profile) {
+                this.profile = profile;
+            }
+        }
+
+        /** Health check of the host's connections. */
+        public static class HostHealthCheck {
+
+            /**
+             * Path of the probe request sent on the host's idle and newly warmed connections, in place of
+             * 'hotpool.health-check.probe-path'.
+             */
+            private String probePath;
+
+            public String getProbePath() {
+                return this.probePath;
+            }
+
+            public void setProbePath(String probePath) {
+                this.probePath = probePath;
+            }
         }
     }
 }
