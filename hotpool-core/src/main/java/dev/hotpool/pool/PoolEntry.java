@@ -2,6 +2,7 @@ package dev.hotpool.pool;
 
 import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.net.AddressFilter;
 
@@ -132,6 +133,11 @@ final class PoolEntry implements Lease, Admission {
     }
 
     @Override
+    public HttpProxy proxy() {
+        return this.route.route.proxy();
+    }
+
+    @Override
     public String profile() {
         return this.transport.profile();
     }
@@ -195,7 +201,8 @@ final class PoolEntry implements Lease, Admission {
         return new ConnectionInfo(this.id, this.transport.remote().getAddress().getHostAddress() + ":"
                 + this.transport.remote().getPort(), this.state.name().toLowerCase(Locale.ROOT), now - this.createdAt,
                 this.state == State.LEASED ? 0 : now - this.idleSince, this.exchanges, this.transport.profile(),
-                this.transport.protocol(), this.transport.cipherSuite());
+                this.transport.protocol(), this.transport.cipherSuite(),
+                this.route.route.proxy() == null ? null : this.route.route.proxy().authority());
     }
 
     @Override

@@ -5,7 +5,9 @@ import dev.hotpool.ConnectException;
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
+import dev.hotpool.ProxyException;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.AddressBook;
@@ -31,8 +33,11 @@ import javax.net.ssl.SSLSocket;
  * {@link OutlierDetector} has ejected and those the {@link AccessPolicy} or an {@link AddressFilter} refuses, and
  * connects to the one with the fewest live connections (ties in turn), trying the next on failure within the connect
  * timeout;
- * optionally from a local address of the same family; then layers TLS for {@code https}. Knows nothing of
- * pooling or HTTP.
+ * optionally from a local address of the same family; then layers TLS for {@code https}. Through an HTTP proxy
+ * (the route's), the origin's addresses are still resolved and checked first, exactly as above, but the TCP
+ * connection goes to the proxy, and for {@code https} a {@link ProxyTunnel} opens the tunnel before TLS; the chosen
+ * origin address stays the connection's {@code remote()} for the pool's per-address bookkeeping (the proxy resolves
+ * the name again). Knows nothing of pooling or HTTP.
  *
  * <p>Thread-safe.
  */
@@ -46,6 +51,7 @@ final class SocketConnector implements Connector {
     private final AccessPolicy accessPolicy;
     private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
+    private final ProxyTunnel proxies;
 
     SocketConnector(HotPoolConfig config, TlsConnector tls, PoolListener listener, AddressBook addressBook,
             OutlierDetector outliers) {
@@ -57,6 +63,7 @@ final class SocketConnector implements Connector {
         this.accessPolicy = config.accessPolicy();
         this.addressFilter = config.addressFilter();
         this.localAddresses = config.localAddresses();
+        this.proxies = new ProxyTunnel(addressBook);
     }
 
     /**
@@ -64,6 +71,7 @@ final class SocketConnector implements Connector {
      *
      * @throws AccessDeniedException when the access policy refuses every address
      * @throws ConnectException when no address accepted a connection in time
+     * @throws ProxyException when the route's proxy could not be reached or refused the tunnel
      * @throws dev.hotpool.TlsHandshakeException when the TLS handshake failed
      */
     @Override
@@ -71,7 +79,9 @@ final class SocketConnector implements Connector {
             throws IOException {
         Origin origin = route.origin();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
-        List<InetAddress> candidates = candidates(route);
+        List<InetAddress> candidates = candidates(route); // The origin's, checked, with or without a proxy.
+        HttpProxy proxy = route.proxy();
+        InetSocketAddress proxyAddress = proxy == null ? null : this.proxies.address(proxy, origin);
         IOException last = null;
         InetAddress lastAddress = null;
         while (!candidates.isEmpty()) {
@@ -83,25 +93,32 @@ final class SocketConnector implements Connector {
             candidates.remove(address);
             load.add(address, 1);
             InetSocketAddress remote = new InetSocketAddress(address, origin.port());
+            InetSocketAddress dialed = proxy == null ? remote : proxyAddress;
             Socket raw = new Socket();
             try {
                 raw.setTcpNoDelay(true);
                 raw.setKeepAlive(true);
-                InetAddress local = this.localAddresses.next(address);
+                InetAddress local = this.localAddresses.next(dialed.getAddress());
                 if (local != null) {
                     raw.bind(new InetSocketAddress(local, 0));
                 }
-                raw.connect(remote, remaining);
+                raw.connect(dialed, remaining);
             }
             catch (IOException e) {
                 closeQuietly(raw);
                 load.add(address, -1);
+                if (proxy != null) {
+                    throw ProxyTunnel.unreachable(proxy, dialed, origin, e);
+                }
                 this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.CONNECT);
                 last = e;
                 lastAddress = address;
                 continue;
             }
             try {
+                if (proxy != null && origin.secure()) {
+                    this.proxies.connect(raw, proxy, origin, remainingMillis(deadline));
+                }
                 if (!origin.secure()) {
                     return open(raw, raw, remote, readTimeoutMillis, null);
                 }
@@ -111,7 +128,9 @@ final class SocketConnector implements Connector {
             }
             catch (IOException | RuntimeException e) {
                 load.add(address, -1);
-                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.TLS);
+                if (!(e instanceof ProxyException)) {
+                    this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.TLS);
+                }
                 throw e;
             }
         }

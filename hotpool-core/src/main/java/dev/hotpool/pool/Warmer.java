@@ -77,7 +77,7 @@ final class Warmer implements AutoCloseable {
     static Set<Route> routes(HotPoolConfig config) {
         Set<Route> routes = new LinkedHashSet<>();
         for (Origin origin : config.warmupHosts()) {
-            routes.add(Route.of(origin, config.tls()));
+            routes.add(Route.of(origin, config.tls(), null, config.proxy().select(origin)));
         }
         return routes;
     }
