@@ -12,15 +12,7 @@ package dev.hotpool;
  * @param profile the TLS client profile, or {@code null} for plain HTTP
  * @param protocol {@code TLSv1.3}, {@code TLSv1.2} or {@code TCP}
  * @param cipher the negotiated cipher suite, or {@code null} for plain HTTP
- * @param proxy the HTTP proxy it goes through ({@code host:port}), or {@code null} for a direct connection; through
- *     a proxy, {@code address} is the origin's address that was checked (the proxy resolves the name again)
  */
 public record ConnectionInfo(long id, String address, String state, long ageMillis, long idleMillis, int requests,
-        String profile, String protocol, String cipher, String proxy) {
-
-    /** A direct connection's row. */
-    public ConnectionInfo(long id, String address, String state, long ageMillis, long idleMillis, int requests,
-            String profile, String protocol, String cipher) {
-        this(id, address, state, ageMillis, idleMillis, requests, profile, protocol, cipher, null);
-    }
+        String profile, String protocol, String cipher) {
 }

@@ -35,10 +35,10 @@ public final class ProxySettings {
     private static final Logger log = LoggerFactory.getLogger(ProxySettings.class);
 
     /** Every request connects directly, whatever the JVM's settings say. */
-    public static final ProxySettings NONE = new ProxySettings(Kind.NONE, null, HostPatterns.NONE);
+    public static final ProxySettings NONE = new ProxySettings(Kind.NONE, null, HostPatterns.NONE, List.of());
 
     /** The JVM's default {@link ProxySelector}, asked per request. */
-    public static final ProxySettings SYSTEM = new ProxySettings(Kind.SYSTEM, null, HostPatterns.NONE);
+    public static final ProxySettings SYSTEM = new ProxySettings(Kind.SYSTEM, null, HostPatterns.NONE, List.of());
 
     /** Whether the JDK reads the operating system's proxy settings; read once by the JDK too. */
     private static final boolean USE_SYSTEM_PROXIES = Boolean.getBoolean("java.net.useSystemProxies");
@@ -50,11 +50,13 @@ public final class ProxySettings {
     private final Kind kind;
     private final HttpProxy proxy;
     private final HostPatterns nonProxyHosts;
+    private final List<String> nonProxyHostEntries;
 
-    private ProxySettings(Kind kind, HttpProxy proxy, HostPatterns nonProxyHosts) {
+    private ProxySettings(Kind kind, HttpProxy proxy, HostPatterns nonProxyHosts, List<String> entries) {
         this.kind = kind;
         this.proxy = proxy;
         this.nonProxyHosts = nonProxyHosts;
+        this.nonProxyHostEntries = List.copyOf(entries);
     }
 
     /**
@@ -66,9 +68,9 @@ public final class ProxySettings {
      */
     public static ProxySettings of(HttpProxy proxy, List<String> nonProxyHosts) {
         Objects.requireNonNull(proxy, "'proxy' must not be null");
-        return new ProxySettings(Kind.FIXED, proxy,
-                HostPatterns.parse("hotpool.proxy.non-proxy-hosts", Objects.requireNonNull(nonProxyHosts,
-                        "'nonProxyHosts' must not be null")));
+        Objects.requireNonNull(nonProxyHosts, "'nonProxyHosts' must not be null");
+        return new ProxySettings(Kind.FIXED, proxy, HostPatterns.parse("hotpool.proxy.non-proxy-hosts", nonProxyHosts),
+                nonProxyHosts);
     }
 
     /** The proxy a new request to the origin goes through, or {@code null} to connect directly. */
@@ -120,6 +122,16 @@ public final class ProxySettings {
     /** Whether requests may go through a proxy at all (not {@link #NONE}). */
     public boolean enabled() {
         return this.kind != Kind.NONE;
+    }
+
+    /** Whether the JVM's proxy settings decide ({@link #SYSTEM}). */
+    public boolean system() {
+        return this.kind == Kind.SYSTEM;
+    }
+
+    /** The non-proxy hosts as configured; empty for {@link #NONE} and {@link #SYSTEM}. */
+    public List<String> nonProxyHosts() {
+        return this.nonProxyHostEntries;
     }
 
     /** The configured proxy, or {@code null} for {@link #NONE} and {@link #SYSTEM}. */

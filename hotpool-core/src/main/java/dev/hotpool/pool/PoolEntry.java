@@ -201,8 +201,7 @@ final class PoolEntry implements Lease, Admission {
         return new ConnectionInfo(this.id, this.transport.remote().getAddress().getHostAddress() + ":"
                 + this.transport.remote().getPort(), this.state.name().toLowerCase(Locale.ROOT), now - this.createdAt,
                 this.state == State.LEASED ? 0 : now - this.idleSince, this.exchanges, this.transport.profile(),
-                this.transport.protocol(), this.transport.cipherSuite(),
-                this.route.route.proxy() == null ? null : this.route.route.proxy().authority());
+                this.transport.protocol(), this.transport.cipherSuite());
     }
 
     @Override

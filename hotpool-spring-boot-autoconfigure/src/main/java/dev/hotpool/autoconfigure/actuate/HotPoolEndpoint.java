@@ -7,6 +7,7 @@ import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
+import dev.hotpool.ProxySettings;
 import dev.hotpool.TrafficStats;
 import dev.hotpool.metrics.LatencySummary;
 import dev.hotpool.net.OutlierDetector;
@@ -69,7 +70,7 @@ public class HotPoolEndpoint {
         Map<String, HostDescriptor> hosts = new LinkedHashMap<>();
         for (PoolHosts.Host host : PoolHosts.of(stats, traffic).all().values()) {
             hosts.put(host.authority(), new HostDescriptor(host.total(), host.leased(), host.idle(), host.connecting(),
-                    host.pending(), host.requests(), addresses(host)));
+                    host.pending(), host.requests(), addresses(host), proxies(host)));
         }
         Map<String, Long> closed = new LinkedHashMap<>();
         stats.closed().forEach((reason, n) -> closed.put(kebab(reason), n));
@@ -95,7 +96,13 @@ public class HotPoolEndpoint {
         }
         connections.sort((a, b) -> Long.compare(a.id(), b.id()));
         return new HostDetailDescriptor(h.authority(), h.origins().stream().map(Origin::toString).toList(), h.total(),
-                h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections);
+                h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections,
+                proxies(h));
+    }
+
+    /** The proxies ({@code host:port}) of a host's routes, or {@code null} (no key) when every route is direct. */
+    private static @Nullable List<String> proxies(PoolHosts.Host host) {
+        return host.proxies().isEmpty() ? null : host.proxies();
     }
 
     /**
@@ -170,7 +177,15 @@ public class HotPoolEndpoint {
                         millis(o.baseEjectionTime()), millis(o.maxEjectionTime()), o.maxEjectionPercent()),
                 c.localAddresses().addresses().stream().map((a) -> a.getHostAddress()).toList(),
                 new TlsConfig(c.tls().name(), profiles.profile() != null ? profiles.profile().name() : null,
-                        kebab(profiles.rotation()), profiles.inUse().stream().map(TlsProfile::name).toList()));
+                        kebab(profiles.rotation()), profiles.inUse().stream().map(TlsProfile::name).toList()),
+                proxy(c.proxy()));
+    }
+
+    /** {@code hotpool.proxy.*} as in effect: never the credentials. */
+    private static ProxyConfig proxy(ProxySettings p) {
+        return new ProxyConfig(p.enabled(), p.system() ? "jvm" : p.enabled() ? "url" : "none",
+                p.proxy() != null ? p.proxy().authority() : null, p.proxy() != null && p.proxy().hasCredentials(),
+                p.nonProxyHosts());
     }
 
     static String kebab(Enum<?> value) {
@@ -245,9 +260,10 @@ public class HotPoolEndpoint {
      * @param connections open or opening
      * @param requests sent since start
      * @param addresses its addresses, with their connections and ejection state
+     * @param proxies the HTTP proxies ({@code host:port}) its connections go through; absent when all are direct
      */
     public record HostDescriptor(int connections, int active, int idle, int connecting, int pending, long requests,
-            List<AddressDescriptor> addresses) {
+            List<AddressDescriptor> addresses, @Nullable List<String> proxies) {
     }
 
     /**
@@ -257,10 +273,11 @@ public class HotPoolEndpoint {
      * @param origins the origins ({@code scheme://host:port}) seen for it
      * @param total connections open or opening
      * @param connections one row per open connection, oldest first
+     * @param proxies the HTTP proxies ({@code host:port}) its connections go through; absent when all are direct
      */
     public record HostDetailDescriptor(String host, List<String> origins, int total, int active, int idle,
             int connecting, int pending, long requests, List<AddressDescriptor> addresses,
-            List<ConnectionInfo> connections) {
+            List<ConnectionInfo> connections, @Nullable List<String> proxies) {
     }
 
     /**
@@ -324,7 +341,20 @@ public class HotPoolEndpoint {
             long healthCheckIntervalMillis, long leakDetectionThresholdMillis, long shutdownTimeoutMillis,
             int drainLimitBytes, long drainTimeoutMillis, int maxRedirects, int maxResponseLineLength,
             int maxResponseHeaderCount, int maxResponseHeadSize, RetryConfig retry, HealthCheckConfig healthCheck,
-            WarmupConfig warmup, DnsConfig dns, OutlierConfig outlier, List<String> localAddresses, TlsConfig tls) {
+            WarmupConfig warmup, DnsConfig dns, OutlierConfig outlier, List<String> localAddresses, TlsConfig tls,
+            ProxyConfig proxy) {
+    }
+
+    /**
+     * {@code hotpool.proxy.*}.
+     *
+     * @param source {@code url} (the proxy of {@code hotpool.proxy.url}), {@code jvm} (the JVM's proxy settings) or
+     *     {@code none} ({@code hotpool.proxy.enabled=false})
+     * @param proxy the proxy's {@code host:port} for {@code url}, else {@code null}
+     * @param credentials whether Basic credentials are set (never the credentials themselves)
+     */
+    public record ProxyConfig(boolean enabled, String source, @Nullable String proxy, boolean credentials,
+            List<String> nonProxyHosts) {
     }
 
     public record RetryConfig(boolean enabled, int maxRetries) {
