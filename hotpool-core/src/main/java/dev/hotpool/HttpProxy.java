@@ -86,8 +86,10 @@ public final class HttpProxy {
             uri = new URI(url.trim());
         }
         catch (URISyntaxException e) {
-            throw new IllegalArgumentException("hotpool.proxy.url ('" + url + "') is not a URL: " + e.getMessage(), e);
+            throw new IllegalArgumentException("hotpool.proxy.url ('" + redacted(url) + "') is not a URL: "
+                    + e.getReason(), null);
         }
+        url = redacted(url);
         if (uri.getScheme() == null || uri.getHost() == null) {
             throw new IllegalArgumentException("hotpool.proxy.url ('" + url + "') must be an absolute URL such as "
                     + "http://proxy.internal:3128");
@@ -107,6 +109,14 @@ public final class HttpProxy {
                     + "(no path, query or fragment)");
         }
         return of(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort(), username, password);
+    }
+
+    /** The URL as it may be shown: anything before an {@code @} (user info, with a password) replaced. */
+    private static String redacted(String url) {
+        int at = url.lastIndexOf('@');
+        int scheme = url.indexOf("://");
+        return at < 0 ? url : (scheme >= 0 && scheme < at ? url.substring(0, scheme + 3) : "") + "…@"
+                + url.substring(at + 1);
     }
 
     /** The host name or IP literal, lower-case, IPv6 without brackets. */

@@ -184,8 +184,9 @@ public final class Http1Client {
         }
         if (head.getCode() == 407 && lease.proxy() != null && !origin.secure()) {
             lease.discard(CloseReason.ERROR); // The proxy's answer, not the origin's: not reused, not retried.
-            throw new ProxyException("hotpool: the proxy " + lease.proxy() + " refused " + request + " (407 "
-                    + head.getReasonPhrase() + "); " + (lease.proxy().hasCredentials()
+            throw new ProxyException("hotpool: the proxy " + lease.proxy() + " refused " + request + " (407"
+                    + (head.getReasonPhrase() == null ? "" : " " + head.getReasonPhrase()) + "); "
+                    + (lease.proxy().hasCredentials()
                     ? "it did not accept the credentials of hotpool.proxy.username"
                     : "it requires authentication: set hotpool.proxy.username and hotpool.proxy.password"),
                     lease.proxy().authority(), 407, null);

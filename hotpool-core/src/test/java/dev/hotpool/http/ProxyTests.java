@@ -464,6 +464,10 @@ class ProxyTests {
                         + "hotpool.proxy.password instead");
         assertThatThrownBy(() -> HttpProxy.parse("http://proxy internal", null, null))
                 .hasMessageStartingWith("hotpool.proxy.url ('http://proxy internal') is not a URL");
+        assertThatThrownBy(() -> HttpProxy.parse("http://svc:pa ss@proxy.internal", null, null))
+                .hasMessage("hotpool.proxy.url ('http://…@proxy.internal') is not a URL: Illegal character in "
+                        + "authority")
+                .message().doesNotContain("pa ss");
         assertThatThrownBy(() -> HttpProxy.parse("http://proxy.internal:3128", null, "pw"))
                 .hasMessage("hotpool.proxy.password is set but hotpool.proxy.username is not");
         assertThatThrownBy(() -> ProxySettings.of(HttpProxy.of("p", 1), List.of("localhost", "10.0.0.0/33")))
