@@ -212,6 +212,60 @@ class ProxyTests {
     }
 
     @Test
+    void connectAnswersWithBareLineFeedsALeadingBlankLineAndHeadersOpenTheTunnel() throws Exception {
+        this.proxy = TestProxy.start()
+                .answerConnectWith("\nHTTP/1.0 200 OK\nProxy-Agent: test\nContent-Length: 5\n\n");
+        this.server = StubServer.https(certificates.serverContext());
+        this.pool = new HotPool(config().proxy(through(this.proxy, List.of())).build());
+
+        assertThat(get(this.server.uri("/lf"))).isEqualTo("200 /lf");
+        assertThat(get(this.server.uri("/lf"))).isEqualTo("200 /lf");
+        assertThat(this.proxy.connects()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectAnswerThatIsNotHttpIsAProxyExceptionWithoutStatus() throws Exception {
+        this.proxy = TestProxy.start().answerConnectWith("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+        this.server = StubServer.https(certificates.serverContext());
+        this.pool = new HotPool(config().proxy(through(this.proxy, List.of())).build());
+
+        assertThatThrownBy(() -> get(this.server.uri("/")))
+                .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(-1))
+                .hasMessage("hotpool: the proxy 127.0.0.1:" + this.proxy.port() + " answered CONNECT localhost:"
+                        + this.server.port() + " with something that is not HTTP: 'SSH-2.0-OpenSSH_9.2'");
+        assertThat(this.pool.stats().total()).isZero();
+    }
+
+    @Test
+    void aProxyThatNeverAnswersConnectFailsWithinTheConnectTimeout() throws Exception {
+        this.proxy = TestProxy.start().answerConnectWith(null);
+        this.server = StubServer.https(certificates.serverContext());
+        this.pool = new HotPool(config().connectTimeout(java.time.Duration.ofMillis(300))
+                .proxy(through(this.proxy, List.of())).build());
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> get(this.server.uri("/")))
+                .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(-1))
+                .hasMessageStartingWith("hotpool: the proxy 127.0.0.1:" + this.proxy.port()
+                        + " did not answer CONNECT localhost:" + this.server.port() + " within ")
+                .hasMessageEndingWith(" ms (connect timeout)");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+        assertThat(this.pool.stats().total()).isZero();
+    }
+
+    @Test
+    void aProxyThatClosesInsteadOfAnsweringConnectIsAProxyException() throws Exception {
+        this.proxy = TestProxy.start().answerConnectWith("");
+        this.server = StubServer.https(certificates.serverContext());
+        this.pool = new HotPool(config().proxy(through(this.proxy, List.of())).build());
+
+        assertThatThrownBy(() -> get(this.server.uri("/")))
+                .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(-1))
+                .hasMessage("hotpool: the proxy 127.0.0.1:" + this.proxy.port() + " closed the connection without "
+                        + "answering CONNECT localhost:" + this.server.port());
+    }
+
+    @Test
     void anUnreachableProxyIsAProxyExceptionNamingIt() throws Exception {
         this.server = StubServer.https(certificates.serverContext());
         TestProxy gone = TestProxy.start();

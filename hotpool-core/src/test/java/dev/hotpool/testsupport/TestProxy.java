@@ -44,6 +44,8 @@ public final class TestProxy implements AutoCloseable {
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile String expectedAuthorization;
     private volatile int refuseConnectWith;
+    private volatile String connectAnswer;
+    private volatile boolean silent;
     private volatile boolean closed;
 
     private TestProxy() throws IOException {
@@ -68,6 +70,16 @@ public final class TestProxy implements AutoCloseable {
     /** Answers every CONNECT with this status (e.g. 403, 502) and closes. */
     public TestProxy refuseConnectWith(int status) {
         this.refuseConnectWith = status;
+        return this;
+    }
+
+    /**
+     * Answers every CONNECT with these bytes instead of {@code 200 Connection established}, then tunnels if they say
+     * {@code 200} and closes otherwise; {@code null} bytes: never answer (hold the connection open, silent).
+     */
+    public TestProxy answerConnectWith(String rawHead) {
+        this.silent = rawHead == null;
+        this.connectAnswer = rawHead;
         return this;
     }
 
@@ -180,7 +192,18 @@ public final class TestProxy implements AutoCloseable {
                         write(out, "HTTP/1.1 " + refusal + " Refused by the test proxy\r\nContent-Length: 0\r\n\r\n");
                         return;
                     }
-                    tunnel(client, in, out, parts[1]);
+                    String answer = this.connectAnswer;
+                    if (this.silent) {
+                        while (in.read() >= 0) {
+                            // Say nothing until the client gives up.
+                        }
+                        return;
+                    }
+                    if (answer != null && !answer.contains(" 200 ")) {
+                        write(out, answer);
+                        return;
+                    }
+                    tunnel(client, in, out, parts[1], answer);
                     return;
                 }
                 forward(in, out, head, parts, upstreams);
@@ -199,14 +222,15 @@ public final class TestProxy implements AutoCloseable {
         }
     }
 
-    private void tunnel(Socket client, InputStream in, OutputStream out, String authority) throws IOException {
+    private void tunnel(Socket client, InputStream in, OutputStream out, String authority, String answer)
+            throws IOException {
         Socket origin = dial(authority);
         if (origin == null) {
             write(out, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
             return;
         }
         try {
-            write(out, "HTTP/1.1 200 Connection established\r\n\r\n");
+            write(out, answer != null ? answer : "HTTP/1.1 200 Connection established\r\n\r\n");
             Thread up = new Thread(() -> pump(in, origin), "test-proxy-up-" + port());
             up.setDaemon(true);
             up.start();
