@@ -100,6 +100,39 @@ class ProxyTests {
     }
 
     @Test
+    void warmHostsAreWarmedThroughTheProxyAndTheirTunnelsServeTheFirstRequests() throws Exception {
+        this.proxy = TestProxy.start();
+        this.server = StubServer.https(certificates.serverContext());
+        this.pool = new HotPool(config().proxy(through(this.proxy, List.of()))
+                .warmupHosts(List.of(Origin.of(this.server.uri("/")))).warmupMinIdlePerHost(2).build());
+        assertThat(this.pool.awaitWarmup(java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(this.proxy.connects()).isEqualTo(2);
+
+        assertThat(get(this.server.uri("/w"))).isEqualTo("200 /w");
+
+        assertThat(this.proxy.connects()).as("the warm tunnels were reused").isEqualTo(2);
+        assertThat(this.server.connectionsAccepted()).isEqualTo(2);
+        assertThat(this.pool.stats().hosts()).singleElement()
+                .satisfies(h -> assertThat(h.proxy()).isEqualTo("127.0.0.1:" + this.proxy.port()));
+    }
+
+    @Test
+    void theHealthChecksProbeOnAPlainHttpConnectionThroughTheProxyIsInAbsoluteForm() throws Exception {
+        this.proxy = TestProxy.start();
+        this.server = StubServer.http();
+        this.pool = new HotPool(config().proxy(through(this.proxy, List.of())).healthCheckProbePath("/health")
+                .healthCheckProbeMethod("GET").build()); // GET: the stub server answers HEAD with a body.
+        assertThat(get(this.server.uri("/first"))).isEqualTo("200 /first");
+
+        this.pool.runHealthCheck();
+
+        assertThat(this.proxy.requestLines()).contains("GET http://localhost:" + this.server.port()
+                + "/health HTTP/1.1");
+        assertThat(this.server.requestLog()).containsExactly("GET /first", "GET /health");
+        assertThat(this.pool.stats().idle()).as("the probe passed").isEqualTo(1);
+    }
+
+    @Test
     void aTunnelIsNeverReusedForAnotherOrigin() throws Exception {
         this.proxy = TestProxy.start();
         this.server = StubServer.https(certificates.serverContext());
