@@ -133,6 +133,21 @@ class ProxyTests {
     }
 
     @Test
+    void insideTheTunnelTheOriginsCertificateIsVerifiedAsWithoutAProxy() throws Exception {
+        TestCertificates elsewhere = TestCertificates.forHosts(KeyType.EC, "elsewhere.example");
+        this.proxy = TestProxy.start();
+        this.server = StubServer.https(elsewhere.serverContext());
+        this.pool = new HotPool(config().tls(elsewhere.clientSettings()).proxy(through(this.proxy, List.of()))
+                .build());
+
+        assertThatThrownBy(() -> get(this.server.uri("/")))
+                .isInstanceOf(dev.hotpool.TlsHandshakeException.class)
+                .hasMessageContaining("certificate does not match the host name localhost");
+        assertThat(this.proxy.connects()).as("the tunnel was opened; TLS failed inside it").isEqualTo(1);
+        assertThat(this.pool.stats().total()).isZero();
+    }
+
+    @Test
     void aTunnelIsNeverReusedForAnotherOrigin() throws Exception {
         this.proxy = TestProxy.start();
         this.server = StubServer.https(certificates.serverContext());
