@@ -46,6 +46,8 @@ public final class TestProxy implements AutoCloseable {
     private volatile int refuseConnectWith;
     private volatile String connectAnswer;
     private volatile boolean silent;
+    private final Map<String, InetAddress> hosts = new ConcurrentHashMap<>();
+    private final List<byte[]> firstRecords = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private TestProxy() throws IOException {
@@ -81,6 +83,17 @@ public final class TestProxy implements AutoCloseable {
         this.silent = rawHead == null;
         this.connectAnswer = rawHead;
         return this;
+    }
+
+    /** Resolves {@code host} to {@code address} instead of asking DNS, as a proxy with its own resolver would. */
+    public TestProxy resolve(String host, InetAddress address) {
+        this.hosts.put(host, address);
+        return this;
+    }
+
+    /** The first TLS record the client sent into each tunnel (its ClientHello), in order. */
+    public List<byte[]> firstTlsRecords() {
+        return List.copyOf(this.firstRecords);
     }
 
     public int port() {
@@ -231,6 +244,9 @@ public final class TestProxy implements AutoCloseable {
         }
         try {
             write(out, answer != null ? answer : "HTTP/1.1 200 Connection established\r\n\r\n");
+            byte[] record = readTlsRecord(in);
+            this.firstRecords.add(record);
+            origin.getOutputStream().write(record);
             Thread up = new Thread(() -> pump(in, origin), "test-proxy-up-" + port());
             up.setDaemon(true);
             up.start();
@@ -290,7 +306,8 @@ public final class TestProxy implements AutoCloseable {
     private Socket dial(String authority) {
         int colon = authority.lastIndexOf(':');
         try {
-            InetAddress address = InetAddress.getByName(authority.substring(0, colon).replace("[", "").replace("]", ""));
+            String host = authority.substring(0, colon).replace("[", "").replace("]", "");
+            InetAddress address = this.hosts.containsKey(host) ? this.hosts.get(host) : InetAddress.getByName(host);
             if (!address.isLoopbackAddress()) {
                 return null; // Tests contact loopback only.
             }
@@ -321,6 +338,18 @@ public final class TestProxy implements AutoCloseable {
         finally {
             closeQuietly(to);
         }
+    }
+
+    /** One TLS record: the 5-byte header, then as many bytes as it says. */
+    private static byte[] readTlsRecord(InputStream in) throws IOException {
+        byte[] header = in.readNBytes(5);
+        if (header.length < 5) {
+            throw new IOException("the tunnel closed before a TLS record");
+        }
+        byte[] body = in.readNBytes(((header[3] & 0xff) << 8) | (header[4] & 0xff));
+        byte[] record = java.util.Arrays.copyOf(header, 5 + body.length);
+        System.arraycopy(body, 0, record, 5, body.length);
+        return record;
     }
 
     private static void copyBody(InputStream in, OutputStream out, List<String> head) throws IOException {
