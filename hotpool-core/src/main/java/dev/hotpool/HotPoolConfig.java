@@ -6,14 +6,20 @@ import dev.hotpool.net.AddressFilter;
 import dev.hotpool.net.AddressBook;
 import dev.hotpool.net.LocalAddressPool;
 import dev.hotpool.net.OutlierDetector;
+import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsSettings;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The settings of a {@link HotPool}. Immutable and thread-safe; build with {@link #builder()}.
@@ -73,7 +79,11 @@ public final class HotPoolConfig {
     private final AccessPolicy accessPolicy;
     private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
+    private final ProxySettings proxy;
     private final Clock clock;
+    // Per-host settings (hotpool.hosts.<pattern>.*): as configured, and resolved.
+    private final Map<String, HostSettings> hosts;
+    private final HostPatterns hostPatterns;
 
     private HotPoolConfig(Builder b) {
         this.name = b.name;
@@ -122,7 +132,14 @@ public final class HotPoolConfig {
         this.accessPolicy = b.accessPolicy;
         this.addressFilter = b.addressFilter;
         this.localAddresses = b.localAddresses;
+        this.proxy = b.proxy;
         this.clock = b.clock;
+        Map<String, HostSettings> hosts = new LinkedHashMap<>();
+        b.hosts.forEach((pattern, settings) -> hosts.put(HostPatterns.normalize(pattern), settings));
+        this.hosts = Collections.unmodifiableMap(hosts);
+        // Last: it reads the pool's values above (through this config's getters) and checks the patterns against them.
+        this.hostPatterns = HostPatterns.of(this, b.hosts, b.tlsProfiles != null ? b.tlsProfiles.profiles().keySet()
+                : TlsProfile.builtIns().keySet());
     }
 
     public static Builder builder() {
@@ -287,11 +304,84 @@ public final class HotPoolConfig {
     /** Local addresses outgoing connections are bound to. */
     public LocalAddressPool localAddresses() { return this.localAddresses; }
 
+    /**
+     * Which HTTP proxy requests go through ({@code hotpool.proxy.*}): by default the JVM's own proxy settings. The
+     * access policy and address filters still apply to the origin's addresses, checked before the proxy is asked.
+     */
+    public ProxySettings proxy() { return this.proxy; }
+
     /** Receives the pool's events, for metrics. */
     public PoolListener listener() { return this.listener; }
 
     /** The clock expiry is measured with. */
     public Clock clock() { return this.clock; }
+
+    // ---- per-host settings ----------------------------------------------------------------------------------
+
+    /** The per-host settings by pattern ({@code hotpool.hosts}, patterns in lower case), as configured. */
+    public Map<String, HostSettings> hosts() { return this.hosts; }
+
+    /**
+     * What applies to a host: the settings of the most specific pattern that matches it (its exact name, else the
+     * wildcard of its longest parent domain: {@code *.eu.example.com} before {@code *.example.com}), with the pool's
+     * values for what that pattern leaves unset, or the pool's values when none matches. Costs a map look-up per
+     * label of the name, whatever the number of patterns.
+     */
+    public EffectiveHostSettings hostSettings(String host) {
+        return this.hostPatterns.resolve(host.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Every configured pattern with the settings that apply to the hosts it matches, in configuration order. */
+    public Map<String, EffectiveHostSettings> effectiveHostSettings() { return this.hostPatterns.all(); }
+
+    /**
+     * The origins kept warm: those of {@code hotpool.warmup.hosts}, then {@code https://<host>:443} for each exact
+     * host pattern whose {@code min-idle} is above 0 and that has no origin listed there. Each is kept at its host's
+     * {@link EffectiveHostSettings#minIdle()}.
+     */
+    public List<Origin> warmOrigins() {
+        if (this.hosts.isEmpty()) {
+            return this.warmupHosts;
+        }
+        List<Origin> origins = new ArrayList<>(this.warmupHosts);
+        Set<String> listed = new LinkedHashSet<>();
+        for (Origin o : this.warmupHosts) {
+            listed.add(o.host());
+        }
+        this.hosts.forEach((pattern, h) -> {
+            if (h.minIdle() != null && h.minIdle() > 0 && !pattern.startsWith("*.") && !listed.contains(pattern)) {
+                origins.add(Origin.of("https", pattern, 443));
+            }
+        });
+        return List.copyOf(origins);
+    }
+
+    /** Checks the warm origins' minimums against their hosts' caps and, together, against max-idle-conns. */
+    private void checkWarmOrigins() {
+        long total = 0;
+        boolean perHost = false;
+        List<Origin> warm = warmOrigins();
+        for (Origin origin : warm) {
+            EffectiveHostSettings e = hostSettings(origin.host());
+            HostSettings h = e.pattern() != null ? this.hosts.get(e.pattern()) : HostSettings.NONE;
+            perHost |= h.minIdle() != null;
+            if (e.minIdle() > e.maxConnections()) {
+                throw new IllegalArgumentException((h.minIdle() != null ? "hotpool.hosts[" + e.pattern()
+                        + "].min-idle (" : "hotpool.warmup.min-idle-per-host (") + e.minIdle() + ") must not exceed "
+                        + (h.maxConnections() != null ? "hotpool.hosts[" + e.pattern() + "].max-connections ("
+                                : "hotpool.max-conns-per-host (") + e.maxConnections() + ")"
+                        + (h.minIdle() == null ? " (the cap of warm host " + origin + ")" : ""));
+            }
+            total += e.minIdle();
+        }
+        if (total > this.maxIdleConns) {
+            throw new IllegalArgumentException(perHost ? "hotpool.hosts[<host>].min-idle and "
+                    + "hotpool.warmup.min-idle-per-host add up to " + total + " idle connections over " + warm.size()
+                    + " warm origins, more than hotpool.max-idle-conns (" + this.maxIdleConns + ")"
+                    : "hotpool.warmup.min-idle-per-host (" + this.warmupMinIdlePerHost + ") × " + warm.size()
+                            + " warm hosts must not exceed hotpool.max-idle-conns (" + this.maxIdleConns + ")");
+        }
+    }
 
     @Override
     public String toString() {
@@ -350,7 +440,9 @@ public final class HotPoolConfig {
         private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
         private AddressFilter addressFilter = AddressFilter.ALL;
         private LocalAddressPool localAddresses = LocalAddressPool.NONE;
+        private ProxySettings proxy = ProxySettings.SYSTEM;
         private Clock clock = Clock.systemUTC();
+        private Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -402,7 +494,9 @@ public final class HotPoolConfig {
             this.accessPolicy = c.accessPolicy;
             this.addressFilter = c.addressFilter;
             this.localAddresses = c.localAddresses;
+            this.proxy = c.proxy;
             this.clock = c.clock;
+            this.hosts = new LinkedHashMap<>(c.hosts);
         }
 
         public Builder name(String name) { this.name = name; return this; }
@@ -451,7 +545,29 @@ public final class HotPoolConfig {
         public Builder accessPolicy(AccessPolicy policy) { this.accessPolicy = policy; return this; }
         public Builder addressFilter(AddressFilter filter) { this.addressFilter = filter; return this; }
         public Builder localAddresses(LocalAddressPool pool) { this.localAddresses = pool; return this; }
+        /**
+         * The HTTP proxy requests go through: {@link ProxySettings#SYSTEM} (the JVM's settings, the default),
+         * {@link ProxySettings#NONE}, or {@link ProxySettings#of} one proxy with its non-proxy hosts.
+         */
+        public Builder proxy(ProxySettings proxy) { this.proxy = proxy; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
+
+        /**
+         * Settings of the hosts a pattern matches ({@code hotpool.hosts.<pattern>.*}): a host name or IP address
+         * ({@code api.example.com}), or {@code *.} and a domain for every name under it, at any depth, but not the
+         * domain itself ({@code *.example.com}). Replaces the pattern's earlier settings.
+         */
+        public Builder host(String pattern, HostSettings settings) {
+            this.hosts.put(Objects.requireNonNull(pattern, "'pattern' must not be null"),
+                    Objects.requireNonNull(settings, "'settings' must not be null"));
+            return this;
+        }
+
+        /** Every host pattern's settings at once, in place of those set so far (see {@link #host}). */
+        public Builder hosts(Map<String, HostSettings> hosts) {
+            this.hosts = new LinkedHashMap<>(Objects.requireNonNull(hosts, "'hosts' must not be null"));
+            return this;
+        }
 
         /**
          * Validates and builds.
@@ -470,6 +586,7 @@ public final class HotPoolConfig {
             Objects.requireNonNull(this.accessPolicy, "'accessPolicy' must not be null");
             Objects.requireNonNull(this.addressFilter, "'addressFilter' must not be null");
             Objects.requireNonNull(this.localAddresses, "'localAddresses' must not be null");
+            Objects.requireNonNull(this.proxy, "'proxy' must not be null");
             positive("dns.refresh-interval", this.dnsRefreshInterval);
             positive("max-connections", this.maxConnections);
             positive("max-conns-per-host", this.maxConnsPerHost);
@@ -495,11 +612,13 @@ public final class HotPoolConfig {
                 throw new IllegalArgumentException("hotpool.health-check.probe-method (" + this.healthCheckProbeMethod
                         + ") must be an upper-case HTTP method such as HEAD, GET or OPTIONS");
             }
-            if (!this.warmupHosts.isEmpty() && this.warmupMinIdlePerHost > this.maxConnsPerHost) {
+            if (this.hosts.isEmpty() && !this.warmupHosts.isEmpty()
+                    && this.warmupMinIdlePerHost > this.maxConnsPerHost) {
                 throw new IllegalArgumentException("hotpool.warmup.min-idle-per-host (" + this.warmupMinIdlePerHost
                         + ") must not exceed hotpool.max-conns-per-host (" + this.maxConnsPerHost + ")");
             }
-            if (this.warmupMinIdlePerHost * (long) this.warmupHosts.size() > this.maxIdleConns) {
+            if (this.hosts.isEmpty()
+                    && this.warmupMinIdlePerHost * (long) this.warmupHosts.size() > this.maxIdleConns) {
                 throw new IllegalArgumentException("hotpool.warmup.min-idle-per-host (" + this.warmupMinIdlePerHost
                         + ") × " + this.warmupHosts.size() + " warm hosts must not exceed hotpool.max-idle-conns ("
                         + this.maxIdleConns + ")");
@@ -530,7 +649,9 @@ public final class HotPoolConfig {
                 throw new IllegalArgumentException("hotpool.connect-timeout and hotpool.read-timeout must be below "
                         + Integer.MAX_VALUE + " ms");
             }
-            return new HotPoolConfig(this);
+            HotPoolConfig config = new HotPoolConfig(this); // Checks the host patterns.
+            config.checkWarmOrigins();
+            return config;
         }
 
         private static void positive(String property, int value) {

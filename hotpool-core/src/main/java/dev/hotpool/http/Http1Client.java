@@ -2,13 +2,16 @@ package dev.hotpool.http;
 
 import dev.hotpool.CallTimeoutException;
 import dev.hotpool.CloseReason;
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.Header;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.MalformedResponseException;
 import dev.hotpool.Origin;
+import dev.hotpool.ProxyException;
 import dev.hotpool.RequestBody;
 import dev.hotpool.TlsHandshakeException;
 import dev.hotpool.UnansweredRequestException;
@@ -149,9 +152,10 @@ public final class Http1Client {
     private HotResponse exchange(HotRequest request, LeaseMode mode, CallDeadline deadline) throws IOException {
         Origin origin = request.origin();
         TlsSettings tls = request.tls() != null ? request.tls() : this.config.tls();
+        EffectiveHostSettings host = this.config.hostSettings(origin.host()); // Its timeouts when the request has none.
         int connectTimeout = millis(request.connectTimeout() != null ? request.connectTimeout()
-                : this.config.connectTimeout());
-        int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
+                : host.connectTimeout());
+        int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : host.readTimeout());
         String cookies = Cookies.header(request);
         boolean decode = this.config.compression() && request.header("Accept-Encoding") == null;
         Lease lease = lease(request, tls, mode, connectTimeout, readTimeout, deadline);
@@ -192,6 +196,15 @@ public final class Http1Client {
                 throw new Unanswered(e);
             }
             throw rejected != null ? rejected : exchangeFailure(request, reused, readTimeout, e);
+        }
+        if (head.getCode() == 407 && lease.proxy() != null && !origin.secure()) {
+            lease.discard(CloseReason.ERROR); // The proxy's answer, not the origin's: not reused, not retried.
+            throw new ProxyException("hotpool: the proxy " + lease.proxy() + " refused " + request + " (407"
+                    + (head.getReasonPhrase() == null ? "" : " " + head.getReasonPhrase()) + "); "
+                    + (lease.proxy().hasCredentials()
+                    ? "it did not accept the credentials of hotpool.proxy.username"
+                    : "it requires authentication: set hotpool.proxy.username and hotpool.proxy.password"),
+                    lease.proxy().authority(), 407, null);
         }
         this.outliers.recordStatus(origin.authority(), lease.remote().getAddress(), head.getCode());
         Cookies.store(request, head);
@@ -246,9 +259,14 @@ public final class Http1Client {
         CharArrayBuffer line = codec.line;
         line.clear();
         OutputStream out = connection.out();
+        // Through a proxy, plain http goes in absolute form to the proxy (https is tunnelled: origin form).
+        HttpProxy proxy = request.origin().secure() ? null : connection.proxy();
 
         line.append(request.method());
         line.append(' ');
+        if (proxy != null) {
+            line.append(request.origin().toString());
+        }
         line.append(request.target());
         line.append(" HTTP/1.1");
         codec.out.writeLine(line, out);
@@ -277,6 +295,9 @@ public final class Http1Client {
         }
         if (cookies != null) {
             writeHeader(codec, line, out, "Cookie", cookies);
+        }
+        if (proxy != null && proxy.hasCredentials() && request.header("Proxy-Authorization") == null) {
+            writeHeader(codec, line, out, "Proxy-Authorization", proxy.proxyAuthorization());
         }
         if (askEncoded) {
             writeHeader(codec, line, out, "Accept-Encoding", "gzip, x-gzip, deflate");
@@ -403,8 +424,13 @@ public final class Http1Client {
      */
     public ConnectionProbe.Outcome probe(Connection connection) {
         Origin origin = connection.origin();
-        HotRequest request = HotRequest.builder(this.config.healthCheckProbeMethod(),
-                URI.create(origin + this.config.healthCheckProbePath())).header("User-Agent", "hotpool-health-check")
+        EffectiveHostSettings host = this.config.hostSettings(origin.host());
+        String path = host.probePath(); // The host's own, else the pool's.
+        if (path == null) {
+            return ConnectionProbe.LIVENESS.check(connection);
+        }
+        HotRequest request = HotRequest.builder(this.config.healthCheckProbeMethod(), URI.create(origin + path))
+                .header("User-Agent", "hotpool-health-check")
                 .build();
         Http1Codec codec = codec(connection);
         connection.beginExchange();
@@ -423,7 +449,7 @@ public final class Http1Client {
                     return ConnectionProbe.Outcome.UNHEALTHY; // A probe answer should be small.
                 }
             }
-            connection.soTimeout(millis(this.config.readTimeout()));
+            connection.soTimeout(millis(host.readTimeout()));
             int code = head.getCode();
             boolean good = code >= 200 && code < 400;
             if (!good && log.isDebugEnabled()) {

@@ -42,7 +42,7 @@ public interface PoolListener {
      * A TCP connect attempt ended: the one that gave the connection, or one that failed. With fast fallback several
      * attempts may run for one connection; those that lost the race and were closed are not reported.
      *
-     * @param address the address connected to
+     * @param address the address connected to: the origin's, or the HTTP proxy's when the route has one
      * @param succeeded whether it connected
      * @param nanos how long the attempt took
      */
@@ -50,9 +50,9 @@ public interface PoolListener {
     }
 
     /**
-     * Opening a connection failed, in {@code phase} (DNS, TCP or TLS). Reported once per failed connection, after
-     * the {@link #connect} or {@link #handshake} events of its attempts. Not reported when the access policy or an
-     * address filter refused every address: nothing was tried.
+     * Opening a connection failed, in {@code phase} (DNS, TCP, TLS, or the route's HTTP proxy). Reported once per
+     * failed connection, after the {@link #connect} or {@link #handshake} events of its attempts. Not reported when
+     * the access policy or an address filter refused every address: nothing was tried.
      *
      * @param cause what the caller is given
      */

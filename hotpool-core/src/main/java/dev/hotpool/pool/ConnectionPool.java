@@ -5,6 +5,7 @@ import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
 import dev.hotpool.metrics.PoolListener;
@@ -87,11 +88,8 @@ final class ConnectionPool {
     private final PoolListener listener;
     private final Clock clock;
     private final int maxConnections;
-    private final int maxConnsPerHost;
     private final int maxIdleConns;
     private final int maxPendingAcquires;
-    private final long idleTimeoutMillis;
-    private final long maxLifetimeMillis;
     private final int maxRequestsPerConnection;
     private final Duration shutdownTimeout;
     private final LeaseEvents leases;
@@ -133,16 +131,13 @@ final class ConnectionPool {
         this.listener = listener;
         this.clock = config.clock();
         this.maxConnections = config.maxConnections();
-        this.maxConnsPerHost = config.maxConnsPerHost();
         this.maxIdleConns = config.maxIdleConns();
         this.maxPendingAcquires = config.maxPendingAcquires();
-        this.idleTimeoutMillis = config.idleTimeout().toMillis();
-        this.maxLifetimeMillis = config.maxLifetime().toMillis();
         this.maxRequestsPerConnection = config.maxRequestsPerConnection();
         this.shutdownTimeout = config.shutdownTimeout();
         this.leases = new LeaseEvents(config.name(), listener, config.leakDetectionThreshold());
-        this.ledger = new Ledger(this.maxConnections, this.maxConnsPerHost);
-        this.routes = new RouteTable(warmRoutes);
+        this.ledger = new Ledger(this.maxConnections);
+        this.routes = new RouteTable(warmRoutes, config::hostSettings);
     }
 
     // ---- leasing ------------------------------------------------------------------------------------------
@@ -161,18 +156,21 @@ final class ConnectionPool {
      * @throws HotPoolException when the pool is closed
      */
     Admission admit(Route route, LeaseMode mode, long now) throws HotPoolException {
-        return admit(route.origin(), route.tls(), route.filter(), mode, now);
+        return admit(route.origin(), route.tls(), route.filter(), route.proxy(), mode, now);
     }
 
-    /** As {@link #admit(Route, LeaseMode, long)}, for the route of these parts (see {@link Route#of}). */
-    Admission admit(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, long now)
+    /**
+     * As {@link #admit(Route, LeaseMode, long)}, for the route of these parts (see {@link Route#of}); a lookup of a
+     * live route makes no {@link Route}.
+     */
+    Admission admit(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy, LeaseMode mode, long now)
             throws HotPoolException {
         this.lock.lock();
         try {
             if (this.closed) {
                 ensureOpen(Route.of(origin, tls));
             }
-            RoutePool r = this.routes.getOrCreate(origin, tls, filter);
+            RoutePool r = this.routes.getOrCreate(origin, tls, filter, proxy);
             Route route = r.route;
             if (mode == LeaseMode.ANY) {
                 PoolEntry idle = takeIdle(r, now);
@@ -180,7 +178,7 @@ final class ConnectionPool {
                     return idle;
                 }
             }
-            else if (r.total() >= this.maxConnsPerHost) {
+            else if (r.total() >= r.maxConns) {
                 PoolEntry oldest = r.oldestIdle();
                 if (oldest != null) {
                     closeLocked(oldest, CloseReason.EVICTED); // Room for the fresh one.
@@ -203,7 +201,7 @@ final class ConnectionPool {
             Waiter waiter = new Waiter(r, this.lock.newCondition());
             r.addWaiter(waiter);
             this.ledger.waiterAdded(r);
-            if (r.total() < this.maxConnsPerHost) {
+            if (r.total() < r.maxConns) {
                 needsRoom(r);
             }
             return waiter;
@@ -219,11 +217,11 @@ final class ConnectionPool {
      */
     PoolEntry connected(PoolEntry entry, Transport transport) throws HotPoolException {
         long now = this.clock.millis();
-        long jitter = (long) (this.maxLifetimeMillis * 0.025 * ThreadLocalRandom.current().nextDouble());
+        RoutePool r = entry.route;
+        long jitter = (long) (r.maxLifetimeMillis * 0.025 * ThreadLocalRandom.current().nextDouble());
         this.lock.lock();
         try {
-            RoutePool r = entry.route;
-            entry.opened(transport, now, now + this.maxLifetimeMillis - jitter);
+            entry.opened(transport, now, now + r.maxLifetimeMillis - jitter);
             if (this.closed) {
                 closeLocked(entry, CloseReason.SHUTDOWN);
                 ensureOpen(r.route);
@@ -344,7 +342,7 @@ final class ConnectionPool {
             }
             for (PoolEntry e = this.lru.first(); e != null; ) {
                 PoolEntry next = this.lru.next(e);
-                CloseReason expiry = e.state == State.IDLE ? e.expiry(now, this.idleTimeoutMillis) : null;
+                CloseReason expiry = e.state == State.IDLE ? e.expiry(now) : null;
                 if (expiry != null) {
                     closeLocked(e, expiry);
                     closedByReason.merge(expiry, 1, Integer::sum);
@@ -396,7 +394,7 @@ final class ConnectionPool {
                 case DEAD -> CloseReason.STALE;
                 case UNHEALTHY -> CloseReason.UNHEALTHY;
                 case HEALTHY -> this.closed ? CloseReason.SHUTDOWN
-                        : entry.retiring != null ? entry.retiring : entry.expiry(now, this.idleTimeoutMillis);
+                        : entry.retiring != null ? entry.retiring : entry.expiry(now);
             };
             if (reason != null) {
                 closeLocked(entry, reason);
@@ -432,7 +430,7 @@ final class ConnectionPool {
             }
             RoutePool r = this.routes.getOrCreate(route);
             Ledger.Counts pool = this.ledger.pool();
-            if (r.total() >= this.maxConnsPerHost || pool.total() >= this.maxConnections
+            if (r.total() >= r.maxConns || pool.total() >= this.maxConnections
                     || pool.idle() + pool.checking() + pool.connecting() >= this.maxIdleConns) {
                 this.mayBeUnused.add(r);
                 return null;
@@ -656,7 +654,7 @@ final class ConnectionPool {
         for (PoolEntry e = r.newestIdle(); e != null; ) {
             PoolEntry older = r.olderIdle(e);
             if (e.state == State.IDLE) {
-                CloseReason expiry = e.expiry(now, this.idleTimeoutMillis);
+                CloseReason expiry = e.expiry(now);
                 if (expiry != null) {
                     closeLocked(e, expiry);
                 }
@@ -676,7 +674,7 @@ final class ConnectionPool {
      * recently used idle connection at the global limit; {@code null} when there is no room.
      */
     private PoolEntry reserveLocked(RoutePool r) {
-        if (r.total() >= this.maxConnsPerHost) {
+        if (r.total() >= r.maxConns) {
             return null;
         }
         if (this.ledger.pool().total() >= this.maxConnections) {
@@ -778,7 +776,7 @@ final class ConnectionPool {
 
     /** A route lost a connection: its waiters may now have per-host room; it may have become unused. */
     private void routeShrank(RoutePool r) {
-        if (r.hasWaiters() && r.total() < this.maxConnsPerHost) {
+        if (r.hasWaiters() && r.total() < r.maxConns) {
             needsRoom(r);
         }
         this.mayBeUnused.add(r);
@@ -818,7 +816,7 @@ final class ConnectionPool {
     private void dispatchLocked() {
         while (!this.closed && !this.needRoom.isEmpty()) {
             RoutePool r = this.needRoom.iterator().next();
-            if (!r.hasWaiters() || r.total() >= this.maxConnsPerHost) {
+            if (!r.hasWaiters() || r.total() >= r.maxConns) {
                 leaveNeedRoom(r);
                 continue;
             }
@@ -906,7 +904,7 @@ final class ConnectionPool {
                     this.listener.acquireFailed(r.route.origin());
                     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     throw new AcquireTimeoutException("hotpool: no connection to " + r.route + " within " + waited
-                            + " ms (" + countsLocked(r) + "); raise hotpool.max-conns-per-host or "
+                            + " ms (" + countsLocked(r) + "); raise " + r.capProperty() + " or "
                             + "hotpool.acquire-timeout, or check that responses are closed");
                 }
                 try {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * each {@code fallback-delay} that passes without a connection, and each failure, starts the next address (of the
  * other family than the last attempt, when there is one) on a connect thread; the first connect to succeed wins and
  * the attempts still running are closed. An attempt counts as a failure (for the outlier detector and the connect
- * timer) only when it failed, never when it lost or was closed because another won; the winner is timed too. Everything stops at the connect deadline.
+ * timer) only when it failed, never when it lost or was closed because another won; the winner is timed too.
+ * Everything stops at the connect deadline.
  *
  * <p>Thread-safe. The delay is timed by a {@link Timer}, which the engine's tests replace to step time by hand.
  */
@@ -116,6 +117,44 @@ final class Dialer {
         }
         race.run(first);
         return race.outcome(candidates.size());
+    }
+
+    /**
+     * Connects to one address (a proxy's), with the same socket options and local address as any connection.
+     *
+     * @throws IOException when it did not connect by the deadline; the socket is closed
+     */
+    Socket connect(InetSocketAddress target, long deadlineNanos) throws IOException {
+        Socket socket = newSocket(target.getAddress());
+        try {
+            int budget = remainingMillis(deadlineNanos);
+            if (budget <= 0) {
+                throw new java.net.SocketTimeoutException("connect timed out");
+            }
+            socket.connect(target, budget);
+            return socket;
+        }
+        catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /** The address with the fewest live connections of the route, ties taken in turn. */
+    static InetAddress leastLoaded(List<InetAddress> candidates, AddressLoad load) {
+        int fewest = Integer.MAX_VALUE;
+        List<InetAddress> tied = new ArrayList<>(candidates.size());
+        for (InetAddress a : candidates) {
+            int live = load.live(a);
+            if (live < fewest) {
+                fewest = live;
+                tied.clear();
+            }
+            if (live == fewest) {
+                tied.add(a);
+            }
+        }
+        return tied.get(load.nextTurn() % tied.size());
     }
 
     /** The options of every new socket; {@code TCP_KEEP*} only where the JDK supports them on this platform. */
@@ -272,19 +311,7 @@ final class Dialer {
                     pool = other;
                 }
             }
-            int fewest = Integer.MAX_VALUE;
-            List<InetAddress> tied = new ArrayList<>(pool.size());
-            for (InetAddress a : pool) {
-                int live = this.load.live(a);
-                if (live < fewest) {
-                    fewest = live;
-                    tied.clear();
-                }
-                if (live == fewest) {
-                    tied.add(a);
-                }
-            }
-            return tied.get(this.load.nextTurn() % tied.size());
+            return leastLoaded(pool, this.load);
         }
 
         /** Runs one attempt to its end (on whichever thread), then settles its place in the race. */

@@ -60,7 +60,7 @@ public final class Engine implements AutoCloseable {
         this.outliers = new OutlierDetector(config.outlier(), config.clock(),
                 hostKey -> this.addressBook.cached(OutlierDetector.hostOf(hostKey)));
         TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
-        tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
+        tls.checkOptions(config.tls(), profilesInUse(config));
         Connector connector = new SocketConnector(config, tls, this.listener, this.addressBook, this.outliers);
         Set<Route> warmRoutes = Warmer.routes(config);
         this.pool = new ConnectionPool(config, this.listener, warmRoutes, this::originGone);
@@ -78,14 +78,16 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Leases a connection to the origin, made with the TLS settings for {@code https} (ignored for {@code http}), to an
-     * address the filter allows ({@code null}: only the pool's filter and access policy apply).
+     * address the filter allows ({@code null}: only the pool's filter and access policy apply), through the proxy
+     * {@code hotpool.proxy.*} selects for the origin (see {@link dev.hotpool.ProxySettings#select}).
      *
      * @throws dev.hotpool.AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
      * @throws dev.hotpool.HotPoolException when the pool is closed, or connecting failed
      */
     public Lease lease(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, Duration acquireTimeout,
             int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        return this.leaser.lease(origin, tls, filter, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+        return this.leaser.lease(origin, tls, filter, this.config.proxy().select(origin), mode, acquireTimeout,
+                connectTimeoutMillis, readTimeoutMillis);
     }
 
     /** Every event of the pool's life: the traffic recorder's and the configured listener's. */
@@ -172,6 +174,19 @@ public final class Engine implements AutoCloseable {
     @Override
     public String toString() {
         return this.pool.toString();
+    }
+
+    /** The profiles new connections may use: the pool's, and those the hosts name ({@code hotpool.hosts}). */
+    private static List<dev.hotpool.tls.TlsProfile> profilesInUse(HotPoolConfig config) {
+        List<dev.hotpool.tls.TlsProfile> profiles = new java.util.ArrayList<>(config.tlsProfiles().inUse());
+        for (dev.hotpool.EffectiveHostSettings host : config.effectiveHostSettings().values()) {
+            dev.hotpool.tls.TlsProfile p = host.tlsProfile() != null ? config.tlsProfiles().profile(host.tlsProfile())
+                    : null;
+            if (p != null && !profiles.contains(p)) {
+                profiles.add(p);
+            }
+        }
+        return profiles;
     }
 
     /** The pool removed an origin's last route; with the host's last, its DNS answer goes. */

@@ -2,6 +2,7 @@ package dev.hotpool.pool;
 
 import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.net.AddressFilter;
 
@@ -87,12 +88,15 @@ final class PoolEntry implements Lease, Admission {
         return this.transport;
     }
 
-    /** Why this idle connection must not be reused at {@code now}, or {@code null}. Under the pool lock. */
-    CloseReason expiry(long now, long idleTimeoutMillis) {
+    /**
+     * Why this idle connection must not be reused at {@code now} (under its route's idle timeout), or {@code null}.
+     * Under the pool lock.
+     */
+    CloseReason expiry(long now) {
         if (now >= this.lifetimeDeadline) {
             return CloseReason.MAX_LIFETIME;
         }
-        if (now - this.idleSince >= idleTimeoutMillis || now >= this.keepAliveDeadline) {
+        if (now - this.idleSince >= this.route.idleTimeoutMillis || now >= this.keepAliveDeadline) {
             return CloseReason.IDLE_TIMEOUT;
         }
         return null;
@@ -129,6 +133,11 @@ final class PoolEntry implements Lease, Admission {
     @Override
     public InetSocketAddress remote() {
         return this.transport.remote();
+    }
+
+    @Override
+    public HttpProxy proxy() {
+        return this.route.route.proxy();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.hotpool.pool;
 
+import dev.hotpool.EffectiveHostSettings;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
@@ -8,12 +10,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The live routes, by host name: the first route of each host in a map, further routes to the same host (other ports,
  * schemes or TLS settings) chained through {@link RoutePool#sameHost}, so a lookup by route and a walk over one host's
  * routes cost the same small chain. An entry leaves when the pool removes its route (as soon as it is unused); a host
- * leaves with its last route.
+ * leaves with its last route. A route is given its host's settings ({@code hotpool.hosts}) once, when it is created.
  *
  * <p>Not thread-safe: guarded by the owning pool's lock.
  */
@@ -21,11 +24,17 @@ final class RouteTable {
 
     private final Map<String, RoutePool> byHost = new HashMap<>();
     private final Set<Route> pinned;
+    /** What applies to a host name: asked once per route created, at the cost of a look-up per label. */
+    private final Function<String, EffectiveHostSettings> settings;
     private int size;
 
-    /** @param pinned the warm-up targets: their routes are kept even while they have nothing */
-    RouteTable(Set<Route> pinned) {
+    /**
+     * @param pinned the warm-up targets: their routes are kept even while they have nothing
+     * @param settings the settings that apply to a host name
+     */
+    RouteTable(Set<Route> pinned, Function<String, EffectiveHostSettings> settings) {
         this.pinned = Set.copyOf(pinned);
+        this.settings = settings;
         for (Route route : this.pinned) {
             getOrCreate(route);
         }
@@ -43,25 +52,25 @@ final class RouteTable {
 
     /** The live route, created when there is none. */
     RoutePool getOrCreate(Route route) {
-        return getOrCreate(route.origin(), route.tls(), route.filter());
+        return getOrCreate(route.origin(), route.tls(), route.filter(), route.proxy());
     }
 
     /**
-     * The live route of the origin, TLS settings and address filter ({@link Route#of}), created when there is none;
-     * a lookup makes no {@link Route}.
+     * The live route of the origin, TLS settings, address filter and proxy ({@link Route#of}), created when there is
+     * none; a lookup makes no {@link Route}.
      */
-    RoutePool getOrCreate(Origin origin, TlsSettings tls, AddressFilter addressFilter) {
+    RoutePool getOrCreate(Origin origin, TlsSettings tls, AddressFilter addressFilter, HttpProxy proxy) {
         TlsSettings settings = origin.secure() ? tls : null;
         AddressFilter filter = addressFilter == AddressFilter.ALL ? null : addressFilter;
         String host = origin.host();
         RoutePool first = this.byHost.get(host);
         for (RoutePool r = first; r != null; r = r.sameHost) {
-            if (r.route.origin().equals(origin) && r.route.tls() == settings && r.route.filter() == filter) {
+            if (r.route.is(origin, settings, filter, proxy)) {
                 return r;
             }
         }
-        Route route = new Route(origin, settings, filter);
-        RoutePool created = new RoutePool(route, this.pinned.contains(route));
+        Route route = new Route(origin, settings, filter, proxy);
+        RoutePool created = new RoutePool(route, this.pinned.contains(route), this.settings.apply(host));
         created.sameHost = first;
         this.byHost.put(host, created);
         this.size++;

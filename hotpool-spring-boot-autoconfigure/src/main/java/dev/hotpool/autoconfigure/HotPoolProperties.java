@@ -173,6 +173,22 @@ public class HotPoolProperties {
 
     private final Tcp tcp = new Tcp();
 
+    /**
+     * Settings of their own for some hosts, by host pattern: a host name or IP address ('api.example.com'), or
+     * '*.' and a domain for every name under it ('*.example.com', not 'example.com' itself). The most specific
+     * pattern applies to a host (its exact name, else the longest matching wildcard); what it leaves unset is the
+     * pool's. Patterns with dots need the bracket notation: 'hotpool.hosts[api.example.com].max-connections'.
+     */
+    private Map<String, Host> hosts = new LinkedHashMap<>();
+
+    public Map<String, Host> getHosts() {
+        return this.hosts;
+    }
+
+    public void setHosts(Map<String, Host> hosts) {
+        this.hosts = hosts;
+    }
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -1038,6 +1054,229 @@ public class HotPoolProperties {
 
         public void setBlockPrivateNetworks(boolean blockPrivateNetworks) {
             this.blockPrivateNetworks = blockPrivateNetworks;
+        }
+    }
+
+    /** Settings of the hosts one pattern of 'hotpool.hosts' matches; each unset value is the pool's. */
+    public static class Host {
+
+        /**
+         * Maximum number of connections open at once to one origin of the host, in place of
+         * 'hotpool.max-conns-per-host'. Must not exceed 'hotpool.max-connections'.
+         */
+        private Integer maxConnections;
+
+        /**
+         * Time an idle connection to the host is kept, in place of 'hotpool.idle-timeout'.
+         */
+        private Duration idleTimeout;
+
+        /**
+         * Longest life of a connection to the host, in place of 'hotpool.max-lifetime'.
+         */
+        private Duration maxLifetime;
+
+        /**
+         * Number of idle connections the host is kept warm at: its origins in 'hotpool.warmup.hosts', else
+         * 'https://<host>:443'. Only on an exact host name, not on a wildcard pattern.
+         */
+        private Integer minIdle;
+
+        /**
+         * Read timeout of requests to the host that set none, in place of 'hotpool.read-timeout'.
+         */
+        private Duration readTimeout;
+
+        /**
+         * Connect timeout (TCP and TLS) of requests to the host that set none, in place of
+         * 'hotpool.connect-timeout'.
+         */
+        private Duration connectTimeout;
+
+        private final HostTls tls = new HostTls();
+
+        private final HostHealthCheck healthCheck = new HostHealthCheck();
+
+        public Integer getMaxConnections() {
+            return this.maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getMaxLifetime() {
+            return this.maxLifetime;
+        }
+
+        public void setMaxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+        }
+
+        public Integer getMinIdle() {
+            return this.minIdle;
+        }
+
+        public void setMinIdle(Integer minIdle) {
+            this.minIdle = minIdle;
+        }
+
+        public Duration getReadTimeout() {
+            return this.readTimeout;
+        }
+
+        public void setReadTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+        }
+
+        public Duration getConnectTimeout() {
+            return this.connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public HostTls getTls() {
+            return this.tls;
+        }
+
+        public HostHealthCheck getHealthCheck() {
+            return this.healthCheck;
+        }
+
+        /** TLS of the host's connections. */
+        public static class HostTls {
+
+            /**
+             * TLS profile of every new connection to the host, in place of the pool's choice
+             * ('hotpool.tls.profile' or its rotation): a built-in one or one under 'hotpool.tls.profiles'.
+             */
+            private String profile;
+
+            public String getProfile() {
+                return this.profile;
+            }
+
+            public void setProfile(String profile) {
+                this.profile = profile;
+            }
+        }
+
+        /** Health check of the host's connections. */
+        public static class HostHealthCheck {
+
+            /**
+             * Path of the probe request sent on the host's idle and newly warmed connections, in place of
+             * 'hotpool.health-check.probe-path'.
+             */
+            private String probePath;
+
+            public String getProbePath() {
+                return this.probePath;
+            }
+
+            public void setProbePath(String probePath) {
+                this.probePath = probePath;
+            }
+        }
+    }
+
+    private final Proxy proxy = new Proxy();
+
+    public Proxy getProxy() {
+        return this.proxy;
+    }
+
+    /**
+     * Outbound HTTP proxy. Unset, the JVM's own settings apply as the JDK applies them (https.proxyHost,
+     * http.proxyHost, http.nonProxyHosts: the default ProxySelector).
+     */
+    public static class Proxy {
+
+        /**
+         * Whether requests may go through an HTTP proxy: the one of 'url', else the JVM's proxy settings. When
+         * false, both are ignored and every connection is direct.
+         */
+        private boolean enabled = true;
+
+        /**
+         * URL of the HTTP proxy, 'http://host[:port]' (port 80 when omitted), e.g. 'http://proxy.internal:3128'.
+         * https requests are tunnelled through it with CONNECT (TLS to the origin inside the tunnel), http requests
+         * are sent to it in absolute form. Unset: the JVM's proxy settings.
+         */
+        private String url;
+
+        /**
+         * Username for the proxy's Basic authentication (Proxy-Authorization). Never logged or shown.
+         */
+        private String username;
+
+        /**
+         * Password for the proxy's Basic authentication; requires 'username'. Never logged or shown.
+         */
+        private String password;
+
+        /**
+         * Hosts connected to directly, not through the proxy of 'url': host names ('localhost'), wildcards
+         * ('*.internal') and CIDR ranges ('10.0.0.0/8', matched against IP-literal hosts), compared with the host
+         * as requested, before any lookup.
+         */
+        private List<String> nonProxyHosts = new ArrayList<>();
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getUrl() {
+            return this.url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUsername() {
+            return this.username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return this.password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public List<String> getNonProxyHosts() {
+            return this.nonProxyHosts;
+        }
+
+        public void setNonProxyHosts(List<String> nonProxyHosts) {
+            this.nonProxyHosts = nonProxyHosts;
+        }
+
+        /** Never the credentials. */
+        @Override
+        public String toString() {
+            return "Proxy[enabled=" + this.enabled + ", url=" + this.url + ", credentials="
+                    + (this.username != null ? "(set)" : "(none)") + ", non-proxy-hosts=" + this.nonProxyHosts + "]";
         }
     }
 }

@@ -3,11 +3,13 @@ package dev.hotpool.autoconfigure.actuate;
 import dev.hotpool.AddressInfo;
 import dev.hotpool.ConnectFailure;
 import dev.hotpool.ConnectionInfo;
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.HealthCheckReport;
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
+import dev.hotpool.ProxySettings;
 import dev.hotpool.TrafficStats;
 import dev.hotpool.metrics.LatencySummary;
 import dev.hotpool.net.OutlierDetector;
@@ -70,7 +72,8 @@ public class HotPoolEndpoint {
         Map<String, HostDescriptor> hosts = new LinkedHashMap<>();
         for (PoolHosts.Host host : PoolHosts.of(stats, traffic).all().values()) {
             hosts.put(host.authority(), new HostDescriptor(host.total(), host.leased(), host.idle(), host.connecting(),
-                    host.pending(), host.requests(), addresses(host), connectFailure(host.connectFailure())));
+                    host.pending(), host.requests(), addresses(host), settings(host), proxies(host),
+                    connectFailure(host.connectFailure())));
         }
         Map<String, Long> closed = new LinkedHashMap<>();
         stats.closed().forEach((reason, n) -> closed.put(kebab(reason), n));
@@ -97,7 +100,12 @@ public class HotPoolEndpoint {
         connections.sort((a, b) -> Long.compare(a.id(), b.id()));
         return new HostDetailDescriptor(h.authority(), h.origins().stream().map(Origin::toString).toList(), h.total(),
                 h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections,
-                connectFailure(h.connectFailure()));
+                settings(h), proxies(h), connectFailure(h.connectFailure()));
+    }
+
+    /** The proxies ({@code host:port}) of a host's routes, or {@code null} (no key) when every route is direct. */
+    private static @Nullable List<String> proxies(PoolHosts.Host host) {
+        return host.proxies().isEmpty() ? null : host.proxies();
     }
 
     private static @Nullable ConnectFailureDescriptor connectFailure(@Nullable ConnectFailure failure) {
@@ -179,7 +187,55 @@ public class HotPoolEndpoint {
                         millis(o.baseEjectionTime()), millis(o.maxEjectionTime()), o.maxEjectionPercent()),
                 c.localAddresses().addresses().stream().map((a) -> a.getHostAddress()).toList(),
                 new TlsConfig(c.tls().name(), profiles.profile() != null ? profiles.profile().name() : null,
-                        kebab(profiles.rotation()), profiles.inUse().stream().map(TlsProfile::name).toList()));
+                        kebab(profiles.rotation()), profiles.inUse().stream().map(TlsProfile::name).toList()),
+                hostsConfig(c), proxy(c.proxy()));
+    }
+
+    /** {@code hotpool.proxy.*} as in effect: never the credentials. */
+    private static ProxyConfig proxy(ProxySettings p) {
+        return new ProxyConfig(p.enabled(), p.system() ? "jvm" : p.enabled() ? "url" : "none",
+                p.proxy() != null ? p.proxy().authority() : null, p.proxy() != null && p.proxy().hasCredentials(),
+                p.nonProxyHosts());
+    }
+
+    // ---- per-host settings (hotpool.hosts) ------------------------------------------------------------------
+
+    /** Each configured host pattern with the values that apply to the hosts it matches. */
+    private static Map<String, HostSettingsDescriptor> hostsConfig(HotPoolConfig c) {
+        Map<String, HostSettingsDescriptor> hosts = new LinkedHashMap<>();
+        c.effectiveHostSettings().forEach((pattern, settings) -> hosts.put(pattern, settings(settings)));
+        return hosts;
+    }
+
+    /** The values that apply to a host row's host name (of its {@code host:port}): its pattern's, else the pool's. */
+    private HostSettingsDescriptor settings(PoolHosts.Host host) {
+        String authority = host.authority();
+        String name = authority.substring(0, Math.max(0, authority.lastIndexOf(':')));
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1); // An IPv6 literal.
+        }
+        return settings(this.pool.config().hostSettings(name));
+    }
+
+    private static HostSettingsDescriptor settings(EffectiveHostSettings s) {
+        return new HostSettingsDescriptor(s.pattern(), s.maxConnections(), millis(s.idleTimeout()),
+                millis(s.maxLifetime()), s.minIdle(), s.tlsProfile(), withoutQuery(s.probePath()),
+                millis(s.readTimeout()), millis(s.connectTimeout()));
+    }
+
+    /**
+     * The settings that apply to a host ({@code hotpool.hosts}); durations in milliseconds.
+     *
+     * @param pattern the {@code hotpool.hosts} pattern that matches the host, {@code null} when none does (the pool's
+     *     values apply)
+     * @param maxConnections most connections to one origin of the host
+     * @param minIdle idle connections each warm origin of the host is kept at
+     * @param tlsProfile the TLS profile of its new connections, {@code null}: the pool's choice
+     * @param probePath the probe path without its query string, {@code null} when no probe is sent
+     */
+    public record HostSettingsDescriptor(@Nullable String pattern, int maxConnections, long idleTimeoutMillis,
+            long maxLifetimeMillis, int minIdle, @Nullable String tlsProfile, @Nullable String probePath,
+            long readTimeoutMillis, long connectTimeoutMillis) {
     }
 
     static String kebab(Enum<?> value) {
@@ -254,16 +310,19 @@ public class HotPoolEndpoint {
      * @param connections open or opening
      * @param requests sent since start
      * @param addresses its addresses, with their connections and ejection state
+     * @param settings the settings that apply to it ({@code hotpool.hosts}, else the pool's)
+     * @param proxies the HTTP proxies ({@code host:port}) its connections go through; absent when all are direct
      * @param lastConnectFailure the last failure to open a connection to it, or {@code null}
      */
     public record HostDescriptor(int connections, int active, int idle, int connecting, int pending, long requests,
-            List<AddressDescriptor> addresses, @Nullable ConnectFailureDescriptor lastConnectFailure) {
+            List<AddressDescriptor> addresses, HostSettingsDescriptor settings,
+            @Nullable List<String> proxies, @Nullable ConnectFailureDescriptor lastConnectFailure) {
     }
 
     /**
      * The last failure to open a connection to a host.
      *
-     * @param phase the step that failed: {@code dns}, {@code tcp} or {@code tls}
+     * @param phase the step that failed: {@code dns}, {@code tcp}, {@code tls} or {@code proxy}
      * @param at when, ISO-8601
      * @param message what the caller was told
      */
@@ -277,10 +336,14 @@ public class HotPoolEndpoint {
      * @param origins the origins ({@code scheme://host:port}) seen for it
      * @param total connections open or opening
      * @param connections one row per open connection, oldest first
+     * @param lastConnectFailure the last failure to open a connection to it, or {@code null}
+     * @param settings the settings that apply to it ({@code hotpool.hosts}, else the pool's)
+     * @param proxies the HTTP proxies ({@code host:port}) its connections go through; absent when all are direct
      */
     public record HostDetailDescriptor(String host, List<String> origins, int total, int active, int idle,
             int connecting, int pending, long requests, List<AddressDescriptor> addresses,
-            List<ConnectionInfo> connections, @Nullable ConnectFailureDescriptor lastConnectFailure) {
+            List<ConnectionInfo> connections, HostSettingsDescriptor settings,
+            @Nullable List<String> proxies, @Nullable ConnectFailureDescriptor lastConnectFailure) {
     }
 
     /**
@@ -337,7 +400,11 @@ public class HotPoolEndpoint {
     public record EvictionDescriptor(@Nullable String host, int evicted) {
     }
 
-    /** The effective settings; durations in milliseconds. */
+    /**
+     * The effective settings; durations in milliseconds.
+     *
+     * @param hosts each {@code hotpool.hosts} pattern with the values that apply to the hosts it matches
+     */
     public record ConfigDescriptor(String name, int maxConnections, int maxConnsPerHost, int maxIdleConns,
             int maxPendingAcquires, long connectTimeoutMillis, long readTimeoutMillis, long acquireTimeoutMillis,
             long idleTimeoutMillis, long maxLifetimeMillis, long validateAfterInactivityMillis,
@@ -345,7 +412,20 @@ public class HotPoolEndpoint {
             int drainLimitBytes, long drainTimeoutMillis, int maxRedirects, int maxResponseLineLength,
             int maxResponseHeaderCount, int maxResponseHeadSize, long callTimeoutMillis, int maxRequestsPerConnection,
             ConnectConfig connect, RetryConfig retry, HealthCheckConfig healthCheck,
-            WarmupConfig warmup, DnsConfig dns, OutlierConfig outlier, List<String> localAddresses, TlsConfig tls) {
+            WarmupConfig warmup, DnsConfig dns, OutlierConfig outlier, List<String> localAddresses, TlsConfig tls,
+            Map<String, HostSettingsDescriptor> hosts, ProxyConfig proxy) {
+    }
+
+    /**
+     * {@code hotpool.proxy.*}.
+     *
+     * @param source {@code url} (the proxy of {@code hotpool.proxy.url}), {@code jvm} (the JVM's proxy settings) or
+     *     {@code none} ({@code hotpool.proxy.enabled=false})
+     * @param proxy the proxy's {@code host:port} for {@code url}, else {@code null}
+     * @param credentials whether Basic credentials are set (never the credentials themselves)
+     */
+    public record ProxyConfig(boolean enabled, String source, @Nullable String proxy, boolean credentials,
+            List<String> nonProxyHosts) {
     }
 
     public record RetryConfig(boolean enabled, int maxRetries) {

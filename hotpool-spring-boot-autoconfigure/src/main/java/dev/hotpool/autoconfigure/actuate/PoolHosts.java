@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The pool's hosts keyed {@code host:port}: the counts of every route to that host and port (plain and TLS, each
@@ -29,10 +30,11 @@ final class PoolHosts {
      *
      * @param authority {@code host:port}
      * @param origins the origins ({@code scheme://host:port}) the pool has seen for it
+     * @param proxies the HTTP proxies ({@code host:port}) its routes go through, sorted; empty when all are direct
      * @param connectFailure the last failure to open a connection to it, or {@code null}
      */
     record Host(String authority, List<Origin> origins, int total, int leased, int idle, int connecting, int pending,
-            long requests, ConnectFailure connectFailure) {
+            long requests, List<String> proxies, ConnectFailure connectFailure) {
     }
 
     static PoolHosts of(PoolStats stats, TrafficStats traffic) {
@@ -41,14 +43,14 @@ final class PoolHosts {
             Origin origin = h.origin();
             hosts.merge(origin.authority(),
                     new Host(origin.authority(), List.of(origin), h.total(), h.leased(), h.idle(), h.connecting(),
-                            h.pending(), 0, null),
+                            h.pending(), 0, h.proxy() == null ? List.of() : List.of(h.proxy()), null),
                     PoolHosts::sum);
         }
         traffic.requestsByHost().forEach((authority, requests) -> hosts.merge(authority,
-                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests, null), PoolHosts::sum));
+                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests, List.of(), null), PoolHosts::sum));
         // A host that never connected has a row for its failure alone (kept for a while: see TrafficRecorder).
         traffic.connectFailures().forEach((authority, failure) -> hosts.merge(authority,
-                new Host(authority, List.of(), 0, 0, 0, 0, 0, 0, failure), PoolHosts::sum));
+                new Host(authority, List.of(), 0, 0, 0, 0, 0, 0, List.of(), failure), PoolHosts::sum));
         return new PoolHosts(hosts);
     }
 
@@ -69,9 +71,11 @@ final class PoolHosts {
                 origins.add(o);
             }
         }
+        TreeSet<String> proxies = new TreeSet<>(a.proxies());
+        proxies.addAll(b.proxies());
         return new Host(a.authority(), List.copyOf(origins), a.total() + b.total(), a.leased() + b.leased(),
                 a.idle() + b.idle(), a.connecting() + b.connecting(), a.pending() + b.pending(),
-                a.requests() + b.requests(), later(a.connectFailure(), b.connectFailure()));
+                a.requests() + b.requests(), List.copyOf(proxies), later(a.connectFailure(), b.connectFailure()));
     }
 
     private static ConnectFailure later(ConnectFailure a, ConnectFailure b) {
