@@ -51,8 +51,9 @@ public interface PoolListener {
 
     /**
      * Opening a connection failed, in {@code phase} (DNS, TCP, TLS, or the route's HTTP proxy). Reported once per
-     * failed connection, after the {@link #connect} or {@link #handshake} events of its attempts. Not reported when
-     * the access policy or an address filter refused every address: nothing was tried.
+     * failed connection, on the caller's thread (the {@link #connect} event of an attempt that failed on a
+     * fast-fallback thread may come just before or just after it). Not reported when the access policy or an address
+     * filter refused every address: nothing was tried.
      *
      * @param cause what the caller is given
      */

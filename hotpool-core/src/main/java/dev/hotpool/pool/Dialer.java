@@ -63,7 +63,8 @@ final class Dialer {
 
     /**
      * Told how attempts ended: each that failed, and the one that won; never of those that lost the race or were
-     * closed because it was over. Called outside the race's monitor, on the attempt's thread.
+     * closed because it was over. Called outside the race's monitor: a failure on the attempt's thread, the winner on
+     * the caller's, before {@link #dial} returns.
      */
     interface Attempts {
 
@@ -116,7 +117,10 @@ final class Dialer {
             throw race.failure(candidates.size(), true);
         }
         race.run(first);
-        return race.outcome(candidates.size());
+        Socket socket = race.outcome(candidates.size());
+        Attempt won = race.winner(); // Reported here, on the caller's thread, before the connection is used.
+        attempts.connected(won.address, won.nanos);
+        return socket;
     }
 
     /**
@@ -223,6 +227,8 @@ final class Dialer {
         final InetAddress address;
         Socket socket;
         boolean cancelled;
+        /** How long it took, set before it is settled. */
+        long nanos;
 
         Attempt(InetAddress address) {
             this.address = address;
@@ -342,16 +348,15 @@ final class Dialer {
                 failure = new IOException(e.toString(), e);
             }
             Outcome outcome;
+            long nanos = System.nanoTime() - started;
             synchronized (this) {
+                attempt.nanos = nanos;
                 outcome = finished(attempt, socket, failure);
             }
-            long nanos = System.nanoTime() - started;
-            if (outcome == Outcome.WON) {
-                this.attempts.connected(attempt.address, nanos);
-            }
-            else if (outcome == Outcome.FAILED) {
+            if (outcome == Outcome.FAILED) {
                 this.attempts.failed(attempt.address, failure, nanos);
             }
+            // The winner is reported by dial, on the caller's thread, once the race is settled.
         }
 
         /**
@@ -397,6 +402,11 @@ final class Dialer {
                 this.fallbackTimer.run();
                 this.fallbackTimer = null;
             }
+        }
+
+        /** The attempt that won; once {@link #outcome} returned a socket. */
+        synchronized Attempt winner() {
+            return this.winner;
         }
 
         /** Waits for the winner, until every attempt failed or the deadline passed. */
