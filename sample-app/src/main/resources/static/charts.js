@@ -95,7 +95,7 @@ function create(spec, parent) {
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
     series: [{}, ...spec.series.map(([label, color]) => ({ label, stroke: color, width: 2, spanGaps: false }))],
     axes: [{}, { size: 50 }],
-    legend: { show: true },
+    legend: { show: true, live: false },
     hooks: { draw: [(u) => { element.dataset.seriesPixels = String(seriesPixels(u, spec)); }] },
   };
   const plot = new uPlot(opts, dataOf(spec), element);
