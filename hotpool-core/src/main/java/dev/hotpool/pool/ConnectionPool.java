@@ -172,7 +172,7 @@ final class ConnectionPool {
             }
             RoutePool r = this.routes.getOrCreate(origin, tls, filter);
             Route route = r.route;
-            if (mode == LeaseMode.ANY) {
+            if (mode != LeaseMode.NEW_CONNECTION) {
                 PoolEntry idle = takeIdle(r, now);
                 if (idle != null) {
                     return idle;

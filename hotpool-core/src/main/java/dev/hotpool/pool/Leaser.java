@@ -15,7 +15,8 @@ import java.time.Duration;
 /**
  * Leases connections: asks the {@link ConnectionPool} to admit each lease, then does outside its lock what the pool
  * must not do under it — the address filters' look at an idle connection's address (one no longer allowed is closed),
- * the 1 ms liveness read of a connection idle longer than {@code validate-after-inactivity}, the connect of a
+ * the 1 ms liveness read of a connection idle longer than {@code validate-after-inactivity} (or, for a
+ * {@link LeaseMode#NOT_RETRYABLE} lease, {@code validate-non-retryable-after-inactivity}), the connect of a
  * reserved slot, the wait in line — and begins the lease.
  *
  * <p>Thread-safe: it holds no state of its own.
@@ -27,6 +28,8 @@ final class Leaser {
     private final LeaseEvents events;
     private final Clock clock;
     private final long validateAfterMillis;
+    /** The idle time past which a {@link LeaseMode#NOT_RETRYABLE} lease checks: never more than the other. */
+    private final long validateNotRetryableAfterMillis;
     private final AddressFilter poolFilter;
 
     Leaser(ConnectionPool pool, Connector connector, HotPoolConfig config) {
@@ -35,6 +38,8 @@ final class Leaser {
         this.events = pool.leaseEvents();
         this.clock = config.clock();
         this.validateAfterMillis = config.validateAfterInactivity().toMillis();
+        this.validateNotRetryableAfterMillis = Math.min(this.validateAfterMillis,
+                config.validateNonRetryableAfterInactivity().toMillis());
         this.poolFilter = config.addressFilter();
     }
 
@@ -71,7 +76,9 @@ final class Leaser {
                 this.pool.discard(entry, CloseReason.EVICTED); // Its address is no longer allowed.
                 continue;
             }
-            if (now - entry.idleSince > this.validateAfterMillis && !entry.transport().isAlive()) {
+            long validateAfter = mode == LeaseMode.NOT_RETRYABLE ? this.validateNotRetryableAfterMillis
+                    : this.validateAfterMillis;
+            if (now - entry.idleSince > validateAfter && !entry.transport().isAlive()) {
                 this.pool.discard(entry, CloseReason.STALE);
                 continue;
             }
