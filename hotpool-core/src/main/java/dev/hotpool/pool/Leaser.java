@@ -17,7 +17,8 @@ import java.time.Duration;
  * must not do under it — the address filters' look at an idle connection's address (one no longer allowed is closed),
  * the 1 ms liveness read of a connection idle longer than {@code validate-after-inactivity} (or, for a
  * {@link LeaseMode#NOT_RETRYABLE} lease, {@code validate-non-retryable-after-inactivity}), the connect of a
- * reserved slot, the wait in line — and begins the lease.
+ * reserved slot, the wait in line — and begins the lease. When a lease fails because every connection of its route
+ * is leased, it logs the pool's {@link StarvationWarning}.
  *
  * <p>Thread-safe: it holds no state of its own.
  */
@@ -57,6 +58,17 @@ final class Leaser {
 
     /** As {@link #lease(Route, LeaseMode, Duration, int, int)}, for the route of these parts (see {@link Route#of}). */
     Lease lease(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, Duration acquireTimeout,
+            int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        try {
+            return take(origin, tls, filter, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+        }
+        catch (AcquireTimeoutException e) {
+            this.events.starvation().logPending(); // The pool only decides, under its lock; the log is written here.
+            throw e;
+        }
+    }
+
+    private Lease take(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, Duration acquireTimeout,
             int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         long start = System.nanoTime();
         long timeoutNanos = ConnectionPool.saturatedNanos(acquireTimeout);
