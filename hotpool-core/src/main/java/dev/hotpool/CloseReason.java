@@ -9,6 +9,9 @@ public enum CloseReason {
     /** Older than its (jittered) maximum lifetime. */
     MAX_LIFETIME,
 
+    /** Served {@code hotpool.max-requests-per-connection} exchanges. */
+    MAX_REQUESTS,
+
     /** The server said {@code Connection: close}, spoke HTTP/1.0 without keep-alive, or ended the body by closing. */
     SERVER_CLOSED,
 

@@ -30,13 +30,21 @@ public final class HotPool implements AutoCloseable {
 
     public HotPool(HotPoolConfig config) {
         this.config = config;
-        this.engine = new Engine(config,
-                config.healthCheckProbePath() != null ? this::probe : ConnectionProbe.LIVENESS);
+        this.engine = new Engine(config, probes(config) ? this::probe : ConnectionProbe.LIVENESS);
         this.client = new Http1Client(config, this.engine, this.engine.listener(), this.engine.outliers());
         this.engine.startWarmup();
     }
 
-    /** The probe request on an idle or newly warmed connection; the engine calls it only once it is built. */
+    /** Whether any host gets probe requests: the pool's probe path, or a host's own. */
+    private static boolean probes(HotPoolConfig config) {
+        return config.healthCheckProbePath() != null
+                || config.effectiveHostSettings().values().stream().anyMatch((h) -> h.probePath() != null);
+    }
+
+    /**
+     * The probe request (the host's probe path, else the pool's) on an idle or newly warmed connection, or the liveness
+     * read for a host with no probe path; the engine calls it only once it is built.
+     */
     private ConnectionProbe.Outcome probe(Connection connection) {
         return this.client.probe(connection);
     }

@@ -6,14 +6,20 @@ import dev.hotpool.net.AddressFilter;
 import dev.hotpool.net.AddressBook;
 import dev.hotpool.net.LocalAddressPool;
 import dev.hotpool.net.OutlierDetector;
+import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsSettings;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The settings of a {@link HotPool}. Immutable and thread-safe; build with {@link #builder()}.
@@ -57,6 +63,13 @@ public final class HotPoolConfig {
     private final boolean retryEnabled;
     private final int maxRetries;
     private final boolean compression;
+    private final Duration fallbackDelay;
+    private final boolean tcpKeepAlive;
+    private final Duration tcpKeepAliveIdle;
+    private final Duration tcpKeepAliveInterval;
+    private final int tcpKeepAliveCount;
+    private final int maxRequestsPerConnection;
+    private final Duration callTimeout;
     private final TlsSettings tls;
     private final TlsProfiles tlsProfiles;
     private final PoolListener listener;
@@ -68,6 +81,9 @@ public final class HotPoolConfig {
     private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
     private final Clock clock;
+    // Per-host settings (hotpool.hosts.<pattern>.*): as configured, and resolved.
+    private final Map<String, HostSettings> hosts;
+    private final HostPatterns hostPatterns;
 
     private HotPoolConfig(Builder b) {
         this.name = b.name;
@@ -100,6 +116,13 @@ public final class HotPoolConfig {
         this.retryEnabled = b.retryEnabled;
         this.maxRetries = b.maxRetries;
         this.compression = b.compression;
+        this.fallbackDelay = b.fallbackDelay;
+        this.tcpKeepAlive = b.tcpKeepAlive;
+        this.tcpKeepAliveIdle = b.tcpKeepAliveIdle;
+        this.tcpKeepAliveInterval = b.tcpKeepAliveInterval;
+        this.tcpKeepAliveCount = b.tcpKeepAliveCount;
+        this.maxRequestsPerConnection = b.maxRequestsPerConnection;
+        this.callTimeout = b.callTimeout;
         this.tls = b.tls;
         this.tlsProfiles = b.tlsProfiles;
         this.listener = b.listener;
@@ -111,6 +134,12 @@ public final class HotPoolConfig {
         this.addressFilter = b.addressFilter;
         this.localAddresses = b.localAddresses;
         this.clock = b.clock;
+        Map<String, HostSettings> hosts = new LinkedHashMap<>();
+        b.hosts.forEach((pattern, settings) -> hosts.put(HostPatterns.normalize(pattern), settings));
+        this.hosts = Collections.unmodifiableMap(hosts);
+        // Last: it reads the pool's values above (through this config's getters) and checks the patterns against them.
+        this.hostPatterns = HostPatterns.of(this, b.hosts, b.tlsProfiles != null ? b.tlsProfiles.profiles().keySet()
+                : TlsProfile.builtIns().keySet());
     }
 
     public static Builder builder() {
@@ -223,6 +252,33 @@ public final class HotPoolConfig {
      */
     public boolean compression() { return this.compression; }
 
+    /**
+     * Fast fallback (RFC 8305): how long a connect attempt to one address gets before the next address (of the
+     * other family first) is tried beside it; zero: addresses are tried one after another.
+     */
+    public Duration fallbackDelay() { return this.fallbackDelay; }
+
+    /** Whether TCP keep-alive probes are sent on idle connections ({@code SO_KEEPALIVE}). */
+    public boolean tcpKeepAlive() { return this.tcpKeepAlive; }
+
+    /** Idle time before the first keep-alive probe ({@code TCP_KEEPIDLE}, where the JDK supports it). */
+    public Duration tcpKeepAliveIdle() { return this.tcpKeepAliveIdle; }
+
+    /** Time between unanswered keep-alive probes ({@code TCP_KEEPINTERVAL}, where the JDK supports it). */
+    public Duration tcpKeepAliveInterval() { return this.tcpKeepAliveInterval; }
+
+    /** Unanswered probes after which the kernel drops the connection ({@code TCP_KEEPCOUNT}, where supported). */
+    public int tcpKeepAliveCount() { return this.tcpKeepAliveCount; }
+
+    /** Most exchanges a connection serves; it is closed when it comes back from the last. Zero: unlimited. */
+    public int maxRequestsPerConnection() { return this.maxRequestsPerConnection; }
+
+    /**
+     * Bound on a whole call up to its response head (acquire, connect, TLS, request, response head, retries and
+     * redirects included); zero: none. A request's own ({@link HotRequest.Builder#callTimeout}) wins.
+     */
+    public Duration callTimeout() { return this.callTimeout; }
+
     /** TLS trust and identity for requests that do not carry their own. */
     public TlsSettings tls() { return this.tls; }
 
@@ -261,6 +317,73 @@ public final class HotPoolConfig {
 
     /** The clock expiry is measured with. */
     public Clock clock() { return this.clock; }
+
+    // ---- per-host settings ----------------------------------------------------------------------------------
+
+    /** The per-host settings by pattern ({@code hotpool.hosts}, patterns in lower case), as configured. */
+    public Map<String, HostSettings> hosts() { return this.hosts; }
+
+    /**
+     * What applies to a host: the settings of the most specific pattern that matches it (its exact name, else the
+     * wildcard of its longest parent domain: {@code *.eu.example.com} before {@code *.example.com}), with the pool's
+     * values for what that pattern leaves unset, or the pool's values when none matches. Costs a map look-up per
+     * label of the name, whatever the number of patterns.
+     */
+    public EffectiveHostSettings hostSettings(String host) {
+        return this.hostPatterns.resolve(host.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Every configured pattern with the settings that apply to the hosts it matches, in configuration order. */
+    public Map<String, EffectiveHostSettings> effectiveHostSettings() { return this.hostPatterns.all(); }
+
+    /**
+     * The origins kept warm: those of {@code hotpool.warmup.hosts}, then {@code https://<host>:443} for each exact
+     * host pattern whose {@code min-idle} is above 0 and that has no origin listed there. Each is kept at its host's
+     * {@link EffectiveHostSettings#minIdle()}.
+     */
+    public List<Origin> warmOrigins() {
+        if (this.hosts.isEmpty()) {
+            return this.warmupHosts;
+        }
+        List<Origin> origins = new ArrayList<>(this.warmupHosts);
+        Set<String> listed = new LinkedHashSet<>();
+        for (Origin o : this.warmupHosts) {
+            listed.add(o.host());
+        }
+        this.hosts.forEach((pattern, h) -> {
+            if (h.minIdle() != null && h.minIdle() > 0 && !pattern.startsWith("*.") && !listed.contains(pattern)) {
+                origins.add(Origin.of("https", pattern, 443));
+            }
+        });
+        return List.copyOf(origins);
+    }
+
+    /** Checks the warm origins' minimums against their hosts' caps and, together, against max-idle-conns. */
+    private void checkWarmOrigins() {
+        long total = 0;
+        boolean perHost = false;
+        List<Origin> warm = warmOrigins();
+        for (Origin origin : warm) {
+            EffectiveHostSettings e = hostSettings(origin.host());
+            HostSettings h = e.pattern() != null ? this.hosts.get(e.pattern()) : HostSettings.NONE;
+            perHost |= h.minIdle() != null;
+            if (e.minIdle() > e.maxConnections()) {
+                throw new IllegalArgumentException((h.minIdle() != null ? "hotpool.hosts[" + e.pattern()
+                        + "].min-idle (" : "hotpool.warmup.min-idle-per-host (") + e.minIdle() + ") must not exceed "
+                        + (h.maxConnections() != null ? "hotpool.hosts[" + e.pattern() + "].max-connections ("
+                                : "hotpool.max-conns-per-host (") + e.maxConnections() + ")"
+                        + (h.minIdle() == null ? " (the cap of warm host " + origin + ")" : ""));
+            }
+            total += e.minIdle();
+        }
+        if (total > this.maxIdleConns) {
+            throw new IllegalArgumentException(perHost ? "hotpool.hosts[<host>].min-idle and "
+                    + "hotpool.warmup.min-idle-per-host add up to " + total + " idle connections over " + warm.size()
+                    + " warm origins, more than hotpool.max-idle-conns (" + this.maxIdleConns + ")"
+                    : "hotpool.warmup.min-idle-per-host (" + this.warmupMinIdlePerHost + ") × " + warm.size()
+                            + " warm hosts must not exceed hotpool.max-idle-conns (" + this.maxIdleConns + ")");
+        }
+    }
 
     @Override
     public String toString() {
@@ -303,6 +426,13 @@ public final class HotPoolConfig {
         private boolean retryEnabled = true;
         private int maxRetries = 1;
         private boolean compression;
+        private Duration fallbackDelay = Duration.ofMillis(250);
+        private boolean tcpKeepAlive = true;
+        private Duration tcpKeepAliveIdle = Duration.ofSeconds(30);
+        private Duration tcpKeepAliveInterval = Duration.ofSeconds(10);
+        private int tcpKeepAliveCount = 3;
+        private int maxRequestsPerConnection;
+        private Duration callTimeout = Duration.ZERO;
         private TlsSettings tls = TlsSettings.defaults();
         private TlsProfiles tlsProfiles;
         private PoolListener listener = PoolListener.NONE;
@@ -314,6 +444,7 @@ public final class HotPoolConfig {
         private AddressFilter addressFilter = AddressFilter.ALL;
         private LocalAddressPool localAddresses = LocalAddressPool.NONE;
         private Clock clock = Clock.systemUTC();
+        private Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -349,6 +480,13 @@ public final class HotPoolConfig {
             this.retryEnabled = c.retryEnabled;
             this.maxRetries = c.maxRetries;
             this.compression = c.compression;
+            this.fallbackDelay = c.fallbackDelay;
+            this.tcpKeepAlive = c.tcpKeepAlive;
+            this.tcpKeepAliveIdle = c.tcpKeepAliveIdle;
+            this.tcpKeepAliveInterval = c.tcpKeepAliveInterval;
+            this.tcpKeepAliveCount = c.tcpKeepAliveCount;
+            this.maxRequestsPerConnection = c.maxRequestsPerConnection;
+            this.callTimeout = c.callTimeout;
             this.tls = c.tls;
             this.tlsProfiles = c.tlsProfiles;
             this.listener = c.listener;
@@ -360,6 +498,7 @@ public final class HotPoolConfig {
             this.addressFilter = c.addressFilter;
             this.localAddresses = c.localAddresses;
             this.clock = c.clock;
+            this.hosts = new LinkedHashMap<>(c.hosts);
         }
 
         public Builder name(String name) { this.name = name; return this; }
@@ -395,6 +534,13 @@ public final class HotPoolConfig {
         public Builder retryEnabled(boolean enabled) { this.retryEnabled = enabled; return this; }
         public Builder maxRetries(int n) { this.maxRetries = n; return this; }
         public Builder compression(boolean enabled) { this.compression = enabled; return this; }
+        public Builder fallbackDelay(Duration d) { this.fallbackDelay = d; return this; }
+        public Builder tcpKeepAlive(boolean enabled) { this.tcpKeepAlive = enabled; return this; }
+        public Builder tcpKeepAliveIdle(Duration d) { this.tcpKeepAliveIdle = d; return this; }
+        public Builder tcpKeepAliveInterval(Duration d) { this.tcpKeepAliveInterval = d; return this; }
+        public Builder tcpKeepAliveCount(int n) { this.tcpKeepAliveCount = n; return this; }
+        public Builder maxRequestsPerConnection(int n) { this.maxRequestsPerConnection = n; return this; }
+        public Builder callTimeout(Duration d) { this.callTimeout = d; return this; }
         public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
         public Builder tlsProfiles(TlsProfiles profiles) { this.tlsProfiles = profiles; return this; }
         public Builder listener(PoolListener listener) { this.listener = listener; return this; }
@@ -406,6 +552,23 @@ public final class HotPoolConfig {
         public Builder addressFilter(AddressFilter filter) { this.addressFilter = filter; return this; }
         public Builder localAddresses(LocalAddressPool pool) { this.localAddresses = pool; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
+
+        /**
+         * Settings of the hosts a pattern matches ({@code hotpool.hosts.<pattern>.*}): a host name or IP address
+         * ({@code api.example.com}), or {@code *.} and a domain for every name under it, at any depth, but not the
+         * domain itself ({@code *.example.com}). Replaces the pattern's earlier settings.
+         */
+        public Builder host(String pattern, HostSettings settings) {
+            this.hosts.put(Objects.requireNonNull(pattern, "'pattern' must not be null"),
+                    Objects.requireNonNull(settings, "'settings' must not be null"));
+            return this;
+        }
+
+        /** Every host pattern's settings at once, in place of those set so far (see {@link #host}). */
+        public Builder hosts(Map<String, HostSettings> hosts) {
+            this.hosts = new LinkedHashMap<>(Objects.requireNonNull(hosts, "'hosts' must not be null"));
+            return this;
+        }
 
         /**
          * Validates and builds.
@@ -449,11 +612,13 @@ public final class HotPoolConfig {
                 throw new IllegalArgumentException("hotpool.health-check.probe-method (" + this.healthCheckProbeMethod
                         + ") must be an upper-case HTTP method such as HEAD, GET or OPTIONS");
             }
-            if (!this.warmupHosts.isEmpty() && this.warmupMinIdlePerHost > this.maxConnsPerHost) {
+            if (this.hosts.isEmpty() && !this.warmupHosts.isEmpty()
+                    && this.warmupMinIdlePerHost > this.maxConnsPerHost) {
                 throw new IllegalArgumentException("hotpool.warmup.min-idle-per-host (" + this.warmupMinIdlePerHost
                         + ") must not exceed hotpool.max-conns-per-host (" + this.maxConnsPerHost + ")");
             }
-            if (this.warmupMinIdlePerHost * (long) this.warmupHosts.size() > this.maxIdleConns) {
+            if (this.hosts.isEmpty()
+                    && this.warmupMinIdlePerHost * (long) this.warmupHosts.size() > this.maxIdleConns) {
                 throw new IllegalArgumentException("hotpool.warmup.min-idle-per-host (" + this.warmupMinIdlePerHost
                         + ") × " + this.warmupHosts.size() + " warm hosts must not exceed hotpool.max-idle-conns ("
                         + this.maxIdleConns + ")");
@@ -467,6 +632,12 @@ public final class HotPoolConfig {
             notNegative("validate-non-retryable-after-inactivity", this.validateNonRetryableAfterInactivity);
             positive("health-check-interval", this.healthCheckInterval);
             notNegative("drain-timeout", this.drainTimeout);
+            notNegative("connect.fallback-delay", this.fallbackDelay);
+            wholeSeconds("tcp.keep-alive-idle", this.tcpKeepAliveIdle);
+            wholeSeconds("tcp.keep-alive-interval", this.tcpKeepAliveInterval);
+            positive("tcp.keep-alive-count", this.tcpKeepAliveCount);
+            notNegative("max-requests-per-connection", this.maxRequestsPerConnection);
+            notNegative("call-timeout", this.callTimeout);
             if (this.maxConnsPerHost > this.maxConnections) {
                 throw new IllegalArgumentException("hotpool.max-conns-per-host (" + this.maxConnsPerHost
                         + ") must not exceed hotpool.max-connections (" + this.maxConnections + ")");
@@ -479,7 +650,9 @@ public final class HotPoolConfig {
                 throw new IllegalArgumentException("hotpool.connect-timeout and hotpool.read-timeout must be below "
                         + Integer.MAX_VALUE + " ms");
             }
-            return new HotPoolConfig(this);
+            HotPoolConfig config = new HotPoolConfig(this); // Checks the host patterns.
+            config.checkWarmOrigins();
+            return config;
         }
 
         private static void positive(String property, int value) {
@@ -497,6 +670,15 @@ public final class HotPoolConfig {
         private static void positive(String property, Duration value) {
             if (value == null || value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException("hotpool." + property + " (" + value + ") must be greater than 0");
+            }
+        }
+
+        /** TCP keep-alive times are whole seconds to the kernel: at least 1 s, and no fraction silently dropped. */
+        private static void wholeSeconds(String property, Duration value) {
+            positive(property, value);
+            if (value.getNano() != 0 || value.getSeconds() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("hotpool." + property + " (" + value
+                        + ") must be a whole number of seconds");
             }
         }
 

@@ -28,6 +28,7 @@ public final class HotRequest {
     private final RequestBody body;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration callTimeout;
     private final TlsSettings tls;
     private final RedirectPolicy redirects;
     private final AddressFilter addressFilter;
@@ -44,6 +45,7 @@ public final class HotRequest {
         this.body = b.body;
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
+        this.callTimeout = b.callTimeout;
         this.tls = b.tls;
         this.redirects = b.redirects;
         this.addressFilter = b.addressFilter;
@@ -95,6 +97,14 @@ public final class HotRequest {
         return this.readTimeout;
     }
 
+    /**
+     * Per-request bound on the whole call up to the response head (see {@link HotPoolConfig#callTimeout()}), or
+     * {@code null} for the pool's; zero: none.
+     */
+    public Duration callTimeout() {
+        return this.callTimeout;
+    }
+
     /** TLS settings for this request, or {@code null} for the pool's; connections are never shared across settings. */
     public TlsSettings tls() {
         return this.tls;
@@ -141,7 +151,7 @@ public final class HotRequest {
             b.header(h.name(), h.value());
         }
         b.body(dropBody ? null : this.body);
-        b.connectTimeout(this.connectTimeout).readTimeout(this.readTimeout).tls(this.tls).redirects(this.redirects)
+        b.connectTimeout(this.connectTimeout).readTimeout(this.readTimeout).callTimeout(this.callTimeout).tls(this.tls).redirects(this.redirects)
                 .addressFilter(this.addressFilter).cookies(this.cookies);
         return b.build();
     }
@@ -161,6 +171,7 @@ public final class HotRequest {
         private RequestBody body;
         private Duration connectTimeout;
         private Duration readTimeout;
+        private Duration callTimeout;
         private TlsSettings tls;
         private RedirectPolicy redirects = RedirectPolicy.FOLLOW;
         private AddressFilter addressFilter;
@@ -206,6 +217,19 @@ public final class HotRequest {
 
         public Builder readTimeout(Duration readTimeout) {
             this.readTimeout = readTimeout;
+            return this;
+        }
+
+        /**
+         * A bound on the whole call up to its response head: acquire, connect, TLS, request, response head, and any
+         * retry or redirect on the way. {@code null}: the pool's ({@code hotpool.call-timeout}); zero: none.
+         */
+        public Builder callTimeout(Duration callTimeout) {
+            if (callTimeout != null && callTimeout.isNegative()) {
+                throw new IllegalArgumentException("hotpool: the call timeout (" + callTimeout
+                        + ") must not be negative");
+            }
+            this.callTimeout = callTimeout;
             return this;
         }
 

@@ -1,6 +1,8 @@
 package dev.hotpool.http;
 
+import dev.hotpool.CallTimeoutException;
 import dev.hotpool.CloseReason;
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.Header;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
@@ -77,9 +79,10 @@ public final class Http1Client {
 
     /** Sends the request, following redirects as it asks; the body of the returned response streams. */
     public HotResponse execute(HotRequest request) throws IOException {
+        CallDeadline deadline = CallDeadline.start(request, this.config.callTimeout());
         HotRequest current = request;
         for (int redirects = 0; ; redirects++) {
-            HotResponse response = send(current);
+            HotResponse response = send(current, deadline);
             HotRequest next = Redirects.next(current, response, redirects, this.config.maxRedirects());
             if (next == null) {
                 return response;
@@ -94,12 +97,14 @@ public final class Http1Client {
      * any response byte arrived and a retry is safe (idempotent method or {@code Idempotency-Key}, replayable
      * body, retries left). A request that could not be retried leases as {@link LeaseMode#NOT_RETRYABLE}: its
      * connection is checked for a close by the server after a shorter idle time, since it gets no second chance.
+     *
+     * @param deadline the call's, or {@code null} when it has no call timeout
      */
-    private HotResponse send(HotRequest request) throws IOException {
+    private HotResponse send(HotRequest request, CallDeadline deadline) throws IOException {
         LeaseMode mode = retryRefusal(request, 0) == null ? LeaseMode.ANY : LeaseMode.NOT_RETRYABLE;
         for (int retries = 0; ; retries++) {
             try {
-                HotResponse response = exchange(request, mode);
+                HotResponse response = exchange(request, mode, deadline);
                 this.listener.requestCompleted(request.origin(), true, retries > 0);
                 return response;
             }
@@ -148,28 +153,38 @@ public final class Http1Client {
         return null;
     }
 
-    private HotResponse exchange(HotRequest request, LeaseMode mode) throws IOException {
+    private HotResponse exchange(HotRequest request, LeaseMode mode, CallDeadline deadline) throws IOException {
         Origin origin = request.origin();
         TlsSettings tls = request.tls() != null ? request.tls() : this.config.tls();
+        EffectiveHostSettings host = this.config.hostSettings(origin.host()); // Its timeouts when the request has none.
         int connectTimeout = millis(request.connectTimeout() != null ? request.connectTimeout()
-                : this.config.connectTimeout());
-        int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : this.config.readTimeout());
+                : host.connectTimeout());
+        int readTimeout = millis(request.readTimeout() != null ? request.readTimeout() : host.readTimeout());
         String cookies = Cookies.header(request);
         boolean decode = this.config.compression() && request.header("Accept-Encoding") == null;
-        Lease lease = this.engine.lease(origin, tls, request.addressFilter(), mode, this.config.acquireTimeout(),
-                connectTimeout, readTimeout);
+        Lease lease = lease(request, tls, mode, connectTimeout, readTimeout, deadline);
         Http1Codec codec = codec(lease);
         boolean reused = lease.reused();
         lease.beginExchange();
         ClassicHttpResponse head;
         boolean requestSaidClose;
         long received = codec.in.getMetrics().getBytesTransferred();
+        CallDeadline.Watch watch = deadline == null ? null : deadline.watch(lease);
+        CallTimeoutException.Phase phase = CallTimeoutException.Phase.REQUEST;
         try {
             lease.soTimeout(readTimeout);
             requestSaidClose = writeRequest(request, codec, lease, cookies, decode);
+            phase = CallTimeoutException.Phase.RESPONSE_HEAD;
             head = readHead(request, codec, lease, reused);
+            if (watch != null && !watch.finish()) {
+                throw new SocketTimeoutException("call timeout"); // Fired as the head came in: the socket is gone.
+            }
         }
         catch (IOException | HttpException | RuntimeException e) {
+            if (watch != null && (watch.fired() || !watch.finish())) {
+                lease.discard(CloseReason.ERROR); // Aborted by the call timeout: nothing about the server is known.
+                throw deadline.ranOut(request, phase, e);
+            }
             // A TLS 1.3 server that refuses the client certificate it got says so only after the handshake: its alert
             // arrives on the connection's first exchange.
             TlsHandshakeException rejected = lease.exchanges() == 1 && lease.profile() != null
@@ -193,6 +208,31 @@ public final class Http1Client {
         }
         catch (IOException | RuntimeException e) {
             lease.discard(CloseReason.ERROR);
+            throw e;
+        }
+    }
+
+    /**
+     * Leases a connection for the request, its acquire and connect timeouts cut to what is left of the call
+     * timeout, if any.
+     *
+     * @throws CallTimeoutException when the call timeout ran out before or while leasing
+     */
+    private Lease lease(HotRequest request, TlsSettings tls, LeaseMode mode, int connectTimeout, int readTimeout,
+            CallDeadline deadline) throws IOException {
+        if (deadline == null) {
+            return this.engine.lease(request.origin(), tls, request.addressFilter(), mode,
+                    this.config.acquireTimeout(), connectTimeout, readTimeout);
+        }
+        deadline.check(request, CallTimeoutException.Phase.ACQUIRE);
+        try {
+            return this.engine.lease(request.origin(), tls, request.addressFilter(), mode,
+                    deadline.cut(this.config.acquireTimeout()), deadline.cut(connectTimeout), readTimeout);
+        }
+        catch (IOException e) {
+            if (deadline.expired() && !(e instanceof CallTimeoutException)) {
+                throw deadline.ranOut(request, CallDeadline.phaseOf(e), e);
+            }
             throw e;
         }
     }
@@ -371,8 +411,13 @@ public final class Http1Client {
      */
     public ConnectionProbe.Outcome probe(Connection connection) {
         Origin origin = connection.origin();
-        HotRequest request = HotRequest.builder(this.config.healthCheckProbeMethod(),
-                URI.create(origin + this.config.healthCheckProbePath())).header("User-Agent", "hotpool-health-check")
+        EffectiveHostSettings host = this.config.hostSettings(origin.host());
+        String path = host.probePath(); // The host's own, else the pool's.
+        if (path == null) {
+            return ConnectionProbe.LIVENESS.check(connection);
+        }
+        HotRequest request = HotRequest.builder(this.config.healthCheckProbeMethod(), URI.create(origin + path))
+                .header("User-Agent", "hotpool-health-check")
                 .build();
         Http1Codec codec = codec(connection);
         connection.beginExchange();
@@ -391,7 +436,7 @@ public final class Http1Client {
                     return ConnectionProbe.Outcome.UNHEALTHY; // A probe answer should be small.
                 }
             }
-            connection.soTimeout(millis(this.config.readTimeout()));
+            connection.soTimeout(millis(host.readTimeout()));
             int code = head.getCode();
             boolean good = code >= 200 && code < 400;
             if (!good && log.isDebugEnabled()) {

@@ -87,11 +87,9 @@ final class ConnectionPool {
     private final PoolListener listener;
     private final Clock clock;
     private final int maxConnections;
-    private final int maxConnsPerHost;
     private final int maxIdleConns;
     private final int maxPendingAcquires;
-    private final long idleTimeoutMillis;
-    private final long maxLifetimeMillis;
+    private final int maxRequestsPerConnection;
     private final Duration shutdownTimeout;
     private final LeaseEvents leases;
     private final OriginGone originGone;
@@ -132,15 +130,13 @@ final class ConnectionPool {
         this.listener = listener;
         this.clock = config.clock();
         this.maxConnections = config.maxConnections();
-        this.maxConnsPerHost = config.maxConnsPerHost();
         this.maxIdleConns = config.maxIdleConns();
         this.maxPendingAcquires = config.maxPendingAcquires();
-        this.idleTimeoutMillis = config.idleTimeout().toMillis();
-        this.maxLifetimeMillis = config.maxLifetime().toMillis();
+        this.maxRequestsPerConnection = config.maxRequestsPerConnection();
         this.shutdownTimeout = config.shutdownTimeout();
         this.leases = new LeaseEvents(config.name(), listener, config.leakDetectionThreshold());
-        this.ledger = new Ledger(this.maxConnections, this.maxConnsPerHost);
-        this.routes = new RouteTable(warmRoutes);
+        this.ledger = new Ledger(this.maxConnections);
+        this.routes = new RouteTable(warmRoutes, config::hostSettings);
     }
 
     // ---- leasing ------------------------------------------------------------------------------------------
@@ -178,7 +174,7 @@ final class ConnectionPool {
                     return idle;
                 }
             }
-            else if (r.total() >= this.maxConnsPerHost) {
+            else if (r.total() >= r.maxConns) {
                 PoolEntry oldest = r.oldestIdle();
                 if (oldest != null) {
                     closeLocked(oldest, CloseReason.EVICTED); // Room for the fresh one.
@@ -203,7 +199,7 @@ final class ConnectionPool {
             Waiter waiter = new Waiter(r, this.lock.newCondition());
             r.addWaiter(waiter);
             this.ledger.waiterAdded(r);
-            if (r.total() < this.maxConnsPerHost) {
+            if (r.total() < r.maxConns) {
                 needsRoom(r);
             }
             return waiter;
@@ -219,11 +215,11 @@ final class ConnectionPool {
      */
     PoolEntry connected(PoolEntry entry, Transport transport) throws HotPoolException {
         long now = this.clock.millis();
-        long jitter = (long) (this.maxLifetimeMillis * 0.025 * ThreadLocalRandom.current().nextDouble());
+        RoutePool r = entry.route;
+        long jitter = (long) (r.maxLifetimeMillis * 0.025 * ThreadLocalRandom.current().nextDouble());
         this.lock.lock();
         try {
-            RoutePool r = entry.route;
-            entry.opened(transport, now, now + this.maxLifetimeMillis - jitter);
+            entry.opened(transport, now, now + r.maxLifetimeMillis - jitter);
             if (this.closed) {
                 closeLocked(entry, CloseReason.SHUTDOWN);
                 ensureOpen(r.route);
@@ -258,7 +254,8 @@ final class ConnectionPool {
 
     /**
      * Takes a connection back for reuse: handed to the oldest waiter of its route, or kept idle. Closed instead when
-     * the pool is closed, the connection has outlived its lifetime, or its address was retired.
+     * the pool is closed, the connection has outlived its lifetime or served {@code max-requests-per-connection}
+     * exchanges, or its address was retired.
      */
     void release(PoolEntry entry) {
         long now = this.clock.millis();
@@ -274,6 +271,10 @@ final class ConnectionPool {
             }
             if (now >= entry.lifetimeDeadline || entry.retiring != null) {
                 closeLocked(entry, entry.retiring != null ? entry.retiring : CloseReason.MAX_LIFETIME);
+                return;
+            }
+            if (this.maxRequestsPerConnection > 0 && entry.exchanges() >= this.maxRequestsPerConnection) {
+                closeLocked(entry, CloseReason.MAX_REQUESTS);
                 return;
             }
             entry.becameIdle(now);
@@ -339,7 +340,7 @@ final class ConnectionPool {
             }
             for (PoolEntry e = this.lru.first(); e != null; ) {
                 PoolEntry next = this.lru.next(e);
-                CloseReason expiry = e.state == State.IDLE ? e.expiry(now, this.idleTimeoutMillis) : null;
+                CloseReason expiry = e.state == State.IDLE ? e.expiry(now) : null;
                 if (expiry != null) {
                     closeLocked(e, expiry);
                     closedByReason.merge(expiry, 1, Integer::sum);
@@ -391,7 +392,7 @@ final class ConnectionPool {
                 case DEAD -> CloseReason.STALE;
                 case UNHEALTHY -> CloseReason.UNHEALTHY;
                 case HEALTHY -> this.closed ? CloseReason.SHUTDOWN
-                        : entry.retiring != null ? entry.retiring : entry.expiry(now, this.idleTimeoutMillis);
+                        : entry.retiring != null ? entry.retiring : entry.expiry(now);
             };
             if (reason != null) {
                 closeLocked(entry, reason);
@@ -427,7 +428,7 @@ final class ConnectionPool {
             }
             RoutePool r = this.routes.getOrCreate(route);
             Ledger.Counts pool = this.ledger.pool();
-            if (r.total() >= this.maxConnsPerHost || pool.total() >= this.maxConnections
+            if (r.total() >= r.maxConns || pool.total() >= this.maxConnections
                     || pool.idle() + pool.checking() + pool.connecting() >= this.maxIdleConns) {
                 this.mayBeUnused.add(r);
                 return null;
@@ -651,7 +652,7 @@ final class ConnectionPool {
         for (PoolEntry e = r.newestIdle(); e != null; ) {
             PoolEntry older = r.olderIdle(e);
             if (e.state == State.IDLE) {
-                CloseReason expiry = e.expiry(now, this.idleTimeoutMillis);
+                CloseReason expiry = e.expiry(now);
                 if (expiry != null) {
                     closeLocked(e, expiry);
                 }
@@ -671,7 +672,7 @@ final class ConnectionPool {
      * recently used idle connection at the global limit; {@code null} when there is no room.
      */
     private PoolEntry reserveLocked(RoutePool r) {
-        if (r.total() >= this.maxConnsPerHost) {
+        if (r.total() >= r.maxConns) {
             return null;
         }
         if (this.ledger.pool().total() >= this.maxConnections) {
@@ -772,7 +773,7 @@ final class ConnectionPool {
 
     /** A route lost a connection: its waiters may now have per-host room; it may have become unused. */
     private void routeShrank(RoutePool r) {
-        if (r.hasWaiters() && r.total() < this.maxConnsPerHost) {
+        if (r.hasWaiters() && r.total() < r.maxConns) {
             needsRoom(r);
         }
         this.mayBeUnused.add(r);
@@ -812,7 +813,7 @@ final class ConnectionPool {
     private void dispatchLocked() {
         while (!this.closed && !this.needRoom.isEmpty()) {
             RoutePool r = this.needRoom.iterator().next();
-            if (!r.hasWaiters() || r.total() >= this.maxConnsPerHost) {
+            if (!r.hasWaiters() || r.total() >= r.maxConns) {
                 leaveNeedRoom(r);
                 continue;
             }
@@ -900,7 +901,7 @@ final class ConnectionPool {
                     this.listener.acquireFailed(r.route.origin());
                     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     throw new AcquireTimeoutException("hotpool: no connection to " + r.route + " within " + waited
-                            + " ms (" + countsLocked(r) + "); raise hotpool.max-conns-per-host or "
+                            + " ms (" + countsLocked(r) + "); raise " + r.capProperty() + " or "
                             + "hotpool.acquire-timeout, or check that responses are closed"
                             + this.leases.starvation().noteLocked(r, "a lease timed out after " + waited + " ms",
                                     this.clock.millis()));

@@ -59,7 +59,7 @@ public final class Engine implements AutoCloseable {
         this.outliers = new OutlierDetector(config.outlier(), config.clock(),
                 hostKey -> this.addressBook.cached(OutlierDetector.hostOf(hostKey)));
         TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
-        tls.checkOptions(config.tls(), config.tlsProfiles().inUse());
+        tls.checkOptions(config.tls(), profilesInUse(config));
         Connector connector = new SocketConnector(config, tls, this.listener, this.addressBook, this.outliers);
         Set<Route> warmRoutes = Warmer.routes(config);
         this.pool = new ConnectionPool(config, this.listener, warmRoutes, this::originGone);
@@ -171,6 +171,19 @@ public final class Engine implements AutoCloseable {
     @Override
     public String toString() {
         return this.pool.toString();
+    }
+
+    /** The profiles new connections may use: the pool's, and those the hosts name ({@code hotpool.hosts}). */
+    private static List<dev.hotpool.tls.TlsProfile> profilesInUse(HotPoolConfig config) {
+        List<dev.hotpool.tls.TlsProfile> profiles = new java.util.ArrayList<>(config.tlsProfiles().inUse());
+        for (dev.hotpool.EffectiveHostSettings host : config.effectiveHostSettings().values()) {
+            dev.hotpool.tls.TlsProfile p = host.tlsProfile() != null ? config.tlsProfiles().profile(host.tlsProfile())
+                    : null;
+            if (p != null && !profiles.contains(p)) {
+                profiles.add(p);
+            }
+        }
+        return profiles;
     }
 
     /** The pool removed an origin's last route; with the host's last, its DNS answer goes. */

@@ -49,8 +49,6 @@ final class HealthChecker {
     private final AddressBook addressBook;
     private final OutlierDetector outliers;
     private final TrafficRecorder traffic;
-    /** Whether checks are probe requests (whose outcome counts for the address) or only liveness reads. */
-    private final boolean probing;
     private final Clock clock;
     private final ReentrantLock running = new ReentrantLock();
     private volatile HealthCheckReport last = HealthCheckReport.NEVER;
@@ -64,7 +62,6 @@ final class HealthChecker {
         this.addressBook = addressBook;
         this.outliers = outliers;
         this.traffic = traffic;
-        this.probing = config.healthCheckProbePath() != null;
         this.clock = config.clock();
     }
 
@@ -98,7 +95,7 @@ final class HealthChecker {
                 catch (RuntimeException e) {
                     outcome = ConnectionProbe.Outcome.UNHEALTHY;
                 }
-                if (this.probing) {
+                if (entry.route.settings.probePath() != null) { // A probe request's outcome counts for the address.
                     report(entry, outcome);
                 }
                 CloseReason reason = this.pool.endCheck(entry, outcome);

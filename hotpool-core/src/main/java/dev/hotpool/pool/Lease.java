@@ -30,4 +30,10 @@ public interface Lease extends Connection {
 
     /** Closes the connection, which must not be reused, and counts why. */
     void discard(CloseReason reason);
+
+    /**
+     * Closes the socket at once, from any thread: a read or write blocked on it fails. The holder still ends the
+     * lease with {@link #discard(CloseReason)}. Idempotent.
+     */
+    void abort();
 }

@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * <p>Invariants, asserted where the counts change (the test suite runs with assertions on): for the pool and for
  * every route, {@code total = connecting + idle + leased + checking}, no count is negative,
- * {@code route total ≤ max-conns-per-host} and {@code pool total ≤ max-connections}. {@link ConnectionPool#verify}
+ * {@code route total ≤ its own cap} (its host's {@code hotpool.hosts[<pattern>].max-connections}, else
+ * {@code max-conns-per-host}) and {@code pool total ≤ max-connections}. {@link ConnectionPool#verify}
  * checks the rest by walking everything: the pool's counts are the sums of its routes', and the lists hold exactly
  * the connections the counts say.
  *
@@ -95,14 +96,12 @@ final class Ledger {
 
     private final Counts pool = new Counts();
     private final int maxConnections;
-    private final int maxConnsPerHost;
     private final long[] closedByReason = new long[CloseReason.values().length];
     private long created;
     private long acquireFailures;
 
-    Ledger(int maxConnections, int maxConnsPerHost) {
+    Ledger(int maxConnections) {
         this.maxConnections = maxConnections;
-        this.maxConnsPerHost = maxConnsPerHost;
     }
 
     /** The pool's counts; read-only outside the ledger. */
@@ -117,7 +116,7 @@ final class Ledger {
         route.add(State.CONNECTING, 1);
         this.pool.total++;
         this.pool.add(State.CONNECTING, 1);
-        assert balanced(route) : "after reserving " + e + ": " + route + "; pool " + this.pool;
+        assert balanced(e.route) : "after reserving " + e + ": " + route + "; pool " + this.pool;
     }
 
     /** Moves a connection from its state to {@code to}; into CLOSED it leaves the totals. */
@@ -136,7 +135,7 @@ final class Ledger {
             this.pool.add(to, 1);
         }
         e.state = to;
-        assert balanced(route) : "after " + e + " " + from + " → " + to + ": " + route + "; pool " + this.pool;
+        assert balanced(e.route) : "after " + e + " " + from + " → " + to + ": " + route + "; pool " + this.pool;
     }
 
     void waiterAdded(RoutePool r) {
@@ -178,7 +177,7 @@ final class Ledger {
     /** A route's counts and the pool's, for messages: {@code per-host 1/1: 1 leased, …; pool 1/5: …}. */
     String describe(RoutePool r) {
         Counts c = this.pool;
-        return "per-host " + r.total() + "/" + this.maxConnsPerHost + ": " + r.counts.leased() + " leased, "
+        return "per-host " + r.total() + "/" + r.maxConns + ": " + r.counts.leased() + " leased, "
                 + (r.counts.idle() + r.counts.checking()) + " idle, " + r.counts.connecting() + " connecting, "
                 + r.counts.waiting() + " waiting; pool " + c.total() + "/" + this.maxConnections + ": " + c.leased()
                 + " leased, " + (c.idle() + c.checking()) + " idle, " + c.waiting() + " waiting";
@@ -210,7 +209,7 @@ final class Ledger {
                 check(st == State.CLOSED || byState[st.ordinal()] == r.counts.count(st), st + " count", r);
                 sums[st.ordinal()] += r.counts.count(st);
             }
-            check(members == r.total() && r.counts.balanced(this.maxConnsPerHost), "total or per-host limit", r);
+            check(members == r.total() && r.counts.balanced(r.maxConns), "total or per-host limit", r);
             int inIdleList = 0;
             for (PoolEntry e = r.newestIdle(); e != null; e = r.olderIdle(e)) {
                 check(e.state == State.IDLE || e.state == State.CHECKING, "its idle list holds " + e, r);
@@ -221,7 +220,7 @@ final class Ledger {
             check(inIdleList == r.counts.idle() + r.counts.checking(), "idle list size", r);
             check(r.waiterCount() == r.counts.waiting(), "waiting count", r);
             check(r.needsRoom == needRoom.contains(r), "room line flag", r);
-            check(poolClosed || r.needsRoom == (r.hasWaiters() && r.total() < this.maxConnsPerHost),
+            check(poolClosed || r.needsRoom == (r.hasWaiters() && r.total() < r.maxConns),
                     "in the room line exactly when waiting with per-host room", r);
             totals[0] += r.total();
             totals[1] += r.counts.waiting();
@@ -250,7 +249,7 @@ final class Ledger {
         }
     }
 
-    private boolean balanced(Counts route) {
-        return route.balanced(this.maxConnsPerHost) && this.pool.balanced(this.maxConnections);
+    private boolean balanced(RoutePool route) {
+        return route.counts.balanced(route.maxConns) && this.pool.balanced(this.maxConnections);
     }
 }

@@ -93,12 +93,15 @@ final class PoolEntry implements Lease, Admission {
         return this.transport;
     }
 
-    /** Why this idle connection must not be reused at {@code now}, or {@code null}. Under the pool lock. */
-    CloseReason expiry(long now, long idleTimeoutMillis) {
+    /**
+     * Why this idle connection must not be reused at {@code now} (under its route's idle timeout), or {@code null}.
+     * Under the pool lock.
+     */
+    CloseReason expiry(long now) {
         if (now >= this.lifetimeDeadline) {
             return CloseReason.MAX_LIFETIME;
         }
-        if (now - this.idleSince >= idleTimeoutMillis || now >= this.keepAliveDeadline) {
+        if (now - this.idleSince >= this.route.idleTimeoutMillis || now >= this.keepAliveDeadline) {
             return CloseReason.IDLE_TIMEOUT;
         }
         return null;
@@ -194,6 +197,14 @@ final class PoolEntry implements Lease, Admission {
     @Override
     public void discard(CloseReason reason) {
         this.pool.discard(this, reason);
+    }
+
+    @Override
+    public void abort() {
+        Transport t = this.transport;
+        if (t != null) {
+            t.abort();
+        }
     }
 
     /** The connection as the endpoint shows it. Under the pool lock; only for connections with a transport. */

@@ -1,5 +1,6 @@
 package dev.hotpool.pool;
 
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.PoolStats;
 import dev.hotpool.pool.PoolEntry.State;
 
@@ -25,6 +26,12 @@ final class RoutePool {
     final Route route;
     /** Whether the route is a warm-up target: kept even when it has nothing. */
     final boolean pinned;
+    /** The settings of the route's host ({@code hotpool.hosts}, else the pool's), resolved when it was created. */
+    final EffectiveHostSettings settings;
+    /** The route's own cap: {@code hotpool.hosts[<pattern>].max-connections}, else {@code max-conns-per-host}. */
+    final int maxConns;
+    final long idleTimeoutMillis;
+    final long maxLifetimeMillis;
     /** This route's counts; changed by the pool's {@link Ledger} only. */
     final Ledger.Counts counts = new Ledger.Counts();
     /** IDLE and in-place CHECKING connections, newest at the head. */
@@ -45,9 +52,19 @@ final class RoutePool {
     /** Set once, when the pool removes the route; nothing may use it after. */
     boolean removed;
 
-    RoutePool(Route route, boolean pinned) {
+    RoutePool(Route route, boolean pinned, EffectiveHostSettings settings) {
         this.route = route;
         this.pinned = pinned;
+        this.settings = settings;
+        this.maxConns = settings.maxConnections();
+        this.idleTimeoutMillis = settings.idleTimeout().toMillis();
+        this.maxLifetimeMillis = settings.maxLifetime().toMillis();
+    }
+
+    /** The property the route's cap comes from, for messages. */
+    String capProperty() {
+        return this.settings.pattern() != null ? "hotpool.hosts[" + this.settings.pattern() + "].max-connections or "
+                + "hotpool.max-conns-per-host" : "hotpool.max-conns-per-host";
     }
 
     int total() {

@@ -1,5 +1,6 @@
 package dev.hotpool.pool;
 
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.Origin;
 import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
@@ -8,12 +9,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The live routes, by host name: the first route of each host in a map, further routes to the same host (other ports,
  * schemes or TLS settings) chained through {@link RoutePool#sameHost}, so a lookup by route and a walk over one host's
  * routes cost the same small chain. An entry leaves when the pool removes its route (as soon as it is unused); a host
- * leaves with its last route.
+ * leaves with its last route. A route is given its host's settings ({@code hotpool.hosts}) once, when it is created.
  *
  * <p>Not thread-safe: guarded by the owning pool's lock.
  */
@@ -21,11 +23,17 @@ final class RouteTable {
 
     private final Map<String, RoutePool> byHost = new HashMap<>();
     private final Set<Route> pinned;
+    /** What applies to a host name: asked once per route created, at the cost of a look-up per label. */
+    private final Function<String, EffectiveHostSettings> settings;
     private int size;
 
-    /** @param pinned the warm-up targets: their routes are kept even while they have nothing */
-    RouteTable(Set<Route> pinned) {
+    /**
+     * @param pinned the warm-up targets: their routes are kept even while they have nothing
+     * @param settings the settings that apply to a host name
+     */
+    RouteTable(Set<Route> pinned, Function<String, EffectiveHostSettings> settings) {
         this.pinned = Set.copyOf(pinned);
+        this.settings = settings;
         for (Route route : this.pinned) {
             getOrCreate(route);
         }
@@ -61,7 +69,7 @@ final class RouteTable {
             }
         }
         Route route = new Route(origin, settings, filter);
-        RoutePool created = new RoutePool(route, this.pinned.contains(route));
+        RoutePool created = new RoutePool(route, this.pinned.contains(route), this.settings.apply(host));
         created.sameHost = first;
         this.byHost.put(host, created);
         this.size++;

@@ -10,7 +10,6 @@ import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.AddressBook;
 import dev.hotpool.net.AddressFilter;
-import dev.hotpool.net.LocalAddressPool;
 import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.tls.TlsConnector;
 import dev.hotpool.tls.TlsProfile;
@@ -28,11 +27,9 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * The real {@link Connector}. For a route it takes the host's addresses from the {@link AddressBook}, drops those the
- * {@link OutlierDetector} has ejected and those the {@link AccessPolicy} or an {@link AddressFilter} refuses, and
- * connects to the one with the fewest live connections (ties in turn), trying the next on failure within the connect
- * timeout;
- * optionally from a local address of the same family; then layers TLS for {@code https}. Knows nothing of
- * pooling or HTTP.
+ * {@link OutlierDetector} has ejected and those the {@link AccessPolicy} or an {@link AddressFilter} refuses, has the
+ * {@link Dialer} connect to one of them (the least loaded first, others by fast fallback or on failure, all within the
+ * connect timeout), then layers TLS for {@code https}. Knows nothing of pooling or HTTP.
  *
  * <p>Thread-safe.
  */
@@ -45,7 +42,9 @@ final class SocketConnector implements Connector {
     private final OutlierDetector outliers;
     private final AccessPolicy accessPolicy;
     private final AddressFilter addressFilter;
-    private final LocalAddressPool localAddresses;
+    private final Dialer dialer;
+    /** For the TLS profile of a host's own ({@code hotpool.hosts[<pattern>].tls.profile}). */
+    private final HotPoolConfig hosts;
 
     SocketConnector(HotPoolConfig config, TlsConnector tls, PoolListener listener, AddressBook addressBook,
             OutlierDetector outliers) {
@@ -56,7 +55,8 @@ final class SocketConnector implements Connector {
         this.outliers = outliers;
         this.accessPolicy = config.accessPolicy();
         this.addressFilter = config.addressFilter();
-        this.localAddresses = config.localAddresses();
+        this.dialer = new Dialer(config);
+        this.hosts = config;
     }
 
     /**
@@ -72,58 +72,29 @@ final class SocketConnector implements Connector {
         Origin origin = route.origin();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
         List<InetAddress> candidates = candidates(route);
-        IOException last = null;
-        InetAddress lastAddress = null;
-        while (!candidates.isEmpty()) {
-            int remaining = remainingMillis(deadline);
-            if (remaining <= 0) {
-                break;
-            }
-            InetAddress address = leastLoaded(candidates, load);
-            candidates.remove(address);
-            load.add(address, 1);
-            InetSocketAddress remote = new InetSocketAddress(address, origin.port());
-            Socket raw = new Socket();
-            try {
-                raw.setTcpNoDelay(true);
-                raw.setKeepAlive(true);
-                InetAddress local = this.localAddresses.next(address);
-                if (local != null) {
-                    raw.bind(new InetSocketAddress(local, 0));
-                }
-                raw.connect(remote, remaining);
-            }
-            catch (IOException e) {
-                closeQuietly(raw);
-                load.add(address, -1);
-                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.CONNECT);
-                last = e;
-                lastAddress = address;
-                continue;
-            }
-            try {
-                if (!origin.secure()) {
-                    return open(raw, raw, remote, readTimeoutMillis, null);
-                }
-                TlsProfile profile = this.profiles.next();
-                return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
-                        profile.name());
-            }
-            catch (IOException | RuntimeException e) {
-                load.add(address, -1);
-                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.TLS);
-                throw e;
-            }
+        if (candidates.isEmpty()) {
+            throw new ConnectException("hotpool: cannot connect to " + origin + ": no usable address", null);
         }
-        if (last == null) {
-            throw new ConnectException("hotpool: cannot connect to " + origin + ": timed out after "
-                    + connectTimeoutMillis + " ms", null);
+        Socket raw = this.dialer.dial(origin, candidates, load, deadline, connectTimeoutMillis,
+                (address, cause) ->
+                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.CONNECT));
+        InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
+        try {
+            if (!origin.secure()) {
+                return open(raw, raw, remote, readTimeoutMillis, null);
+            }
+            TlsProfile profile = profile(route);
+            return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
+                    profile.name());
         }
-        throw new ConnectException("hotpool: cannot connect to " + origin + " (" + lastAddress.getHostAddress() + ":"
-                + origin.port() + "): " + last.getMessage(), last);
+        catch (IOException | RuntimeException e) {
+            closeQuietly(raw);
+            load.add(remote.getAddress(), -1);
+            this.outliers.recordFailure(origin.authority(), remote.getAddress(), OutlierDetector.Failure.TLS);
+            throw e;
+        }
     }
 
-    /** The addresses a new connection may use: known, not ejected, admitted by the access policy. */
     /**
      * The addresses a new connection may use: known, not ejected, admitted by the access policy and by the address
      * filters (the pool's and the route's).
@@ -161,22 +132,6 @@ final class SocketConnector implements Connector {
         return admitted;
     }
 
-    private static InetAddress leastLoaded(List<InetAddress> candidates, AddressLoad load) {
-        int fewest = Integer.MAX_VALUE;
-        List<InetAddress> tied = new ArrayList<>(candidates.size());
-        for (InetAddress a : candidates) {
-            int live = load.live(a);
-            if (live < fewest) {
-                fewest = live;
-                tied.clear();
-            }
-            if (live == fewest) {
-                tied.add(a);
-            }
-        }
-        return tied.get(load.nextTurn() % tied.size());
-    }
-
     private SSLSocket handshake(Route route, Socket raw, InetSocketAddress remote, long deadline, TlsProfile profile)
             throws IOException {
         Origin origin = route.origin();
@@ -202,6 +157,13 @@ final class SocketConnector implements Connector {
             closeQuietly(raw);
             throw e;
         }
+    }
+
+    /** The profile of a new connection: its host's {@code hotpool.hosts[<pattern>].tls.profile}, else the pool's. */
+    private TlsProfile profile(Route route) {
+        String named = this.hosts.hosts().isEmpty() ? null
+                : this.hosts.hostSettings(route.origin().host()).tlsProfile();
+        return named != null ? this.profiles.profile(named) : this.profiles.next();
     }
 
     private static int remainingMillis(long deadlineNanos) {

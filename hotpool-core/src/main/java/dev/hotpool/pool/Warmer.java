@@ -1,6 +1,7 @@
 package dev.hotpool.pool;
 
 import dev.hotpool.CloseReason;
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
 
@@ -27,9 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the warm hosts at their minimum of idle connections: full TCP + TLS connections (plus the probe
- * request when a probe path is set), opened with bounded concurrency, with exponential backoff per host
- * after a failure. Runs at startup and on every health check.
+ * Keeps the warm hosts ({@link HotPoolConfig#warmOrigins()}) at their minimum of idle connections (their host's
+ * {@code hotpool.hosts[<host>].min-idle}, else {@code warmup.min-idle-per-host}): full TCP + TLS connections (plus
+ * the probe request when the host has a probe path), opened with bounded concurrency, with exponential backoff per
+ * host after a failure. Runs at startup and on every health check.
  *
  * <p>Thread-safe: {@link #topUp()} runs one at a time (later callers wait); its connects run on the
  * warmer's own daemon threads.
@@ -48,6 +50,10 @@ final class Warmer implements AutoCloseable {
     private final Clock clock;
     /** The warm hosts and their backoff; fixed keys, values guarded by topUpLock. */
     private final Map<Route, Backoff> hosts = new LinkedHashMap<>();
+    /** The settings of each warm route's host: its minimum, its timeouts. Fixed. */
+    private final Map<Route, EffectiveHostSettings> settings = new LinkedHashMap<>();
+    /** The longest connect timeout of the warm routes, for the wait on a top-up. */
+    private final long connectTimeoutMillis;
     private final ReentrantLock topUpLock = new ReentrantLock();
     private final CountDownLatch firstRun = new CountDownLatch(1);
     private final ExecutorService executor;
@@ -59,9 +65,14 @@ final class Warmer implements AutoCloseable {
         this.leaser = leaser;
         this.probe = probe;
         this.clock = config.clock();
+        long connectTimeout = config.connectTimeout().toMillis();
         for (Route route : routes) {
             this.hosts.put(route, new Backoff());
+            EffectiveHostSettings host = config.hostSettings(route.origin().host());
+            this.settings.put(route, host);
+            connectTimeout = Math.max(connectTimeout, host.connectTimeout().toMillis());
         }
+        this.connectTimeoutMillis = connectTimeout;
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(config.warmupMaxConcurrent(),
                 config.warmupMaxConcurrent(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -73,10 +84,10 @@ final class Warmer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** The routes of {@code hotpool.warmup.hosts}, in order. */
+    /** The routes of {@link HotPoolConfig#warmOrigins()}, in order. */
     static Set<Route> routes(HotPoolConfig config) {
         Set<Route> routes = new LinkedHashSet<>();
-        for (Origin origin : config.warmupHosts()) {
+        for (Origin origin : config.warmOrigins()) {
             routes.add(Route.of(origin, config.tls()));
         }
         return routes;
@@ -84,7 +95,7 @@ final class Warmer implements AutoCloseable {
 
     /** Whether any host is to be kept warm. */
     boolean enabled() {
-        return !this.hosts.isEmpty() && this.config.warmupMinIdlePerHost() > 0;
+        return this.settings.values().stream().anyMatch((host) -> host.minIdle() > 0);
     }
 
     /** Starts the first top-up in the background. */
@@ -122,7 +133,7 @@ final class Warmer implements AutoCloseable {
                 if (now < e.getValue().nextAttemptAt) {
                     continue;
                 }
-                int missing = this.config.warmupMinIdlePerHost() - this.pool.warmCount(e.getKey());
+                int missing = this.settings.get(e.getKey()).minIdle() - this.pool.warmCount(e.getKey());
                 for (int i = 0; i < missing; i++) {
                     Route route = e.getKey();
                     opening.add(CompletableFuture.supplyAsync(() -> open(route), this.executor));
@@ -131,7 +142,7 @@ final class Warmer implements AutoCloseable {
             }
             int warmed = 0;
             int failed = 0;
-            long waitMillis = this.config.connectTimeout().toMillis() + this.config.healthCheckTimeout().toMillis()
+            long waitMillis = this.connectTimeoutMillis + this.config.healthCheckTimeout().toMillis()
                     + 1_000;
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) * Math.max(1,
                     (opening.size() + this.config.warmupMaxConcurrent() - 1) / this.config.warmupMaxConcurrent());
@@ -177,8 +188,9 @@ final class Warmer implements AutoCloseable {
     private boolean open(Route route) {
         PoolEntry entry;
         try {
-            entry = this.leaser.openForWarmup(route, millis(this.config.connectTimeout().toMillis()),
-                    millis(this.config.readTimeout().toMillis()));
+            EffectiveHostSettings host = this.settings.get(route);
+            entry = this.leaser.openForWarmup(route, millis(host.connectTimeout().toMillis()),
+                    millis(host.readTimeout().toMillis()));
         }
         catch (IOException | RuntimeException e) {
             log.warn("{} - warming {} failed: {}", this.config.name(), route, e.getMessage());

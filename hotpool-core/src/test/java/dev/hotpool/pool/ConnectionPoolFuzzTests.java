@@ -1,6 +1,7 @@
 package dev.hotpool.pool;
 
 import dev.hotpool.CloseReason;
+import dev.hotpool.HostSettings;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
@@ -27,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * failing seed fails the same way every time. Each step is one of the engine's locked steps — admit a lease (which
  * takes an idle connection, reserves a slot, or queues a waiter), finish or fail a connect, release, discard, give up
  * waiting, move the clock, check idle connections (begun and ended at different steps), evict, retire an address,
- * warm up, close — and after every step the ledger's invariants are checked over the whole pool, together with what
- * the test itself holds: its leases, its connects under way and its waiters.
+ * warm up, close — on routes some of which have their own cap and timeouts ({@code hotpool.hosts}: an exact
+ * pattern, and a wildcard), and after every step the ledger's invariants are checked over the whole pool, together
+ * with what the test itself holds: its leases, its connects under way and its waiters, and the caps and lifetimes
+ * it expects per host.
  *
  * <p>On failure the message names the seed and the step; rerun one seed with {@code -Dhotpool.fuzz.seed=N}.
  */
@@ -87,20 +90,36 @@ class ConnectionPoolFuzzTests {
         /** Every entry the test has seen, to check that closed ones have their transport closed. */
         private final List<PoolEntry> seen = new ArrayList<>();
 
+        /** The cap and lifetime (ms) the test expects per host name, worked out here, not by the pool. */
+        private final java.util.Map<String, int[]> expected = new java.util.HashMap<>();
+
         Run(long seed) {
             this.random = new Random(seed);
             int maxConnections = 1 + this.random.nextInt(6);
+            int perHost = 1 + this.random.nextInt(maxConnections);
+            int capA = 1 + this.random.nextInt(maxConnections);
+            int capSub = 1 + this.random.nextInt(maxConnections);
+            int lifetimeSub = 10 + this.random.nextInt(30);
             HotPoolConfig config = HotPoolConfig.builder().name("fuzz-" + seed).clock(this.clock)
                     .maxConnections(maxConnections)
-                    .maxConnsPerHost(1 + this.random.nextInt(maxConnections))
+                    .maxConnsPerHost(perHost)
                     .maxIdleConns(this.random.nextInt(maxConnections + 1))
                     .maxPendingAcquires(this.random.nextInt(4))
                     .idleTimeout(Duration.ofSeconds(10))
                     .maxLifetime(Duration.ofSeconds(40))
                     .validateAfterInactivity(Duration.ofSeconds(2))
                     .shutdownTimeout(Duration.ZERO)
+                    .host("a.test", HostSettings.builder().maxConnections(capA)
+                            .idleTimeout(Duration.ofSeconds(1 + this.random.nextInt(10))).build())
+                    .host("*.sub.test", HostSettings.builder().maxConnections(capSub)
+                            .maxLifetime(Duration.ofSeconds(lifetimeSub)).build())
                     .build();
-            for (String host : List.of("a.test", "b.test", "c.test", "d.test")) {
+            this.expected.put("a.test", new int[] {capA, 40_000});
+            this.expected.put("b.test", new int[] {perHost, 40_000});
+            this.expected.put("warm.test", new int[] {perHost, 40_000});
+            this.expected.put("x.sub.test", new int[] {capSub, lifetimeSub * 1_000});
+            this.expected.put("y.deep.sub.test", new int[] {capSub, lifetimeSub * 1_000});
+            for (String host : List.of("a.test", "b.test", "x.sub.test", "y.deep.sub.test")) {
                 this.routes.add(Route.of(Origin.of("http", host, 80), null));
             }
             this.routes.add(Route.of(Origin.of("http", "a.test", 8080), null)); // Same host, another route.
@@ -291,6 +310,17 @@ class ConnectionPoolFuzzTests {
                 }
             }
             this.seen.removeIf(e -> e.state == PoolEntry.State.CLOSED);
+            for (PoolStats.HostStats h : stats.hosts()) {
+                assertThat(h.total()).as("connections of %s under its own cap", h.route())
+                        .isLessThanOrEqualTo(this.expected.get(h.origin().host())[0]);
+            }
+            for (PoolEntry e : this.seen) {
+                if (e.transport() != null) {
+                    long lifetime = this.expected.get(e.origin().host())[1];
+                    assertThat(e.lifetimeDeadline - e.createdAt).as("lifetime of %s", e)
+                            .isBetween((long) (lifetime * 0.975) - 1, lifetime);
+                }
+            }
         }
 
         /** Gives everything back and closes the pool: nothing may be left but the warm route, empty. */

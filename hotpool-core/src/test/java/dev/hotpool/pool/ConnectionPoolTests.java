@@ -3,6 +3,7 @@ package dev.hotpool.pool;
 import dev.hotpool.AcquireTimeoutException;
 import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectException;
+import dev.hotpool.HostSettings;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
@@ -505,5 +506,80 @@ class ConnectionPoolTests {
         assertThat(closed(CloseReason.SHUTDOWN)).isEqualTo(2);
         assertThat(this.pool.stats().total()).isZero();
         assertThat(this.pool.stats().pending()).isZero();
+    }
+
+    // ---- per-host settings (hotpool.hosts) ------------------------------------------------------------------
+
+    @Test
+    void aHostsOwnCapHoldsWhileAnotherHostUsesThePoolsAndTheTimeoutMessageNamesIt() throws IOException {
+        pool(b -> b.maxConnsPerHost(3).maxConnections(10)
+                .host("a.test", HostSettings.builder().maxConnections(1).build()));
+        lease(A);
+        assertThat(admit(A)).isInstanceOf(Waiter.class);
+        lease(B);
+        lease(B);
+        lease(B);
+        assertThat(admit(B)).isInstanceOf(Waiter.class);
+        assertThatThrownBy(() -> this.leaser.lease(A, LeaseMode.ANY, Duration.ofMillis(20), 1_000, 1_000))
+                .isInstanceOf(AcquireTimeoutException.class)
+                .hasMessageContaining("per-host 1/1: 1 leased")
+                .hasMessageContaining("raise hotpool.hosts[a.test].max-connections or hotpool.max-conns-per-host");
+        assertThat(this.pool.stats().total()).isEqualTo(4);
+    }
+
+    @Test
+    void aHostsOwnIdleTimeoutClosesItsIdleConnectionsOnlyAndAnotherHostKeepsThePools() throws IOException {
+        pool(b -> b.idleTimeout(Duration.ofSeconds(60))
+                .host("*.test", HostSettings.builder().idleTimeout(Duration.ofSeconds(30)).build())
+                .host("a.test", HostSettings.builder().idleTimeout(Duration.ofSeconds(5)).build()));
+        Route other = Route.of(Origin.of("http", "other.example", 80), null);
+        PoolEntry a = lease(A);
+        PoolEntry b = lease(B);
+        PoolEntry o = lease(other);
+        a.release();
+        b.release();
+        o.release();
+        this.clock.advance(Duration.ofSeconds(5));
+        Map<CloseReason, Integer> closedNow = new EnumMap<>(CloseReason.class);
+        assertThat(this.pool.idleForCheck(this.clock.millis(), closedNow)).containsExactly(b, o);
+        assertThat(closedNow).containsExactly(Map.entry(CloseReason.IDLE_TIMEOUT, 1));
+        assertThat(a.state).isEqualTo(PoolEntry.State.CLOSED);
+
+        this.clock.advance(Duration.ofSeconds(25)); // b.test falls under *.test: 30 s; other.example: the pool's 60 s.
+        assertThat(lease(B)).isNotSameAs(b);
+        assertThat(lease(other)).isSameAs(o);
+        assertThat(closed(CloseReason.IDLE_TIMEOUT)).isEqualTo(2);
+    }
+
+    @Test
+    void aHostsOwnLifetimeClosesItsConnectionsWhenTheyComeBackAndNotAnotherHosts() throws IOException {
+        pool(b -> b.maxLifetime(Duration.ofMinutes(5)).idleTimeout(Duration.ofSeconds(30))
+                .host("a.test", HostSettings.builder().maxLifetime(Duration.ofSeconds(40)).build()));
+        PoolEntry a = lease(A);
+        PoolEntry b = lease(B);
+        assertThat(a.lifetimeDeadline - a.createdAt).isBetween(39_000L, 40_000L);
+        assertThat(b.lifetimeDeadline - b.createdAt).isBetween(292_500L, 300_000L);
+        this.clock.advance(Duration.ofSeconds(40));
+        a.release();
+        b.release();
+
+        assertThat(a.state).isEqualTo(PoolEntry.State.CLOSED);
+        assertThat(b.state).isEqualTo(PoolEntry.State.IDLE);
+        assertThat(closed(CloseReason.MAX_LIFETIME)).isEqualTo(1);
+    }
+
+    @Test
+    void aRouteKeepsTheSettingsItWasCreatedWithAndAWarmRouteItsHosts() throws IOException {
+        Route warm = route("warm.test");
+        pool(b -> b.maxConnsPerHost(4).host("warm.test", HostSettings.builder().maxConnections(2).build()),
+                Set.of(warm));
+        assertThat(this.pool.reserveForWarmup(warm)).isNotNull();
+        assertThat(this.pool.reserveForWarmup(warm)).isNotNull();
+        assertThat(this.pool.reserveForWarmup(warm)).as("the host's cap of 2 holds for warm-up").isNull();
+        assertThat(this.pool.stats().hosts()).singleElement()
+                .satisfies(h -> assertThat(h.connecting()).isEqualTo(2));
+        this.pool.close();
+        this.pool.verify();
+        this.pool = null;
     }
 }

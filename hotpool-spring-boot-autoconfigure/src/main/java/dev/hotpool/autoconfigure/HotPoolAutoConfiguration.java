@@ -32,6 +32,7 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.util.LambdaSafe;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.config.TaskManagementConfigUtils;
 import org.springframework.util.StringUtils;
 
@@ -63,7 +64,8 @@ public final class HotPoolAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     HotPool hotPool(HotPoolProperties properties, ObjectProvider<PoolListener> listeners,
-            ObjectProvider<HttpClientSettings> clientSettings) {
+            ObjectProvider<HttpClientSettings> clientSettings, Environment environment) {
+        HostPropertyNames.check(environment); // hotpool.hosts names Spring would ignore fail instead.
         // Listeners (the Micrometer meters among them) must be in the settings before the pool is built.
         PoolListener listener = listeners.orderedStream().reduce(PoolListener.NONE, PoolListener::both);
         HotPoolConfig config = HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle()), listener);

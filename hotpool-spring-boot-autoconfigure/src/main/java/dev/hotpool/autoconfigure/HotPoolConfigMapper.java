@@ -1,5 +1,6 @@
 package dev.hotpool.autoconfigure;
 
+import dev.hotpool.HostSettings;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
 import dev.hotpool.metrics.PoolListener;
@@ -73,6 +74,14 @@ final class HotPoolConfigMapper {
         map.from(properties::getMaxRedirects).to(builder::maxRedirects);
         map.from(properties::getLeakDetectionThreshold).always().to(builder::leakDetectionThreshold);
         map.from(properties::getShutdownTimeout).always().to(builder::shutdownTimeout);
+        map.from(properties::getCallTimeout).always().to(builder::callTimeout);
+        map.from(properties::getMaxRequestsPerConnection).to(builder::maxRequestsPerConnection);
+        map.from(properties.getConnect()::getFallbackDelay).always().to(builder::fallbackDelay);
+        HotPoolProperties.Tcp tcp = properties.getTcp();
+        map.from(tcp::isKeepAlive).to(builder::tcpKeepAlive);
+        map.from(tcp::getKeepAliveIdle).always().to(builder::tcpKeepAliveIdle);
+        map.from(tcp::getKeepAliveInterval).always().to(builder::tcpKeepAliveInterval);
+        map.from(tcp::getKeepAliveCount).to(builder::tcpKeepAliveCount);
         HotPoolProperties.HealthCheck healthCheck = properties.getHealthCheck();
         map.from(healthCheck::getProbePath).whenHasText().to(builder::healthCheckProbePath);
         map.from(healthCheck::getProbeMethod).always().to(builder::healthCheckProbeMethod);
@@ -96,7 +105,22 @@ final class HotPoolConfigMapper {
         builder.accessPolicy(AccessPolicy.of(access.getAllow(), access.getDeny(), access.isBlockPrivateNetworks()));
         builder.tls(tls);
         builder.tlsProfiles(TlsProfilesMapper.map(properties.getTls()));
+        properties.getHosts().forEach((pattern, host) -> builder.host(pattern, hostSettings(host)));
         return builder.build();
+    }
+
+    /** One pattern of {@code hotpool.hosts}; what it leaves unset stays {@code null} (the pool's value). */
+    private static HostSettings hostSettings(HotPoolProperties.Host host) {
+        if (host == null) {
+            return HostSettings.NONE;
+        }
+        String probePath = host.getHealthCheck().getProbePath();
+        String profile = host.getTls().getProfile();
+        return HostSettings.builder().maxConnections(host.getMaxConnections()).idleTimeout(host.getIdleTimeout())
+                .maxLifetime(host.getMaxLifetime()).minIdle(host.getMinIdle())
+                .tlsProfile(profile != null && !profile.isBlank() ? profile.trim() : null)
+                .probePath(probePath != null && !probePath.isBlank() ? probePath : null)
+                .readTimeout(host.getReadTimeout()).connectTimeout(host.getConnectTimeout()).build();
     }
 
     private static List<Origin> origins(List<String> hosts) {

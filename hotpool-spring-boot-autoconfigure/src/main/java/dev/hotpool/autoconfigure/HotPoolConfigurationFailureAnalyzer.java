@@ -18,7 +18,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class HotPoolConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<IllegalArgumentException> {
 
-    private static final Pattern PROPERTY = Pattern.compile("hotpool\\.[a-z0-9]+(?:[.-][a-z0-9]+)*");
+    /** A property's name; one of {@code hotpool.hosts} keeps its pattern: {@code hotpool.hosts[*.example.com].min-idle}. */
+    private static final Pattern PROPERTY = Pattern.compile(
+            "hotpool\\.(?:hosts\\[[^\\]\\s]+\\](?:\\.[a-z0-9]+(?:[.-][a-z0-9]+)*)?|[a-z0-9]+(?:[.-][a-z0-9]+)*)");
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, IllegalArgumentException cause) {

@@ -134,6 +134,20 @@ public class HotPoolProperties {
     private Duration shutdownTimeout = Duration.ofSeconds(5);
 
     /**
+     * Bound on a whole call up to its response head: waiting for a connection, connecting, the TLS handshake,
+     * sending the request and receiving the response head, retries and redirects included. On expiry the
+     * connection is discarded and the error names the phase that ran out. Reading the body is bounded by
+     * 'read-timeout' per read only. A request factory's own call timeout takes precedence. Zero: no bound.
+     */
+    private Duration callTimeout = Duration.ZERO;
+
+    /**
+     * Maximum number of requests one connection serves; it is closed when it comes back from the last, before a
+     * server's own limit (such as nginx's 'keepalive_requests') races a request on it. Zero: unlimited.
+     */
+    private int maxRequestsPerConnection = 0;
+
+    /**
      * Fixed IP addresses per host name, used instead of DNS for those hosts. Host names with dots need
      * the bracket notation: 'hotpool.addresses[api.example.com]'.
      */
@@ -162,6 +176,26 @@ public class HotPoolProperties {
     private final Compression compression = new Compression();
 
     private final Metrics metrics = new Metrics();
+
+    private final Connect connect = new Connect();
+
+    private final Tcp tcp = new Tcp();
+
+    /**
+     * Settings of their own for some hosts, by host pattern: a host name or IP address ('api.example.com'), or
+     * '*.' and a domain for every name under it ('*.example.com', not 'example.com' itself). The most specific
+     * pattern applies to a host (its exact name, else the longest matching wildcard); what it leaves unset is the
+     * pool's. Patterns with dots need the bracket notation: 'hotpool.hosts[api.example.com].max-connections'.
+     */
+    private Map<String, Host> hosts = new LinkedHashMap<>();
+
+    public Map<String, Host> getHosts() {
+        return this.hosts;
+    }
+
+    public void setHosts(Map<String, Host> hosts) {
+        this.hosts = hosts;
+    }
 
     public boolean isEnabled() {
         return this.enabled;
@@ -329,6 +363,30 @@ public class HotPoolProperties {
 
     public void setShutdownTimeout(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public Duration getCallTimeout() {
+        return this.callTimeout;
+    }
+
+    public void setCallTimeout(Duration callTimeout) {
+        this.callTimeout = callTimeout;
+    }
+
+    public int getMaxRequestsPerConnection() {
+        return this.maxRequestsPerConnection;
+    }
+
+    public void setMaxRequestsPerConnection(int maxRequestsPerConnection) {
+        this.maxRequestsPerConnection = maxRequestsPerConnection;
+    }
+
+    public Connect getConnect() {
+        return this.connect;
+    }
+
+    public Tcp getTcp() {
+        return this.tcp;
     }
 
     public HealthCheck getHealthCheck() {
@@ -717,6 +775,81 @@ public class HotPoolProperties {
         }
     }
 
+    public static class Connect {
+
+        /**
+         * Fast fallback (Happy Eyeballs, RFC 8305) for hosts with several addresses: how long a connect attempt
+         * gets before the next address (of the other IP family first) is tried beside it. The first to connect
+         * wins and the others are closed. Zero: addresses are tried one after another.
+         */
+        private Duration fallbackDelay = Duration.ofMillis(250);
+
+        public Duration getFallbackDelay() {
+            return this.fallbackDelay;
+        }
+
+        public void setFallbackDelay(Duration fallbackDelay) {
+            this.fallbackDelay = fallbackDelay;
+        }
+    }
+
+    public static class Tcp {
+
+        /**
+         * Whether TCP keep-alive probes are sent on connections (SO_KEEPALIVE), so the kernel finds a pooled
+         * connection whose peer vanished without a FIN.
+         */
+        private boolean keepAlive = true;
+
+        /**
+         * Idle time before the first keep-alive probe (TCP_KEEPIDLE), in whole seconds. Applied where the JDK
+         * supports it on the platform (Linux, macOS); elsewhere the system's timing applies.
+         */
+        private Duration keepAliveIdle = Duration.ofSeconds(30);
+
+        /**
+         * Time between unanswered keep-alive probes (TCP_KEEPINTERVAL), in whole seconds, where supported.
+         */
+        private Duration keepAliveInterval = Duration.ofSeconds(10);
+
+        /**
+         * Unanswered keep-alive probes after which the kernel drops the connection (TCP_KEEPCOUNT), where supported.
+         */
+        private int keepAliveCount = 3;
+
+        public boolean isKeepAlive() {
+            return this.keepAlive;
+        }
+
+        public void setKeepAlive(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+        }
+
+        public Duration getKeepAliveIdle() {
+            return this.keepAliveIdle;
+        }
+
+        public void setKeepAliveIdle(Duration keepAliveIdle) {
+            this.keepAliveIdle = keepAliveIdle;
+        }
+
+        public Duration getKeepAliveInterval() {
+            return this.keepAliveInterval;
+        }
+
+        public void setKeepAliveInterval(Duration keepAliveInterval) {
+            this.keepAliveInterval = keepAliveInterval;
+        }
+
+        public int getKeepAliveCount() {
+            return this.keepAliveCount;
+        }
+
+        public void setKeepAliveCount(int keepAliveCount) {
+            this.keepAliveCount = keepAliveCount;
+        }
+    }
+
     public static class Compression {
 
         /**
@@ -912,6 +1045,139 @@ public class HotPoolProperties {
 
         public void setBlockPrivateNetworks(boolean blockPrivateNetworks) {
             this.blockPrivateNetworks = blockPrivateNetworks;
+        }
+    }
+
+    /** Settings of the hosts one pattern of 'hotpool.hosts' matches; each unset value is the pool's. */
+    public static class Host {
+
+        /**
+         * Maximum number of connections open at once to one origin of the host, in place of
+         * 'hotpool.max-conns-per-host'. Must not exceed 'hotpool.max-connections'.
+         */
+        private Integer maxConnections;
+
+        /**
+         * Time an idle connection to the host is kept, in place of 'hotpool.idle-timeout'.
+         */
+        private Duration idleTimeout;
+
+        /**
+         * Longest life of a connection to the host, in place of 'hotpool.max-lifetime'.
+         */
+        private Duration maxLifetime;
+
+        /**
+         * Number of idle connections the host is kept warm at: its origins in 'hotpool.warmup.hosts', else
+         * 'https://<host>:443'. Only on an exact host name, not on a wildcard pattern.
+         */
+        private Integer minIdle;
+
+        /**
+         * Read timeout of requests to the host that set none, in place of 'hotpool.read-timeout'.
+         */
+        private Duration readTimeout;
+
+        /**
+         * Connect timeout (TCP and TLS) of requests to the host that set none, in place of
+         * 'hotpool.connect-timeout'.
+         */
+        private Duration connectTimeout;
+
+        private final HostTls tls = new HostTls();
+
+        private final HostHealthCheck healthCheck = new HostHealthCheck();
+
+        public Integer getMaxConnections() {
+            return this.maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getMaxLifetime() {
+            return this.maxLifetime;
+        }
+
+        public void setMaxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+        }
+
+        public Integer getMinIdle() {
+            return this.minIdle;
+        }
+
+        public void setMinIdle(Integer minIdle) {
+            this.minIdle = minIdle;
+        }
+
+        public Duration getReadTimeout() {
+            return this.readTimeout;
+        }
+
+        public void setReadTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+        }
+
+        public Duration getConnectTimeout() {
+            return this.connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public HostTls getTls() {
+            return this.tls;
+        }
+
+        public HostHealthCheck getHealthCheck() {
+            return this.healthCheck;
+        }
+
+        /** TLS of the host's connections. */
+        public static class HostTls {
+
+            /**
+             * TLS profile of every new connection to the host, in place of the pool's choice
+             * ('hotpool.tls.profile' or its rotation): a built-in one or one under 'hotpool.tls.profiles'.
+             */
+            private String profile;
+
+            public String getProfile() {
+                return this.profile;
+            }
+
+            public void setProfile(String profile) {
+                this.profile = profile;
+            }
+        }
+
+        /** Health check of the host's connections. */
+        public static class HostHealthCheck {
+
+            /**
+             * Path of the probe request sent on the host's idle and newly warmed connections, in place of
+             * 'hotpool.health-check.probe-path'.
+             */
+            private String probePath;
+
+            public String getProbePath() {
+                return this.probePath;
+            }
+
+            public void setProbePath(String probePath) {
+                this.probePath = probePath;
+            }
         }
     }
 }

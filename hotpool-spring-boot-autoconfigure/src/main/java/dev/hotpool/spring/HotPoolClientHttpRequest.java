@@ -82,6 +82,7 @@ final class HotPoolClientHttpRequest extends AbstractStreamingClientHttpRequest 
         }
         builder.connectTimeout(this.factory.connectTimeout());
         builder.readTimeout(this.factory.readTimeout());
+        builder.callTimeout(this.factory.callTimeout());
         builder.tls(this.factory.tls());
         builder.redirects(this.factory.redirects());
         builder.addressFilter(this.factory.addressFilter());

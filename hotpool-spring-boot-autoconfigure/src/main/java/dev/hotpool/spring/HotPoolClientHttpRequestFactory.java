@@ -33,6 +33,8 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
 
     private volatile Duration readTimeout;
 
+    private volatile Duration callTimeout;
+
     private volatile RedirectPolicy redirects;
 
     private final TlsSettings tls;
@@ -43,14 +45,16 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
 
     /** A factory over {@code pool} with the pool's timeouts and TLS settings, following redirects. */
     public HotPoolClientHttpRequestFactory(HotPool pool) {
-        this(pool, null, null, RedirectPolicy.FOLLOW, null, null, null);
+        this(pool, null, null, null, RedirectPolicy.FOLLOW, null, null, null);
     }
 
     private HotPoolClientHttpRequestFactory(HotPool pool, Duration connectTimeout, Duration readTimeout,
-            RedirectPolicy redirects, TlsSettings tls, AddressFilter addressFilter, CookieHandler cookies) {
+            Duration callTimeout, RedirectPolicy redirects, TlsSettings tls, AddressFilter addressFilter,
+            CookieHandler cookies) {
         this.pool = Objects.requireNonNull(pool, "'pool' must not be null");
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.callTimeout = callTimeout;
         this.redirects = Objects.requireNonNull(redirects, "'redirects' must not be null");
         this.tls = tls;
         this.addressFilter = addressFilter;
@@ -59,13 +63,15 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
 
     /** A factory whose requests use this connect timeout ({@code null}: the pool's). */
     public HotPoolClientHttpRequestFactory withConnectTimeout(Duration connectTimeout) {
-        return new HotPoolClientHttpRequestFactory(this.pool, connectTimeout, this.readTimeout, this.redirects,
+        return new HotPoolClientHttpRequestFactory(this.pool, connectTimeout, this.readTimeout, this.callTimeout,
+                this.redirects,
                 this.tls, this.addressFilter, this.cookies);
     }
 
     /** A factory whose requests use this read timeout ({@code null}: the pool's). */
     public HotPoolClientHttpRequestFactory withReadTimeout(Duration readTimeout) {
-        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, readTimeout, this.redirects,
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, readTimeout, this.callTimeout,
+                this.redirects,
                 this.tls, this.addressFilter, this.cookies);
     }
 
@@ -79,6 +85,20 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
         this.readTimeout = readTimeout;
     }
 
+    /**
+     * Sets the bound on each whole call up to its response head (acquire, connect, TLS, request, response head,
+     * retries and redirects included); {@code null}: the pool's ({@code hotpool.call-timeout}); zero: none.
+     */
+    public void setCallTimeout(Duration callTimeout) {
+        this.callTimeout = callTimeout;
+    }
+
+    /** A factory whose requests use this call timeout (see {@link #setCallTimeout}). */
+    public HotPoolClientHttpRequestFactory withCallTimeout(Duration callTimeout) {
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, callTimeout,
+                this.redirects, this.tls, this.addressFilter, this.cookies);
+    }
+
     /** Sets whether this factory's requests follow redirects. */
     public void setRedirects(RedirectPolicy redirects) {
         this.redirects = Objects.requireNonNull(redirects, "'redirects' must not be null");
@@ -86,7 +106,8 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
 
     /** A factory whose requests follow redirects, or not. */
     public HotPoolClientHttpRequestFactory withRedirects(RedirectPolicy redirects) {
-        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, redirects,
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.callTimeout,
+                redirects,
                 this.tls, this.addressFilter, this.cookies);
     }
 
@@ -95,8 +116,8 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
      * settings object, so reuse one object for one trust configuration.
      */
     public HotPoolClientHttpRequestFactory withTls(TlsSettings tls) {
-        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.redirects,
-                tls, this.addressFilter, this.cookies);
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.callTimeout,
+                this.redirects, tls, this.addressFilter, this.cookies);
     }
 
     /**
@@ -104,8 +125,8 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
      * {@code hotpool.access.*}); {@code null}: no filter of its own. Connections are pooled per filter object.
      */
     public HotPoolClientHttpRequestFactory withAddressFilter(AddressFilter addressFilter) {
-        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.redirects,
-                this.tls, addressFilter, this.cookies);
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.callTimeout,
+                this.redirects, this.tls, addressFilter, this.cookies);
     }
 
     /**
@@ -114,8 +135,8 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
      * cookies.
      */
     public HotPoolClientHttpRequestFactory withCookies(CookieHandler cookies) {
-        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.redirects,
-                this.tls, this.addressFilter, cookies);
+        return new HotPoolClientHttpRequestFactory(this.pool, this.connectTimeout, this.readTimeout, this.callTimeout,
+                this.redirects, this.tls, this.addressFilter, cookies);
     }
 
     @Override
@@ -136,6 +157,11 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
     /** The requests' read timeout, or {@code null} for the pool's. */
     public Duration readTimeout() {
         return this.readTimeout;
+    }
+
+    /** The requests' call timeout, or {@code null} for the pool's. */
+    public Duration callTimeout() {
+        return this.callTimeout;
     }
 
     public RedirectPolicy redirects() {
@@ -160,7 +186,7 @@ public final class HotPoolClientHttpRequestFactory implements ClientHttpRequestF
     @Override
     public String toString() {
         return "HotPoolClientHttpRequestFactory[connect-timeout=" + orPool(this.connectTimeout) + ", read-timeout="
-                + orPool(this.readTimeout) + ", redirects=" + this.redirects + ", tls="
+                + orPool(this.readTimeout) + ", call-timeout=" + orPool(this.callTimeout) + ", redirects=" + this.redirects + ", tls="
                 + ((this.tls != null) ? this.tls.name() : "pool's") + ", address-filter="
                 + ((this.addressFilter != null) ? this.addressFilter : "none") + ", cookies="
                 + ((this.cookies != null) ? "kept" : "none") + "] over " + this.pool;

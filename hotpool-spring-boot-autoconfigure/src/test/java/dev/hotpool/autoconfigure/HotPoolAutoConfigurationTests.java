@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.hotpool.HotPool;
+import dev.hotpool.CallTimeoutException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.RedirectPolicy;
 import dev.hotpool.spring.HotPoolClientHttpRequestFactory;
@@ -178,7 +179,82 @@ class HotPoolAutoConfigurationTests {
             assertThat(config.drainTimeout()).isEqualTo(defaults.drainTimeout()).isEqualTo(Duration.ofMillis(500));
             assertThat(config.maxRedirects()).isEqualTo(defaults.maxRedirects()).isEqualTo(10);
             assertThat(config.tls()).isSameAs(TlsSettings.defaults());
+            assertThat(config.callTimeout()).isEqualTo(defaults.callTimeout()).isZero();
+            assertThat(config.maxRequestsPerConnection()).isEqualTo(defaults.maxRequestsPerConnection()).isZero();
+            assertThat(config.fallbackDelay()).isEqualTo(defaults.fallbackDelay()).isEqualTo(Duration.ofMillis(250));
+            assertThat(config.tcpKeepAlive()).isEqualTo(defaults.tcpKeepAlive()).isTrue();
+            assertThat(config.tcpKeepAliveIdle()).isEqualTo(defaults.tcpKeepAliveIdle())
+                .isEqualTo(Duration.ofSeconds(30));
+            assertThat(config.tcpKeepAliveInterval()).isEqualTo(defaults.tcpKeepAliveInterval())
+                .isEqualTo(Duration.ofSeconds(10));
+            assertThat(config.tcpKeepAliveCount()).isEqualTo(defaults.tcpKeepAliveCount()).isEqualTo(3);
         });
+    }
+
+    @Test
+    void connectingPropertiesMapOntoThePoolsConfig() {
+        this.contextRunner
+            .withPropertyValues("hotpool.call-timeout=2s", "hotpool.max-requests-per-connection=100",
+                    "hotpool.connect.fallback-delay=100ms", "hotpool.tcp.keep-alive=false",
+                    "hotpool.tcp.keep-alive-idle=1m", "hotpool.tcp.keep-alive-interval=5s",
+                    "hotpool.tcp.keep-alive-count=6")
+            .run((context) -> {
+                HotPoolConfig config = context.getBean(HotPool.class).config();
+                assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(2));
+                assertThat(config.maxRequestsPerConnection()).isEqualTo(100);
+                assertThat(config.fallbackDelay()).isEqualTo(Duration.ofMillis(100));
+                assertThat(config.tcpKeepAlive()).isFalse();
+                assertThat(config.tcpKeepAliveIdle()).isEqualTo(Duration.ofMinutes(1));
+                assertThat(config.tcpKeepAliveInterval()).isEqualTo(Duration.ofSeconds(5));
+                assertThat(config.tcpKeepAliveCount()).isEqualTo(6);
+            });
+    }
+
+    @Test
+    void aFractionalKeepAliveTimeOrANegativeCallTimeoutFailsTheStartupNamingTheProperty() {
+        this.contextRunner.withPropertyValues("hotpool.tcp.keep-alive-idle=1500ms").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessage("hotpool.tcp.keep-alive-idle (PT1.5S) must be a whole number of seconds");
+        });
+        this.contextRunner.withPropertyValues("hotpool.call-timeout=-1s").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessage("hotpool.call-timeout (PT-1S) must not be negative");
+        });
+        this.contextRunner.withPropertyValues("hotpool.max-requests-per-connection=-1").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessage("hotpool.max-requests-per-connection (-1) must not be negative");
+        });
+    }
+
+    @Test
+    @Timeout(60)
+    void aCallTimeoutSetOnTheFactoryEndsARequestWhoseHeadTricklesIn() throws Exception {
+        try (StubServer trickle = StubServer.http((request, exchange) -> {
+            try {
+                for (char c : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".toCharArray()) {
+                    exchange.raw(String.valueOf(c));
+                    Thread.sleep(1000);
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            this.contextRunner.withPropertyValues("hotpool.read-timeout=5s").run((context) -> {
+                HotPoolClientHttpRequestFactory factory = context.getBean(HotPoolClientHttpRequestFactoryBuilder.class)
+                    .build()
+                    .withCallTimeout(Duration.ofMillis(1200));
+                RestClient restClient = RestClient.builder().requestFactory(factory).build();
+                assertThatExceptionOfType(ResourceAccessException.class)
+                    .isThrownBy(() -> restClient.get().uri(trickle.uri("/slow")).retrieve().body(String.class))
+                    .withCauseInstanceOf(CallTimeoutException.class)
+                    .withMessageContaining("ran out of its call timeout (1200 ms, the request's own) waiting for "
+                            + "the response head");
+            });
+        }
     }
 
     @Test

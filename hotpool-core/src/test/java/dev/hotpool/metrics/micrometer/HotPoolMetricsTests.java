@@ -120,7 +120,7 @@ class HotPoolMetricsTests {
             .toList();
 
         assertThat(reasons).containsExactly("ejected", "error", "evicted", "idle-timeout", "max-lifetime",
-                "server-closed", "shutdown", "stale", "unhealthy");
+                "max-requests", "server-closed", "shutdown", "stale", "unhealthy");
         assertThat(HotPoolMetrics.tagValue(CloseReason.SERVER_CLOSED)).isEqualTo("server-closed");
     }
 

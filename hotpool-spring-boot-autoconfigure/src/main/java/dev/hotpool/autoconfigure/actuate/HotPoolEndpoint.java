@@ -2,6 +2,7 @@ package dev.hotpool.autoconfigure.actuate;
 
 import dev.hotpool.AddressInfo;
 import dev.hotpool.ConnectionInfo;
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.HealthCheckReport;
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
@@ -69,7 +70,7 @@ public class HotPoolEndpoint {
         Map<String, HostDescriptor> hosts = new LinkedHashMap<>();
         for (PoolHosts.Host host : PoolHosts.of(stats, traffic).all().values()) {
             hosts.put(host.authority(), new HostDescriptor(host.total(), host.leased(), host.idle(), host.connecting(),
-                    host.pending(), host.requests(), addresses(host)));
+                    host.pending(), host.requests(), addresses(host), settings(host)));
         }
         Map<String, Long> closed = new LinkedHashMap<>();
         stats.closed().forEach((reason, n) -> closed.put(kebab(reason), n));
@@ -95,7 +96,8 @@ public class HotPoolEndpoint {
         }
         connections.sort((a, b) -> Long.compare(a.id(), b.id()));
         return new HostDetailDescriptor(h.authority(), h.origins().stream().map(Origin::toString).toList(), h.total(),
-                h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections);
+                h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections,
+                settings(h));
     }
 
     /**
@@ -159,7 +161,9 @@ public class HotPoolEndpoint {
                 millis(c.validateAfterInactivity()), millis(c.healthCheckInterval()),
                 millis(c.leakDetectionThreshold()), millis(c.shutdownTimeout()), c.drainLimit(),
                 millis(c.drainTimeout()), c.maxRedirects(), c.maxResponseLineLength(), c.maxResponseHeaderCount(),
-                c.maxResponseHeadSize(),
+                c.maxResponseHeadSize(), millis(c.callTimeout()), c.maxRequestsPerConnection(),
+                new ConnectConfig(millis(c.fallbackDelay()), c.tcpKeepAlive(), millis(c.tcpKeepAliveIdle()),
+                        millis(c.tcpKeepAliveInterval()), c.tcpKeepAliveCount()),
                 new RetryConfig(c.retryEnabled(), c.maxRetries()),
                 new HealthCheckConfig(withoutQuery(c.healthCheckProbePath()), c.healthCheckProbeMethod(),
                         millis(c.healthCheckTimeout())),
@@ -170,7 +174,48 @@ public class HotPoolEndpoint {
                         millis(o.baseEjectionTime()), millis(o.maxEjectionTime()), o.maxEjectionPercent()),
                 c.localAddresses().addresses().stream().map((a) -> a.getHostAddress()).toList(),
                 new TlsConfig(c.tls().name(), profiles.profile() != null ? profiles.profile().name() : null,
-                        kebab(profiles.rotation()), profiles.inUse().stream().map(TlsProfile::name).toList()));
+                        kebab(profiles.rotation()), profiles.inUse().stream().map(TlsProfile::name).toList()),
+                hostsConfig(c));
+    }
+
+    // ---- per-host settings (hotpool.hosts) ------------------------------------------------------------------
+
+    /** Each configured host pattern with the values that apply to the hosts it matches. */
+    private static Map<String, HostSettingsDescriptor> hostsConfig(HotPoolConfig c) {
+        Map<String, HostSettingsDescriptor> hosts = new LinkedHashMap<>();
+        c.effectiveHostSettings().forEach((pattern, settings) -> hosts.put(pattern, settings(settings)));
+        return hosts;
+    }
+
+    /** The values that apply to a host row's host name (of its {@code host:port}): its pattern's, else the pool's. */
+    private HostSettingsDescriptor settings(PoolHosts.Host host) {
+        String authority = host.authority();
+        String name = authority.substring(0, Math.max(0, authority.lastIndexOf(':')));
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1); // An IPv6 literal.
+        }
+        return settings(this.pool.config().hostSettings(name));
+    }
+
+    private static HostSettingsDescriptor settings(EffectiveHostSettings s) {
+        return new HostSettingsDescriptor(s.pattern(), s.maxConnections(), millis(s.idleTimeout()),
+                millis(s.maxLifetime()), s.minIdle(), s.tlsProfile(), withoutQuery(s.probePath()),
+                millis(s.readTimeout()), millis(s.connectTimeout()));
+    }
+
+    /**
+     * The settings that apply to a host ({@code hotpool.hosts}); durations in milliseconds.
+     *
+     * @param pattern the {@code hotpool.hosts} pattern that matches the host, {@code null} when none does (the pool's
+     *     values apply)
+     * @param maxConnections most connections to one origin of the host
+     * @param minIdle idle connections each warm origin of the host is kept at
+     * @param tlsProfile the TLS profile of its new connections, {@code null}: the pool's choice
+     * @param probePath the probe path without its query string, {@code null} when no probe is sent
+     */
+    public record HostSettingsDescriptor(@Nullable String pattern, int maxConnections, long idleTimeoutMillis,
+            long maxLifetimeMillis, int minIdle, @Nullable String tlsProfile, @Nullable String probePath,
+            long readTimeoutMillis, long connectTimeoutMillis) {
     }
 
     static String kebab(Enum<?> value) {
@@ -245,9 +290,10 @@ public class HotPoolEndpoint {
      * @param connections open or opening
      * @param requests sent since start
      * @param addresses its addresses, with their connections and ejection state
+     * @param settings the settings that apply to it ({@code hotpool.hosts}, else the pool's)
      */
     public record HostDescriptor(int connections, int active, int idle, int connecting, int pending, long requests,
-            List<AddressDescriptor> addresses) {
+            List<AddressDescriptor> addresses, HostSettingsDescriptor settings) {
     }
 
     /**
@@ -257,10 +303,11 @@ public class HotPoolEndpoint {
      * @param origins the origins ({@code scheme://host:port}) seen for it
      * @param total connections open or opening
      * @param connections one row per open connection, oldest first
+     * @param settings the settings that apply to it ({@code hotpool.hosts}, else the pool's)
      */
     public record HostDetailDescriptor(String host, List<String> origins, int total, int active, int idle,
             int connecting, int pending, long requests, List<AddressDescriptor> addresses,
-            List<ConnectionInfo> connections) {
+            List<ConnectionInfo> connections, HostSettingsDescriptor settings) {
     }
 
     /**
@@ -317,17 +364,31 @@ public class HotPoolEndpoint {
     public record EvictionDescriptor(@Nullable String host, int evicted) {
     }
 
-    /** The effective settings; durations in milliseconds. */
+    /**
+     * The effective settings; durations in milliseconds.
+     *
+     * @param hosts each {@code hotpool.hosts} pattern with the values that apply to the hosts it matches
+     */
     public record ConfigDescriptor(String name, int maxConnections, int maxConnsPerHost, int maxIdleConns,
             int maxPendingAcquires, long connectTimeoutMillis, long readTimeoutMillis, long acquireTimeoutMillis,
             long idleTimeoutMillis, long maxLifetimeMillis, long validateAfterInactivityMillis,
             long healthCheckIntervalMillis, long leakDetectionThresholdMillis, long shutdownTimeoutMillis,
             int drainLimitBytes, long drainTimeoutMillis, int maxRedirects, int maxResponseLineLength,
-            int maxResponseHeaderCount, int maxResponseHeadSize, RetryConfig retry, HealthCheckConfig healthCheck,
-            WarmupConfig warmup, DnsConfig dns, OutlierConfig outlier, List<String> localAddresses, TlsConfig tls) {
+            int maxResponseHeaderCount, int maxResponseHeadSize, long callTimeoutMillis, int maxRequestsPerConnection,
+            ConnectConfig connect, RetryConfig retry, HealthCheckConfig healthCheck,
+            WarmupConfig warmup, DnsConfig dns, OutlierConfig outlier, List<String> localAddresses, TlsConfig tls,
+            Map<String, HostSettingsDescriptor> hosts) {
     }
 
     public record RetryConfig(boolean enabled, int maxRetries) {
+    }
+
+    /**
+     * @param fallbackDelayMillis {@code hotpool.connect.fallback-delay}, {@code 0}: addresses one after another
+     * @param tcpKeepAlive {@code hotpool.tcp.keep-alive}; the idle, interval and count below apply when it is on
+     */
+    public record ConnectConfig(long fallbackDelayMillis, boolean tcpKeepAlive, long tcpKeepAliveIdleMillis,
+            long tcpKeepAliveIntervalMillis, int tcpKeepAliveCount) {
     }
 
     /** @param probePath without its query string, {@code null} when no probe is sent */

@@ -43,7 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "hotpool.tls.bundle=test-server", "hotpool.max-conns-per-host=4",
                 "management.endpoints.web.exposure.include=health,metrics,hotpool",
-                "management.endpoint.health.show-details=always" })
+                "management.endpoint.health.show-details=always",
+                "hotpool.hosts[localhost].max-connections=3", "hotpool.hosts[localhost].idle-timeout=45s",
+                "hotpool.hosts[*.example.com].read-timeout=2s",
+                "hotpool.hosts[*.example.com].health-check.probe-path=/health?token=s3cr3t-token-value" })
 @DirtiesContext // Closes the pool (and its connections) with the class.
 class HotPoolEndpointWebTests {
 
@@ -161,7 +164,7 @@ class HotPoolEndpointWebTests {
         assertThat(connections.path("created").asLong()).isEqualTo(this.pool.stats().created());
 
         assertThat(hotpool.path("closed").propertyNames()).containsExactly("idle-timeout", "max-lifetime",
-                "server-closed", "stale", "unhealthy", "ejected", "evicted", "error", "shutdown");
+                "max-requests", "server-closed", "stale", "unhealthy", "ejected", "evicted", "error", "shutdown");
 
         JsonNode host = hotpool.path("hosts").path(authority());
         assertThat(host.path("requests").asLong()).isEqualTo(sent.get());
@@ -188,6 +191,38 @@ class HotPoolEndpointWebTests {
         assertThat(config.path("idleTimeoutMillis").asLong()).isEqualTo(60_000);
         assertThat(config.path("healthCheckIntervalMillis").asLong()).isEqualTo(30_000);
         assertThat(config.path("tls").path("trust").asString()).isEqualTo("test-server");
+    }
+
+    @Test
+    void endpointShowsEachHostPatternsEffectiveValuesAndTheValuesThatApplyToEachHost() throws Exception {
+        traffic();
+
+        JsonNode hotpool = read("/actuator/hotpool");
+
+        JsonNode patterns = hotpool.path("config").path("hosts");
+        assertThat(patterns.propertyNames()).containsExactly("localhost", "*.example.com");
+        JsonNode localhost = patterns.path("localhost");
+        assertThat(localhost.propertyNames()).containsExactly("pattern", "maxConnections", "idleTimeoutMillis",
+                "maxLifetimeMillis", "minIdle", "tlsProfile", "probePath", "readTimeoutMillis",
+                "connectTimeoutMillis");
+        assertThat(localhost.path("maxConnections").asInt()).isEqualTo(3);
+        assertThat(localhost.path("idleTimeoutMillis").asLong()).isEqualTo(45_000);
+        assertThat(localhost.path("maxLifetimeMillis").asLong()).as("the pool's").isEqualTo(300_000);
+        assertThat(localhost.path("readTimeoutMillis").asLong()).as("the pool's").isEqualTo(30_000);
+        assertThat(localhost.path("tlsProfile").isNull()).isTrue();
+        JsonNode wildcard = patterns.path("*.example.com");
+        assertThat(wildcard.path("maxConnections").asInt()).as("the pool's max-conns-per-host").isEqualTo(4);
+        assertThat(wildcard.path("readTimeoutMillis").asLong()).isEqualTo(2_000);
+        assertThat(wildcard.path("probePath").asString()).as("without its query").isEqualTo("/health");
+        assertThat(hotpool.toString()).doesNotContain(SECRET);
+
+        JsonNode row = hotpool.path("hosts").path(authority());
+        assertThat(row.path("connections").asInt()).isEqualTo(this.pool.connections(origin()).size());
+        assertThat(row.path("settings").path("pattern").asString()).isEqualTo("localhost");
+        assertThat(row.path("settings").path("maxConnections").asInt()).isEqualTo(3);
+        assertThat(row.path("settings").path("idleTimeoutMillis").asLong()).isEqualTo(45_000);
+        JsonNode detail = read("/actuator/hotpool/" + authority());
+        assertThat(detail.path("settings")).isEqualTo(row.path("settings"));
     }
 
     @Test
