@@ -74,6 +74,7 @@ public final class IdleTimeoutPosts {
                     pause = minPause + random.nextInt(maxPause - minPause + 1);
                     Thread.sleep(pause);
                 }
+                long sent = System.nanoTime();
                 try (HotResponse response = pool.execute(HotRequest.builder("POST", uri)
                         .header("Content-Type", "application/json").body(body).build())) {
                     response.body().readAllBytes();
@@ -85,7 +86,9 @@ public final class IdleTimeoutPosts {
                 catch (IOException e) {
                     failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
                     failed++;
-                    System.out.printf(Locale.ROOT, "request %d, after a pause of %d ms: %s%n", i + 1, pause, e);
+                    System.out.printf(Locale.ROOT, "request %d, after a pause of %d ms: the server closed the "
+                            + "connection %.3f ms after execute() began: %s%n", i + 1, pause,
+                            (server.lastIdleClose - sent) / 1e6, e);
                 }
             }
             System.out.printf(Locale.ROOT, "check=%s: %d of %d POSTs failed %s; server: %d connections accepted, "
@@ -110,6 +113,8 @@ public final class IdleTimeoutPosts {
         final AtomicInteger accepted = new AtomicInteger();
         final AtomicInteger served = new AtomicInteger();
         final AtomicInteger idleClosed = new AtomicInteger();
+        /** System.nanoTime() of the last close at the idle timeout. */
+        volatile long lastIdleClose;
 
         ClosingServer(int idleMillis) throws IOException {
             this.idleMillis = idleMillis;
@@ -151,6 +156,8 @@ public final class IdleTimeoutPosts {
                     }
                     catch (SocketTimeoutException idle) {
                         this.idleClosed.incrementAndGet();
+                        s.close();
+                        this.lastIdleClose = System.nanoTime();
                         return;
                     }
                     if (first < 0) {
