@@ -80,6 +80,7 @@ public final class HotPoolConfig {
     private final AccessPolicy accessPolicy;
     private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
+    private final ProxySettings proxy;
     private final Clock clock;
     // Per-host settings (hotpool.hosts.<pattern>.*): as configured, and resolved.
     private final Map<String, HostSettings> hosts;
@@ -133,6 +134,7 @@ public final class HotPoolConfig {
         this.accessPolicy = b.accessPolicy;
         this.addressFilter = b.addressFilter;
         this.localAddresses = b.localAddresses;
+        this.proxy = b.proxy;
         this.clock = b.clock;
         Map<String, HostSettings> hosts = new LinkedHashMap<>();
         b.hosts.forEach((pattern, settings) -> hosts.put(HostPatterns.normalize(pattern), settings));
@@ -312,6 +314,12 @@ public final class HotPoolConfig {
     /** Local addresses outgoing connections are bound to. */
     public LocalAddressPool localAddresses() { return this.localAddresses; }
 
+    /**
+     * Which HTTP proxy requests go through ({@code hotpool.proxy.*}): by default the JVM's own proxy settings. The
+     * access policy and address filters still apply to the origin's addresses, checked before the proxy is asked.
+     */
+    public ProxySettings proxy() { return this.proxy; }
+
     /** Receives the pool's events, for metrics. */
     public PoolListener listener() { return this.listener; }
 
@@ -443,6 +451,7 @@ public final class HotPoolConfig {
         private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
         private AddressFilter addressFilter = AddressFilter.ALL;
         private LocalAddressPool localAddresses = LocalAddressPool.NONE;
+        private ProxySettings proxy = ProxySettings.SYSTEM;
         private Clock clock = Clock.systemUTC();
         private Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
@@ -497,6 +506,7 @@ public final class HotPoolConfig {
             this.accessPolicy = c.accessPolicy;
             this.addressFilter = c.addressFilter;
             this.localAddresses = c.localAddresses;
+            this.proxy = c.proxy;
             this.clock = c.clock;
             this.hosts = new LinkedHashMap<>(c.hosts);
         }
@@ -551,6 +561,11 @@ public final class HotPoolConfig {
         public Builder accessPolicy(AccessPolicy policy) { this.accessPolicy = policy; return this; }
         public Builder addressFilter(AddressFilter filter) { this.addressFilter = filter; return this; }
         public Builder localAddresses(LocalAddressPool pool) { this.localAddresses = pool; return this; }
+        /**
+         * The HTTP proxy requests go through: {@link ProxySettings#SYSTEM} (the JVM's settings, the default),
+         * {@link ProxySettings#NONE}, or {@link ProxySettings#of} one proxy with its non-proxy hosts.
+         */
+        public Builder proxy(ProxySettings proxy) { this.proxy = proxy; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
         /**
@@ -587,6 +602,7 @@ public final class HotPoolConfig {
             Objects.requireNonNull(this.accessPolicy, "'accessPolicy' must not be null");
             Objects.requireNonNull(this.addressFilter, "'addressFilter' must not be null");
             Objects.requireNonNull(this.localAddresses, "'localAddresses' must not be null");
+            Objects.requireNonNull(this.proxy, "'proxy' must not be null");
             positive("dns.refresh-interval", this.dnsRefreshInterval);
             positive("max-connections", this.maxConnections);
             positive("max-conns-per-host", this.maxConnsPerHost);

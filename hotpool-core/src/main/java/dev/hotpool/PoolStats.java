@@ -44,13 +44,22 @@ public record PoolStats(int maxConnections, int total, int leased, int idle, int
     }
 
     /**
-     * Counts for one route: an origin and, for {@code https}, the TLS settings its connections were made with.
+     * Counts for one route: an origin, for {@code https} the TLS settings its connections were made with, and the
+     * HTTP proxy they go through.
      *
      * @param origin scheme, host and port
-     * @param route the origin, then the TLS settings' name in parentheses when not the pool's default
+     * @param route the origin, then the TLS settings' name in parentheses when not the pool's default, then
+     *     {@code via host:port} of its proxy, if any
+     * @param proxy the proxy's {@code host:port} (never its credentials), or {@code null} for direct connections
      */
     public record HostStats(Origin origin, String route, int total, int leased, int idle, int connecting, int pending,
-            long leases, long created) {
+            long leases, long created, String proxy) {
+
+        /** A direct route's counts. */
+        public HostStats(Origin origin, String route, int total, int leased, int idle, int connecting, int pending,
+                long leases, long created) {
+            this(origin, route, total, leased, idle, connecting, pending, leases, created, null);
+        }
     }
 
     @Override

@@ -8,8 +8,10 @@ import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.MalformedResponseException;
 import dev.hotpool.Origin;
+import dev.hotpool.ProxyException;
 import dev.hotpool.RequestBody;
 import dev.hotpool.TlsHandshakeException;
 import dev.hotpool.UnansweredRequestException;
@@ -201,6 +203,15 @@ public final class Http1Client {
             }
             throw rejected != null ? rejected : exchangeFailure(request, reused, readTimeout, e);
         }
+        if (head.getCode() == 407 && lease.proxy() != null && !origin.secure()) {
+            lease.discard(CloseReason.ERROR); // The proxy's answer, not the origin's: not reused, not retried.
+            throw new ProxyException("hotpool: the proxy " + lease.proxy() + " refused " + request + " (407"
+                    + (head.getReasonPhrase() == null ? "" : " " + head.getReasonPhrase()) + "); "
+                    + (lease.proxy().hasCredentials()
+                    ? "it did not accept the credentials of hotpool.proxy.username"
+                    : "it requires authentication: set hotpool.proxy.username and hotpool.proxy.password"),
+                    lease.proxy().authority(), 407, null);
+        }
         this.outliers.recordStatus(origin.authority(), lease.remote().getAddress(), head.getCode());
         Cookies.store(request, head);
         try {
@@ -254,9 +265,14 @@ public final class Http1Client {
         CharArrayBuffer line = codec.line;
         line.clear();
         OutputStream out = connection.out();
+        // Through a proxy, plain http goes in absolute form to the proxy (https is tunnelled: origin form).
+        HttpProxy proxy = request.origin().secure() ? null : connection.proxy();
 
         line.append(request.method());
         line.append(' ');
+        if (proxy != null) {
+            line.append(request.origin().toString());
+        }
         line.append(request.target());
         line.append(" HTTP/1.1");
         codec.out.writeLine(line, out);
@@ -285,6 +301,9 @@ public final class Http1Client {
         }
         if (cookies != null) {
             writeHeader(codec, line, out, "Cookie", cookies);
+        }
+        if (proxy != null && proxy.hasCredentials() && request.header("Proxy-Authorization") == null) {
+            writeHeader(codec, line, out, "Proxy-Authorization", proxy.proxyAuthorization());
         }
         if (askEncoded) {
             writeHeader(codec, line, out, "Accept-Encoding", "gzip, x-gzip, deflate");

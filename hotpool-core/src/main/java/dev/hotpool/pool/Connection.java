@@ -1,5 +1,6 @@
 package dev.hotpool.pool;
 
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 
 import java.io.IOException;
@@ -23,8 +24,19 @@ public interface Connection {
 
     OutputStream out();
 
-    /** The address connected to. */
+    /**
+     * The address connected to; through a proxy, the origin's address that was checked (the proxy resolves the name
+     * again and connects where it likes).
+     */
     InetSocketAddress remote();
+
+    /**
+     * The HTTP proxy the connection goes through, or {@code null} for a direct one: plain {@code http} requests on it
+     * are written in absolute form, with {@code Proxy-Authorization} when the proxy has credentials.
+     */
+    default HttpProxy proxy() {
+        return null;
+    }
 
     /** The TLS client profile the connection was made with, or {@code null} for plain connections. */
     String profile();

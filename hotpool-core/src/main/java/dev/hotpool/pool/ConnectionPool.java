@@ -5,6 +5,7 @@ import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
 import dev.hotpool.metrics.PoolListener;
@@ -155,18 +156,21 @@ final class ConnectionPool {
      * @throws HotPoolException when the pool is closed
      */
     Admission admit(Route route, LeaseMode mode, long now) throws HotPoolException {
-        return admit(route.origin(), route.tls(), route.filter(), mode, now);
+        return admit(route.origin(), route.tls(), route.filter(), route.proxy(), mode, now);
     }
 
-    /** As {@link #admit(Route, LeaseMode, long)}, for the route of these parts (see {@link Route#of}). */
-    Admission admit(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, long now)
+    /**
+     * As {@link #admit(Route, LeaseMode, long)}, for the route of these parts (see {@link Route#of}); a lookup of a
+     * live route makes no {@link Route}.
+     */
+    Admission admit(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy, LeaseMode mode, long now)
             throws HotPoolException {
         this.lock.lock();
         try {
             if (this.closed) {
                 ensureOpen(Route.of(origin, tls));
             }
-            RoutePool r = this.routes.getOrCreate(origin, tls, filter);
+            RoutePool r = this.routes.getOrCreate(origin, tls, filter, proxy);
             Route route = r.route;
             if (mode != LeaseMode.NEW_CONNECTION) {
                 PoolEntry idle = takeIdle(r, now);

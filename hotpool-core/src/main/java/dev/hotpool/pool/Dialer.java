@@ -110,6 +110,44 @@ final class Dialer {
         return race.outcome(candidates.size());
     }
 
+    /**
+     * Connects to one address (a proxy's), with the same socket options and local address as any connection.
+     *
+     * @throws IOException when it did not connect by the deadline; the socket is closed
+     */
+    Socket connect(InetSocketAddress target, long deadlineNanos) throws IOException {
+        Socket socket = newSocket(target.getAddress());
+        try {
+            int budget = remainingMillis(deadlineNanos);
+            if (budget <= 0) {
+                throw new java.net.SocketTimeoutException("connect timed out");
+            }
+            socket.connect(target, budget);
+            return socket;
+        }
+        catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /** The address with the fewest live connections of the route, ties taken in turn. */
+    static InetAddress leastLoaded(List<InetAddress> candidates, AddressLoad load) {
+        int fewest = Integer.MAX_VALUE;
+        List<InetAddress> tied = new ArrayList<>(candidates.size());
+        for (InetAddress a : candidates) {
+            int live = load.live(a);
+            if (live < fewest) {
+                fewest = live;
+                tied.clear();
+            }
+            if (live == fewest) {
+                tied.add(a);
+            }
+        }
+        return tied.get(load.nextTurn() % tied.size());
+    }
+
     /** The options of every new socket; {@code TCP_KEEP*} only where the JDK supports them on this platform. */
     private Socket newSocket(InetAddress target) throws IOException {
         Socket socket = new Socket();
@@ -251,19 +289,7 @@ final class Dialer {
                     pool = other;
                 }
             }
-            int fewest = Integer.MAX_VALUE;
-            List<InetAddress> tied = new ArrayList<>(pool.size());
-            for (InetAddress a : pool) {
-                int live = this.load.live(a);
-                if (live < fewest) {
-                    fewest = live;
-                    tied.clear();
-                }
-                if (live == fewest) {
-                    tied.add(a);
-                }
-            }
-            return tied.get(this.load.nextTurn() % tied.size());
+            return leastLoaded(pool, this.load);
         }
 
         /** Runs one attempt to its end (on whichever thread), then settles its place in the race. */

@@ -77,14 +77,16 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Leases a connection to the origin, made with the TLS settings for {@code https} (ignored for {@code http}), to an
-     * address the filter allows ({@code null}: only the pool's filter and access policy apply).
+     * address the filter allows ({@code null}: only the pool's filter and access policy apply), through the proxy
+     * {@code hotpool.proxy.*} selects for the origin (see {@link dev.hotpool.ProxySettings#select}).
      *
      * @throws dev.hotpool.AcquireTimeoutException when none could be had in time, or the line of waiting leases is full
      * @throws dev.hotpool.HotPoolException when the pool is closed, or connecting failed
      */
     public Lease lease(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, Duration acquireTimeout,
             int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        return this.leaser.lease(origin, tls, filter, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+        return this.leaser.lease(origin, tls, filter, this.config.proxy().select(origin), mode, acquireTimeout,
+                connectTimeoutMillis, readTimeoutMillis);
     }
 
     /** Every event of the pool's life: the traffic recorder's and the configured listener's. */

@@ -4,6 +4,7 @@ import dev.hotpool.AcquireTimeoutException;
 import dev.hotpool.CloseReason;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
@@ -52,15 +53,15 @@ final class Leaser {
      */
     Lease lease(Route route, LeaseMode mode, Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis)
             throws IOException {
-        return lease(route.origin(), route.tls(), route.filter(), mode, acquireTimeout, connectTimeoutMillis,
-                readTimeoutMillis);
+        return lease(route.origin(), route.tls(), route.filter(), route.proxy(), mode, acquireTimeout,
+                connectTimeoutMillis, readTimeoutMillis);
     }
 
     /** As {@link #lease(Route, LeaseMode, Duration, int, int)}, for the route of these parts (see {@link Route#of}). */
-    Lease lease(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, Duration acquireTimeout,
-            int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    Lease lease(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy, LeaseMode mode,
+            Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         try {
-            return take(origin, tls, filter, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+            return take(origin, tls, filter, proxy, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
         }
         catch (AcquireTimeoutException e) {
             this.events.starvation().logPending(); // The pool only decides, under its lock; the log is written here.
@@ -68,13 +69,13 @@ final class Leaser {
         }
     }
 
-    private Lease take(Origin origin, TlsSettings tls, AddressFilter filter, LeaseMode mode, Duration acquireTimeout,
-            int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    private Lease take(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy, LeaseMode mode,
+            Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         long start = System.nanoTime();
         long timeoutNanos = ConnectionPool.saturatedNanos(acquireTimeout);
         while (true) {
             long now = this.clock.millis();
-            Admission admission = this.pool.admit(origin, tls, filter, mode, now);
+            Admission admission = this.pool.admit(origin, tls, filter, proxy, mode, now);
             if (admission instanceof Waiter waiter) {
                 PoolEntry granted = this.pool.await(waiter, start, timeoutNanos);
                 return granted.transport() == null ? connect(granted, connectTimeoutMillis, readTimeoutMillis, start)

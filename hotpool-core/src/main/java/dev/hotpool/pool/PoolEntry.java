@@ -2,6 +2,7 @@ package dev.hotpool.pool;
 
 import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.net.AddressFilter;
 
@@ -138,6 +139,11 @@ final class PoolEntry implements Lease, Admission {
     @Override
     public InetSocketAddress remote() {
         return this.transport.remote();
+    }
+
+    @Override
+    public HttpProxy proxy() {
+        return this.route.route.proxy();
     }
 
     @Override

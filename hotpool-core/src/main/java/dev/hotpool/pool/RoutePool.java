@@ -182,7 +182,8 @@ final class RoutePool {
     PoolStats.HostStats stats() {
         return new PoolStats.HostStats(this.route.origin(), this.route.toString(), this.counts.total(),
                 this.counts.leased(), this.counts.idle() + this.counts.checking(), this.counts.connecting(),
-                this.counts.waiting(), this.leases.sum(), this.created);
+                this.counts.waiting(), this.leases.sum(), this.created,
+                this.route.proxy() == null ? null : this.route.proxy().authority());
     }
 
     @Override

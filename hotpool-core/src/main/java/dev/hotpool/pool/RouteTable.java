@@ -1,6 +1,7 @@
 package dev.hotpool.pool;
 
 import dev.hotpool.EffectiveHostSettings;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
@@ -51,24 +52,24 @@ final class RouteTable {
 
     /** The live route, created when there is none. */
     RoutePool getOrCreate(Route route) {
-        return getOrCreate(route.origin(), route.tls(), route.filter());
+        return getOrCreate(route.origin(), route.tls(), route.filter(), route.proxy());
     }
 
     /**
-     * The live route of the origin, TLS settings and address filter ({@link Route#of}), created when there is none;
-     * a lookup makes no {@link Route}.
+     * The live route of the origin, TLS settings, address filter and proxy ({@link Route#of}), created when there is
+     * none; a lookup makes no {@link Route}.
      */
-    RoutePool getOrCreate(Origin origin, TlsSettings tls, AddressFilter addressFilter) {
+    RoutePool getOrCreate(Origin origin, TlsSettings tls, AddressFilter addressFilter, HttpProxy proxy) {
         TlsSettings settings = origin.secure() ? tls : null;
         AddressFilter filter = addressFilter == AddressFilter.ALL ? null : addressFilter;
         String host = origin.host();
         RoutePool first = this.byHost.get(host);
         for (RoutePool r = first; r != null; r = r.sameHost) {
-            if (r.route.origin().equals(origin) && r.route.tls() == settings && r.route.filter() == filter) {
+            if (r.route.is(origin, settings, filter, proxy)) {
                 return r;
             }
         }
-        Route route = new Route(origin, settings, filter);
+        Route route = new Route(origin, settings, filter, proxy);
         RoutePool created = new RoutePool(route, this.pinned.contains(route), this.settings.apply(host));
         created.sameHost = first;
         this.byHost.put(host, created);

@@ -5,7 +5,9 @@ import dev.hotpool.ConnectException;
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
+import dev.hotpool.ProxyException;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.AddressBook;
@@ -29,7 +31,11 @@ import javax.net.ssl.SSLSocket;
  * The real {@link Connector}. For a route it takes the host's addresses from the {@link AddressBook}, drops those the
  * {@link OutlierDetector} has ejected and those the {@link AccessPolicy} or an {@link AddressFilter} refuses, has the
  * {@link Dialer} connect to one of them (the least loaded first, others by fast fallback or on failure, all within the
- * connect timeout), then layers TLS for {@code https}. Knows nothing of pooling or HTTP.
+ * connect timeout), then layers TLS for {@code https}. Through an HTTP proxy (the route's), the origin's addresses
+ * are still resolved and checked first, exactly as above, but the TCP connection goes to the proxy, and for
+ * {@code https} a {@link ProxyTunnel} opens the tunnel before TLS; the least loaded origin address stays the
+ * connection's {@code remote()} for the pool's per-address bookkeeping (the proxy resolves the name again). Knows
+ * nothing of pooling or HTTP.
  *
  * <p>Thread-safe.
  */
@@ -43,6 +49,7 @@ final class SocketConnector implements Connector {
     private final AccessPolicy accessPolicy;
     private final AddressFilter addressFilter;
     private final Dialer dialer;
+    private final ProxyTunnel proxies;
     /** For the TLS profile of a host's own ({@code hotpool.hosts[<pattern>].tls.profile}). */
     private final HotPoolConfig hosts;
 
@@ -56,6 +63,7 @@ final class SocketConnector implements Connector {
         this.accessPolicy = config.accessPolicy();
         this.addressFilter = config.addressFilter();
         this.dialer = new Dialer(config);
+        this.proxies = new ProxyTunnel(addressBook);
         this.hosts = config;
     }
 
@@ -64,6 +72,7 @@ final class SocketConnector implements Connector {
      *
      * @throws AccessDeniedException when the access policy refuses every address
      * @throws ConnectException when no address accepted a connection in time
+     * @throws ProxyException when the route's proxy could not be reached or refused the tunnel
      * @throws dev.hotpool.TlsHandshakeException when the TLS handshake failed
      */
     @Override
@@ -71,9 +80,12 @@ final class SocketConnector implements Connector {
             throws IOException {
         Origin origin = route.origin();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
-        List<InetAddress> candidates = candidates(route);
+        List<InetAddress> candidates = candidates(route); // The origin's, checked, with or without a proxy.
         if (candidates.isEmpty()) {
             throw new ConnectException("hotpool: cannot connect to " + origin + ": no usable address", null);
+        }
+        if (route.proxy() != null) {
+            return throughProxy(route, route.proxy(), candidates, load, deadline, readTimeoutMillis);
         }
         Socket raw = this.dialer.dial(origin, candidates, load, deadline, connectTimeoutMillis,
                 (address, cause) ->
@@ -91,6 +103,48 @@ final class SocketConnector implements Connector {
             closeQuietly(raw);
             load.add(remote.getAddress(), -1);
             this.outliers.recordFailure(origin.authority(), remote.getAddress(), OutlierDetector.Failure.TLS);
+            throw e;
+        }
+    }
+
+    /**
+     * Connects through the route's proxy: TCP to the proxy, then for {@code https} the CONNECT tunnel and TLS to the
+     * origin inside it; for {@code http} the connection to the proxy is the connection (absolute-form requests).
+     *
+     * @param candidates the origin's checked addresses; the least loaded stands for the connection's address
+     * @throws ProxyException when the proxy could not be reached or refused the tunnel (no outlier failure: the
+     *     origin was never reached)
+     */
+    private Transport throughProxy(Route route, HttpProxy proxy, List<InetAddress> candidates, AddressLoad load,
+            long deadline, int readTimeoutMillis) throws IOException {
+        Origin origin = route.origin();
+        InetSocketAddress proxyAddress = this.proxies.address(proxy, origin);
+        InetAddress address = Dialer.leastLoaded(candidates, load);
+        load.add(address, 1);
+        InetSocketAddress remote = new InetSocketAddress(address, origin.port());
+        Socket raw;
+        try {
+            raw = this.dialer.connect(proxyAddress, deadline);
+        }
+        catch (IOException e) {
+            load.add(address, -1);
+            throw ProxyTunnel.unreachable(proxy, proxyAddress, origin, e);
+        }
+        try {
+            if (!origin.secure()) {
+                return open(raw, raw, remote, readTimeoutMillis, null);
+            }
+            this.proxies.connect(raw, proxy, origin, remainingMillis(deadline));
+            TlsProfile profile = profile(route);
+            return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
+                    profile.name());
+        }
+        catch (IOException | RuntimeException e) {
+            closeQuietly(raw);
+            load.add(address, -1);
+            if (!(e instanceof ProxyException)) {
+                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.TLS);
+            }
             throw e;
         }
     }

@@ -19,7 +19,10 @@ interface Transport {
 
     OutputStream out();
 
-    /** The address connected to. */
+    /**
+     * The address connected to; through a proxy, the origin's address that was checked before the proxy was asked
+     * (what the pool's per-address bookkeeping, filters and DNS retirement go by).
+     */
     InetSocketAddress remote();
 
     /** {@code TLSv1.3}, {@code TLSv1.2}, or {@code TCP} for plain connections. */

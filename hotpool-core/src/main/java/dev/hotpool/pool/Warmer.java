@@ -88,7 +88,7 @@ final class Warmer implements AutoCloseable {
     static Set<Route> routes(HotPoolConfig config) {
         Set<Route> routes = new LinkedHashSet<>();
         for (Origin origin : config.warmOrigins()) {
-            routes.add(Route.of(origin, config.tls()));
+            routes.add(Route.of(origin, config.tls(), null, config.proxy().select(origin)));
         }
         return routes;
     }

@@ -21,6 +21,13 @@ public final class LogCapture implements AutoCloseable {
         this.logger.addAppender(this.appender);
     }
 
+    /** Captures a logger by name, with its descendants ({@code "dev.hotpool"}: every hotpool logger). */
+    public LogCapture(String loggerName) {
+        this.logger = (Logger) LoggerFactory.getLogger(loggerName);
+        this.appender.start();
+        this.logger.addAppender(this.appender);
+    }
+
     /** The events so far. */
     public List<ILoggingEvent> events() {
         synchronized (this.appender.list) {

@@ -2,7 +2,9 @@ package dev.hotpool.autoconfigure;
 
 import dev.hotpool.HostSettings;
 import dev.hotpool.HotPoolConfig;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
+import dev.hotpool.ProxySettings;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.LocalAddressPool;
@@ -14,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -106,7 +109,33 @@ final class HotPoolConfigMapper {
         builder.tls(tls);
         builder.tlsProfiles(TlsProfilesMapper.map(properties.getTls()));
         properties.getHosts().forEach((pattern, host) -> builder.host(pattern, hostSettings(host)));
+        builder.proxy(proxy(properties.getProxy()));
         return builder.build();
+    }
+
+    /**
+     * {@code hotpool.proxy.*}: off, the proxy of {@code url} with its credentials and non-proxy hosts, or (no
+     * {@code url}) the JVM's proxy settings.
+     *
+     * @throws IllegalArgumentException naming the property: a bad URL, a password without a username, credentials
+     *     or non-proxy hosts without a URL, a bad pattern
+     */
+    static ProxySettings proxy(HotPoolProperties.Proxy proxy) {
+        if (!proxy.isEnabled()) {
+            return ProxySettings.NONE;
+        }
+        String username = StringUtils.hasLength(proxy.getUsername()) ? proxy.getUsername() : null;
+        String password = proxy.getPassword();
+        if (!StringUtils.hasText(proxy.getUrl())) {
+            String orphan = username != null ? "hotpool.proxy.username" : password != null ? "hotpool.proxy.password"
+                    : !proxy.getNonProxyHosts().isEmpty() ? "hotpool.proxy.non-proxy-hosts" : null;
+            if (orphan != null) {
+                throw new IllegalArgumentException(orphan + " is set but hotpool.proxy.url is not (the JVM's proxy "
+                        + "settings take neither credentials nor non-proxy hosts from hotpool.proxy.*)");
+            }
+            return ProxySettings.SYSTEM;
+        }
+        return ProxySettings.of(HttpProxy.parse(proxy.getUrl(), username, password), proxy.getNonProxyHosts());
     }
 
     /** One pattern of {@code hotpool.hosts}; what it leaves unset stays {@code null} (the pool's value). */

@@ -1180,4 +1180,94 @@ public class HotPoolProperties {
             }
         }
     }
+
+    private final Proxy proxy = new Proxy();
+
+    public Proxy getProxy() {
+        return this.proxy;
+    }
+
+    /**
+     * Outbound HTTP proxy. Unset, the JVM's own settings apply as the JDK applies them (https.proxyHost,
+     * http.proxyHost, http.nonProxyHosts: the default ProxySelector).
+     */
+    public static class Proxy {
+
+        /**
+         * Whether requests may go through an HTTP proxy: the one of 'url', else the JVM's proxy settings. When
+         * false, both are ignored and every connection is direct.
+         */
+        private boolean enabled = true;
+
+        /**
+         * URL of the HTTP proxy, 'http://host[:port]' (port 80 when omitted), e.g. 'http://proxy.internal:3128'.
+         * https requests are tunnelled through it with CONNECT (TLS to the origin inside the tunnel), http requests
+         * are sent to it in absolute form. Unset: the JVM's proxy settings.
+         */
+        private String url;
+
+        /**
+         * Username for the proxy's Basic authentication (Proxy-Authorization). Never logged or shown.
+         */
+        private String username;
+
+        /**
+         * Password for the proxy's Basic authentication; requires 'username'. Never logged or shown.
+         */
+        private String password;
+
+        /**
+         * Hosts connected to directly, not through the proxy of 'url': host names ('localhost'), wildcards
+         * ('*.internal') and CIDR ranges ('10.0.0.0/8', matched against IP-literal hosts), compared with the host
+         * as requested, before any lookup.
+         */
+        private List<String> nonProxyHosts = new ArrayList<>();
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getUrl() {
+            return this.url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUsername() {
+            return this.username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return this.password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public List<String> getNonProxyHosts() {
+            return this.nonProxyHosts;
+        }
+
+        public void setNonProxyHosts(List<String> nonProxyHosts) {
+            this.nonProxyHosts = nonProxyHosts;
+        }
+
+        /** Never the credentials. */
+        @Override
+        public String toString() {
+            return "Proxy[enabled=" + this.enabled + ", url=" + this.url + ", credentials="
+                    + (this.username != null ? "(set)" : "(none)") + ", non-proxy-hosts=" + this.nonProxyHosts + "]";
+        }
+    }
 }

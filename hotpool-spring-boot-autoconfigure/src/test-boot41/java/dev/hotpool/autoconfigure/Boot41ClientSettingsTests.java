@@ -8,6 +8,7 @@ import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotPool;
 import dev.hotpool.spring.HotPoolClientHttpRequestFactory;
 import dev.hotpool.testsupport.StubServer;
+import dev.hotpool.testsupport.TestProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,23 @@ class Boot41ClientSettingsTests {
             assertThat(this.server.connectionsAccepted()).isZero();
             assertThat(context.getBean(HotPool.class).stats().total()).isZero();
         });
+    }
+
+    @Test
+    void throughAProxyTheInetAddressFilterStillRefusesTheOriginBeforeTheProxyHearsOfIt() throws IOException {
+        try (TestProxy proxy = TestProxy.start()) {
+            this.contextRunner.withUserConfiguration(ExternalOnly.class)
+                .withPropertyValues("hotpool.proxy.url=" + proxy.url())
+                .run((context) -> {
+                    RestClient client = context.getBean(RestClient.Builder.class).build();
+
+                    assertThatExceptionOfType(FilteredHostException.class)
+                        .isThrownBy(() -> client.get().uri(url("/secret")).retrieve().body(String.class))
+                        .withCauseInstanceOf(FilteredAddressException.class);
+                    assertThat(proxy.connectionsAccepted()).as("nothing sent to the proxy").isZero();
+                    assertThat(this.server.connectionsAccepted()).isZero();
+                });
+        }
     }
 
     @Test

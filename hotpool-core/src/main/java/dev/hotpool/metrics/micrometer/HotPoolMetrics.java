@@ -61,7 +61,11 @@ import org.slf4j.LoggerFactory;
  * <li>{@code hotpool.connections.usage} timer (how long a lease was held);</li>
  * <li>{@code hotpool.tls.handshake} timer, tagged {@code outcome} = {@code success} | {@code failure} and
  * {@code profile};</li>
- * <li>{@code hotpool.address.ejections} counter.</li>
+ * <li>{@code hotpool.address.ejections} counter;</li>
+ * <li>{@code hotpool.proxy.connections} gauge, only when {@code hotpool.proxy.url} names a proxy: tagged
+ * {@code proxy} ({@code host:port}, never its credentials) and {@code state} as {@code hotpool.connections}, the
+ * connections of the routes through that proxy. (Proxies the JVM's settings choose per request get no gauge; the
+ * endpoint shows them.)</li>
  * </ul>
  *
  * <p>Counters count from the pool's start, also before {@link #bindTo} (they read this object's own adders).
@@ -198,6 +202,9 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         HotPool pool = pool();
         Bound b = new Bound(registry, Tags.of("pool", pool.config().name()));
         b.registerPoolGauges();
+        if (pool.config().proxy().proxy() != null) {
+            b.registerProxy(pool.config().proxy().proxy().authority());
+        }
         this.bound.add(b);
         if (this.options.perHostTags()) {
             for (HostMeters m : this.byTag.values()) {
@@ -448,6 +455,21 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         return counts != null ? counts[state.ordinal()] : 0;
     }
 
+    /** The connections in a state of the routes through the proxy ({@code host:port}), from the snapshot. */
+    private double proxyGauge(String proxy, ConnectionState state) {
+        int sum = 0;
+        for (PoolStats.HostStats h : snapshot().stats().hosts()) {
+            if (proxy.equals(h.proxy())) {
+                sum += switch (state) {
+                    case ACTIVE -> h.leased();
+                    case IDLE -> h.idle();
+                    case PENDING -> h.pending();
+                };
+            }
+        }
+        return sum;
+    }
+
     private void registrationFailed(RuntimeException ex) {
         if (this.warned.compareAndSet(false, true)) {
             logger.warn("hotpool: a meter could not be registered or recorded ({}); hotpool's metrics may be "
@@ -572,6 +594,25 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
                 .baseUnit("connections")
                 .strongReference(true)
                 .register(this.registry));
+        }
+
+        void registerProxy(String proxy) {
+            try {
+                for (ConnectionState state : ConnectionState.values()) {
+                    add(Gauge.builder("hotpool.proxy.connections", HotPoolMetrics.this, (m) -> m.proxyGauge(proxy, state))
+                        .tags(this.poolTags)
+                        .tag("proxy", proxy)
+                        .tag("state", state.tag())
+                        .description("Connections through the HTTP proxy: leased (active) or idle, and leases "
+                                + "waiting for one (pending)")
+                        .baseUnit("connections")
+                        .strongReference(true)
+                        .register(this.registry));
+                }
+            }
+            catch (RuntimeException ex) {
+                registrationFailed(ex);
+            }
         }
 
         void registerHost(HostMeters host) {

@@ -5,11 +5,14 @@ import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
+import dev.hotpool.ProxySettings;
 import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
+import dev.hotpool.testsupport.TestProxy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,6 +81,34 @@ class HotPoolMetricsTests {
 
     private long timerCount(String name, String... tags) {
         return this.registry.get(name).tags(tags).timer().count();
+    }
+
+    @Test
+    void theProxyGaugeCountsTheConnectionsThroughTheConfiguredProxyAndExistsOnlyWithOne() throws Exception {
+        try (TestProxy proxy = TestProxy.start()) {
+            this.server = StubServer.https(certificates.serverContext());
+            HotPoolMetrics metrics = metrics(HotPoolMetrics.Options.DEFAULTS);
+            pool(metrics, HotPoolConfig.builder().name("proxied").proxy(ProxySettings.of(
+                    HttpProxy.parse(proxy.url(), "svc", "pw"), java.util.List.of())));
+            metrics.bindTo(this.registry);
+
+            get(this.server.uri("/a"));
+            get(this.server.uri("/b"));
+            this.nanoTime.addAndGet(java.time.Duration.ofSeconds(2).toNanos()); // Past the snapshot's age.
+
+            String tag = "127.0.0.1:" + proxy.port();
+            assertThat(gauge("hotpool.proxy.connections", "pool", "proxied", "proxy", tag, "state", "idle")).isEqualTo(1);
+            assertThat(gauge("hotpool.proxy.connections", "pool", "proxied", "proxy", tag, "state", "active")).isZero();
+            assertThat(gauge("hotpool.connections", "pool", "proxied", "state", "idle")).isEqualTo(1);
+            assertThat(proxy.connects()).isEqualTo(1);
+            this.pool.close();
+        }
+        MeterRegistry direct = new SimpleMeterRegistry();
+        HotPoolMetrics metrics = metrics(HotPoolMetrics.Options.DEFAULTS);
+        pool(metrics, HotPoolConfig.builder().name("direct"));
+        metrics.bindTo(direct);
+        assertThat(direct.find("hotpool.proxy.connections").meters()).isEmpty();
+        assertThat(direct.find("hotpool.connections").meters()).isNotEmpty();
     }
 
     @Test

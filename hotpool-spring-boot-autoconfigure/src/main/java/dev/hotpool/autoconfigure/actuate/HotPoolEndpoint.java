@@ -8,6 +8,7 @@ import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
+import dev.hotpool.ProxySettings;
 import dev.hotpool.TrafficStats;
 import dev.hotpool.metrics.LatencySummary;
 import dev.hotpool.net.OutlierDetector;
@@ -70,7 +71,7 @@ public class HotPoolEndpoint {
         Map<String, HostDescriptor> hosts = new LinkedHashMap<>();
         for (PoolHosts.Host host : PoolHosts.of(stats, traffic).all().values()) {
             hosts.put(host.authority(), new HostDescriptor(host.total(), host.leased(), host.idle(), host.connecting(),
-                    host.pending(), host.requests(), addresses(host), settings(host)));
+                    host.pending(), host.requests(), addresses(host), settings(host), proxies(host)));
         }
         Map<String, Long> closed = new LinkedHashMap<>();
         stats.closed().forEach((reason, n) -> closed.put(kebab(reason), n));
@@ -97,7 +98,12 @@ public class HotPoolEndpoint {
         connections.sort((a, b) -> Long.compare(a.id(), b.id()));
         return new HostDetailDescriptor(h.authority(), h.origins().stream().map(Origin::toString).toList(), h.total(),
                 h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections,
-                settings(h));
+                settings(h), proxies(h));
+    }
+
+    /** The proxies ({@code host:port}) of a host's routes, or {@code null} (no key) when every route is direct. */
+    private static @Nullable List<String> proxies(PoolHosts.Host host) {
+        return host.proxies().isEmpty() ? null : host.proxies();
     }
 
     /**
@@ -175,7 +181,14 @@ public class HotPoolEndpoint {
                 c.localAddresses().addresses().stream().map((a) -> a.getHostAddress()).toList(),
                 new TlsConfig(c.tls().name(), profiles.profile() != null ? profiles.profile().name() : null,
                         kebab(profiles.rotation()), profiles.inUse().stream().map(TlsProfile::name).toList()),
-                hostsConfig(c));
+                hostsConfig(c), proxy(c.proxy()));
+    }
+
+    /** {@code hotpool.proxy.*} as in effect: never the credentials. */
+    private static ProxyConfig proxy(ProxySettings p) {
+        return new ProxyConfig(p.enabled(), p.system() ? "jvm" : p.enabled() ? "url" : "none",
+                p.proxy() != null ? p.proxy().authority() : null, p.proxy() != null && p.proxy().hasCredentials(),
+                p.nonProxyHosts());
     }
 
     // ---- per-host settings (hotpool.hosts) ------------------------------------------------------------------
@@ -291,9 +304,11 @@ public class HotPoolEndpoint {
      * @param requests sent since start
      * @param addresses its addresses, with their connections and ejection state
      * @param settings the settings that apply to it ({@code hotpool.hosts}, else the pool's)
+     * @param proxies the HTTP proxies ({@code host:port}) its connections go through; absent when all are direct
      */
     public record HostDescriptor(int connections, int active, int idle, int connecting, int pending, long requests,
-            List<AddressDescriptor> addresses, HostSettingsDescriptor settings) {
+            List<AddressDescriptor> addresses, HostSettingsDescriptor settings,
+            @Nullable List<String> proxies) {
     }
 
     /**
@@ -304,10 +319,12 @@ public class HotPoolEndpoint {
      * @param total connections open or opening
      * @param connections one row per open connection, oldest first
      * @param settings the settings that apply to it ({@code hotpool.hosts}, else the pool's)
+     * @param proxies the HTTP proxies ({@code host:port}) its connections go through; absent when all are direct
      */
     public record HostDetailDescriptor(String host, List<String> origins, int total, int active, int idle,
             int connecting, int pending, long requests, List<AddressDescriptor> addresses,
-            List<ConnectionInfo> connections, HostSettingsDescriptor settings) {
+            List<ConnectionInfo> connections, HostSettingsDescriptor settings,
+            @Nullable List<String> proxies) {
     }
 
     /**
@@ -377,7 +394,19 @@ public class HotPoolEndpoint {
             int maxResponseHeaderCount, int maxResponseHeadSize, long callTimeoutMillis, int maxRequestsPerConnection,
             ConnectConfig connect, RetryConfig retry, HealthCheckConfig healthCheck,
             WarmupConfig warmup, DnsConfig dns, OutlierConfig outlier, List<String> localAddresses, TlsConfig tls,
-            Map<String, HostSettingsDescriptor> hosts) {
+            Map<String, HostSettingsDescriptor> hosts, ProxyConfig proxy) {
+    }
+
+    /**
+     * {@code hotpool.proxy.*}.
+     *
+     * @param source {@code url} (the proxy of {@code hotpool.proxy.url}), {@code jvm} (the JVM's proxy settings) or
+     *     {@code none} ({@code hotpool.proxy.enabled=false})
+     * @param proxy the proxy's {@code host:port} for {@code url}, else {@code null}
+     * @param credentials whether Basic credentials are set (never the credentials themselves)
+     */
+    public record ProxyConfig(boolean enabled, String source, @Nullable String proxy, boolean credentials,
+            List<String> nonProxyHosts) {
     }
 
     public record RetryConfig(boolean enabled, int maxRetries) {

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -27,7 +29,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * ({@link HealthCheckReport#warmFailures()} &gt; 0), or in an earlier one whose backoff made this one skip the
  * host. Until the first check (warming at startup), a warm host counts as warm.</li>
  * </ul>
- * Details hold the summary counts and, when DOWN, the reason and the cold hosts.
+ * Details hold the summary counts, the HTTP proxies ({@code host:port}) of the pool's routes when any goes through
+ * one, and, when DOWN, the reason and the cold hosts.
  *
  * <p>Thread-safe: every call reads fresh snapshots from the pool.
  */
@@ -54,6 +57,10 @@ public class HotPoolHealthIndicator implements HealthIndicator {
                         .withDetail("reason", "warm hosts without a usable connection")
                         .withDetail("coldHosts", cold);
         }
+        Set<String> proxies = proxies(stats);
+        if (!proxies.isEmpty()) {
+            health.withDetail("proxies", proxies); // Only when a route goes through a proxy: host:port, no credentials.
+        }
         return health.withDetail("connections", stats.total())
             .withDetail("active", stats.leased())
             .withDetail("idle", stats.idle())
@@ -63,6 +70,17 @@ public class HotPoolHealthIndicator implements HealthIndicator {
             .withDetail("requests", traffic.requests())
             .withDetail("failedRequests", traffic.failed())
             .build();
+    }
+
+    /** The proxies ({@code host:port}) of the pool's routes, sorted. */
+    private static Set<String> proxies(PoolStats stats) {
+        Set<String> proxies = new TreeSet<>();
+        for (PoolStats.HostStats host : stats.hosts()) {
+            if (host.proxy() != null) {
+                proxies.add(host.proxy());
+            }
+        }
+        return proxies;
     }
 
     /** The cold warm hosts, by origin, with why. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The pool's hosts keyed {@code host:port}: the counts of every route to that host and port (plain and TLS, each
@@ -28,9 +29,10 @@ final class PoolHosts {
      *
      * @param authority {@code host:port}
      * @param origins the origins ({@code scheme://host:port}) the pool has seen for it
+     * @param proxies the HTTP proxies ({@code host:port}) its routes go through, sorted; empty when all are direct
      */
     record Host(String authority, List<Origin> origins, int total, int leased, int idle, int connecting, int pending,
-            long requests) {
+            long requests, List<String> proxies) {
     }
 
     static PoolHosts of(PoolStats stats, TrafficStats traffic) {
@@ -39,11 +41,11 @@ final class PoolHosts {
             Origin origin = h.origin();
             hosts.merge(origin.authority(),
                     new Host(origin.authority(), List.of(origin), h.total(), h.leased(), h.idle(), h.connecting(),
-                            h.pending(), 0),
+                            h.pending(), 0, h.proxy() == null ? List.of() : List.of(h.proxy())),
                     PoolHosts::sum);
         }
         traffic.requestsByHost().forEach((authority, requests) -> hosts.merge(authority,
-                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests), PoolHosts::sum));
+                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests, List.of()), PoolHosts::sum));
         return new PoolHosts(hosts);
     }
 
@@ -64,8 +66,10 @@ final class PoolHosts {
                 origins.add(o);
             }
         }
+        TreeSet<String> proxies = new TreeSet<>(a.proxies());
+        proxies.addAll(b.proxies());
         return new Host(a.authority(), List.copyOf(origins), a.total() + b.total(), a.leased() + b.leased(),
                 a.idle() + b.idle(), a.connecting() + b.connecting(), a.pending() + b.pending(),
-                a.requests() + b.requests());
+                a.requests() + b.requests(), List.copyOf(proxies));
     }
 }
