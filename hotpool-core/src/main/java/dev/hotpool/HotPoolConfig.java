@@ -188,9 +188,9 @@ public final class HotPoolConfig {
 
     /**
      * A connection idle longer than this gets the same liveness read before it carries a request that must not be
-     * retried (a method that is not idempotent without an {@code Idempotency-Key}, or a body that cannot be replayed):
-     * a request refused on a closed connection could not be sent again. The shorter of this and
-     * {@link #validateAfterInactivity()} applies to such requests.
+     * retried (a method that is not idempotent without an {@code Idempotency-Key}, a body that cannot be replayed, or
+     * any request while retries are off): a request refused on a closed connection could not be sent again. The
+     * shorter of this and {@link #validateAfterInactivity()} applies to such requests.
      */
     public Duration validateNonRetryableAfterInactivity() { return this.validateNonRetryableAfterInactivity; }
 

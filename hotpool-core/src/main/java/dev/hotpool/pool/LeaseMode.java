@@ -8,9 +8,10 @@ public enum LeaseMode {
 
     /**
      * As {@link #ANY}, for a request that must not be sent twice (a method that is not idempotent and no
-     * {@code Idempotency-Key}, or a body that cannot be replayed): an idle connection is checked for a close by the
-     * server after the shorter idle time {@code validate-non-retryable-after-inactivity}, since a request refused on a
-     * closed connection could not be retried.
+     * {@code Idempotency-Key}, a body that cannot be replayed, or any request while retries are off): an idle
+     * connection is checked for a close by the server after the shorter idle time
+     * {@code validate-non-retryable-after-inactivity}, since a request refused on a closed connection could not be
+     * retried.
      */
     NOT_RETRYABLE,
 

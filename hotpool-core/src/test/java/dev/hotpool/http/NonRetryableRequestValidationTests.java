@@ -97,6 +97,23 @@ class NonRetryableRequestValidationTests {
                 .allSatisfy(e -> assertThat(e).isInstanceOf(UnansweredRequestException.class));
     }
 
+    @Test
+    void withRetriesOffEvenAGetIsCheckedAfterTheShorterIdleTime() throws Exception {
+        start(HotPoolConfig.builder().retryEnabled(false));
+
+        for (int i = 0; i < 4; i++) {
+            if (i > 0) {
+                Thread.sleep(330);
+            }
+            try (HotResponse response = this.pool.execute(HotRequest.get(this.server.uri("/")))) {
+                assertThat(response.status()).isEqualTo(200);
+                response.body().readAllBytes();
+            }
+        }
+
+        assertThat(this.pool.stats().closed().get(CloseReason.STALE)).isEqualTo(3);
+    }
+
     private static RequestBody oneShot(byte[] bytes) {
         return new RequestBody() {
             @Override

@@ -79,8 +79,8 @@ public class HotPoolProperties {
 
     /**
      * Idle time after which a connection gets the same check before it carries a request that cannot be
-     * retried (a method that is not idempotent and no Idempotency-Key header, or a body that cannot be
-     * replayed), which would fail if the server had closed the connection. The shorter of this and
+     * retried (a method that is not idempotent and no Idempotency-Key header, a body that cannot be replayed,
+     * or any request while retries are off), which would fail if the server had closed the connection. The shorter of this and
      * 'hotpool.validate-after-inactivity' applies to such requests.
      */
     private Duration validateNonRetryableAfterInactivity = Duration.ofMillis(50);
