@@ -13,6 +13,11 @@
 #   benchmarks/run.sh --many-origins-tls   the same over HTTPS (a throw-away CA and a *.many.test certificate)
 #       --origins=100,1000 --min-seconds=5 --max-seconds=900 --rounds=1 --clients=hotpool,hc5   for quick runs
 #       --out=DIR --name=NAME          where the results go (default benchmarks/results/<date>-many-origins.*)
+#   benchmarks/run.sh --idle-timeout-posts [--check=off] [--seed=N]   no nginx, about 2 minutes: a server closing
+#                                  connections idle 1 s, 120 POSTs 0.9-1.1 s apart; prints the failures
+#   benchmarks/run.sh --check-cost    what that check costs a POST, check on and off side by side (about 2 minutes)
+#   benchmarks/run.sh --jmh-only=REGEX   only the JMH benchmarks matching REGEX (e.g. NonRetryableCheckBenchmark,
+#                                  LeakDetectionCostBenchmark), 1 fork, 3 x 1 s warm-up, 5 x 1 s; no nginx
 #
 # What it does: installs nginx with apt-get when it is missing (as root), generates a throw-away certificate,
 # writes an nginx.conf (worker_processes 1, HTTPS on 127.0.0.1, keep-alive, GET /1k = 1,024 bytes, GET /204, an
@@ -26,7 +31,7 @@ MAX_MINUTES=${MAX_MINUTES:-40}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-quick=; jmh=1; profile=; origins=; harness_args=()
+quick=; jmh=1; profile=; origins=; faults=; jmh_only=; harness_args=()
 for arg in "$@"; do
     case "$arg" in
         --quick) quick=1; harness_args+=(--quick) ;;
@@ -35,7 +40,10 @@ for arg in "$@"; do
         --profile=*) profile=${arg#--profile=} ;;
         --many-origins) origins=http ;;
         --many-origins-tls) origins=https ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        --idle-timeout-posts) faults=IdleTimeoutPosts ;;
+        --check-cost) faults=CheckCost ;;
+        --jmh-only=*) jmh_only=${arg#--jmh-only=} ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) harness_args+=("$arg") ;;   # in the many-origins modes they go to ManyOrigins
     esac
 done
@@ -44,7 +52,7 @@ load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average at start: $load_at_start ($(nproc) CPUs)"
 
 # ---- nginx, installed when missing ----------------------------------------------------------------------------
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+if [ -z "$faults$jmh_only" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "nginx is not installed; run as root or: sudo apt-get install -y nginx" >&2
         exit 1
@@ -53,7 +61,7 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     apt-get install -y -q nginx >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null; }
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-nginx_version=$("$NGINX" -v 2>&1 | sed 's|.*nginx/|nginx |')
+nginx_version=$("$NGINX" -v 2>&1 | sed 's|.*nginx/|nginx |' || true)
 
 # ---- build (never runs a test: the module has none) -----------------------------------------------------------
 echo "building benchmarks"
@@ -67,6 +75,16 @@ name=$(date +%F)${quick:+-quick}
 out="$ROOT/benchmarks/results"
 [ -n "$profile" ] && out="$ROOT/benchmarks/target/profile"   # profiles are not results: kept out of git
 mkdir -p "$out"
+
+# ---- on-demand programs that need no nginx ---------------------------------------------------------------------
+if [ -n "$faults" ]; then
+    exec java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
+        "dev.hotpool.benchmarks.faults.$faults" "${harness_args[@]}"
+fi
+if [ -n "$jmh_only" ]; then
+    exec java "${JAVA_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main "$jmh_only" -f 1 -wi 3 -w 1s -i 5 -r 1s \
+        "${harness_args[@]}"
+fi
 
 # ---- JMH (no nginx needed) --------------------------------------------------------------------------------------
 jmh_md=()

@@ -44,6 +44,7 @@ public final class HotPoolConfig {
     private final Duration idleTimeout;
     private final Duration maxLifetime;
     private final Duration validateAfterInactivity;
+    private final Duration validateNonRetryableAfterInactivity;
     private final Duration healthCheckInterval;
     private final int maxResponseLineLength;
     private final int maxResponseHeaderCount;
@@ -97,6 +98,7 @@ public final class HotPoolConfig {
         this.idleTimeout = b.idleTimeout;
         this.maxLifetime = b.maxLifetime;
         this.validateAfterInactivity = b.validateAfterInactivity;
+        this.validateNonRetryableAfterInactivity = b.validateNonRetryableAfterInactivity;
         this.healthCheckInterval = b.healthCheckInterval;
         this.maxResponseLineLength = b.maxResponseLineLength;
         this.maxResponseHeaderCount = b.maxResponseHeaderCount;
@@ -183,6 +185,14 @@ public final class HotPoolConfig {
 
     /** A connection idle longer than this gets a liveness read before it is handed out. */
     public Duration validateAfterInactivity() { return this.validateAfterInactivity; }
+
+    /**
+     * A connection idle longer than this gets the same liveness read before it carries a request that must not be
+     * retried (a method that is not idempotent without an {@code Idempotency-Key}, a body that cannot be replayed, or
+     * any request while retries are off): a request refused on a closed connection could not be sent again. The
+     * shorter of this and {@link #validateAfterInactivity()} applies to such requests.
+     */
+    public Duration validateNonRetryableAfterInactivity() { return this.validateNonRetryableAfterInactivity; }
 
     /** How often the background checker runs (used by the checker; bound here so it is validated once). */
     public Duration healthCheckInterval() { return this.healthCheckInterval; }
@@ -405,6 +415,7 @@ public final class HotPoolConfig {
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration maxLifetime = Duration.ofMinutes(5);
         private Duration validateAfterInactivity = Duration.ofSeconds(2);
+        private Duration validateNonRetryableAfterInactivity = Duration.ofMillis(50);
         private Duration healthCheckInterval = Duration.ofSeconds(30);
         private int maxResponseLineLength = 8 * 1024;
         private int maxResponseHeaderCount = 100;
@@ -459,6 +470,7 @@ public final class HotPoolConfig {
             this.idleTimeout = c.idleTimeout;
             this.maxLifetime = c.maxLifetime;
             this.validateAfterInactivity = c.validateAfterInactivity;
+            this.validateNonRetryableAfterInactivity = c.validateNonRetryableAfterInactivity;
             this.healthCheckInterval = c.healthCheckInterval;
             this.maxResponseLineLength = c.maxResponseLineLength;
             this.maxResponseHeaderCount = c.maxResponseHeaderCount;
@@ -510,6 +522,10 @@ public final class HotPoolConfig {
         public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
         public Builder maxLifetime(Duration d) { this.maxLifetime = d; return this; }
         public Builder validateAfterInactivity(Duration d) { this.validateAfterInactivity = d; return this; }
+        public Builder validateNonRetryableAfterInactivity(Duration d) {
+            this.validateNonRetryableAfterInactivity = d;
+            return this;
+        }
         public Builder healthCheckInterval(Duration d) { this.healthCheckInterval = d; return this; }
         public Builder maxResponseLineLength(int n) { this.maxResponseLineLength = n; return this; }
         public Builder maxResponseHeaderCount(int n) { this.maxResponseHeaderCount = n; return this; }
@@ -629,6 +645,7 @@ public final class HotPoolConfig {
             positive("idle-timeout", this.idleTimeout);
             positive("max-lifetime", this.maxLifetime);
             notNegative("validate-after-inactivity", this.validateAfterInactivity);
+            notNegative("validate-non-retryable-after-inactivity", this.validateNonRetryableAfterInactivity);
             positive("health-check-interval", this.healthCheckInterval);
             notNegative("drain-timeout", this.drainTimeout);
             notNegative("connect.fallback-delay", this.fallbackDelay);

@@ -97,12 +97,13 @@ public final class Http1Client {
     /**
      * One request, retried on a new connection when a kept-alive connection turned out to be closed before
      * any response byte arrived and a retry is safe (idempotent method or {@code Idempotency-Key}, replayable
-     * body, retries left).
+     * body, retries left). A request that could not be retried leases as {@link LeaseMode#NOT_RETRYABLE}: its
+     * connection is checked for a close by the server after a shorter idle time, since it gets no second chance.
      *
      * @param deadline the call's, or {@code null} when it has no call timeout
      */
     private HotResponse send(HotRequest request, CallDeadline deadline) throws IOException {
-        LeaseMode mode = LeaseMode.ANY;
+        LeaseMode mode = retryRefusal(request, 0) == null ? LeaseMode.ANY : LeaseMode.NOT_RETRYABLE;
         for (int retries = 0; ; retries++) {
             try {
                 HotResponse response = exchange(request, mode, deadline);
@@ -140,6 +141,11 @@ public final class Http1Client {
             return "retried " + retriesSoFar + " time(s) already (hotpool.retry.max-retries="
                     + this.config.maxRetries() + ")";
         }
+        return notRetryable(request);
+    }
+
+    /** Why the request itself (its method and body, whatever the retry settings) must not be sent twice, or null. */
+    private static String notRetryable(HotRequest request) {
         if (!IDEMPOTENT.contains(request.method()) && request.header("Idempotency-Key") == null) {
             return request.method() + " is not idempotent; send an Idempotency-Key header to allow a retry";
         }

@@ -172,7 +172,7 @@ final class ConnectionPool {
             }
             RoutePool r = this.routes.getOrCreate(origin, tls, filter, proxy);
             Route route = r.route;
-            if (mode == LeaseMode.ANY) {
+            if (mode != LeaseMode.NEW_CONNECTION) {
                 PoolEntry idle = takeIdle(r, now);
                 if (idle != null) {
                     return idle;
@@ -196,7 +196,9 @@ final class ConnectionPool {
                 this.mayBeUnused.add(r);
                 throw new AcquireTimeoutException("hotpool: too many leases waiting for " + route + " ("
                         + r.waiterCount() + " waiting, hotpool.max-pending-acquires=" + this.maxPendingAcquires
-                        + "); " + countsLocked(r));
+                        + "); " + countsLocked(r)
+                        + this.leases.starvation().noteLocked(r, "a lease was refused: the line of waiting leases "
+                                + "is full", now));
             }
             Waiter waiter = new Waiter(r, this.lock.newCondition());
             r.addWaiter(waiter);
@@ -905,7 +907,9 @@ final class ConnectionPool {
                     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     throw new AcquireTimeoutException("hotpool: no connection to " + r.route + " within " + waited
                             + " ms (" + countsLocked(r) + "); raise " + r.capProperty() + " or "
-                            + "hotpool.acquire-timeout, or check that responses are closed");
+                            + "hotpool.acquire-timeout, or check that responses are closed"
+                            + this.leases.starvation().noteLocked(r, "a lease timed out after " + waited + " ms",
+                                    this.clock.millis()));
                 }
                 try {
                     waiter.condition.awaitNanos(remaining);

@@ -1,9 +1,9 @@
 package dev.hotpool.pool;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -45,11 +45,14 @@ final class LeakDetector {
         if (t != null) {
             return t;
         }
-        ScheduledExecutorService created = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor created = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "hotpool-leak-detector");
             thread.setDaemon(true);
             return thread;
         });
+        // A lease that ends in time cancels its task: without this, every cancelled task (and the stack it holds)
+        // stayed queued until its threshold passed — at 10,000 leases a second and a 60 s threshold, 600,000 of them.
+        created.setRemoveOnCancelPolicy(true);
         if (this.timer.compareAndSet(null, created)) {
             return created;
         }
@@ -94,6 +97,11 @@ final class LeakDetector {
             log.warn("{} - apparent connection leak: {} has been leased for more than {} ms by thread {}; close the "
                     + "response (ClientHttpResponse) or read its body to the end", this.detector.poolName,
                     this.entry, this.detector.thresholdMillis, this.thread, this.leasedAt);
+        }
+
+        /** Where the lease was taken; {@code null} for {@link #NONE}. */
+        Exception leasedAt() {
+            return this.leasedAt;
         }
 
         /** The lease ended (released or discarded). */

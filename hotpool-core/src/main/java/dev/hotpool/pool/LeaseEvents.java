@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the start and the end of each lease report: the listener's {@code acquired} and {@code released} events, the
- * leak watch, and the counts of leases granted and reused.
+ * leak watch, the counts of leases granted and reused, and what {@link StarvationWarning} tells of the holders when a
+ * route runs out (when and by which thread each lease began).
  *
  * <p>Thread-safe: {@link #begin} runs on the leasing thread without the pool's lock (its counters are adders);
  * {@link #end} runs under the pool's lock.
@@ -16,12 +17,14 @@ final class LeaseEvents {
 
     private final PoolListener listener;
     private final LeakDetector leakDetector;
+    private final StarvationWarning starvation;
     private final LongAdder leases = new LongAdder();
     private final LongAdder reusedLeases = new LongAdder();
 
     LeaseEvents(String poolName, PoolListener listener, Duration leakDetectionThreshold) {
         this.listener = listener;
         this.leakDetector = new LeakDetector(poolName, leakDetectionThreshold);
+        this.starvation = new StarvationWarning(poolName, !leakDetectionThreshold.isZero());
     }
 
     /** A lease is about to be handed out to the caller who asked at {@code startNanos}; counts and watches it. */
@@ -30,7 +33,8 @@ final class LeaseEvents {
         entry.leasedAtNanos = now;
         this.listener.acquired(entry.origin(), now - startNanos, reused);
         entry.leased(reused);
-        entry.leakWatch = this.leakDetector.watch(entry);
+        entry.leasedBy = threadName();
+        entry.leakWatch = this.leakDetector.watch(entry); // A volatile write: after the fields above.
         entry.route.leases.increment();
         this.leases.increment();
         if (reused) {
@@ -50,6 +54,18 @@ final class LeaseEvents {
             entry.leakWatch = LeakDetector.Watch.NONE;
             watch.end();
         }
+    }
+
+    /** What a lease that failed on a route whose every connection is leased says, and logs. */
+    StarvationWarning starvation() {
+        return this.starvation;
+    }
+
+    /** The current thread's name; a virtual thread's is often empty, so its {@code toString()} (with its id) then. */
+    private static String threadName() {
+        Thread t = Thread.currentThread();
+        String name = t.getName();
+        return name.isEmpty() ? t.toString() : name;
     }
 
     long leases() {

@@ -16,8 +16,10 @@ import java.time.Duration;
 /**
  * Leases connections: asks the {@link ConnectionPool} to admit each lease, then does outside its lock what the pool
  * must not do under it — the address filters' look at an idle connection's address (one no longer allowed is closed),
- * the 1 ms liveness read of a connection idle longer than {@code validate-after-inactivity}, the connect of a
- * reserved slot, the wait in line — and begins the lease.
+ * the 1 ms liveness read of a connection idle longer than {@code validate-after-inactivity} (or, for a
+ * {@link LeaseMode#NOT_RETRYABLE} lease, {@code validate-non-retryable-after-inactivity}), the connect of a
+ * reserved slot, the wait in line — and begins the lease. When a lease fails because every connection of its route
+ * is leased, it logs the pool's {@link StarvationWarning}.
  *
  * <p>Thread-safe: it holds no state of its own.
  */
@@ -28,6 +30,8 @@ final class Leaser {
     private final LeaseEvents events;
     private final Clock clock;
     private final long validateAfterMillis;
+    /** The idle time past which a {@link LeaseMode#NOT_RETRYABLE} lease checks: never more than the other. */
+    private final long validateNotRetryableAfterMillis;
     private final AddressFilter poolFilter;
 
     Leaser(ConnectionPool pool, Connector connector, HotPoolConfig config) {
@@ -36,6 +40,8 @@ final class Leaser {
         this.events = pool.leaseEvents();
         this.clock = config.clock();
         this.validateAfterMillis = config.validateAfterInactivity().toMillis();
+        this.validateNotRetryableAfterMillis = Math.min(this.validateAfterMillis,
+                config.validateNonRetryableAfterInactivity().toMillis());
         this.poolFilter = config.addressFilter();
     }
 
@@ -53,6 +59,17 @@ final class Leaser {
 
     /** As {@link #lease(Route, LeaseMode, Duration, int, int)}, for the route of these parts (see {@link Route#of}). */
     Lease lease(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy, LeaseMode mode,
+            Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        try {
+            return take(origin, tls, filter, proxy, mode, acquireTimeout, connectTimeoutMillis, readTimeoutMillis);
+        }
+        catch (AcquireTimeoutException e) {
+            this.events.starvation().logPending(); // The pool only decides, under its lock; the log is written here.
+            throw e;
+        }
+    }
+
+    private Lease take(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy, LeaseMode mode,
             Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         long start = System.nanoTime();
         long timeoutNanos = ConnectionPool.saturatedNanos(acquireTimeout);
@@ -72,7 +89,9 @@ final class Leaser {
                 this.pool.discard(entry, CloseReason.EVICTED); // Its address is no longer allowed.
                 continue;
             }
-            if (now - entry.idleSince > this.validateAfterMillis && !entry.transport().isAlive()) {
+            long validateAfter = mode == LeaseMode.NOT_RETRYABLE ? this.validateNotRetryableAfterMillis
+                    : this.validateAfterMillis;
+            if (now - entry.idleSince > validateAfter && !entry.transport().isAlive()) {
                 this.pool.discard(entry, CloseReason.STALE);
                 continue;
             }

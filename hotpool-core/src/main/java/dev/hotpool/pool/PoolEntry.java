@@ -60,6 +60,12 @@ final class PoolEntry implements Lease, Admission {
     CloseReason retiring;
     /** System.nanoTime() when the current lease began, 0 when not leased by a caller. Guarded by the pool lock. */
     long leasedAtNanos;
+    /**
+     * The name of the thread that began the current lease, for {@link StarvationWarning}. Written by the leasing
+     * thread before {@link #leakWatch}, so a reader that reads that volatile field first sees it (and
+     * {@link #leasedAtNanos}).
+     */
+    String leasedBy;
     /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
     volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
     /** Links of the {@link EntryList}s it is in, two per {@link EntryList.Kind}. Guarded by the pool lock. */

@@ -185,7 +185,8 @@ class ConnectionPoolFuzzTests {
 
         private String admit() {
             Route r = pick(this.routes);
-            LeaseMode mode = this.random.nextInt(5) == 0 ? LeaseMode.NEW_CONNECTION : LeaseMode.ANY;
+            int kind = this.random.nextInt(5);
+            LeaseMode mode = kind == 0 ? LeaseMode.NEW_CONNECTION : kind == 1 ? LeaseMode.NOT_RETRYABLE : LeaseMode.ANY;
             try {
                 Admission a = this.pool.admit(r, mode, this.clock.millis());
                 if (a instanceof Waiter w) {

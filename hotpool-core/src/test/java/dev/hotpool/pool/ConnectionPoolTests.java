@@ -282,6 +282,28 @@ class ConnectionPoolTests {
     }
 
     @Test
+    void aLeaseThatCannotBeRetriedChecksAConnectionIdleLongerThanTheShorterBound() throws IOException {
+        pool(b -> b.validateAfterInactivity(Duration.ofSeconds(2))
+                .validateNonRetryableAfterInactivity(Duration.ofMillis(50)));
+        PoolEntry first = lease(A);
+        first.release();
+        this.connector.last().peerCloses();
+
+        this.clock.advance(Duration.ofMillis(50));
+        assertThat(lease(A, LeaseMode.NOT_RETRYABLE)).isSameAs(first); // Not past the bound: not read.
+        first.release();
+        this.clock.advance(Duration.ofMillis(100));
+        assertThat(lease(A)).isSameAs(first); // A retryable lease keeps the 2 s rule (and its retry).
+        first.release();
+        this.clock.advance(Duration.ofMillis(100));
+        PoolEntry second = lease(A, LeaseMode.NOT_RETRYABLE);
+
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.reused()).isFalse();
+        assertThat(closed(CloseReason.STALE)).isEqualTo(1);
+    }
+
+    @Test
     void aRouteLivesWhileItHasAConnectionAndIsMadeAgainOnItsNextLease() throws IOException {
         pool(b -> b);
         PoolEntry first = lease(A);

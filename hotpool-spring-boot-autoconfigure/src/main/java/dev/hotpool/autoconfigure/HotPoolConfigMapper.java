@@ -66,6 +66,8 @@ final class HotPoolConfigMapper {
         map.from(properties::getIdleTimeout).always().to(builder::idleTimeout);
         map.from(properties::getMaxLifetime).always().to(builder::maxLifetime);
         map.from(properties::getValidateAfterInactivity).always().to(builder::validateAfterInactivity);
+        map.from(properties::getValidateNonRetryableAfterInactivity).always()
+                .to(builder::validateNonRetryableAfterInactivity);
         map.from(properties::getHealthCheckInterval).always().to(builder::healthCheckInterval);
         map.from(properties::getMaxResponseLineLength).to(builder::maxResponseLineLength);
         map.from(properties::getMaxResponseHeaderCount).to(builder::maxResponseHeaderCount);

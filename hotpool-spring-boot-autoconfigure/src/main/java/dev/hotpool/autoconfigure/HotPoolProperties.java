@@ -78,6 +78,14 @@ public class HotPoolProperties {
     private Duration validateAfterInactivity = Duration.ofSeconds(2);
 
     /**
+     * Idle time after which a connection gets the same check before it carries a request that cannot be
+     * retried (a method that is not idempotent and no Idempotency-Key header, a body that cannot be replayed,
+     * or any request while retries are off), which would fail if the server had closed the connection. The shorter of this and
+     * 'hotpool.validate-after-inactivity' applies to such requests.
+     */
+    private Duration validateNonRetryableAfterInactivity = Duration.ofMillis(50);
+
+    /**
      * Interval between runs of the background health checker.
      */
     private Duration healthCheckInterval = Duration.ofSeconds(30);
@@ -275,6 +283,14 @@ public class HotPoolProperties {
 
     public void setValidateAfterInactivity(Duration validateAfterInactivity) {
         this.validateAfterInactivity = validateAfterInactivity;
+    }
+
+    public Duration getValidateNonRetryableAfterInactivity() {
+        return this.validateNonRetryableAfterInactivity;
+    }
+
+    public void setValidateNonRetryableAfterInactivity(Duration validateNonRetryableAfterInactivity) {
+        this.validateNonRetryableAfterInactivity = validateNonRetryableAfterInactivity;
     }
 
     public Duration getHealthCheckInterval() {

@@ -291,6 +291,19 @@ class HotPoolAutoConfigurationTests {
     }
 
     @Test
+    void checkBeforeRequestsThatCannotBeRetriedDefaultsTo50msAndMapsOntoThePoolsConfig() {
+        this.contextRunner.run((context) -> assertThat(context.getBean(HotPool.class).config()
+            .validateNonRetryableAfterInactivity()).isEqualTo(Duration.ofMillis(50))
+            .isEqualTo(HotPoolConfig.builder().build().validateNonRetryableAfterInactivity()));
+        this.contextRunner.withPropertyValues("hotpool.validate-non-retryable-after-inactivity=200ms")
+            .run((context) -> assertThat(context.getBean(HotPool.class).config()
+                .validateNonRetryableAfterInactivity()).isEqualTo(Duration.ofMillis(200)));
+        this.contextRunner.withPropertyValues("hotpool.validate-non-retryable-after-inactivity=-1ms")
+            .run((context) -> assertThat(context.getStartupFailure()).rootCause()
+                .hasMessage("hotpool.validate-non-retryable-after-inactivity (PT-0.001S) must not be negative"));
+    }
+
+    @Test
     void perHostLimitAboveTheGlobalLimitFailsTheStartupNamingBothProperties() {
         this.contextRunner.withPropertyValues("hotpool.max-conns-per-host=50", "hotpool.max-connections=20")
             .run((context) -> {
