@@ -17,12 +17,23 @@ import java.util.Map;
  * @param handshakeLatency how long handshakes took
  * @param ejections addresses ejected as outliers
  * @param requestsByHost requests per {@code host:port}
+ * @param connectFailures the last failure to open a connection, per {@code host:port} (hosts in use, and others
+ *     for a while after it)
  */
 public record TrafficStats(long requests, long succeeded, long failed, long retried, double reuseRatio,
         long handshakes, long handshakesFailed, LatencySummary handshakeLatency, long ejections,
-        Map<String, Long> requestsByHost) {
+        Map<String, Long> requestsByHost, Map<String, ConnectFailure> connectFailures) {
 
     public TrafficStats {
         requestsByHost = Map.copyOf(requestsByHost);
+        connectFailures = Map.copyOf(connectFailures);
+    }
+
+    /** Without connect failures, as before they were recorded. */
+    public TrafficStats(long requests, long succeeded, long failed, long retried, double reuseRatio,
+            long handshakes, long handshakesFailed, LatencySummary handshakeLatency, long ejections,
+            Map<String, Long> requestsByHost) {
+        this(requests, succeeded, failed, retried, reuseRatio, handshakes, handshakesFailed, handshakeLatency,
+                ejections, requestsByHost, Map.of());
     }
 }

@@ -1,6 +1,7 @@
 package dev.hotpool.metrics;
 
 import dev.hotpool.CloseReason;
+import dev.hotpool.ConnectPhase;
 import dev.hotpool.Origin;
 
 import java.net.InetAddress;
@@ -23,6 +24,40 @@ public interface PoolListener {
 
     /** A connection was closed. Reported under the pool's lock. */
     default void connectionClosed(Origin origin, CloseReason reason) {
+    }
+
+    /**
+     * A connection was closed, with how long it had been open; what the pool reports. The default passes it on to
+     * {@link #connectionClosed(Origin, CloseReason)}, so listeners written before it keep working. Reported under the
+     * pool's lock.
+     *
+     * @param ageNanos time since the connect succeeded (the pool clock's resolution, milliseconds), or {@code -1}
+     *     when it never opened
+     */
+    default void connectionClosed(Origin origin, CloseReason reason, long ageNanos) {
+        connectionClosed(origin, reason);
+    }
+
+    /**
+     * A TCP connect attempt ended: the one that gave the connection, or one that failed. With fast fallback several
+     * attempts may run for one connection; those that lost the race and were closed are not reported.
+     *
+     * @param address the address connected to: the origin's, or the HTTP proxy's when the route has one
+     * @param succeeded whether it connected
+     * @param nanos how long the attempt took
+     */
+    default void connect(Origin origin, InetAddress address, boolean succeeded, long nanos) {
+    }
+
+    /**
+     * Opening a connection failed, in {@code phase} (DNS, TCP, TLS, or the route's HTTP proxy). Reported once per
+     * failed connection, on the caller's thread (the {@link #connect} event of an attempt that failed on a
+     * fast-fallback thread may come just before or just after it). Not reported when the access policy or an address
+     * filter refused every address: nothing was tried.
+     *
+     * @param cause what the caller is given
+     */
+    default void connectFailed(Origin origin, ConnectPhase phase, Exception cause) {
     }
 
     /**
@@ -83,6 +118,24 @@ public interface PoolListener {
             public void connectionClosed(Origin origin, CloseReason reason) {
                 first.connectionClosed(origin, reason);
                 second.connectionClosed(origin, reason);
+            }
+
+            @Override
+            public void connectionClosed(Origin origin, CloseReason reason, long ageNanos) {
+                first.connectionClosed(origin, reason, ageNanos);
+                second.connectionClosed(origin, reason, ageNanos);
+            }
+
+            @Override
+            public void connect(Origin origin, InetAddress address, boolean succeeded, long nanos) {
+                first.connect(origin, address, succeeded, nanos);
+                second.connect(origin, address, succeeded, nanos);
+            }
+
+            @Override
+            public void connectFailed(Origin origin, ConnectPhase phase, Exception cause) {
+                first.connectFailed(origin, phase, cause);
+                second.connectFailed(origin, phase, cause);
             }
 
             @Override

@@ -1,8 +1,13 @@
 package dev.hotpool.metrics;
 
+import dev.hotpool.ConnectFailure;
+import dev.hotpool.ConnectPhase;
 import dev.hotpool.Origin;
 import dev.hotpool.TrafficStats;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -21,6 +26,11 @@ import java.util.function.Predicate;
  * {@link #maxTrackedOrigins} origins have a count; requests to further origins are counted in the totals only, so a
  * crawler's thousands of new hosts a second cost nothing here. A host used again later
  * counts from zero. So the counts follow the hosts in use, not every host ever seen.
+ *
+ * <p>The last connect failure of an origin (its phase, when, the message) is kept the same way, bounded by the same
+ * {@link #maxTrackedOrigins}: a failure of an origin past that bound is not kept. {@link #forgetIdle} drops it when
+ * the origin is not in use and the failure is older than {@link #FAILURE_RETENTION}, so a host that never connects
+ * still shows why for a while.
  *
  * <p>Lock-free and thread-safe. A request that races with its origin's count being dropped is counted on a
  * new count, never lost into the dropped one.
@@ -44,7 +54,17 @@ public final class TrafficRecorder implements PoolListener {
      * that finds it not in use.
      */
     private final ConcurrentHashMap<Origin, OriginCount> requestsByOrigin = new ConcurrentHashMap<>();
+    /**
+     * The last connect failure per origin. An entry is added (or replaced) on a failure while fewer than
+     * {@link #maxTrackedOrigins} origins have one, and leaves on the first {@link #forgetIdle} that finds its origin
+     * not in use and the failure older than {@link #FAILURE_RETENTION}.
+     */
+    private final ConcurrentHashMap<Origin, ConnectFailure> connectFailures = new ConcurrentHashMap<>();
     private final int maxTrackedOrigins;
+    private final Clock clock;
+
+    /** How long the last connect failure of an origin not in use is kept. */
+    public static final Duration FAILURE_RETENTION = Duration.ofMinutes(10);
 
     /** The fewest origins a recorder counts requests of one by one (the engine gives max-connections, if more). */
     public static final int MIN_TRACKED_ORIGINS = 1_024;
@@ -56,6 +76,15 @@ public final class TrafficRecorder implements PoolListener {
 
     /** @param maxTrackedOrigins most origins with a request count of their own at once */
     public TrafficRecorder(int maxTrackedOrigins) {
+        this(maxTrackedOrigins, Clock.systemUTC());
+    }
+
+    /**
+     * @param maxTrackedOrigins most origins with a request count (and a connect failure) of their own at once
+     * @param clock stamps connect failures and ages them
+     */
+    public TrafficRecorder(int maxTrackedOrigins, Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
         if (maxTrackedOrigins < 1) {
             throw new IllegalArgumentException("maxTrackedOrigins (" + maxTrackedOrigins + ") must be at least 1");
         }
@@ -69,6 +98,14 @@ public final class TrafficRecorder implements PoolListener {
             this.handshakesFailed.increment();
         }
         this.handshakeLatency.record(nanos);
+    }
+
+    @Override
+    public void connectFailed(Origin origin, ConnectPhase phase, Exception cause) {
+        if (this.connectFailures.size() >= this.maxTrackedOrigins && !this.connectFailures.containsKey(origin)) {
+            return; // Full: this origin's failure is in its caller's exception only.
+        }
+        this.connectFailures.put(origin, new ConnectFailure(phase, this.clock.instant(), cause.getMessage()));
     }
 
     @Override
@@ -115,6 +152,12 @@ public final class TrafficRecorder implements PoolListener {
      */
     public int forgetIdle(Predicate<Origin> inUse) {
         Objects.requireNonNull(inUse, "'inUse' must not be null");
+        Instant keepSince = this.clock.instant().minus(FAILURE_RETENTION);
+        for (Map.Entry<Origin, ConnectFailure> entry : this.connectFailures.entrySet()) {
+            if (entry.getValue().at().isBefore(keepSince) && !inUse.test(entry.getKey())) {
+                this.connectFailures.remove(entry.getKey(), entry.getValue());
+            }
+        }
         int dropped = 0;
         for (Map.Entry<Origin, OriginCount> entry : this.requestsByOrigin.entrySet()) {
             OriginCount count = entry.getValue();
@@ -142,9 +185,13 @@ public final class TrafficRecorder implements PoolListener {
         double reuse = total == 0 ? 0 : Math.max(0, Math.min(1, (total - fresh) / (double) total));
         Map<String, Long> byOrigin = new TreeMap<>();
         this.requestsByOrigin.forEach((o, n) -> byOrigin.put(o.authority(), n.requests.sum()));
+        Map<String, ConnectFailure> failures = new TreeMap<>();
+        // Origins of one host:port (http and https) share a row: the latest failure shows.
+        this.connectFailures.forEach((o, f) -> failures.merge(o.authority(), f,
+                (a, b) -> a.at().isAfter(b.at()) ? a : b));
         return new TrafficStats(total, this.succeeded.sum(), this.failed.sum(), this.retried.sum(), reuse,
                 this.handshakes.sum(), this.handshakesFailed.sum(), this.handshakeLatency.summary(),
-                this.ejections.sum(), byOrigin);
+                this.ejections.sum(), byOrigin, failures);
     }
 
     /**

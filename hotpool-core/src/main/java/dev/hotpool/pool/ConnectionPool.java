@@ -768,7 +768,8 @@ final class ConnectionPool {
             r.load.add(t.remote().getAddress(), -1);
             this.closing.add(t);
         }
-        this.listener.connectionClosed(r.route.origin(), reason);
+        long ageNanos = t != null ? TimeUnit.MILLISECONDS.toNanos(Math.max(0, this.clock.millis() - e.createdAt)) : -1;
+        this.listener.connectionClosed(r.route.origin(), reason, ageNanos);
         if (log.isDebugEnabled()) {
             log.debug("{} - closing {} ({}, {} exchanges)", this.name, e, reason, e.exchanges());
         }

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * several, connects race as RFC 8305 ("Happy Eyeballs") has them: the first attempt runs on the caller's thread;
  * each {@code fallback-delay} that passes without a connection, and each failure, starts the next address (of the
  * other family than the last attempt, when there is one) on a connect thread; the first connect to succeed wins and
- * the attempts still running are closed. An attempt counts as a failure (for the outlier detector) only when it
- * failed, never when it lost or was closed because another won. Everything stops at the connect deadline.
+ * the attempts still running are closed. An attempt counts as a failure (for the outlier detector and the connect
+ * timer) only when it failed, never when it lost or was closed because another won; the winner is timed too.
+ * Everything stops at the connect deadline.
  *
  * <p>Thread-safe. The delay is timed by a {@link Timer}, which the engine's tests replace to step time by hand.
  */
@@ -60,10 +61,19 @@ final class Dialer {
         };
     }
 
-    /** Told of each attempt that failed (not of those that lost the race). */
-    interface Failures {
+    /**
+     * Told how attempts ended: each that failed, and the one that won; never of those that lost the race or were
+     * closed because it was over. Called outside the race's monitor: a failure on the attempt's thread, the winner on
+     * the caller's, before {@link #dial} returns.
+     */
+    interface Attempts {
 
-        void failed(InetAddress address, IOException cause);
+        /** An attempt failed after {@code nanos}. */
+        void failed(InetAddress address, IOException cause, long nanos);
+
+        /** The attempt that gave the connection took {@code nanos}. */
+        default void connected(InetAddress address, long nanos) {
+        }
     }
 
     private final long fallbackDelayMillis;
@@ -100,14 +110,17 @@ final class Dialer {
      * @throws ConnectException naming the origin (and the last address that failed) when none connected in time
      */
     Socket dial(Origin origin, List<InetAddress> candidates, AddressLoad load, long deadlineNanos, int timeoutMillis,
-            Failures failures) throws ConnectException {
-        Race race = new Race(origin, new ArrayList<>(candidates), load, deadlineNanos, timeoutMillis, failures);
+            Attempts attempts) throws ConnectException {
+        Race race = new Race(origin, new ArrayList<>(candidates), load, deadlineNanos, timeoutMillis, attempts);
         Attempt first = race.start(null);
         if (first == null) {
             throw race.failure(candidates.size(), true);
         }
         race.run(first);
-        return race.outcome(candidates.size());
+        Socket socket = race.outcome(candidates.size());
+        Attempt won = race.winner(); // Reported here, on the caller's thread, before the connection is used.
+        attempts.connected(won.address, won.nanos);
+        return socket;
     }
 
     /**
@@ -195,12 +208,27 @@ final class Dialer {
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, remaining));
     }
 
+    /** How one attempt ended. */
+    private enum Outcome {
+
+        /** It gave the connection. */
+        WON,
+
+        /** It failed on its own: refused, unreachable, timed out. */
+        FAILED,
+
+        /** Another won, or the race was over (deadline, interrupt): closed, not a failure. */
+        LOST
+    }
+
     /** One connect: its address and socket; {@code cancelled} once the race no longer wants it. */
     private static final class Attempt {
 
         final InetAddress address;
         Socket socket;
         boolean cancelled;
+        /** How long it took, set before it is settled. */
+        long nanos;
 
         Attempt(InetAddress address) {
             this.address = address;
@@ -215,7 +243,7 @@ final class Dialer {
         private final AddressLoad load;
         private final long deadlineNanos;
         private final int timeoutMillis;
-        private final Failures failures;
+        private final Attempts attempts;
         private final List<Attempt> running = new ArrayList<>(2);
         private Attempt winner;
         private boolean over;
@@ -225,13 +253,13 @@ final class Dialer {
         private InetAddress lastStarted;
 
         Race(Origin origin, List<InetAddress> untried, AddressLoad load, long deadlineNanos, int timeoutMillis,
-                Failures failures) {
+                Attempts attempts) {
             this.origin = origin;
             this.untried = untried;
             this.load = load;
             this.deadlineNanos = deadlineNanos;
             this.timeoutMillis = timeoutMillis;
-            this.failures = failures;
+            this.attempts = attempts;
         }
 
         /**
@@ -296,12 +324,13 @@ final class Dialer {
         void run(Attempt attempt) {
             Socket socket = null;
             IOException failure = null;
+            long started = System.nanoTime();
             try {
                 socket = newSocket(attempt.address);
                 synchronized (this) {
                     if (attempt.cancelled) {
                         closeQuietly(socket);
-                        finished(attempt, null, null);
+                        finished(attempt, null, null); // Lost before it began: not reported.
                         return;
                     }
                     attempt.socket = socket;
@@ -318,21 +347,24 @@ final class Dialer {
             catch (RuntimeException e) {
                 failure = new IOException(e.toString(), e);
             }
-            boolean failed;
+            Outcome outcome;
+            long nanos = System.nanoTime() - started;
             synchronized (this) {
-                failed = finished(attempt, socket, failure);
+                attempt.nanos = nanos;
+                outcome = finished(attempt, socket, failure);
             }
-            if (failed) {
-                this.failures.failed(attempt.address, failure);
+            if (outcome == Outcome.FAILED) {
+                this.attempts.failed(attempt.address, failure, nanos);
             }
+            // The winner is reported by dial, on the caller's thread, once the race is settled.
         }
 
         /**
          * Settles a finished attempt under the monitor: the winner, a loser (closed), or a failure.
          *
-         * @return whether it failed on its own (not cancelled, not lost)
+         * @return whether it won, failed on its own, or lost (cancelled, or ended after the race was over)
          */
-        private boolean finished(Attempt attempt, Socket socket, IOException failure) {
+        private Outcome finished(Attempt attempt, Socket socket, IOException failure) {
             this.running.remove(attempt);
             if (failure == null && socket != null && !attempt.cancelled && !this.over) {
                 this.winner = attempt;
@@ -342,7 +374,7 @@ final class Dialer {
                     cancel(other);
                 }
                 notifyAll();
-                return false;
+                return Outcome.WON;
             }
             this.load.add(attempt.address, -1);
             if (socket != null) {
@@ -355,7 +387,7 @@ final class Dialer {
                 start(Dialer.this.attempts); // A failure starts the next address at once (RFC 8305 §5).
             }
             notifyAll();
-            return failed;
+            return failed ? Outcome.FAILED : Outcome.LOST;
         }
 
         private void cancel(Attempt attempt) {
@@ -370,6 +402,11 @@ final class Dialer {
                 this.fallbackTimer.run();
                 this.fallbackTimer = null;
             }
+        }
+
+        /** The attempt that won; once {@link #outcome} returned a socket. */
+        synchronized Attempt winner() {
+            return this.winner;
         }
 
         /** Waits for the winner, until every attempt failed or the deadline passed. */

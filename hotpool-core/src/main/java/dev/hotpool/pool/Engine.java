@@ -52,7 +52,8 @@ public final class Engine implements AutoCloseable {
      */
     public Engine(HotPoolConfig config, ConnectionProbe probe) {
         this.config = config;
-        this.traffic = new TrafficRecorder(Math.max(TrafficRecorder.MIN_TRACKED_ORIGINS, config.maxConnections()));
+        this.traffic = new TrafficRecorder(Math.max(TrafficRecorder.MIN_TRACKED_ORIGINS, config.maxConnections()),
+                config.clock());
         this.listener = PoolListener.both(this.traffic, config.listener());
         this.addressBook = new AddressBook(config.staticAddresses(), config.resolver(), config.dnsRefreshInterval(),
                 config.clock());

@@ -2,6 +2,7 @@ package dev.hotpool.pool;
 
 import dev.hotpool.AccessDeniedException;
 import dev.hotpool.ConnectException;
+import dev.hotpool.ConnectPhase;
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
@@ -87,9 +88,26 @@ final class SocketConnector implements Connector {
         if (route.proxy() != null) {
             return throughProxy(route, route.proxy(), candidates, load, deadline, readTimeoutMillis);
         }
-        Socket raw = this.dialer.dial(origin, candidates, load, deadline, connectTimeoutMillis,
-                (address, cause) ->
-                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.CONNECT));
+        Socket raw;
+        try {
+            raw = this.dialer.dial(origin, candidates, load, deadline, connectTimeoutMillis, new Dialer.Attempts() {
+                @Override
+                public void failed(InetAddress address, IOException cause, long nanos) {
+                    SocketConnector.this.listener.connect(origin, address, false, nanos);
+                    SocketConnector.this.outliers.recordFailure(origin.authority(), address,
+                            OutlierDetector.Failure.CONNECT);
+                }
+
+                @Override
+                public void connected(InetAddress address, long nanos) {
+                    SocketConnector.this.listener.connect(origin, address, true, nanos);
+                }
+            });
+        }
+        catch (ConnectException e) {
+            this.listener.connectFailed(origin, ConnectPhase.TCP, e);
+            throw e;
+        }
         InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
         try {
             if (!origin.secure()) {
@@ -103,6 +121,7 @@ final class SocketConnector implements Connector {
             closeQuietly(raw);
             load.add(remote.getAddress(), -1);
             this.outliers.recordFailure(origin.authority(), remote.getAddress(), OutlierDetector.Failure.TLS);
+            this.listener.connectFailed(origin, origin.secure() ? ConnectPhase.TLS : ConnectPhase.TCP, e);
             throw e;
         }
     }
@@ -118,17 +137,29 @@ final class SocketConnector implements Connector {
     private Transport throughProxy(Route route, HttpProxy proxy, List<InetAddress> candidates, AddressLoad load,
             long deadline, int readTimeoutMillis) throws IOException {
         Origin origin = route.origin();
-        InetSocketAddress proxyAddress = this.proxies.address(proxy, origin);
+        InetSocketAddress proxyAddress;
+        try {
+            proxyAddress = this.proxies.address(proxy, origin);
+        }
+        catch (ConnectException e) { // The proxy's own name did not resolve.
+            this.listener.connectFailed(origin, ConnectPhase.PROXY, e);
+            throw e;
+        }
         InetAddress address = Dialer.leastLoaded(candidates, load);
         load.add(address, 1);
         InetSocketAddress remote = new InetSocketAddress(address, origin.port());
         Socket raw;
+        long started = System.nanoTime();
         try {
             raw = this.dialer.connect(proxyAddress, deadline);
+            this.listener.connect(origin, proxyAddress.getAddress(), true, System.nanoTime() - started);
         }
         catch (IOException e) {
+            this.listener.connect(origin, proxyAddress.getAddress(), false, System.nanoTime() - started);
             load.add(address, -1);
-            throw ProxyTunnel.unreachable(proxy, proxyAddress, origin, e);
+            ProxyException failure = ProxyTunnel.unreachable(proxy, proxyAddress, origin, e);
+            this.listener.connectFailed(origin, ConnectPhase.PROXY, failure);
+            throw failure;
         }
         try {
             if (!origin.secure()) {
@@ -145,6 +176,8 @@ final class SocketConnector implements Connector {
             if (!(e instanceof ProxyException)) {
                 this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.TLS);
             }
+            this.listener.connectFailed(origin, (e instanceof ProxyException) ? ConnectPhase.PROXY
+                    : origin.secure() ? ConnectPhase.TLS : ConnectPhase.TCP, e);
             throw e;
         }
     }
@@ -163,7 +196,10 @@ final class SocketConnector implements Connector {
             all = this.addressBook.addresses(origin.host());
         }
         catch (UnknownHostException e) {
-            throw new ConnectException("hotpool: cannot resolve the host of " + origin + ": " + e.getMessage(), e);
+            ConnectException failure = new ConnectException("hotpool: cannot resolve the host of " + origin + ": "
+                    + e.getMessage(), e);
+            this.listener.connectFailed(origin, ConnectPhase.DNS, failure);
+            throw failure;
         }
         List<InetAddress> usable = this.outliers.usable(origin.authority(), all);
         List<InetAddress> admitted = new ArrayList<>(usable.size());

@@ -223,6 +223,11 @@ class ProxyTests {
         assertThat(this.proxy.connects()).as("not retried").isEqualTo(1);
         assertThat(this.server.connectionsAccepted()).isZero();
         assertThat(this.pool.stats().total()).as("the connection was discarded").isZero();
+        dev.hotpool.ConnectFailure failure = this.pool.traffic().connectFailures()
+            .get("localhost:" + this.server.port());
+        assertThat(failure.phase()).as("the phase that failed, for the endpoint")
+            .isEqualTo(dev.hotpool.ConnectPhase.PROXY);
+        assertThat(failure.message()).contains("407").doesNotContain(PASSWORD);
     }
 
     @Test
@@ -326,6 +331,8 @@ class ProxyTests {
                 .hasMessageStartingWith("hotpool: cannot connect to the proxy 127.0.0.1:" + port
                         + " (127.0.0.1) for https://localhost:" + this.server.port() + ": ");
         assertThat(this.server.connectionsAccepted()).isZero();
+        assertThat(this.pool.traffic().connectFailures().get("localhost:" + this.server.port()).phase())
+            .isEqualTo(dev.hotpool.ConnectPhase.PROXY);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.hotpool.metrics;
 
 import dev.hotpool.CloseReason;
+import dev.hotpool.ConnectFailure;
+import dev.hotpool.ConnectPhase;
 import dev.hotpool.ConnectionInfo;
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
@@ -10,6 +12,7 @@ import dev.hotpool.Origin;
 import dev.hotpool.TrafficStats;
 import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
+import dev.hotpool.testsupport.TestCertificates;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -71,6 +74,16 @@ class PoolListenerTests {
         public void requestCompleted(Origin origin, boolean succeeded, boolean retried) {
             count(succeeded ? "request:ok" : "request:failed");
         }
+
+        @Override
+        public void connect(Origin origin, InetAddress address, boolean succeeded, long nanos) {
+            count(succeeded ? "connect:success" : "connect:failure");
+        }
+
+        @Override
+        public void connectFailed(Origin origin, ConnectPhase phase, Exception cause) {
+            count("connectFailed:" + phase);
+        }
     }
 
     private final CountingListener listener = new CountingListener();
@@ -117,6 +130,40 @@ class PoolListenerTests {
         assertThat(traffic.reuseRatio()).isEqualTo(0.8);
         assertThat(traffic.handshakes()).isZero(); // Plain HTTP.
         assertThat(traffic.requestsByHost()).containsEntry("localhost:" + this.server.port(), 5L);
+    }
+
+    @Test
+    void aFailedConnectIsReportedWithItsPhaseAndShownPerHost() throws Exception {
+        TestCertificates untrusted = TestCertificates.forHosts(TestCertificates.KeyType.EC, "localhost");
+        this.server = StubServer.https(untrusted.serverContext());
+        int refused;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refused = s.getLocalPort();
+        }
+        this.pool = new HotPool(HotPoolConfig.builder().listener(this.listener).resolver((host) -> {
+            if (host.equals("nowhere.test")) {
+                throw new java.net.UnknownHostException(host);
+            }
+            return List.of(InetAddress.getLoopbackAddress());
+        }).build());
+
+        assertThatThrownBy(() -> this.pool.execute(HotRequest.get(java.net.URI.create("http://nowhere.test/"))))
+            .isInstanceOf(dev.hotpool.ConnectException.class);
+        assertThatThrownBy(() -> this.pool.execute(HotRequest.get(java.net.URI.create("http://localhost:" + refused
+                + "/")))).isInstanceOf(dev.hotpool.ConnectException.class);
+        assertThatThrownBy(() -> get("/")).isInstanceOf(IOException.class);
+
+        assertThat(this.listener.count("connectFailed:DNS", 0)).isEqualTo(1);
+        assertThat(this.listener.count("connectFailed:TCP", 0)).isEqualTo(1);
+        assertThat(this.listener.count("connectFailed:TLS", 0)).isEqualTo(1);
+        assertThat(this.listener.count("connect:failure", 0)).as("the refused attempt").isEqualTo(1);
+        assertThat(this.listener.count("connect:success", 0)).as("the TCP connect under the failed handshake")
+            .isEqualTo(1);
+        Map<String, ConnectFailure> failures = this.pool.traffic().connectFailures();
+        assertThat(failures.get("nowhere.test:80").phase()).isEqualTo(ConnectPhase.DNS);
+        assertThat(failures.get("localhost:" + refused).phase()).isEqualTo(ConnectPhase.TCP);
+        assertThat(failures.get("localhost:" + refused).message()).contains("localhost:" + refused);
+        assertThat(failures.get("localhost:" + this.server.port()).phase()).isEqualTo(ConnectPhase.TLS);
     }
 
     @Test

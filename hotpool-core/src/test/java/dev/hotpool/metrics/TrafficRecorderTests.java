@@ -1,7 +1,13 @@
 package dev.hotpool.metrics;
 
+import dev.hotpool.ConnectException;
+import dev.hotpool.ConnectFailure;
+import dev.hotpool.ConnectPhase;
 import dev.hotpool.Origin;
 import dev.hotpool.TrafficStats;
+import dev.hotpool.testsupport.TestClock;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -128,5 +134,43 @@ class TrafficRecorderTests {
         finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void theLastConnectFailureOfAHostIsKeptWithItsPhaseAndTimeWhileInUseOrForTheRetention() {
+        TestClock clock = new TestClock();
+        TrafficRecorder recorder = new TrafficRecorder(2, clock);
+        recorder.connectFailed(API, ConnectPhase.TCP, new ConnectException("hotpool: refused", null));
+        clock.advance(Duration.ofSeconds(1));
+        recorder.connectFailed(API, ConnectPhase.TLS, new ConnectException("hotpool: bad certificate", null));
+
+        ConnectFailure last = recorder.snapshot().connectFailures().get("api.example.com:443");
+        assertThat(last.phase()).isEqualTo(ConnectPhase.TLS);
+        assertThat(last.at()).isEqualTo(clock.instant());
+        assertThat(last.message()).isEqualTo("hotpool: bad certificate");
+
+        clock.advance(TrafficRecorder.FAILURE_RETENTION.plusSeconds(1));
+        this.connected.add(API);
+        recorder.forgetIdle(this.connected::contains);
+        assertThat(recorder.snapshot().connectFailures()).as("in use: kept").containsKey("api.example.com:443");
+        this.connected.clear();
+        recorder.forgetIdle(this.connected::contains);
+        assertThat(recorder.snapshot().connectFailures()).as("past the retention, not in use").isEmpty();
+    }
+
+    @Test
+    void connectFailuresAreBoundedLikeTheRequestCounts() {
+        TrafficRecorder recorder = new TrafficRecorder(2, new TestClock());
+        for (int i = 0; i < 1_000; i++) {
+            recorder.connectFailed(Origin.of("https", "h" + i + ".example.com", 443), ConnectPhase.DNS,
+                    new ConnectException("hotpool: unknown host", null));
+        }
+        recorder.connectFailed(API, ConnectPhase.DNS, new ConnectException("x", null));
+        assertThat(recorder.snapshot().connectFailures()).hasSize(2).containsKeys("h0.example.com:443",
+                "h1.example.com:443");
+        recorder.connectFailed(Origin.of("https", "h0.example.com", 443), ConnectPhase.TCP,
+                new ConnectException("y", null));
+        assertThat(recorder.snapshot().connectFailures().get("h0.example.com:443").phase())
+            .as("a tracked host's failure is still replaced").isEqualTo(ConnectPhase.TCP);
     }
 }

@@ -46,6 +46,7 @@ class FastFallbackTests {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final StepTimer timer = new StepTimer();
     private final List<InetAddress> failed = new CopyOnWriteArrayList<>();
+    private final List<InetAddress> connected = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -74,8 +75,17 @@ class FastFallbackTests {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return closing(dialer.dial(origin, candidates, load, deadline, timeoutMillis,
-                        (address, cause) -> this.failed.add(address)));
+                return closing(dialer.dial(origin, candidates, load, deadline, timeoutMillis, new Dialer.Attempts() {
+                    @Override
+                    public void failed(InetAddress address, IOException cause, long nanos) {
+                        FastFallbackTests.this.failed.add(address);
+                    }
+
+                    @Override
+                    public void connected(InetAddress address, long nanos) {
+                        FastFallbackTests.this.connected.add(address);
+                    }
+                }));
             }
             catch (ConnectException e) {
                 throw new java.util.concurrent.CompletionException(e);
@@ -103,6 +113,7 @@ class FastFallbackTests {
         assertThat(((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress()).isEqualTo(ip("127.0.0.1"));
         Await.until(() -> good.connectionsAccepted() == 1);
         assertThat(this.failed).as("the attempt that lost the race is not a failure").isEmpty();
+        assertThat(this.connected).as("only the winner is timed as a success").containsExactly(ip("127.0.0.1"));
         assertThat(load.live(ip("127.0.0.1"))).isEqualTo(1);
         assertThat(load.live(ip("127.0.0.2"))).isZero();
     }
@@ -117,6 +128,7 @@ class FastFallbackTests {
 
         assertThat(((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress()).isEqualTo(ip("127.0.0.1"));
         assertThat(this.failed).containsExactly(ip("127.0.0.3")); // Refused: nothing listens there.
+        assertThat(this.connected).containsExactly(ip("127.0.0.1"));
         assertThat(this.timer.fired).isZero();
         assertThat(load.live(ip("127.0.0.3"))).isZero();
     }

@@ -750,6 +750,21 @@ public class HotPoolProperties {
          */
         private int maxHosts = 100;
 
+        /**
+         * Names of the connection meters: 'hotpool' (hotpool.connections, tag 'host') or 'otel' (OpenTelemetry's
+         * semantic conventions: http.client.open_connections, http.client.connection.duration, tags
+         * 'server.address' and 'server.port' on every meter, per host up to max-hosts).
+         */
+        private Naming naming = Naming.HOTPOOL;
+
+        public Naming getNaming() {
+            return this.naming;
+        }
+
+        public void setNaming(Naming naming) {
+            this.naming = naming;
+        }
+
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -773,6 +788,16 @@ public class HotPoolProperties {
         public void setMaxHosts(int maxHosts) {
             this.maxHosts = maxHosts;
         }
+    }
+
+    /** Names of the pool's connection meters. */
+    public enum Naming {
+
+        /** hotpool.connections with 'state' and 'host': the names since the first release. */
+        HOTPOOL,
+
+        /** OpenTelemetry's semantic conventions for HTTP client connections. */
+        OTEL
     }
 
     public static class Connect {

@@ -1,5 +1,6 @@
 package dev.hotpool.sample;
 
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -45,6 +46,18 @@ public class SampleApplication {
     @Bean
     RestTemplate upstreamRestTemplate(RestTemplateBuilder builder, UpstreamProperties upstream) {
         return builder.rootUri(upstream.getUrl()).build();
+    }
+
+    /** The acquire waits the status page's history charts (a pool listener: the starter hands it to the pool). */
+    @Bean
+    AcquireWaits acquireWaits() {
+        return new AcquireWaits();
+    }
+
+    /** The last five minutes of the pool, sampled once a second off the request path, for the status page. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    PoolHistory poolHistory(HotPool pool, AcquireWaits acquireWaits) {
+        return new PoolHistory(pool, acquireWaits, Clock.systemUTC());
     }
 
     @Bean

@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code hotpool.connections.acquire} timer (wait for a lease, connecting included) and
  * {@code hotpool.connections.timeout} counter (leases that got no connection);</li>
  * <li>{@code hotpool.connections.usage} timer (how long a lease was held);</li>
+ * <li>{@code hotpool.connect} timer: each TCP connect attempt that gave a connection or failed (not those that lost
+ * a fast-fallback race), tagged {@code outcome} = {@code success} | {@code failure};</li>
  * <li>{@code hotpool.tls.handshake} timer, tagged {@code outcome} = {@code success} | {@code failure} and
  * {@code profile};</li>
  * <li>{@code hotpool.address.ejections} counter;</li>
@@ -67,6 +69,14 @@ import org.slf4j.LoggerFactory;
  * connections of the routes through that proxy. (Proxies the JVM's settings choose per request get no gauge; the
  * endpoint shows them.)</li>
  * </ul>
+ *
+ * <p>With {@link Naming#OTEL} ({@code hotpool.metrics.naming: otel}) the connection gauges follow the OpenTelemetry
+ * semantic conventions for HTTP clients instead: {@code http.client.open_connections} tagged
+ * {@code http.connection.state} = {@code active} | {@code idle} (leases waiting stay {@code hotpool.connections}
+ * with {@code state=pending}), and {@code http.client.connection.duration}, a timer of how long each connection
+ * that opened stayed open. Every meter then carries {@code server.address} and {@code server.port} (required by the
+ * conventions) in place of {@code host}, per host whatever {@link Options#perHostTags()} says, bounded by
+ * {@link Options#maxHosts()} as {@code host} is (the rest: {@code other}). The other meters keep their names.
  *
  * <p>Counters count from the pool's start, also before {@link #bindTo} (they read this object's own adders).
  * Timer samples taken before the first {@code bindTo} (a warm-up at startup) are kept, up to
@@ -97,23 +107,49 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         }
     }
 
+    /** The names of the connection meters ({@code hotpool.metrics.naming}). */
+    public enum Naming {
+
+        /** {@code hotpool.connections} with {@code state} and {@code host}: the names since the first release. */
+        HOTPOOL,
+
+        /**
+         * OpenTelemetry's semantic conventions: {@code http.client.open_connections},
+         * {@code http.client.connection.duration},
+         * {@code server.address} and {@code server.port}.
+         */
+        OTEL
+    }
+
     /**
-     * How hosts are tagged.
+     * How hosts are tagged and meters named.
      *
      * @param perHostTags whether meters carry a {@code host} tag ({@code hotpool.metrics.per-host-tags}); off by
      *     default, as every host then multiplies the number of time series
      * @param maxHosts how many distinct hosts get their own {@code host} tag before the rest share
      *     {@code host=other} ({@code hotpool.metrics.max-hosts})
+     * @param naming the names of the connection meters ({@code hotpool.metrics.naming})
      */
-    public record Options(boolean perHostTags, int maxHosts) {
+    public record Options(boolean perHostTags, int maxHosts, Naming naming) {
 
-        /** No host tags; 100 hosts at most when they are switched on. */
-        public static final Options DEFAULTS = new Options(false, 100);
+        /** No host tags; 100 hosts at most when they are switched on; hotpool's own names. */
+        public static final Options DEFAULTS = new Options(false, 100, Naming.HOTPOOL);
 
         public Options {
             if (maxHosts < 0) {
                 throw new IllegalArgumentException("hotpool.metrics.max-hosts (" + maxHosts + ") must not be negative");
             }
+            Objects.requireNonNull(naming, "'naming' must not be null");
+        }
+
+        /** With hotpool's own names. */
+        public Options(boolean perHostTags, int maxHosts) {
+            this(perHostTags, maxHosts, Naming.HOTPOOL);
+        }
+
+        /** Whether meters are kept per host: with per-host tags, and always with {@link Naming#OTEL}. */
+        boolean perHost() {
+            return this.perHostTags || this.naming == Naming.OTEL;
         }
     }
 
@@ -206,7 +242,7 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
             b.registerProxy(pool.config().proxy().proxy().authority());
         }
         this.bound.add(b);
-        if (this.options.perHostTags()) {
+        if (this.options.perHost()) {
             for (HostMeters m : this.byTag.values()) {
                 b.registerHost(m);
             }
@@ -238,7 +274,22 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
 
     @Override
     public void connectionClosed(Origin origin, CloseReason reason) {
-        meters(origin).closed[reason.ordinal()].increment();
+        connectionClosed(origin, reason, -1);
+    }
+
+    @Override
+    public void connectionClosed(Origin origin, CloseReason reason, long ageNanos) {
+        HostMeters m = meters(origin);
+        m.closed[reason.ordinal()].increment();
+        if (ageNanos >= 0 && this.options.naming() == Naming.OTEL) {
+            time(m.durationKey, ageNanos);
+        }
+    }
+
+    @Override
+    public void connect(Origin origin, InetAddress address, boolean succeeded, long nanos) {
+        HostMeters m = meters(origin);
+        time(succeeded ? m.connectSuccessKey : m.connectFailureKey, nanos);
     }
 
     @Override
@@ -297,14 +348,15 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
 
     @Override
     public String toString() {
-        return "HotPoolMetrics[" + (this.options.perHostTags() ? "per-host tags, at most " + this.options.maxHosts()
-                + " hosts" : "no host tags") + ", " + this.bound.size() + " registries]";
+        return "HotPoolMetrics[" + (this.options.perHost() ? "per-host tags, at most " + this.options.maxHosts()
+                + " hosts" : "no host tags") + ", " + this.options.naming().name().toLowerCase(Locale.ROOT)
+                + " names, " + this.bound.size() + " registries]";
     }
 
     // ---- internals ----------------------------------------------------------------------------------------
 
     private Iterable<HostMeters> hostMeters() {
-        return this.options.perHostTags() ? this.byTag.values() : List.of(this.allHosts);
+        return this.options.perHost() ? this.byTag.values() : List.of(this.allHosts);
     }
 
     private HotPool pool() {
@@ -323,7 +375,7 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
      * {@link #OTHER_HOSTS}.
      */
     private HostMeters meters(Origin origin) {
-        if (!this.options.perHostTags()) {
+        if (!this.options.perHost()) {
             return this.allHosts;
         }
         String authority = origin.authority();
@@ -334,7 +386,7 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         if (this.namedHosts.get() < this.options.maxHosts()) {
             // Null (no entry) when the last name was taken meanwhile.
             m = this.byAuthority.computeIfAbsent(authority, (a) -> claimName()
-                    ? this.byTag.computeIfAbsent(a, (t) -> new HostMeters(Tags.of("host", t))) : null);
+                    ? this.byTag.computeIfAbsent(a, (t) -> new HostMeters(hostTags(origin))) : null);
         }
         if (m == null) {
             m = otherHosts();
@@ -364,7 +416,22 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
     private HostMeters otherHosts() {
         HostMeters other = this.byTag.get(OTHER_HOSTS);
         return (other != null) ? other
-                : this.byTag.computeIfAbsent(OTHER_HOSTS, (t) -> new HostMeters(Tags.of("host", t)));
+                : this.byTag.computeIfAbsent(OTHER_HOSTS, (t) -> new HostMeters(hostTags(null)));
+    }
+
+    /** The host tags of {@code origin}, or of the hosts past {@code max-hosts} when {@code null}. */
+    private Tags hostTags(Origin origin) {
+        if (this.options.naming() == Naming.OTEL) {
+            if (origin == null) {
+                return Tags.of("server.address", OTHER_HOSTS, "server.port", OTHER_HOSTS);
+            }
+            String host = origin.host();
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            return Tags.of("server.address", host, "server.port", Integer.toString(origin.port()));
+        }
+        return Tags.of("host", origin != null ? origin.authority() : OTHER_HOSTS);
     }
 
     /** How many hosts have their own entry (for tests: never above {@code max-hosts}). */
@@ -422,7 +489,7 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
     private Snapshot takeSnapshot(long now) {
         PoolStats stats = pool().stats();
         Map<HostMeters, int[]> byHost = new HashMap<>();
-        if (this.options.perHostTags()) {
+        if (this.options.perHost()) {
             // A host without an entry once the names are taken counts as other, as its events do.
             HostMeters other = (this.namedHosts.get() >= this.options.maxHosts()) ? this.byTag.get(OTHER_HOSTS) : null;
             for (PoolStats.HostStats h : stats.hosts()) {
@@ -500,7 +567,12 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
 
         USAGE("hotpool.connections.usage", "Time a connection was leased"),
 
-        HANDSHAKE("hotpool.tls.handshake", "Time a TLS handshake took");
+        HANDSHAKE("hotpool.tls.handshake", "Time a TLS handshake took"),
+
+        CONNECT("hotpool.connect", "Time a TCP connect attempt took (the one that won, and each that failed)"),
+
+        DURATION("http.client.connection.duration", "The duration of the successfully established outbound HTTP "
+                + "connections");
 
         final String meterName;
 
@@ -519,6 +591,9 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
             Tags tags = this.host.tags;
             if (this.kind == TimerKind.HANDSHAKE) {
                 tags = tags.and("outcome", this.outcome, "profile", this.profile);
+            }
+            else if (this.kind == TimerKind.CONNECT) {
+                tags = tags.and("outcome", this.outcome);
             }
             return tags;
         }
@@ -548,6 +623,12 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
 
         final TimerKey usageKey;
 
+        final TimerKey connectSuccessKey;
+
+        final TimerKey connectFailureKey;
+
+        final TimerKey durationKey;
+
         /** Whether its meters were offered to the registries bound so far. */
         final AtomicBoolean announced = new AtomicBoolean();
 
@@ -558,6 +639,9 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
             }
             this.acquireKey = new TimerKey(TimerKind.ACQUIRE, this, null, null);
             this.usageKey = new TimerKey(TimerKind.USAGE, this, null, null);
+            this.connectSuccessKey = new TimerKey(TimerKind.CONNECT, this, "success", null);
+            this.connectFailureKey = new TimerKey(TimerKind.CONNECT, this, "failure", null);
+            this.durationKey = new TimerKey(TimerKind.DURATION, this, null, null);
         }
 
         @Override
@@ -618,7 +702,20 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         void registerHost(HostMeters host) {
             try {
                 Tags tags = this.poolTags.and(host.tags);
+                boolean otel = HotPoolMetrics.this.options.naming() == Naming.OTEL;
                 for (ConnectionState state : ConnectionState.values()) {
+                    if (otel && state != ConnectionState.PENDING) {
+                        add(Gauge.builder("http.client.open_connections", HotPoolMetrics.this,
+                                (m) -> m.gauge(host, state))
+                            .tags(tags)
+                            .tag("http.connection.state", state.tag())
+                            .description("Number of outbound HTTP connections that are currently active or idle on "
+                                    + "the client")
+                            .baseUnit("connections")
+                            .strongReference(true)
+                            .register(this.registry));
+                        continue;
+                    }
                     add(Gauge.builder("hotpool.connections", HotPoolMetrics.this, (m) -> m.gauge(host, state))
                         .tags(tags)
                         .tag("state", state.tag())

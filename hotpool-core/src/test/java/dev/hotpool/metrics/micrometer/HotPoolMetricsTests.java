@@ -210,6 +210,79 @@ class HotPoolMetricsTests {
     }
 
     @Test
+    void eachTcpConnectIsTimedByOutcomeBesideTheHandshake() throws Exception {
+        this.server = StubServer.https(certificates.serverContext());
+        HotPoolMetrics metrics = metrics(HotPoolMetrics.Options.DEFAULTS);
+        pool(metrics, HotPoolConfig.builder().name("backend"));
+        metrics.bindTo(this.registry);
+
+        get(this.server.uri("/"));
+        int refusedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusedPort = s.getLocalPort(); // Closed at once: nothing listens there.
+        }
+        assertThatThrownBy(() -> get(URI.create("http://127.0.0.1:" + refusedPort + "/")))
+            .isInstanceOf(dev.hotpool.ConnectException.class);
+
+        assertThat(timerCount("hotpool.connect", "pool", "backend", "outcome", "success")).isEqualTo(1);
+        assertThat(timerCount("hotpool.connect", "pool", "backend", "outcome", "failure")).isEqualTo(1);
+        assertThat(this.registry.get("hotpool.connect").tag("outcome", "success").timer().totalTime(
+                java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(timerCount("hotpool.tls.handshake", "pool", "backend", "outcome", "success", "profile", "default"))
+            .isEqualTo(1);
+        assertThat(this.registry.find("http.client.open_connections").meters()).as("not by default").isEmpty();
+        assertThat(this.registry.find("http.client.connection.duration").meters()).isEmpty();
+    }
+
+    @Test
+    void otelNamingFollowsTheSemanticConventionsAndKeepsTheOtherMeters() throws Exception {
+        this.server = StubServer.https(certificates.serverContext());
+        HotPoolMetrics metrics = metrics(new HotPoolMetrics.Options(false, 100, HotPoolMetrics.Naming.OTEL));
+        pool(metrics, HotPoolConfig.builder().name("backend"));
+        metrics.bindTo(this.registry);
+        String port = Integer.toString(this.server.uri("/").getPort());
+
+        get(this.server.uri("/"));
+        this.nanoTime.addAndGet(Duration.ofSeconds(2).toNanos());
+
+        assertThat(gauge("http.client.open_connections", "pool", "backend", "http.connection.state", "idle",
+                "server.address", "localhost", "server.port", port)).isEqualTo(1);
+        assertThat(gauge("http.client.open_connections", "http.connection.state", "active", "server.address",
+                "localhost", "server.port", port)).isZero();
+        assertThat(this.registry.find("http.client.open_connections").meters())
+            .extracting((m) -> m.getId().getTag("http.connection.state")).containsExactlyInAnyOrder("active", "idle");
+        assertThat(this.registry.find("hotpool.connections").meters()).as("only leases waiting keep the old name")
+            .extracting((m) -> m.getId().getTag("state")).containsExactly("pending");
+        assertThat(this.registry.find("http.client.connection.duration").timers()).isEmpty();
+
+        assertThat(this.pool.evictIdle(null)).isEqualTo(1);
+        assertThat(timerCount("http.client.connection.duration", "pool", "backend", "server.address", "localhost",
+                "server.port", port)).isEqualTo(1);
+        assertThat(count("hotpool.connections.created", "server.address", "localhost", "server.port", port))
+            .isEqualTo(1);
+        assertThat(timerCount("hotpool.connect", "outcome", "success", "server.address", "localhost")).isEqualTo(1);
+        assertThat(hotpoolMeters()).allSatisfy((m) -> assertThat(m.getId().getTag("host")).isNull());
+        assertThat(this.registry.getMeters()).allSatisfy((m) -> assertThat(m.getId().getTag("network.peer.address"))
+            .as("no per-address tags").isNull());
+    }
+
+    @Test
+    void otelNamingBoundsServerAddressByMaxHosts() throws Exception {
+        HotPoolMetrics metrics = metrics(new HotPoolMetrics.Options(false, 2, HotPoolMetrics.Naming.OTEL));
+        pool(metrics, HotPoolConfig.builder());
+        metrics.bindTo(this.registry);
+        for (int i = 0; i < 50; i++) {
+            metrics.connectionOpened(Origin.of("https", "host" + i + ".example.com", 443),
+                    InetAddress.getLoopbackAddress());
+        }
+        assertThat(this.registry.find("hotpool.connections.created").meters())
+            .extracting((m) -> m.getId().getTag("server.address"))
+            .containsExactlyInAnyOrder("host0.example.com", "host1.example.com", "other");
+        assertThat(count("hotpool.connections.created", "server.address", "other", "server.port", "other"))
+            .isEqualTo(48);
+    }
+
+    @Test
     void aLeaseThatGetsNoConnectionIsATimeout() throws Exception {
         this.server = StubServer.http();
         HotPoolMetrics metrics = metrics(HotPoolMetrics.Options.DEFAULTS);

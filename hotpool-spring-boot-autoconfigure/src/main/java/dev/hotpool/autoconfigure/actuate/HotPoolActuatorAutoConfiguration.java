@@ -79,7 +79,10 @@ public final class HotPoolActuatorAutoConfiguration {
         @ConditionalOnMissingBean
         HotPoolMetrics hotPoolMetrics(HotPoolProperties properties, ObjectProvider<HotPool> hotPool) {
             HotPoolProperties.Metrics metrics = properties.getMetrics();
-            return new HotPoolMetrics(new HotPoolMetrics.Options(metrics.isPerHostTags(), metrics.getMaxHosts()))
+            HotPoolMetrics.Naming naming = (metrics.getNaming() == HotPoolProperties.Naming.OTEL)
+                    ? HotPoolMetrics.Naming.OTEL : HotPoolMetrics.Naming.HOTPOOL;
+            return new HotPoolMetrics(new HotPoolMetrics.Options(metrics.isPerHostTags(), metrics.getMaxHosts(),
+                    naming))
                 .monitor(hotPool::getObject);
         }
     }

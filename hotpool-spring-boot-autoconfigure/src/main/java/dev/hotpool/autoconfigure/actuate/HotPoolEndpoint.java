@@ -1,6 +1,7 @@
 package dev.hotpool.autoconfigure.actuate;
 
 import dev.hotpool.AddressInfo;
+import dev.hotpool.ConnectFailure;
 import dev.hotpool.ConnectionInfo;
 import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.HealthCheckReport;
@@ -71,7 +72,8 @@ public class HotPoolEndpoint {
         Map<String, HostDescriptor> hosts = new LinkedHashMap<>();
         for (PoolHosts.Host host : PoolHosts.of(stats, traffic).all().values()) {
             hosts.put(host.authority(), new HostDescriptor(host.total(), host.leased(), host.idle(), host.connecting(),
-                    host.pending(), host.requests(), addresses(host), settings(host), proxies(host)));
+                    host.pending(), host.requests(), addresses(host), settings(host), proxies(host),
+                    connectFailure(host.connectFailure())));
         }
         Map<String, Long> closed = new LinkedHashMap<>();
         stats.closed().forEach((reason, n) -> closed.put(kebab(reason), n));
@@ -98,12 +100,17 @@ public class HotPoolEndpoint {
         connections.sort((a, b) -> Long.compare(a.id(), b.id()));
         return new HostDetailDescriptor(h.authority(), h.origins().stream().map(Origin::toString).toList(), h.total(),
                 h.leased(), h.idle(), h.connecting(), h.pending(), h.requests(), addresses(h), connections,
-                settings(h), proxies(h));
+                settings(h), proxies(h), connectFailure(h.connectFailure()));
     }
 
     /** The proxies ({@code host:port}) of a host's routes, or {@code null} (no key) when every route is direct. */
     private static @Nullable List<String> proxies(PoolHosts.Host host) {
         return host.proxies().isEmpty() ? null : host.proxies();
+    }
+
+    private static @Nullable ConnectFailureDescriptor connectFailure(@Nullable ConnectFailure failure) {
+        return failure == null ? null
+                : new ConnectFailureDescriptor(failure.phase().tag(), failure.at().toString(), failure.message());
     }
 
     /**
@@ -306,10 +313,21 @@ public class HotPoolEndpoint {
      * @param addresses its addresses, with their connections and ejection state
      * @param settings the settings that apply to it ({@code hotpool.hosts}, else the pool's)
      * @param proxies the HTTP proxies ({@code host:port}) its connections go through; absent when all are direct
+     * @param lastConnectFailure the last failure to open a connection to it, or {@code null}
      */
     public record HostDescriptor(int connections, int active, int idle, int connecting, int pending, long requests,
             List<AddressDescriptor> addresses, HostSettingsDescriptor settings,
-            @Nullable List<String> proxies) {
+            @Nullable List<String> proxies, @Nullable ConnectFailureDescriptor lastConnectFailure) {
+    }
+
+    /**
+     * The last failure to open a connection to a host.
+     *
+     * @param phase the step that failed: {@code dns}, {@code tcp}, {@code tls} or {@code proxy}
+     * @param at when, ISO-8601
+     * @param message what the caller was told
+     */
+    public record ConnectFailureDescriptor(String phase, String at, String message) {
     }
 
     /**
@@ -319,13 +337,14 @@ public class HotPoolEndpoint {
      * @param origins the origins ({@code scheme://host:port}) seen for it
      * @param total connections open or opening
      * @param connections one row per open connection, oldest first
+     * @param lastConnectFailure the last failure to open a connection to it, or {@code null}
      * @param settings the settings that apply to it ({@code hotpool.hosts}, else the pool's)
      * @param proxies the HTTP proxies ({@code host:port}) its connections go through; absent when all are direct
      */
     public record HostDetailDescriptor(String host, List<String> origins, int total, int active, int idle,
             int connecting, int pending, long requests, List<AddressDescriptor> addresses,
             List<ConnectionInfo> connections, HostSettingsDescriptor settings,
-            @Nullable List<String> proxies) {
+            @Nullable List<String> proxies, @Nullable ConnectFailureDescriptor lastConnectFailure) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hotpool.autoconfigure.actuate;
 
+import dev.hotpool.ConnectFailure;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
 import dev.hotpool.TrafficStats;
@@ -30,9 +31,10 @@ final class PoolHosts {
      * @param authority {@code host:port}
      * @param origins the origins ({@code scheme://host:port}) the pool has seen for it
      * @param proxies the HTTP proxies ({@code host:port}) its routes go through, sorted; empty when all are direct
+     * @param connectFailure the last failure to open a connection to it, or {@code null}
      */
     record Host(String authority, List<Origin> origins, int total, int leased, int idle, int connecting, int pending,
-            long requests, List<String> proxies) {
+            long requests, List<String> proxies, ConnectFailure connectFailure) {
     }
 
     static PoolHosts of(PoolStats stats, TrafficStats traffic) {
@@ -41,11 +43,14 @@ final class PoolHosts {
             Origin origin = h.origin();
             hosts.merge(origin.authority(),
                     new Host(origin.authority(), List.of(origin), h.total(), h.leased(), h.idle(), h.connecting(),
-                            h.pending(), 0, h.proxy() == null ? List.of() : List.of(h.proxy())),
+                            h.pending(), 0, h.proxy() == null ? List.of() : List.of(h.proxy()), null),
                     PoolHosts::sum);
         }
         traffic.requestsByHost().forEach((authority, requests) -> hosts.merge(authority,
-                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests, List.of()), PoolHosts::sum));
+                new Host(authority, List.of(), 0, 0, 0, 0, 0, requests, List.of(), null), PoolHosts::sum));
+        // A host that never connected has a row for its failure alone (kept for a while: see TrafficRecorder).
+        traffic.connectFailures().forEach((authority, failure) -> hosts.merge(authority,
+                new Host(authority, List.of(), 0, 0, 0, 0, 0, 0, List.of(), failure), PoolHosts::sum));
         return new PoolHosts(hosts);
     }
 
@@ -70,6 +75,13 @@ final class PoolHosts {
         proxies.addAll(b.proxies());
         return new Host(a.authority(), List.copyOf(origins), a.total() + b.total(), a.leased() + b.leased(),
                 a.idle() + b.idle(), a.connecting() + b.connecting(), a.pending() + b.pending(),
-                a.requests() + b.requests(), List.copyOf(proxies));
+                a.requests() + b.requests(), List.copyOf(proxies), later(a.connectFailure(), b.connectFailure()));
+    }
+
+    private static ConnectFailure later(ConnectFailure a, ConnectFailure b) {
+        if (a == null || b == null) {
+            return a != null ? a : b;
+        }
+        return a.at().isAfter(b.at()) ? a : b;
     }
 }

@@ -79,6 +79,15 @@ class HotPoolActuatorAutoConfigurationTests {
     }
 
     @Test
+    void otelNamingIsOptInAndReachesTheMeters() {
+        this.contextRunner.run((context) -> assertThat(context.getBean(HotPoolMetrics.class).options().naming())
+            .isEqualTo(HotPoolMetrics.Naming.HOTPOOL));
+        this.contextRunner.withPropertyValues("hotpool.metrics.naming=otel")
+            .run((context) -> assertThat(context.getBean(HotPoolMetrics.class).options())
+                .isEqualTo(new HotPoolMetrics.Options(false, 100, HotPoolMetrics.Naming.OTEL)));
+    }
+
+    @Test
     void negativeMaxHostsFailsTheStartupNamingTheProperty() {
         this.contextRunner.withPropertyValues("hotpool.metrics.max-hosts=-1").run((context) -> {
             assertThat(context).hasFailed();

@@ -1,0 +1,57 @@
+package dev.hotpool.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import dev.hotpool.HotPool;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code hotpool.metrics.naming=otel} as Prometheus scrapes it: the OpenTelemetry names and attributes, with the
+ * warm connections to the embedded upstream counted idle under {@code server.address} / {@code server.port}.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "sample.upstream.port=0", "hotpool.health-check-interval=1h", "hotpool.metrics.naming=otel",
+                "management.prometheus.metrics.export.enabled=true" })
+class OtelNamingPrometheusTests {
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private HotPool pool;
+
+    @Autowired
+    private EmbeddedUpstream upstream;
+
+    @Test
+    void openConnectionsAreScrapedWithTheSemanticConventionsNames() throws Exception {
+        assertThat(this.pool.awaitWarmup(Duration.ofSeconds(30))).isTrue();
+        Thread.sleep(1100); // The gauges read a snapshot at most a second old.
+        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + this.port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+        int idle = this.pool.stats().idle();
+        assertThat(idle).isPositive();
+        assertThat(scrape).contains("http_client_open_connections{http_connection_state=\"idle\",pool=\"hotpool\","
+                + "server_address=\"localhost\",server_port=\"" + this.upstream.port() + "\"} " + idle + ".0")
+            .contains("http_client_open_connections{http_connection_state=\"active\",pool=\"hotpool\","
+                + "server_address=\"localhost\",server_port=\"" + this.upstream.port() + "\"} 0.0")
+            .contains("hotpool_connect_seconds_count{outcome=\"success\",pool=\"hotpool\",server_address=\"localhost\"")
+            .doesNotContain(",state=\"idle\"")
+            .doesNotContain("host=\"");
+        assertThat(scrape).as("leases waiting keep hotpool's name").containsPattern("hotpool_connections\\{pool=\"hotpool\",server_address=\"localhost\","
+                + "server_port=\"\\d+\",state=\"pending\"\\} 0.0");
+    }
+}
