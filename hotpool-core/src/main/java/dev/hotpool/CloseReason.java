@@ -3,7 +3,10 @@ package dev.hotpool;
 /** Why a connection was closed. Counted per reason in {@link PoolStats}. */
 public enum CloseReason {
 
-    /** Idle longer than the idle timeout, or than the server's {@code Keep-Alive: timeout} hint. */
+    /**
+     * Idle longer than the idle timeout, or than the server's {@code Keep-Alive: timeout} hint; or, asked for by a
+     * request that cannot be retried, idle nearly as long as its server was seen closing connections after.
+     */
     IDLE_TIMEOUT,
 
     /** Older than its (jittered) maximum lifetime. */

@@ -91,6 +91,8 @@ final class ConnectionPool {
     private final int maxIdleConns;
     private final int maxPendingAcquires;
     private final int maxRequestsPerConnection;
+    /** The idle limits servers were seen closing connections at, per origin; guarded by the lock. */
+    private final ServerIdleLimits serverIdleLimits;
     private final Duration shutdownTimeout;
     private final LeaseEvents leases;
     private final OriginGone originGone;
@@ -137,7 +139,8 @@ final class ConnectionPool {
         this.shutdownTimeout = config.shutdownTimeout();
         this.leases = new LeaseEvents(config.name(), listener, config.leakDetectionThreshold());
         this.ledger = new Ledger(this.maxConnections);
-        this.routes = new RouteTable(warmRoutes, config::hostSettings);
+        this.serverIdleLimits = new ServerIdleLimits(Math.max(1024, config.maxConnections()));
+        this.routes = new RouteTable(warmRoutes, config::hostSettings, this.serverIdleLimits);
     }
 
     // ---- leasing ------------------------------------------------------------------------------------------
@@ -173,7 +176,7 @@ final class ConnectionPool {
             RoutePool r = this.routes.getOrCreate(origin, tls, filter, proxy);
             Route route = r.route;
             if (mode != LeaseMode.NEW_CONNECTION) {
-                PoolEntry idle = takeIdle(r, now);
+                PoolEntry idle = takeIdle(r, mode, now);
                 if (idle != null) {
                     return idle;
                 }
@@ -269,6 +272,9 @@ final class ConnectionPool {
                 return; // Closed by the pool in the meantime, or released twice.
             }
             this.leases.end(entry);
+            if (entry.route.serverLimit != null) {
+                entry.route.serverLimit.servedAfter(entry.idleAtLease); // Answered after that much idle.
+            }
             if (this.closed) {
                 closeLocked(entry, CloseReason.SHUTDOWN);
                 return;
@@ -651,18 +657,27 @@ final class ConnectionPool {
         }
     }
 
-    /** The newest usable idle connection of the route, now LEASED; expired ones met on the way are closed. */
-    private PoolEntry takeIdle(RoutePool r, long now) {
+    /**
+     * The newest usable idle connection of the route, now LEASED; expired ones met on the way are closed, and for a
+     * lease that cannot be retried so are those idle nearly as long as the route's server was seen to allow (see
+     * {@link RoutePool#serverClosedAfterMillis}).
+     */
+    private PoolEntry takeIdle(RoutePool r, LeaseMode mode, long now) {
         for (PoolEntry e = r.newestIdle(); e != null; ) {
             PoolEntry older = r.olderIdle(e);
             if (e.state == State.IDLE) {
                 CloseReason expiry = e.expiry(now);
+                if (expiry == null && mode == LeaseMode.NOT_RETRYABLE && r.serverLimit != null
+                        && r.serverLimit.near(now - e.idleSince, now)) {
+                    expiry = CloseReason.IDLE_TIMEOUT;
+                }
                 if (expiry != null) {
                     closeLocked(e, expiry);
                 }
                 else {
                     unlinkIdle(e);
                     this.ledger.move(e, State.LEASED);
+                    e.idleAtLease = Math.max(1, now - e.idleSince);
                     return e;
                 }
             }
@@ -759,6 +774,13 @@ final class ConnectionPool {
             case CLOSED -> {
                 return;
             }
+        }
+        if (reason == CloseReason.STALE && e.idledOnce) {
+            if (r.serverLimit == null) {
+                r.serverLimit = this.serverIdleLimits.of(r.route.origin());
+            }
+            long now = this.clock.millis();
+            r.serverLimit.closedAfter(now - e.idleSince, now); // Closed by its server after idling this long.
         }
         this.ledger.move(e, State.CLOSED);
         this.ledger.countClose(reason);

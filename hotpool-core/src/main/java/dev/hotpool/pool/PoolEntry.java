@@ -53,6 +53,10 @@ final class PoolEntry implements Lease, Admission {
     long idleSince;
     /** Guarded by the pool lock: the server's keep-alive hint turned into a deadline (epoch millis). */
     long keepAliveDeadline = Long.MAX_VALUE;
+    /** Guarded by the pool lock: whether it has gone back to the pool after an exchange (its idle time is real). */
+    boolean idledOnce;
+    /** Guarded by the pool lock: how long it had been idle when this lease took it from the idle list; 0: it was not. */
+    long idleAtLease;
     /**
      * Set when the connection's address was ejected or left DNS: it closes with this reason instead of going back to
      * the pool. Guarded by the pool lock.
@@ -116,6 +120,8 @@ final class PoolEntry implements Lease, Admission {
     /** Starts the idle time on release, with the server's keep-alive hint. Under the pool lock. */
     void becameIdle(long now) {
         this.idleSince = now;
+        this.idledOnce = true;
+        this.idleAtLease = 0;
         this.keepAliveDeadline = this.keepAliveHintMillis >= 0 ? now + this.keepAliveHintMillis : Long.MAX_VALUE;
     }
 

@@ -32,6 +32,12 @@ final class RoutePool {
     final int maxConns;
     final long idleTimeoutMillis;
     final long maxLifetimeMillis;
+    /**
+     * Its origin's observed server idle limit ({@link ServerIdleLimits}), {@code null} while none is known; set when
+     * the route is created or when the pool first sees the server close one of its connections. Guarded by the pool
+     * lock.
+     */
+    ServerIdleLimits.Limit serverLimit;
     /** This route's counts; changed by the pool's {@link Ledger} only. */
     final Ledger.Counts counts = new Ledger.Counts();
     /** IDLE and in-place CHECKING connections, newest at the head. */

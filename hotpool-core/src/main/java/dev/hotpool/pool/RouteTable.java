@@ -26,15 +26,20 @@ final class RouteTable {
     private final Set<Route> pinned;
     /** What applies to a host name: asked once per route created, at the cost of a look-up per label. */
     private final Function<String, EffectiveHostSettings> settings;
+    /** What servers were seen to allow per origin: a route made again takes what its origin's server showed. */
+    private final ServerIdleLimits serverIdleLimits;
     private int size;
 
     /**
      * @param pinned the warm-up targets: their routes are kept even while they have nothing
      * @param settings the settings that apply to a host name
+     * @param serverIdleLimits the idle limits servers were seen closing connections at, per origin
      */
-    RouteTable(Set<Route> pinned, Function<String, EffectiveHostSettings> settings) {
+    RouteTable(Set<Route> pinned, Function<String, EffectiveHostSettings> settings,
+            ServerIdleLimits serverIdleLimits) {
         this.pinned = Set.copyOf(pinned);
         this.settings = settings;
+        this.serverIdleLimits = serverIdleLimits;
         for (Route route : this.pinned) {
             getOrCreate(route);
         }
@@ -71,6 +76,7 @@ final class RouteTable {
         }
         Route route = new Route(origin, settings, filter, proxy);
         RoutePool created = new RoutePool(route, this.pinned.contains(route), this.settings.apply(host));
+        created.serverLimit = this.serverIdleLimits.existing(origin);
         created.sameHost = first;
         this.byHost.put(host, created);
         this.size++;

@@ -304,6 +304,49 @@ class ConnectionPoolTests {
     }
 
     @Test
+    void aLeaseThatCannotBeRetriedSkipsAConnectionIdleNearlyAsLongAsItsServerWasSeenToAllow() throws IOException {
+        pool(b -> b.validateNonRetryableAfterInactivity(Duration.ofMillis(50)));
+        PoolEntry first = lease(A);
+        first.release();
+        this.connector.last().peerCloses();
+        this.clock.advance(Duration.ofMillis(1000));
+        PoolEntry second = lease(A, LeaseMode.NOT_RETRYABLE); // Found closed after 1 s idle: the server's limit.
+        assertThat(closed(CloseReason.STALE)).isEqualTo(1);
+        second.release();
+
+        this.clock.advance(Duration.ofMillis(950)); // Within max(100 ms, a tenth) of 1 s: the server may close it.
+        PoolEntry third = lease(A, LeaseMode.NOT_RETRYABLE);
+        assertThat(third).isNotSameAs(second);
+        assertThat(third.reused()).isFalse();
+        assertThat(closed(CloseReason.IDLE_TIMEOUT)).isEqualTo(1);
+        third.release();
+
+        this.clock.advance(Duration.ofMillis(850)); // Well short of it: reused.
+        assertThat(lease(A, LeaseMode.NOT_RETRYABLE)).isSameAs(third);
+        third.release();
+        this.clock.advance(Duration.ofMillis(950));
+        assertThat(lease(A)).as("a retryable lease keeps it (and its retry)").isSameAs(third);
+    }
+
+    @Test
+    void theServersObservedIdleLimitIsForgottenOnceAConnectionServedAfterIdlingLonger() throws IOException {
+        pool(b -> b.validateNonRetryableAfterInactivity(Duration.ofMillis(50)));
+        PoolEntry first = lease(A);
+        first.release();
+        this.connector.last().peerCloses();
+        this.clock.advance(Duration.ofMillis(1000));
+        PoolEntry second = lease(A, LeaseMode.NOT_RETRYABLE);
+        second.release();
+
+        this.clock.advance(Duration.ofMillis(1500));
+        assertThat(lease(A)).isSameAs(second); // A retryable lease, answered after 1.5 s idle: the limit grew.
+        second.release();
+        this.clock.advance(Duration.ofMillis(950));
+        assertThat(lease(A, LeaseMode.NOT_RETRYABLE)).isSameAs(second);
+        assertThat(closed(CloseReason.IDLE_TIMEOUT)).isZero();
+    }
+
+    @Test
     void aRouteLivesWhileItHasAConnectionAndIsMadeAgainOnItsNextLease() throws IOException {
         pool(b -> b);
         PoolEntry first = lease(A);
