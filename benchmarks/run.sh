@@ -145,6 +145,8 @@ head -c 65536 /dev/urandom >"$work/www/64k"
 head -c 1048576 /dev/urandom >"$work/www/1m"
 head -c 16777216 /dev/urandom >"$work/www/16m"
 : >"$work/www/upload"
+# nginx's worker (not root) reads them: mktemp -d made the directory private.
+chmod 755 "$work" "$work/www"; chmod 644 "$work"/www/*
 
 write_conf() { # $1 = HTTPS port, $2 = many-origins plain HTTP port, $3 = many-origins HTTPS port, $4 = HTTPS, closing
     cat >"$work/nginx.conf" <<EOF

@@ -319,15 +319,15 @@ final class Report {
                         row("hc5", threads, shape.key()).ifPresent(b -> {
                             t.add(new Target(where + ": ≥ HttpComponents 5", fmt("%,.1f vs %,.1f MiB/s = %.2f×",
                                     r.mibPerSecond(), b.mibPerSecond(), r.mibPerSecond() / b.mibPerSecond()),
-                                    r.mibPerSecond() >= b.mibPerSecond()));
+                                    r.requests > 0 && r.mibPerSecond() >= b.mibPerSecond()));
                             t.add(new Target(where + ": fewer bytes allocated per MiB than HttpComponents 5",
                                     fmt("%,.0f B vs %,.0f B", r.bytesPerMib(), b.bytesPerMib()),
-                                    r.bytesPerMib() < b.bytesPerMib()));
+                                    r.requests > 0 && r.bytesPerMib() < b.bytesPerMib()));
                         });
-                        row(raw, threads, shape.key()).ifPresent(b -> t.add(new Target(where + ": ≥ 90% of the raw socket ("
-                                + b.spec.label().replace("ceiling: raw socket ", "") + ")", fmt("%,.1f vs %,.1f MiB/s = %.0f%%",
+                        row(raw, threads, shape.key()).ifPresent(b -> t.add(new Target(where + ": ≥ 90% of the raw socket "
+                                + b.spec.label().replace("ceiling: raw socket ", ""), fmt("%,.1f vs %,.1f MiB/s = %.0f%%",
                                 r.mibPerSecond(), b.mibPerSecond(), 100 * r.mibPerSecond() / b.mibPerSecond()),
-                                r.mibPerSecond() >= 0.9 * b.mibPerSecond())));
+                                r.requests > 0 && r.mibPerSecond() >= 0.9 * b.mibPerSecond())));
                     }
                     else {
                         Optional<Row> best = this.rows.stream()
@@ -337,7 +337,7 @@ final class Report {
                         best.ifPresent(b -> t.add(new Target(where + ": ≥ the best peer", fmt("%,.0f vs %s %,.0f req/s = "
                                 + "%.2f×; TLS 1.2 resumptions %,d of %,d handshakes (%s: %,d of %,d)", r.rps(),
                                 b.spec.label(), b.rps(), r.rps() / b.rps(), r.nginx.resumed, r.nginx.newConnections,
-                                b.spec.label(), b.nginx.resumed, b.nginx.newConnections), r.rps() >= b.rps())));
+                                b.spec.label(), b.nginx.resumed, b.nginx.newConnections), r.requests > 0 && r.rps() >= b.rps())));
                     }
                 }
             }
