@@ -7,6 +7,10 @@
 #   benchmarks/run.sh --profile[=CLIENT]   JFR-profile one client (default hotpool-bc) at 8 threads for 20 s and
 #                                  print where its load threads spend their time
 #   benchmarks/run.sh --threads=8 --clients=hotpool-bc,hc5 --window=10 ...   other options go to the harness
+#   benchmarks/run.sh --no-jmh --shape=get1k,get64k,get1m,get16m,post64k,post1m,conn-per-request   (or --shape=all)
+#                                  large bodies both ways and a connection per request, at 1 and 8 threads, for
+#                                  hotpool (bc, jdk), the peers and the raw-socket ceilings (about 20 minutes with
+#                                  --rounds=2 --warmup=1.5 --window=3; results/<date>-large-bodies.*)
 #   benchmarks/run.sh --many-origins   only the many-origins benchmark (about 8 minutes; see benchmarks/README.md):
 #                                  hotpool's core API and HttpClient 5 over N host names, N = 100 ... 100,000,
 #                                  plain HTTP, each measurement in its own JVM
@@ -31,7 +35,7 @@ MAX_MINUTES=${MAX_MINUTES:-40}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-quick=; jmh=1; profile=; origins=; faults=; jmh_only=; harness_args=()
+quick=; jmh=1; profile=; origins=; faults=; jmh_only=; shapes=; harness_args=()
 for arg in "$@"; do
     case "$arg" in
         --quick) quick=1; harness_args+=(--quick) ;;
@@ -43,7 +47,8 @@ for arg in "$@"; do
         --idle-timeout-posts) faults=IdleTimeoutPosts ;;
         --check-cost) faults=CheckCost ;;
         --jmh-only=*) jmh_only=${arg#--jmh-only=} ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        --shape=*|--shapes=*) shapes=${arg#--shape*=}; harness_args+=("$arg") ;;
+        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
         *) harness_args+=("$arg") ;;   # in the many-origins modes they go to ManyOrigins
     esac
 done
@@ -71,6 +76,7 @@ CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt
 JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC -Djava.awt.headless=true -Dhttp.maxConnections=64
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 name=$(date +%F)${quick:+-quick}
+[ -n "$shapes" ] && [ "$shapes" != get1k ] && name="$name-large-bodies${quick:+-quick}" && name=${name/-quick-large/-large}
 [ -n "$profile" ] && name="$name-profile-$profile"
 out="$ROOT/benchmarks/results"
 [ -n "$profile" ] && out="$ROOT/benchmarks/target/profile"   # profiles are not results: kept out of git
@@ -132,10 +138,17 @@ printf 'subjectAltName=DNS:*.many.test\nbasicConstraints=CA:FALSE\nkeyUsage=crit
     >"$work/many.ext"
 openssl x509 -req -in "$work/many.csr" -CA "$work/ca.pem" -CAkey "$work/ca-key.pem" -set_serial "0x$(openssl rand -hex 8)" \
     -days 2 -extfile "$work/many.ext" -out "$work/many-cert.pem" >/dev/null 2>&1
-mkdir -p "$work/tmp"
+mkdir -p "$work/tmp" "$work/www"
 body=$(head -c 1024 /dev/zero | tr '\0' 'x')
+# The static files of the large-body shapes (random bytes: nothing on the way may compress them).
+head -c 65536 /dev/urandom >"$work/www/64k"
+head -c 1048576 /dev/urandom >"$work/www/1m"
+head -c 16777216 /dev/urandom >"$work/www/16m"
+: >"$work/www/upload"
+# nginx's worker (not root) reads them: mktemp -d made the directory private.
+chmod 755 "$work" "$work/www"; chmod 644 "$work"/www/*
 
-write_conf() { # $1 = HTTPS port, $2 = many-origins plain HTTP port, $3 = many-origins HTTPS port
+write_conf() { # $1 = HTTPS port, $2 = many-origins plain HTTP port, $3 = many-origins HTTPS port, $4 = HTTPS, closing
     cat >"$work/nginx.conf" <<EOF
 worker_processes 1;
 # Many origins open and close a connection per request at up to 200 at once: room for that, twice over.
@@ -153,8 +166,11 @@ http {
     keepalive_timeout 300s;
     keepalive_requests 1000000000;
     # One line per request: connection serial, its request count (1 = new connection = a TLS handshake), the
-    # window's tag, status, session reuse, protocol/cipher.
-    log_format bench '\$connection \$connection_requests \$arg_w \$status \$ssl_session_reused \$ssl_protocol/\$ssl_cipher';
+    # window's tag, status, session reuse, protocol/cipher, bytes received (line, head and body).
+    log_format bench '\$connection \$connection_requests \$arg_w \$status \$ssl_session_reused \$ssl_protocol/\$ssl_cipher \$request_length';
+    # One session cache for the HTTPS servers: TLS 1.2 resumption by session id, and tickets (on by default).
+    ssl_session_cache shared:bench:16m;
+    ssl_session_timeout 1h;
     server {
         listen 127.0.0.1:$1 ssl;
         ssl_certificate $work/cert.pem;
@@ -163,6 +179,30 @@ http {
         access_log $work/access.log bench buffer=256k flush=1s;
         location = /1k { default_type application/octet-stream; return 200 "$body"; }
         location = /204 { return 204; }
+        # Large bodies: static files (read from the page cache; sendfile does not apply under TLS).
+        location ~ ^/(64k|1m|16m)\$ { root $work/www; default_type application/octet-stream; }
+        # Uploads: nginx reads the whole body before it answers (mirror_request_body; a bare "return 204" would
+        # answer first and discard the body unlogged), then the static module refuses a POST to the empty file
+        # "upload" (405), which error_page turns into 204. \$request_length in the log counts the body's bytes.
+        location = /upload {
+            client_max_body_size 32m; client_body_buffer_size 2m;
+            mirror /discard; mirror_request_body on;
+            root $work/www; error_page 405 =204 @uploaded;
+        }
+        location = /discard { internal; return 204; }
+        location @uploaded { return 204; }
+        location / { return 404; }
+    }
+    # Connection per request: the same /1k, closed after every response; TLS 1.2 only, so the log tells
+    # resumptions (session id or ticket) from full handshakes.
+    server {
+        listen 127.0.0.1:$4 ssl;
+        ssl_certificate $work/cert.pem;
+        ssl_certificate_key $work/key.pem;
+        ssl_protocols TLSv1.2;
+        keepalive_timeout 0;
+        access_log $work/access.log bench buffer=256k flush=1s;
+        location = /1k { default_type application/octet-stream; return 200 "$body"; }
         location / { return 404; }
     }
     # Many origins: one server answers every o<i>.many.test (the default server of its port; Host is not looked
@@ -191,8 +231,9 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=
 for _ in 1 2 3 4 5; do
     candidate=$((20000 + RANDOM % 30000))
-    { listening "$candidate" || listening $((candidate + 1)) || listening $((candidate + 2)); } && continue
-    write_conf "$candidate" $((candidate + 1)) $((candidate + 2))
+    { listening "$candidate" || listening $((candidate + 1)) || listening $((candidate + 2)) \
+        || listening $((candidate + 3)); } && continue
+    write_conf "$candidate" $((candidate + 1)) $((candidate + 2)) $((candidate + 3))
     "$NGINX" -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>>"$work/error.log" &
     nginx_pid=$!
     for _ in $(seq 50); do listening "$candidate" && break; kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
@@ -205,8 +246,9 @@ if [ -z "$port" ]; then echo "nginx did not start:" >&2; cat "$work/error.log" >
   sleep $((MAX_MINUTES * 60 + 60)) & sleeper=$!; wait $sleeper
   kill -QUIT "$nginx_pid" 2>/dev/null ) &
 watchdog_pid=$!
-plain_port=$((port + 1)); many_tls_port=$((port + 2))
-echo "nginx ($nginx_version, pid $nginx_pid, worker_processes 1) on https://127.0.0.1:$port;" \
+plain_port=$((port + 1)); many_tls_port=$((port + 2)); close_port=$((port + 3))
+echo "nginx ($nginx_version, pid $nginx_pid, worker_processes 1) on https://127.0.0.1:$port" \
+    "(closing after each response: $close_port);" \
     "many origins on http://127.0.0.1:$plain_port and https://127.0.0.1:$many_tls_port"
 
 # ---- the many-origins benchmark (instead of the harness) -----------------------------------------------------
@@ -229,7 +271,7 @@ fi
 
 # ---- the harness ---------------------------------------------------------------------------------------------
 command="benchmarks/run.sh${*:+ $*}"
-common=(--port="$port" --cert="$work/cert.pem" --access-log="$work/access.log" --out="$out" --name="$name"
+common=(--port="$port" --close-port="$close_port" --cert="$work/cert.pem" --access-log="$work/access.log" --out="$out" --name="$name"
     --nginx-version="$nginx_version" --nginx-pid="$nginx_pid" --load-at-start="$load_at_start" --command="$command")
 if [ -n "$profile" ]; then
     jfr="$out/$name.jfr"

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * small remainder (bounded in bytes and time) is drained so the connection can be reused; a larger one
  * closes the connection. A read error closes the connection and names the origin.
  *
+ * <p>Supports {@link #mark}/{@link #reset} (Spring's RestClient peeks at one byte to tell an empty body; without
+ * mark support it wraps the body in a {@code PushbackInputStream}, which hides {@link #readNBytes(int)}).
+ * {@link #readNBytes(int)} of a {@code Content-Length} body makes one array of the exact size and fills it straight
+ * from the connection, where {@code InputStream}'s default gathers 8 KiB chunks and copies them into the result.
+ *
  * <p>Not thread-safe (like any {@link InputStream}). Closing twice is harmless; reading after close fails.
  */
 final class ResponseBody extends InputStream {
@@ -51,6 +56,14 @@ final class ResponseBody extends InputStream {
     private final OutlierDetector outliers;
     /** For {@link #read()}; most callers read in blocks, so made on first use. */
     private byte[] one;
+    /** Bytes read since {@link #mark} (up to its read limit), replayed after {@link #reset}; null before a mark. */
+    private byte[] marked;
+    /** How many bytes {@link #marked} holds. */
+    private int markedLength;
+    /** The next replayed byte in {@link #marked}, or -1 when reads come from the connection. */
+    private int replay = -1;
+    /** Whether {@link #reset} may return to the mark (no more than its read limit read since). */
+    private boolean markValid;
     /**
      * Bytes of a Content-Length body not yet delivered, or -1 for other framings. At zero the message has
      * ended and the connection goes back at once: callers such as RestClient read exactly the announced
@@ -114,11 +127,17 @@ final class ResponseBody extends InputStream {
         if (this.state == State.CLOSED) {
             throw new IOException("hotpool: the response body from " + origin() + " has been closed");
         }
-        if (this.state == State.DONE) {
-            return -1;
-        }
         if (len == 0) {
             return 0;
+        }
+        if (this.replay >= 0) {
+            int n = Math.min(len, this.markedLength - this.replay);
+            System.arraycopy(this.marked, this.replay, b, off, n);
+            this.replay = this.replay + n == this.markedLength ? -1 : this.replay + n;
+            return n;
+        }
+        if (this.state == State.DONE) {
+            return -1;
         }
         int n;
         try {
@@ -131,6 +150,9 @@ final class ResponseBody extends InputStream {
                     OutlierDetector.Failure.IO);
             this.lease.discard(CloseReason.ERROR);
             throw Http1Client.bodyFailure(origin(), e);
+        }
+        if (n > 0 && this.markValid) {
+            record(b, off, n);
         }
         if (n < 0) {
             end();
@@ -147,14 +169,85 @@ final class ResponseBody extends InputStream {
     @Override
     public int available() throws IOException {
         if (this.state != State.OPEN) {
-            return 0;
+            return this.state == State.DONE ? replayable() : 0;
         }
         try {
-            return this.framed.available();
+            return replayable() + this.framed.available();
         }
         catch (IOException e) {
-            return 0;
+            return replayable();
         }
+    }
+
+    /**
+     * Reads up to {@code len} bytes. For a {@code Content-Length} body: into one array of at most the bytes left,
+     * filled straight from the connection (a RestClient {@code body(byte[].class)} lands here with the announced
+     * length). Other framings: {@code InputStream}'s way.
+     */
+    @Override
+    public byte[] readNBytes(int len) throws IOException {
+        if (len < 0) {
+            throw new IllegalArgumentException("len < 0");
+        }
+        long left = this.state == State.OPEN ? this.remaining : 0;
+        if (this.state == State.CLOSED || left < 0 || left + replayable() == 0) {
+            return super.readNBytes(len);
+        }
+        int size = (int) Math.min(len, left + replayable());
+        byte[] b = new byte[size];
+        int filled = 0;
+        while (filled < size) {
+            int n = read(b, filled, size - filled);
+            if (n < 0) {
+                break;
+            }
+            filled += n;
+        }
+        return filled == size ? b : java.util.Arrays.copyOf(b, filled);
+    }
+
+    @Override
+    public boolean markSupported() {
+        return true;
+    }
+
+    /** Marks this place; up to {@code readlimit} bytes read after it can be read again after {@link #reset}. */
+    @Override
+    public void mark(int readlimit) {
+        int pending = replayable(); // Bytes replayed after an earlier reset but not yet read again: kept.
+        int capacity = Math.max(Math.max(readlimit, 0), pending);
+        byte[] buffer = this.marked != null && this.marked.length >= capacity ? this.marked : new byte[capacity];
+        if (pending > 0) {
+            System.arraycopy(this.marked, this.replay, buffer, 0, pending);
+        }
+        this.marked = buffer;
+        this.markedLength = pending;
+        this.replay = pending > 0 ? 0 : -1;
+        this.markValid = true;
+    }
+
+    /** Goes back to the mark; fails when there is none or more than its read limit was read since. */
+    @Override
+    public void reset() throws IOException {
+        if (!this.markValid) {
+            throw new IOException("hotpool: reset of the response body from " + origin() + " without a valid mark");
+        }
+        this.replay = this.markedLength > 0 ? 0 : -1;
+    }
+
+    /** Bytes after a reset not yet read again. */
+    private int replayable() {
+        return this.replay >= 0 ? this.markedLength - this.replay : 0;
+    }
+
+    /** Keeps bytes just read from the connection for {@link #reset}; past the mark's read limit, the mark is gone. */
+    private void record(byte[] b, int off, int n) {
+        if (this.markedLength + n > this.marked.length) {
+            this.markValid = false;
+            return;
+        }
+        System.arraycopy(b, off, this.marked, this.markedLength, n);
+        this.markedLength += n;
     }
 
     /** Gives the connection back, or drains a small remainder first; never throws for I/O. */

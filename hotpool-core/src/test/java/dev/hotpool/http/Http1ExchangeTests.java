@@ -104,6 +104,33 @@ class Http1ExchangeTests {
     }
 
     @Test
+    void bodyPeekedWithMarkAndResetIsReadWholeByReadNBytesAndTheConnectionReused() throws Exception {
+        start((req, ex) -> ex.respond(200, "x".repeat(20_000) + "end"));
+        for (int i = 0; i < 2; i++) {
+            try (HotResponse response = send(HotRequest.get(this.server.uri("/big")))) {
+                java.io.InputStream body = response.body();
+                assertThat(body.markSupported()).isTrue();
+                body.mark(1); // What RestClient does to tell an empty body.
+                assertThat(body.read()).isEqualTo('x');
+                body.reset();
+                byte[] all = body.readNBytes(20_003);
+                assertThat(all).hasSize(20_003);
+                assertThat(new String(all, 19_990, 13, StandardCharsets.US_ASCII)).isEqualTo("xxxxxxxxxxend");
+                assertThat(body.read()).isEqualTo(-1);
+            }
+        }
+        try (HotResponse response = send(HotRequest.get(this.server.uri("/big")))) {
+            java.io.InputStream body = response.body();
+            body.mark(4);
+            assertThat(body.readNBytes(3)).containsExactly('x', 'x', 'x');
+            body.reset();
+            assertThat(body.readNBytes(100_000)).hasSize(20_003); // No more than the body, whatever is asked.
+            assertThatThrownBy(body::reset).hasMessageContaining("without a valid mark"); // Read limit passed.
+        }
+        assertThat(this.server.connectionsAccepted()).isEqualTo(1);
+    }
+
+    @Test
     void headerValueWithCrOrLfIsRejectedBeforeAnythingIsSent() throws Exception {
         start(StubServer.ECHO_PATH);
         assertThatThrownBy(() -> HotRequest.builder("GET", this.server.uri("/"))

@@ -62,6 +62,7 @@ public final class JmhRunner {
                 row.put("threads", threads);
                 String param = r.getParams().getParam("connsPerHost");
                 row.put("connsPerHost", param);
+                row.put("body", r.getParams().getParam("body"));
                 Result<?> primary = r.getPrimaryResult();
                 row.put("opsPerSecond", primary.getScore());
                 row.put("error", primary.getScoreError());
@@ -74,6 +75,7 @@ public final class JmhRunner {
             }
         }
         rows.sort(java.util.Comparator.<Map<String, Object>, String>comparing(r -> (String) r.get("benchmark"))
+                .thenComparing(r -> r.get("body") == null ? "" : (String) r.get("body"))
                 .thenComparing(r -> r.get("connsPerHost") == null ? 0 : -Integer.parseInt((String) r.get("connsPerHost")))
                 .thenComparing(r -> (Integer) r.get("threads")));
         Files.createDirectories(out);
@@ -83,18 +85,21 @@ public final class JmhRunner {
         md.append("`LeaseReleaseBenchmark`: `Engine.lease(origin)` + `lease.release()` on the real engine, no "
                 + "I/O (connections to an in-JVM acceptor, made once). `connsPerHost=2` at 8 threads makes leases wait "
                 + "and releases hand over. `ExecuteLoopbackBenchmark`: not lease + release alone but "
-                + "`HotPool.execute(GET)` + 1 KiB body read, plain HTTP to an in-JVM loopback server (its work "
-                + "included). Throughput of all threads together; 1 fork, "
+                + "`HotPool.execute(GET)` + a 1 KiB or 1 MiB body read (in 8 KiB blocks, or as RestClient reads "
+                + "`body(byte[].class)`: mark/read/reset, then `readNBytes(Content-Length)`), plain HTTP to an in-JVM "
+                + "loopback server (its work included). Throughput of all threads together; 1 fork, "
                 + (quick ? "1 × 1 s warm-up, 2 × 1 s" : "3 × 1 s warm-up, 5 × 1 s") + " measurement.\n\n");
-        md.append("| benchmark | connsPerHost | threads | ops/s | ± (99.9%) | B/op |\n|---|--:|--:|--:|--:|--:|\n");
+        md.append("| benchmark | connsPerHost | body | threads | ops/s | ± (99.9%) | B/op |\n|---|--:|--:|--:|--:|--:|--:|\n");
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> r = rows.get(i);
             json.append(String.format(Locale.ROOT, "  {\"benchmark\": \"%s\", \"threads\": %d, \"connsPerHost\": %s, "
-                    + "\"opsPerSecond\": %.1f, \"error\": %.1f, \"bytesPerOp\": %.1f}%s\n", r.get("benchmark"),
+                    + "\"body\": %s, \"opsPerSecond\": %.1f, \"error\": %.1f, \"bytesPerOp\": %.1f}%s\n", r.get("benchmark"),
                     r.get("threads"), r.get("connsPerHost") == null ? "null" : r.get("connsPerHost"),
+                    r.get("body") == null ? "null" : "\"" + r.get("body") + "\"",
                     r.get("opsPerSecond"), r.get("error"), r.get("bytesPerOp"), i + 1 < rows.size() ? "," : ""));
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %.0f |\n", r.get("benchmark"),
-                    r.get("connsPerHost") == null ? "–" : r.get("connsPerHost"), r.get("threads"),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %,.0f | %,.0f | %.0f |\n", r.get("benchmark"),
+                    r.get("connsPerHost") == null ? "–" : r.get("connsPerHost"),
+                    r.get("body") == null ? "–" : r.get("body"), r.get("threads"),
                     r.get("opsPerSecond"), r.get("error"), r.get("bytesPerOp")));
         }
         json.append("]\n");

@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A plain-HTTP/1.1 server on 127.0.0.1 for the JMH benchmarks, inside the benchmark's JVM: a thread per
- * connection, a fixed keep-alive answer to every request head (1,024-byte body), or, in {@link Mode#HOLD}, no
- * answer at all (the connection is only held open, for benchmarks that never send a request on it).
+ * connection, a fixed keep-alive answer to every request head (a 1,024-byte body unless another size is given), or,
+ * in {@link Mode#HOLD}, no answer at all (the connection is only held open, for benchmarks that never send a request
+ * on it). Requests are expected without a body.
  *
  * <p>Thread-safe. {@link #close()} closes the listening socket and every connection; its threads then end.
  */
@@ -22,28 +23,29 @@ final class LoopbackHttpServer implements AutoCloseable {
 
     /** What the server does with a connection. */
     enum Mode {
-        /** Answer every request head with 200 and a 1 KiB body, keep-alive. */
+        /** Answer every request head with 200 and the body (1 KiB by default), keep-alive. */
         ANSWER,
         /** Accept and hold; never read or write. */
         HOLD
     }
 
-    private static final byte[] RESPONSE;
-
-    static {
-        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1024\r\n"
-                + "Connection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        RESPONSE = new byte[head.length + 1024];
-        System.arraycopy(head, 0, RESPONSE, 0, head.length);
-        java.util.Arrays.fill(RESPONSE, head.length, RESPONSE.length, (byte) 'x');
-    }
-
+    private final byte[] response;
     private final ServerSocket server;
     private final Mode mode;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     LoopbackHttpServer(Mode mode) throws IOException {
+        this(mode, 1024);
+    }
+
+    /** Answers with a body of {@code bodyBytes} bytes. */
+    LoopbackHttpServer(Mode mode, int bodyBytes) throws IOException {
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + bodyBytes
+                + "\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.response = new byte[head.length + bodyBytes];
+        System.arraycopy(head, 0, this.response, 0, head.length);
+        java.util.Arrays.fill(this.response, head.length, this.response.length, (byte) 'x');
         this.mode = mode;
         this.server = new ServerSocket();
         this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
@@ -85,7 +87,7 @@ final class LoopbackHttpServer implements AutoCloseable {
                     matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
                             ? matched + 1 : (b == '\r' ? 1 : 0);
                     if (matched == 4) {
-                        out.write(RESPONSE);
+                        out.write(this.response);
                         matched = 0;
                     }
                 }

@@ -9,10 +9,13 @@ import java.net.URI;
  */
 interface BenchClient extends AutoCloseable {
 
-    /** One GET of {@code uri}, the response read to its end; returns how many body bytes came. */
+    /**
+     * One exchange, the response read to its end; returns how many response body bytes came. A GET when
+     * {@code body} is {@code null}, else a POST of {@code body} (shared: never written to).
+     */
     @FunctionalInterface
     interface Caller {
-        long call(URI uri) throws Exception;
+        long call(URI uri, byte[] body) throws Exception;
     }
 
     /** The call for one worker index ({@code 0 ≤ worker < 32}). */

@@ -30,6 +30,7 @@ import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -41,7 +42,9 @@ import org.springframework.web.client.RestClient;
 /**
  * Every client the harness measures, each opened with a pool large enough for the heaviest load (32 threads) and
  * otherwise the library's defaults. All RestClient rows make the very same call,
- * {@code restClient.get().uri(uri).retrieve().body(byte[].class)}; only the request factory differs.
+ * {@code restClient.get().uri(uri).retrieve().body(byte[].class)} (uploads:
+ * {@code restClient.post().uri(uri).contentType(APPLICATION_OCTET_STREAM).body(bytes).retrieve().toBodilessEntity()});
+ * only the request factory differs.
  *
  * <p>Thread-safe: stateless.
  */
@@ -51,6 +54,10 @@ final class Clients {
     static final int POOL_SIZE = 64;
 
     static final int MAX_WORKERS = 64;
+
+    /** The clients of a run with {@code --shape=} other than {@code get1k} alone, when {@code --clients=} is not given. */
+    static final List<String> SHAPE_CLIENTS = List.of("hotpool-bc", "hotpool-jdk", "hc5", "jetty", "reactor", "jdk",
+            "raw-bc", "raw-sun");
 
     private Clients() {
     }
@@ -63,6 +70,11 @@ final class Clients {
         specs.add(new ClientSpec("hotpool-jdk", "hotpool (jdk)", "hotpool jdk", ClientSpec.Kind.HOTPOOL,
                 "as hotpool (bc) with hotpool.tls.provider=jdk (SunJSSE): " + JdkProviderSwitch.how(),
                 null, (s, warmup) -> hotpool(s, warmup, true, true)));
+        specs.add(new ClientSpec("hotpool-bc-nomark", "hotpool (bc), body without mark", "hotpool bc nomark",
+                ClientSpec.Kind.HOTPOOL, "as hotpool (bc), its response body's mark support hidden (NoMarkFactory): "
+                        + "RestClient reads it through PushbackInputStream and InputStream.readNBytes, as before "
+                        + "ResponseBody supported mark/reset and sized readNBytes (GET only)", null,
+                (s, warmup) -> hotpoolNoMark(s)));
         specs.add(new ClientSpec("hc5", "HttpComponents 5", "HC5", ClientSpec.Kind.PEER,
                 "HttpComponentsClientHttpRequestFactory, httpclient5 classic, PoolingHttpClientConnectionManager "
                         + "max " + POOL_SIZE + " total / per route, SunJSSE", null, (s, warmup) -> hc5(s)));
@@ -102,7 +114,12 @@ final class Clients {
 
     private static BenchClient overRestClient(ClientHttpRequestFactory factory, AutoCloseable resources) {
         RestClient restClient = RestClient.builder().requestFactory(factory).build();
-        BenchClient.Caller call = uri -> {
+        BenchClient.Caller call = (uri, upload) -> {
+            if (upload != null) {
+                restClient.post().uri(uri).contentType(MediaType.APPLICATION_OCTET_STREAM).body(upload).retrieve()
+                        .toBodilessEntity();
+                return 0;
+            }
             byte[] body = restClient.get().uri(uri).retrieve().body(byte[].class);
             return body == null ? 0 : body.length;
         };
@@ -155,8 +172,11 @@ final class Clients {
             @Override
             public Caller caller(int worker) {
                 byte[] buf = new byte[8192];
-                return uri -> {
-                    try (HotResponse response = pool.execute(HotRequest.get(uri))) {
+                return (uri, upload) -> {
+                    HotRequest request = upload == null ? HotRequest.get(uri)
+                            : HotRequest.builder("POST", uri).header("Content-Type", "application/octet-stream")
+                                    .body(upload).build();
+                    try (HotResponse response = pool.execute(request)) {
                         InputStream in = response.body();
                         long n = 0;
                         int k;
@@ -173,6 +193,13 @@ final class Clients {
                 pool.close();
             }
         };
+    }
+
+    private static BenchClient hotpoolNoMark(Setup s) {
+        TlsSettings tls = TlsSettings.of("nginx", s.tls().trustStore(), null, null);
+        HotPool pool = new HotPool(HotPoolConfig.builder().name("bench-bc-nomark").maxConnections(POOL_SIZE)
+                .maxConnsPerHost(POOL_SIZE).maxIdleConns(POOL_SIZE).tls(tls).build());
+        return overRestClient(new NoMarkFactory(new HotPoolClientHttpRequestFactory(pool)), pool);
     }
 
     // ---- the peers -------------------------------------------------------------------------------------------
@@ -241,22 +268,24 @@ final class Clients {
 
     private static BenchClient raw(Setup s, BenchTls.Jsse jsse) {
         SSLContext context = s.tls().sslContext(jsse);
-        RawHttpsConnection[] connections = new RawHttpsConnection[MAX_WORKERS];
+        // Per worker: one connection to the keep-alive port, one to the port that closes after each response.
+        RawHttpsConnection[] connections = new RawHttpsConnection[MAX_WORKERS * 2];
         return new BenchClient() {
             @Override
             public Caller caller(int worker) {
-                RawHttpsConnection c = new RawHttpsConnection(context, s.host(), s.port());
-                connections[worker] = c;
+                RawHttpsConnection kept = new RawHttpsConnection(context, s.host(), s.port());
+                RawHttpsConnection closing = new RawHttpsConnection(context, s.host(), s.closePort());
+                connections[2 * worker] = kept;
+                connections[2 * worker + 1] = closing;
                 // Request bytes are encoded once per URI (the URI changes only between windows).
                 URI[] lastUri = new URI[1];
                 byte[][] lastBytes = new byte[1][];
-                return uri -> {
+                return (uri, upload) -> {
                     if (uri != lastUri[0]) {
-                        lastBytes[0] = ("GET " + uri.getRawPath() + "?" + uri.getRawQuery() + " HTTP/1.1\r\nHost: "
-                                + s.host() + ":" + s.port() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                        lastBytes[0] = requestBytes(uri, upload);
                         lastUri[0] = uri;
                     }
-                    return c.exchange(lastBytes[0]);
+                    return (uri.getPort() == s.port() ? kept : closing).exchange(lastBytes[0]);
                 };
             }
 
@@ -269,5 +298,20 @@ final class Clients {
                 }
             }
         };
+    }
+
+    /** A whole request as bytes: head, and for an upload {@code Content-Length} and the body, for one write. */
+    static byte[] requestBytes(URI uri, byte[] upload) {
+        String head = (upload == null ? "GET " : "POST ") + uri.getRawPath() + "?" + uri.getRawQuery()
+                + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + (upload == null ? "" : "Content-Type: application/octet-stream\r\nContent-Length: " + upload.length
+                        + "\r\n") + "\r\n";
+        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+        if (upload == null) {
+            return h;
+        }
+        byte[] all = java.util.Arrays.copyOf(h, h.length + upload.length);
+        System.arraycopy(upload, 0, all, h.length, upload.length);
+        return all;
     }
 }

@@ -33,12 +33,14 @@ import org.HdrHistogram.Histogram;
  * The load harness: every client of {@link Clients#all()} against one nginx on loopback, through the same call, in
  * the same JVM and the same run.
  *
- * <p>Schedule: a short pre-warm of every client (JIT); then for each thread count (1, 8, 32) a number of rounds in
- * which every client gets one turn, in forward order on even rounds and backward on odd ones, so drift in the
- * machine hits every client alike. A turn is a warm-up (not measured) then a timed window. Then a short pass over
- * the 204 endpoint at 8 threads; then first-request latency on fresh clients (hotpool with and without its
- * warm-up). Every request carries its window's tag in the query string, so nginx's access log tells the
- * connections and TLS handshakes of each window.
+ * <p>Schedule: a short pre-warm of every client (JIT) on every shape; then for each {@link Shape} (default
+ * {@code get1k} alone, today's run) and each thread count (1, 8, 32; 1 and 8 with other shapes) a number of rounds
+ * in which every client gets one turn, in forward order on even rounds and backward on odd ones, so drift in the
+ * machine hits every client alike. A turn is a warm-up (not measured) then a timed window. Every response body's
+ * length is checked against the shape's; a wrong one counts as an error. With {@code get1k} among the shapes: a
+ * short pass over the 204 endpoint at 8 threads, then first-request latency on fresh clients (hotpool with and
+ * without its warm-up). Every request carries its window's tag in the query string, so nginx's access log tells the
+ * connections, TLS handshakes and resumptions, and bytes received of each window.
  *
  * <p>Run it through {@code benchmarks/run.sh}, which starts and stops nginx; see the README's "Benchmarks".
  */
@@ -62,13 +64,14 @@ public final class LoadHarness {
     private volatile Phase phase;
 
     /** What the load threads do now; replaced as a whole so a thread sees a consistent URI and mode. */
-    private record Phase(URI uri, boolean measure, boolean stop) {
+    private record Phase(URI uri, byte[] body, long expect, boolean measure, boolean stop) {
     }
 
     /** Command-line settings (see {@code run.sh --help}). */
     static final class Options {
         String host = "127.0.0.1";
         int port;
+        int closePort = -1;
         Path cert;
         Path accessLog;
         Path outDir = Path.of("benchmarks/results");
@@ -76,6 +79,8 @@ public final class LoadHarness {
         String name;
         boolean quick;
         List<Integer> threads = List.of(1, 8, 32);
+        boolean threadsGiven;
+        List<Shape> shapes = List.of(Shape.GET_1K);
         List<String> clients = List.of();
         int nginxPid = -1;
         double prewarmSeconds = 3;
@@ -121,7 +126,12 @@ public final class LoadHarness {
                     case "out" -> o.outDir = Path.of(v);
                     case "jmh-markdown" -> o.jmhMarkdown = Path.of(v);
                     case "name" -> o.name = v;
-                    case "threads" -> o.threads = Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
+                    case "threads" -> {
+                        o.threads = Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
+                        o.threadsGiven = true;
+                    }
+                    case "shape", "shapes" -> o.shapes = Shape.parse(v);
+                    case "close-port" -> o.closePort = Integer.parseInt(v);
                     case "clients" -> o.clients = List.of(v.split(","));
                     case "prewarm" -> o.prewarmSeconds = Double.parseDouble(v);
                     case "warmup" -> o.warmupSeconds = Double.parseDouble(v);
@@ -136,6 +146,14 @@ public final class LoadHarness {
                     default -> throw Args.unknown(k);
                 }
             }, "--quick");
+            if (!o.shapes.equals(List.of(Shape.GET_1K))) {
+                if (!o.threadsGiven) {
+                    o.threads = List.of(1, 8);
+                }
+                if (o.clients.isEmpty()) {
+                    o.clients = Clients.SHAPE_CLIENTS;
+                }
+            }
             if (o.port <= 0 || o.cert == null) {
                 throw new IllegalArgumentException("benchmark: --port and --cert are required (run.sh passes them)");
             }
@@ -160,7 +178,7 @@ public final class LoadHarness {
         // HttpsURLConnection keeps at most http.maxConnections idle connections per destination (default 5).
         System.setProperty("http.maxConnections", String.valueOf(Clients.POOL_SIZE));
         Options options = Options.parse(args);
-        Setup setup = new Setup(options.host, options.port, BenchTls.trusting(options.cert));
+        Setup setup = new Setup(options.host, options.port, options.closePort, BenchTls.trusting(options.cert));
         awaitUpstream(setup);
         List<ClientSpec> specs = Clients.all().stream()
                 .filter(s -> options.clients.isEmpty() || options.clients.contains(s.id()))
@@ -186,24 +204,30 @@ public final class LoadHarness {
         }
 
         int prewarmThreads = Math.min(8, Collections.max(this.options.threads));
+        double prewarmEach = Math.max(0.5, this.options.prewarmSeconds / this.options.shapes.size());
         for (ClientSpec spec : runnable) {
-            turn(spec, prewarmThreads, "/1k", spec.id() + ".prewarm", this.options.prewarmSeconds, 0, -1);
+            for (Shape shape : this.options.shapes.stream().filter(x -> NoMarkFactory.applies(spec, x)).toList()) {
+                turn(spec, prewarmThreads, shape, spec.id() + ".prewarm-" + shape.id, prewarmEach, 0, -1);
+            }
         }
-        for (int threads : this.options.threads) {
-            for (int round = 0; round < this.options.rounds; round++) {
-                List<ClientSpec> order = new ArrayList<>(runnable);
-                if (round % 2 == 1) {
-                    Collections.reverse(order);
-                }
-                for (ClientSpec spec : order) {
-                    this.slots.add(turn(spec, threads, "/1k", tag(spec.id(), threads, "1k", round),
-                            this.options.warmupSeconds, this.options.windowSeconds, round));
+        for (Shape shape : this.options.shapes) {
+            for (int threads : this.options.threads) {
+                for (int round = 0; round < this.options.rounds; round++) {
+                    List<ClientSpec> order = new ArrayList<>(runnable);
+                    if (round % 2 == 1) {
+                        Collections.reverse(order);
+                    }
+                    for (ClientSpec spec : order.stream().filter(x -> NoMarkFactory.applies(x, shape)).toList()) {
+                        this.slots.add(turn(spec, threads, shape, tag(spec.id(), threads, shape.key().replace("/", ""),
+                                round), this.options.warmupSeconds, this.options.windowSeconds, round));
+                    }
                 }
             }
         }
-        if (this.options.bodilessWindowSeconds > 0) {
+        boolean today = this.options.shapes.contains(Shape.GET_1K);
+        if (today && this.options.bodilessWindowSeconds > 0) {
             for (ClientSpec spec : runnable) {
-                this.slots.add(turn(spec, this.options.bodilessThreads, "/204",
+                this.slots.add(turn(spec, this.options.bodilessThreads, null,
                         tag(spec.id(), this.options.bodilessThreads, "204", 0), this.options.bodilessWarmupSeconds,
                         this.options.bodilessWindowSeconds, 0));
             }
@@ -213,7 +237,7 @@ public final class LoadHarness {
         }
         this.open.clear();
 
-        for (ClientSpec spec : runnable) {
+        for (ClientSpec spec : today && this.options.firstReps > 0 ? runnable : List.<ClientSpec>of()) {
             this.firsts.add(firstRequest(spec, ClientSpec.Warmup.OFF));
             if (spec.kind() == ClientSpec.Kind.HOTPOOL || spec.kind() == ClientSpec.Kind.HOTPOOL_CORE) {
                 this.firsts.add(firstRequest(spec, ClientSpec.Warmup.CONNECT));
@@ -236,7 +260,9 @@ public final class LoadHarness {
         Path png = this.options.outDir.resolve(name + ".png");
         Files.writeString(json, report.json(png.getFileName().toString()));
         Files.writeString(md, report.markdown(png.getFileName().toString()));
-        report.chart(png);
+        if (today) {
+            report.chart(png);
+        }
         log("wrote " + json + ", " + md + ", " + png);
         System.out.println();
         System.out.println(Files.readString(md));
@@ -248,8 +274,10 @@ public final class LoadHarness {
 
     // ---- one turn: warm-up, then the timed window --------------------------------------------------------------
 
-    private Slot turn(ClientSpec spec, int threads, String path, String tag, double warmupSeconds,
+    /** One turn of {@code spec} on {@code shape}; a {@code null} shape is {@code GET /204} (no body). */
+    private Slot turn(ClientSpec spec, int threads, Shape shape, String tag, double warmupSeconds,
             double windowSeconds, int round) throws Exception {
+        String path = shape == null ? "/204" : shape.key();
         BenchClient.Caller[] calls = this.callers.computeIfAbsent(spec.id(),
                 id -> new BenchClient.Caller[Clients.MAX_WORKERS]);
         BenchClient client = this.open.get(spec.id());
@@ -263,8 +291,12 @@ public final class LoadHarness {
         long[] errors = new long[threads];
         String[] firstError = new String[1];
         CountDownLatch stopped = new CountDownLatch(threads);
-        Phase warm = new Phase(this.setup.uri(path, tag + ".w"), false, false);
-        Phase measured = new Phase(this.setup.uri(path, tag), true, false);
+        byte[] body = shape == null ? null : shape.body();
+        long expect = shape == null ? 0 : shape.responseBytes;
+        Phase warm = new Phase(shape == null ? this.setup.uri(path, tag + ".w") : this.setup.uri(shape, tag + ".w"),
+                body, expect, false, false);
+        Phase measured = new Phase(shape == null ? this.setup.uri(path, tag) : this.setup.uri(shape, tag), body, expect,
+                true, false);
         this.phase = warm;
         for (int i = 0; i < threads; i++) {
             int w = i;
@@ -288,7 +320,7 @@ public final class LoadHarness {
         long start = System.nanoTime();
         this.phase = measured;
         sleep(windowSeconds);
-        this.phase = new Phase(null, false, true);
+        this.phase = new Phase(null, null, 0, false, true);
         long nanos = System.nanoTime() - start;
         long cpu = processCpuNanos() - cpuBefore;
         long nginxAfter = Proc.cpuNanos(this.options.nginxWorkerPids());
@@ -304,6 +336,7 @@ public final class LoadHarness {
         slot.client = spec.id();
         slot.threads = threads;
         slot.path = path;
+        slot.shape = shape;
         slot.round = round;
         slot.tag = tag;
         slot.nanos = nanos;
@@ -331,10 +364,14 @@ public final class LoadHarness {
         slot.gcCount = gcAfter[0] - gcBefore[0];
         slot.gcMillis = gcAfter[1] - gcBefore[1];
         if (windowSeconds > 0) {
-            log(String.format(Locale.ROOT, "%-12s %2d threads %-5s round %d: %,9.0f req/s  p50 %,7.1f µs  p99 %,8.1f µs"
-                    + "  %,6.0f B/req%s", spec.id(), threads, path, round, slot.throughput(),
+            double mib = shape == null ? 0 : slot.requests * (double) shape.bytesMoved() / Shape.MIB;
+            log(String.format(Locale.ROOT, "%-12s %2d threads %-16s round %d: %,9.0f req/s%s  p50 %,7.1f µs  p99 %,8.1f µs"
+                    + "  %s%s", spec.id(), threads, path, round, slot.throughput(),
+                    shape != null && shape.perMib() ? String.format(Locale.ROOT, " %,7.1f MiB/s", mib / (nanos / 1e9)) : "",
                     slot.latency.getValueAtPercentile(50) / 1e3, slot.latency.getValueAtPercentile(99) / 1e3,
-                    slot.requests == 0 ? 0.0 : (double) slot.allocatedAll / slot.requests,
+                    shape != null && shape.perMib() ? String.format(Locale.ROOT, "%,9.0f B/MiB", mib == 0 ? 0.0
+                            : slot.allocatedAll / mib) : String.format(Locale.ROOT, "%,6.0f B/req", slot.requests == 0
+                                    ? 0.0 : (double) slot.allocatedAll / slot.requests),
                     slot.errors > 0 ? "  ERRORS " + slot.errors + ": " + slot.firstError : ""));
         }
         return slot;
@@ -349,7 +386,10 @@ public final class LoadHarness {
             }
             long t0 = System.nanoTime();
             try {
-                call.call(p.uri());
+                long n = call.call(p.uri(), p.body());
+                if (n != p.expect()) {
+                    throw new IllegalStateException("benchmark: body of " + n + " bytes, expected " + p.expect());
+                }
             }
             catch (Exception e) {
                 errors[w]++;
@@ -378,19 +418,19 @@ public final class LoadHarness {
                 String tag = spec.id() + ".first-" + warmup.name().toLowerCase(Locale.ROOT) + ".r" + rep;
                 URI uri = this.setup.uri("/1k", tag);
                 long t0 = System.nanoTime();
-                call.call(uri);
+                call.call(uri, null);
                 first.firstNanos.add(System.nanoTime() - t0);
                 URI hot = this.setup.uri("/1k", tag + ".hot");
                 for (int i = 0; i < this.options.hotRequests; i++) {
                     long s = System.nanoTime();
-                    call.call(hot);
+                    call.call(hot, null);
                     first.hot.recordValue(System.nanoTime() - s);
                 }
                 // The same hot connection after the machine went idle for a moment: what any request pays for
                 // waking the threads (and, in a VM, the halted vCPUs) on both sides. The floor for the first request.
                 Thread.sleep(IDLE_MILLIS);
                 long s = System.nanoTime();
-                call.call(hot);
+                call.call(hot, null);
                 first.afterIdleNanos.add(System.nanoTime() - s);
             }
             finally {

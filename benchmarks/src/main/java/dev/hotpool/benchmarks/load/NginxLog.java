@@ -13,9 +13,10 @@ import java.util.Set;
 /**
  * What nginx saw, per window tag, from its access log written with
  * {@code log_format bench '$connection $connection_requests $arg_w $status $ssl_session_reused
- * $ssl_protocol/$ssl_cipher'}: requests,
+ * $ssl_protocol/$ssl_cipher $request_length'}: requests,
  * distinct connections, and new connections (a connection's first request, {@code $connection_requests = 1}),
- * each of which cost a TLS handshake ({@code $ssl_session_reused = r} marks an abbreviated one).
+ * each of which cost a TLS handshake ({@code $ssl_session_reused = r} marks an abbreviated one, a resumption), and
+ * the bytes nginx received (request line, head and body: what tells that an upload's body was read).
  *
  * <p>Not thread-safe; built once after the run.
  */
@@ -27,6 +28,8 @@ final class NginxLog {
         long newConnections;
         long resumed;
         long non2xx;
+        /** Sum of {@code $request_length}. */
+        long requestBytes;
         final Set<Long> connections = new HashSet<>();
         /** What the connections had negotiated: {@code TLSv1.3/TLS_AES_256_GCM_SHA384}. */
         final Set<String> tls = new java.util.TreeSet<>();
@@ -36,6 +39,7 @@ final class NginxLog {
             this.newConnections += o.newConnections;
             this.resumed += o.resumed;
             this.non2xx += o.non2xx;
+            this.requestBytes += o.requestBytes;
             this.connections.addAll(o.connections);
             this.tls.addAll(o.tls);
         }
@@ -68,6 +72,9 @@ final class NginxLog {
                 }
                 if (f.length > 5) {
                     c.tls.add(f[5]); // Same string for a whole window: a cheap set add.
+                }
+                if (f.length > 6) {
+                    c.requestBytes += Long.parseLong(f[6]);
                 }
                 if (!f[3].startsWith("2")) {
                     c.non2xx++;

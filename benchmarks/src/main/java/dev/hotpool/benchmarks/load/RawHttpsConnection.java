@@ -16,7 +16,9 @@ import javax.net.ssl.SSLSocket;
 /**
  * The ceiling: one kept-alive TLS socket that writes request bytes as given and reads the response head, then
  * the body by {@code Content-Length}. No pool, no retry, no chunked encoding, no validation beyond what the
- * benchmark's nginx sends; it reconnects only when the server closed the connection before the next request.
+ * benchmark's nginx sends; it reconnects when the server closed the connection before the next request, and
+ * closes after a response that said {@code Connection: close} (the next request connects again; with the same
+ * {@link SSLContext}, whose client session cache offers the session for resumption).
  *
  * <p>Not thread-safe: one per thread.
  */
@@ -28,6 +30,7 @@ final class RawHttpsConnection implements Closeable {
     }
 
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION = "connection".getBytes(StandardCharsets.US_ASCII);
 
     private final SSLContext context;
     private final String host;
@@ -40,6 +43,8 @@ final class RawHttpsConnection implements Closeable {
     private OutputStream out;
     private long remaining;
     private long handshakes;
+    /** The last response said {@code Connection: close}: the connection ends after its body. */
+    private boolean closeAfter;
 
     RawHttpsConnection(SSLContext context, String host, int port) {
         this.context = context;
@@ -70,6 +75,9 @@ final class RawHttpsConnection implements Closeable {
 
     /** Writes one request (head and body, already encoded) in one TLS record write. */
     void send(byte[] request) throws IOException {
+        if (this.closeAfter) {
+            close();
+        }
         if (this.socket == null) {
             open();
         }
@@ -109,6 +117,10 @@ final class RawHttpsConnection implements Closeable {
                 for (int i = value; i < eol; i++) {
                     length = length * 10 + (this.buf[i] - '0');
                 }
+            }
+            else if (colon - line == CONNECTION.length && equalsIgnoreCase(line, CONNECTION) && eol - value == 5
+                    && (this.buf[value] | 0x20) == 'c') {
+                this.closeAfter = true; // "close"
             }
             if (sink != null) {
                 sink.header(new String(this.buf, line, colon - line, StandardCharsets.ISO_8859_1),
@@ -166,7 +178,11 @@ final class RawHttpsConnection implements Closeable {
             send(request);
             readHead(null);
         }
-        return skipBody();
+        long n = skipBody();
+        if (this.closeAfter) {
+            close();
+        }
+        return n;
     }
 
     long handshakes() {
@@ -184,6 +200,7 @@ final class RawHttpsConnection implements Closeable {
             }
             this.socket = null;
         }
+        this.closeAfter = false;
     }
 
     private void fill() throws IOException {

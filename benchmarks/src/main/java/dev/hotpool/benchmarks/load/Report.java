@@ -76,6 +76,8 @@ final class Report {
         final ClientSpec spec;
         final int threads;
         final String path;
+        /** {@code null} for the {@code GET /204} pass. */
+        Shape shape;
         long requests;
         long nanos;
         final Histogram latency = new Histogram(1_000L, 60_000_000_000L, 3);
@@ -130,6 +132,37 @@ final class Report {
         double handshakesPer10k() {
             return this.nginx.requests == 0 ? Double.NaN : this.nginx.newConnections * 10_000.0 / this.nginx.requests;
         }
+
+        /** MiB of body moved (up or down) in the timed windows. */
+        double mib() {
+            return this.shape == null ? 0 : this.requests * (double) this.shape.bytesMoved() / Shape.MIB;
+        }
+
+        double mibPerSecond() {
+            return mib() / (this.nanos / 1e9);
+        }
+
+        /** The shape's figure of merit: MiB/s for large bodies, req/s otherwise. */
+        double rate() {
+            return this.shape != null && this.shape.perMib() ? mibPerSecond() : rps();
+        }
+
+        double bytesPerMib() {
+            return mib() == 0 ? Double.NaN : this.allocatedAll / mib();
+        }
+
+        double cpuMillisPerMib() {
+            return mib() == 0 ? Double.NaN : this.cpuNanos / 1e6 / mib();
+        }
+
+        double nginxCpuMillisPerMib() {
+            return mib() == 0 || this.nginxCpuNanos < 0 ? Double.NaN : this.nginxCpuNanos / 1e6 / mib();
+        }
+
+        /** Mean {@code $request_length} nginx logged: request line, head and body. */
+        double nginxBytesPerRequest() {
+            return this.nginx.requests == 0 ? Double.NaN : (double) this.nginx.requestBytes / this.nginx.requests;
+        }
     }
 
     /** One issue-8 target, judged. */
@@ -161,6 +194,7 @@ final class Report {
         for (Slot s : slots) {
             ClientSpec spec = spec(s.client);
             Row row = byKey.computeIfAbsent(s.client + "|" + s.threads + "|" + s.path, k -> new Row(spec, s.threads, s.path));
+            row.shape = s.shape;
             row.requests += s.requests;
             row.nanos += s.nanos;
             row.latency.add(s.latency);
@@ -205,7 +239,8 @@ final class Report {
     private List<Target> judge() {
         List<Target> t = new ArrayList<>();
         for (ClientSpec hp : this.specs) {
-            if (!hp.available() || (hp.kind() != ClientSpec.Kind.HOTPOOL && hp.kind() != ClientSpec.Kind.HOTPOOL_CORE)) {
+            if (!hp.available() || (hp.kind() != ClientSpec.Kind.HOTPOOL && hp.kind() != ClientSpec.Kind.HOTPOOL_CORE)
+                    || NoMarkFactory.isBefore(hp)) {
                 continue;
             }
             String id = hp.id();
@@ -232,11 +267,12 @@ final class Report {
                             threads, 0.8);
                 }
             }
-            List<Row> mine = this.rows.stream().filter(r -> r.spec.id().equals(id)).toList();
+            List<Row> mine = this.rows.stream().filter(r -> r.spec.id().equals(id)
+                    && (r.shape == null || r.shape.server == Shape.Server.KEEP_ALIVE)).toList();
             long handshakes = mine.stream().mapToLong(r -> r.nginx.newConnections).sum();
             long requests = mine.stream().mapToLong(r -> r.nginx.requests).sum();
             if (requests > 0) {
-                t.add(new Target(who + ": zero TLS handshakes after warm-up (all timed windows)",
+                t.add(new Target(who + ": zero TLS handshakes after warm-up (all kept-alive timed windows)",
                         fmt("%d handshakes in %,d requests", handshakes, requests), handshakes == 0));
             }
             for (ClientSpec.Warmup w : List.of(ClientSpec.Warmup.CONNECT, ClientSpec.Warmup.PROBE)) {
@@ -256,7 +292,56 @@ final class Report {
                 }
             }
         }
+        judgeShapes(t);
         return t;
+    }
+
+    /** The large-bodies issue's targets, for hotpool (bc) and (jdk) through RestClient, on every shape but get1k. */
+    private void judgeShapes(List<Target> t) {
+        for (ClientSpec hp : this.specs) {
+            if (!hp.available() || hp.kind() != ClientSpec.Kind.HOTPOOL || NoMarkFactory.isBefore(hp)) {
+                continue;
+            }
+            // The raw ceiling on the same TLS stack: BCJSSE for hotpool (bc), SunJSSE for hotpool (jdk).
+            String raw = hp.id().equals("hotpool-bc") ? "raw-bc" : "raw-sun";
+            for (Shape shape : Shape.values()) {
+                if (shape == Shape.GET_1K) {
+                    continue;
+                }
+                for (int threads : this.options.threads) {
+                    Optional<Row> mine = row(hp.id(), threads, shape.key());
+                    if (mine.isEmpty()) {
+                        continue;
+                    }
+                    Row r = mine.get();
+                    String where = hp.label() + ", " + shape.id + ", " + threadsLabel(threads);
+                    if (shape.perMib()) {
+                        row("hc5", threads, shape.key()).ifPresent(b -> {
+                            t.add(new Target(where + ": ≥ HttpComponents 5", fmt("%,.1f vs %,.1f MiB/s = %.2f×",
+                                    r.mibPerSecond(), b.mibPerSecond(), r.mibPerSecond() / b.mibPerSecond()),
+                                    r.requests > 0 && r.mibPerSecond() >= b.mibPerSecond()));
+                            t.add(new Target(where + ": fewer bytes allocated per MiB than HttpComponents 5",
+                                    fmt("%,.0f B vs %,.0f B", r.bytesPerMib(), b.bytesPerMib()),
+                                    r.requests > 0 && r.bytesPerMib() < b.bytesPerMib()));
+                        });
+                        row(raw, threads, shape.key()).ifPresent(b -> t.add(new Target(where + ": ≥ 90% of the raw socket "
+                                + b.spec.label().replace("ceiling: raw socket ", ""), fmt("%,.1f vs %,.1f MiB/s = %.0f%%",
+                                r.mibPerSecond(), b.mibPerSecond(), 100 * r.mibPerSecond() / b.mibPerSecond()),
+                                r.requests > 0 && r.mibPerSecond() >= 0.9 * b.mibPerSecond())));
+                    }
+                    else {
+                        Optional<Row> best = this.rows.stream()
+                                .filter(p -> p.spec.kind() == ClientSpec.Kind.PEER && p.threads == threads
+                                        && p.path.equals(shape.key()) && p.errors == 0)
+                                .max(Comparator.comparingDouble(Row::rps));
+                        best.ifPresent(b -> t.add(new Target(where + ": ≥ the best peer", fmt("%,.0f vs %s %,.0f req/s = "
+                                + "%.2f×; TLS 1.2 resumptions %,d of %,d handshakes (%s: %,d of %,d)", r.rps(),
+                                b.spec.label(), b.rps(), r.rps() / b.rps(), r.nginx.resumed, r.nginx.newConnections,
+                                b.spec.label(), b.nginx.resumed, b.nginx.newConnections), r.requests > 0 && r.rps() >= b.rps())));
+                    }
+                }
+            }
+        }
     }
 
     private void ratioTarget(List<Target> t, String name, String client, String base, int threads, double needed) {
@@ -283,6 +368,7 @@ final class Report {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("quick", this.options.quick);
         settings.put("threads", this.options.threads);
+        settings.put("shapes", this.options.shapes.stream().map(x -> x.id).toList());
         settings.put("rounds", this.options.rounds);
         settings.put("warmupSecondsPerTurn", this.options.warmupSeconds);
         settings.put("windowSecondsPerTurn", this.options.windowSeconds);
@@ -292,7 +378,9 @@ final class Report {
         settings.put("firstRequestRepetitions", this.options.firstReps);
         settings.put("hotRequestsPerRepetition", this.options.hotRequests);
         settings.put("upstream", "nginx, worker_processes 1, HTTPS on " + this.options.host + ":" + this.options.port
-                + ", keep-alive; GET /1k (1024-byte body), GET /204");
+                + ", keep-alive; GET /1k (1024-byte body), GET /204; static files /64k, /1m, /16m; POST /upload (the whole body "
+                + "read, mirror_request_body, then 204); on port " + this.options.closePort + " the same /1k with keepalive_timeout 0, "
+                + "TLS 1.2 only, shared session cache and tickets");
         root.put("settings", settings);
         List<Object> clients = new ArrayList<>();
         for (ClientSpec s : this.specs) {
@@ -314,10 +402,19 @@ final class Report {
             m.put("client", r.spec.id());
             m.put("threads", r.threads);
             m.put("path", r.path);
+            if (r.shape != null) {
+                m.put("shape", r.shape.id);
+            }
             m.put("requests", r.requests);
             m.put("seconds", r.nanos / 1e9);
             m.put("requestsPerSecond", r.rps());
             m.put("requestsPerSecondPerRound", r.perRound);
+            if (r.shape != null && r.shape.perMib()) {
+                m.put("mibPerSecond", r.mibPerSecond());
+                m.put("bytesAllocatedPerMibAllThreads", r.bytesPerMib());
+                m.put("clientCpuMillisPerMib", r.cpuMillisPerMib());
+                m.put("nginxCpuMillisPerMib", r.nginxCpuMillisPerMib());
+            }
             ratio(r, "hc5").ifPresent(x -> m.put("vsHttpComponents5", x));
             ratio(r, "thin-sun").ifPresent(x -> m.put("vsThinFactorySunJsse", x));
             ratio(r, "thin-bc").ifPresent(x -> m.put("vsThinFactoryBcJsse", x));
@@ -346,6 +443,7 @@ final class Report {
             ng.put("resumedSessions", r.nginx.resumed);
             ng.put("handshakesPer10kRequests", r.handshakesPer10k());
             ng.put("non2xx", r.nginx.non2xx);
+            ng.put("requestBytesPerRequest", r.nginxBytesPerRequest());
             ng.put("tls", new ArrayList<>(r.nginx.tls));
             m.put("nginx", ng);
             m.put("errors", r.errors);
@@ -413,10 +511,32 @@ final class Report {
                 + "all JVM threads per request (the clients' own I/O threads included). CPU: the client JVM's (JIT and GC "
                 + "included); ctx sw: context switches of all JVM threads; nginx CPU: its one worker's. Handshakes: "
                 + "new connections nginx saw in the timed windows, per 10,000 requests.\n\n");
-        md.append("![throughput and latency](").append(chartFile).append(")\n\n");
-
-        md.append("## GET /1k (1 KiB body)\n\n");
-        table(md, "/1k", this.options.threads);
+        if (this.options.shapes.contains(Shape.GET_1K)) {
+            md.append("![throughput and latency](").append(chartFile).append(")\n\n");
+            md.append("## GET /1k (1 KiB body)\n\n");
+            table(md, "/1k", this.options.threads);
+        }
+        if (this.options.shapes.stream().anyMatch(x -> x != Shape.GET_1K)) {
+            md.append("\n## Large bodies and connection per request\n\n");
+            md.append("Shapes: ").append(this.options.shapes.stream().map(x -> "`" + x.id + "`")
+                    .collect(Collectors.joining(", "))).append(". Every response body is read to its end and its length "
+                    + "checked (a wrong length is an error). Uploads: `restClient.post().uri(uri).contentType("
+                    + "APPLICATION_OCTET_STREAM).body(bytes).retrieve().toBodilessEntity()`; nginx reads and discards the "
+                    + "body before it answers 204 (`mirror_request_body on`); \"nginx B/req\" is the mean `$request_length` it logged (line, head and "
+                    + "body), which shows the body was read. MiB/s: body bytes moved (up or down) per second. B/MiB: "
+                    + "bytes allocated by all JVM threads per MiB moved; CPU ms/MiB: the client JVM's CPU per MiB. The raw "
+                    + "socket rows write pre-encoded request bytes and read the response off a bare TLS socket (head "
+                    + "parsed for Content-Length and Connection only, body skipped in a 16 KiB buffer, never "
+                    + "assembled): the ceiling of the TLS stack. ÷ raw: against the raw socket on the same TLS stack "
+                    + "(BC for hotpool (bc), Sun for every other client). Resumed: new connections whose TLS session "
+                    + "was resumed (`$ssl_session_reused`).\n");
+            for (Shape shape : this.options.shapes) {
+                if (shape != Shape.GET_1K) {
+                    md.append("\n### ").append(shape.title()).append("\n\n");
+                    shapeTable(md, shape);
+                }
+            }
+        }
         if (this.rows.stream().anyMatch(r -> r.path.equals("/204"))) {
             md.append("\n## GET /204 (no body), ").append(this.options.bodilessThreads).append(" threads\n\n");
             table(md, "/204", List.of(this.options.bodilessThreads));
@@ -441,7 +561,7 @@ final class Report {
                             f.ratio(), f.afterIdleMedianMicros(), f.firstMedianMillis() * 1e3 / f.afterIdleMedianMicros()));
         }
 
-        md.append("\n## Issue 8 targets\n\n| target | measured | met |\n|---|---|---|\n");
+        md.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
         for (Target t : this.targets) {
             md.append("| ").append(t.name()).append(" | ").append(t.measured()).append(" | ")
                     .append(t.met() ? "yes" : "**no**").append(" |\n");
@@ -466,6 +586,60 @@ final class Report {
             md.append("\n").append(Files.readString(this.options.jmhMarkdown));
         }
         return md.toString();
+    }
+
+    private void shapeTable(StringBuilder md, Shape shape) {
+        boolean perMib = shape.perMib();
+        md.append(perMib ? "| client | threads | MiB/s | req/s | × HC5 | ÷ raw | p50 µs | p99 µs | B/MiB | CPU ms/MiB "
+                + "| nginx CPU ms/MiB | new conns | resumed | nginx B/req | errors |\n"
+                : "| client | threads | req/s | × HC5 | ÷ raw | ÷ best peer | p50 µs | p99 µs | B/req | CPU µs/req "
+                        + "| nginx CPU µs/req | new conns | resumed | TLS | errors |\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (int threads : this.options.threads) {
+            Optional<Row> bestPeer = this.rows.stream().filter(p -> p.spec.kind() == ClientSpec.Kind.PEER
+                    && p.threads == threads && p.path.equals(shape.key()) && p.errors == 0)
+                    .max(Comparator.comparingDouble(Row::rps));
+            for (ClientSpec s : this.specs) {
+                Optional<Row> maybe = row(s.id(), threads, shape.key());
+                if (maybe.isEmpty()) {
+                    continue;
+                }
+                Row r = maybe.get();
+                String raw = s.id().contains("-bc") ? "raw-bc" : "raw-sun";
+                Optional<Double> vsRaw = s.kind() == ClientSpec.Kind.CEILING_RAW ? Optional.empty()
+                        : row(raw, threads, shape.key()).map(b -> r.rate() / b.rate());
+                md.append("| ").append(s.kind() == ClientSpec.Kind.HOTPOOL || s.kind() == ClientSpec.Kind.HOTPOOL_CORE
+                        ? "**" + s.label() + "**" : s.label()).append(" | ").append(threads);
+                if (perMib) {
+                    md.append(fmt(" | %,.1f | %,.0f", r.mibPerSecond(), r.rps()));
+                }
+                else {
+                    md.append(fmt(" | %,.0f", r.rps()));
+                }
+                md.append(" | ").append(ratio(r, "hc5").map(x -> fmt("%.2f", x)).orElse("–"));
+                md.append(" | ").append(vsRaw.map(x -> fmt("%.0f%%", x * 100)).orElse("–"));
+                if (!perMib) {
+                    md.append(" | ").append(bestPeer.filter(b -> b != r).map(b -> fmt("%.2f", r.rps() / b.rps()))
+                            .orElse("–"));
+                }
+                md.append(fmt(" | %,.0f | %,.0f", r.micros(50), r.micros(99)));
+                if (perMib) {
+                    md.append(fmt(" | %,.0f | %.2f | %.2f | %,d | %,d | %,.0f | %d |\n", r.bytesPerMib(),
+                            r.cpuMillisPerMib(), r.nginxCpuMillisPerMib(), r.nginx.newConnections, r.nginx.resumed,
+                            r.nginxBytesPerRequest(), r.errors));
+                }
+                else {
+                    md.append(fmt(" | %,.0f | %.0f | %.0f | %,d | %,d | %s | %d |\n", r.bytesPerRequest(),
+                            r.cpuMicrosPerRequest(), r.nginxCpuMicrosPerRequest(), r.nginx.newConnections,
+                            r.nginx.resumed, String.join(", ", r.nginx.tls), r.errors));
+                }
+            }
+        }
+        String errors = this.rows.stream().filter(r -> r.shape == shape && r.firstError != null)
+                .map(r -> r.spec.label() + " (" + r.threads + " t): " + r.firstError).collect(Collectors.joining("; "));
+        if (!errors.isEmpty()) {
+            md.append("\nFirst errors: ").append(errors).append("\n");
+        }
     }
 
     private void table(StringBuilder md, String path, List<Integer> threadCounts) {

@@ -11,6 +11,8 @@ final class Slot {
     String client;
     int threads;
     String path;
+    /** The shape, or {@code null} for the {@code GET /204} pass. */
+    Shape shape;
     int round;
     String tag;
     long requests;
