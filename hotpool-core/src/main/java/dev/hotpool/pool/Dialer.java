@@ -21,6 +21,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
@@ -63,7 +65,7 @@ final class Dialer {
 
     /**
      * Told how attempts ended: each that failed, and the one that won; never of those that lost the race or were
-     * closed because it was over. Called outside the race's monitor: a failure on the attempt's thread, the winner on
+     * closed because it was over. Called outside the race's lock: a failure on the attempt's thread, the winner on
      * the caller's, before {@link #dial} returns.
      */
     interface Attempts {
@@ -235,7 +237,7 @@ final class Dialer {
         }
     }
 
-    /** The attempts of one dial, guarded by its monitor. */
+    /** The attempts of one dial, guarded by its lock. */
     private final class Race {
 
         private final Origin origin;
@@ -245,6 +247,10 @@ final class Dialer {
         private final int timeoutMillis;
         private final Attempts attempts;
         private final List<Attempt> running = new ArrayList<>(2);
+        /** Guards every field below, and {@link Attempt#socket}/{@link Attempt#cancelled}. */
+        private final ReentrantLock lock = new ReentrantLock();
+        /** Signalled whenever an attempt ends, a winner is chosen or a start is refused. */
+        private final Condition settled = this.lock.newCondition();
         private Attempt winner;
         private boolean over;
         private Runnable fallbackTimer;
@@ -268,7 +274,17 @@ final class Dialer {
          *
          * @return the attempt, or {@code null} when none is left or the race is over
          */
-        synchronized Attempt start(ExecutorService thread) {
+        Attempt start(ExecutorService thread) {
+            this.lock.lock();
+            try {
+                return startLocked(thread);
+            }
+            finally {
+                this.lock.unlock();
+            }
+        }
+
+        private Attempt startLocked(ExecutorService thread) {
             if (this.over || this.untried.isEmpty() || remainingMillis(this.deadlineNanos) <= 0) {
                 return null;
             }
@@ -292,7 +308,7 @@ final class Dialer {
                     this.load.add(address, -1);
                     this.lastFailure = new IOException("no thread to connect on: " + e, e);
                     this.lastFailed = address;
-                    notifyAll();
+                    this.settled.signalAll();
                     return null;
                 }
             }
@@ -327,13 +343,17 @@ final class Dialer {
             long started = System.nanoTime();
             try {
                 socket = newSocket(attempt.address);
-                synchronized (this) {
+                this.lock.lock();
+                try {
                     if (attempt.cancelled) {
                         closeQuietly(socket);
                         finished(attempt, null, null); // Lost before it began: not reported.
                         return;
                     }
                     attempt.socket = socket;
+                }
+                finally {
+                    this.lock.unlock();
                 }
                 int budget = remainingMillis(this.deadlineNanos);
                 if (budget <= 0) {
@@ -349,9 +369,13 @@ final class Dialer {
             }
             Outcome outcome;
             long nanos = System.nanoTime() - started;
-            synchronized (this) {
+            this.lock.lock();
+            try {
                 attempt.nanos = nanos;
                 outcome = finished(attempt, socket, failure);
+            }
+            finally {
+                this.lock.unlock();
             }
             if (outcome == Outcome.FAILED) {
                 this.attempts.failed(attempt.address, failure, nanos);
@@ -360,7 +384,7 @@ final class Dialer {
         }
 
         /**
-         * Settles a finished attempt under the monitor: the winner, a loser (closed), or a failure.
+         * Settles a finished attempt under the lock: the winner, a loser (closed), or a failure.
          *
          * @return whether it won, failed on its own, or lost (cancelled, or ended after the race was over)
          */
@@ -373,7 +397,7 @@ final class Dialer {
                 for (Attempt other : this.running) {
                     cancel(other);
                 }
-                notifyAll();
+                this.settled.signalAll();
                 return Outcome.WON;
             }
             this.load.add(attempt.address, -1);
@@ -384,9 +408,9 @@ final class Dialer {
             if (failed) {
                 this.lastFailure = failure;
                 this.lastFailed = attempt.address;
-                start(Dialer.this.attempts); // A failure starts the next address at once (RFC 8305 §5).
+                startLocked(Dialer.this.attempts); // A failure starts the next address at once (RFC 8305 §5).
             }
-            notifyAll();
+            this.settled.signalAll();
             return failed ? Outcome.FAILED : Outcome.LOST;
         }
 
@@ -405,12 +429,28 @@ final class Dialer {
         }
 
         /** The attempt that won; once {@link #outcome} returned a socket. */
-        synchronized Attempt winner() {
-            return this.winner;
+        Attempt winner() {
+            this.lock.lock();
+            try {
+                return this.winner;
+            }
+            finally {
+                this.lock.unlock();
+            }
         }
 
         /** Waits for the winner, until every attempt failed or the deadline passed. */
-        synchronized Socket outcome(int candidates) throws ConnectException {
+        Socket outcome(int candidates) throws ConnectException {
+            this.lock.lock();
+            try {
+                return outcomeLocked(candidates);
+            }
+            finally {
+                this.lock.unlock();
+            }
+        }
+
+        private Socket outcomeLocked(int candidates) throws ConnectException {
             boolean interrupted = false;
             while (this.winner == null && !this.running.isEmpty()) {
                 long waitMillis = remainingMillis(this.deadlineNanos);
@@ -418,7 +458,7 @@ final class Dialer {
                     break;
                 }
                 try {
-                    wait(waitMillis);
+                    this.settled.await(waitMillis, TimeUnit.MILLISECONDS);
                 }
                 catch (InterruptedException e) {
                     interrupted = true;

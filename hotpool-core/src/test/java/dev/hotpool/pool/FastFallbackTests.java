@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -104,8 +105,8 @@ class FastFallbackTests {
 
         assertThat(this.timer.awaitScheduled()).as("the fallback timer is armed by the first attempt").isTrue();
         assertThat(this.timer.delays).containsExactly(250L); // The default hotpool.connect.fallback-delay.
-        Thread.sleep(300); // Real time passes; the (stepped) fallback delay does not.
-        assertThat(dialed).isNotDone();
+        // Real time passes (300 ms, more than the delay); the stepped delay does not, so the dial is still waiting.
+        assertThatThrownBy(() -> dialed.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         assertThat(good.connectionsAccepted()).as("no second attempt before the delay").isZero();
 
         this.timer.fire();
