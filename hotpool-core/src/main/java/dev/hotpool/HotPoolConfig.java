@@ -84,7 +84,7 @@ public final class HotPoolConfig {
     private final Clock clock;
     // Per-host settings (hotpool.hosts.<pattern>.*): as configured, and resolved.
     private final Map<String, HostSettings> hosts;
-    private final HostPatterns hostPatterns;
+    private final HostSettingsTable hostTable;
 
     private HotPoolConfig(Builder b) {
         this.name = b.name;
@@ -137,10 +137,10 @@ public final class HotPoolConfig {
         this.proxy = b.proxy;
         this.clock = b.clock;
         Map<String, HostSettings> hosts = new LinkedHashMap<>();
-        b.hosts.forEach((pattern, settings) -> hosts.put(HostPatterns.normalize(pattern), settings));
+        b.hosts.forEach((pattern, settings) -> hosts.put(HostSettingsTable.normalize(pattern), settings));
         this.hosts = Collections.unmodifiableMap(hosts);
         // Last: it reads the pool's values above (through this config's getters) and checks the patterns against them.
-        this.hostPatterns = HostPatterns.of(this, b.hosts, b.tlsProfiles != null ? b.tlsProfiles.profiles().keySet()
+        this.hostTable = HostSettingsTable.of(this, b.hosts, b.tlsProfiles != null ? b.tlsProfiles.profiles().keySet()
                 : TlsProfile.builtIns().keySet());
     }
 
@@ -338,11 +338,11 @@ public final class HotPoolConfig {
      * label of the name, whatever the number of patterns.
      */
     public EffectiveHostSettings hostSettings(String host) {
-        return this.hostPatterns.resolve(host.toLowerCase(java.util.Locale.ROOT));
+        return this.hostTable.resolve(host.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Every configured pattern with the settings that apply to the hosts it matches, in configuration order. */
-    public Map<String, EffectiveHostSettings> effectiveHostSettings() { return this.hostPatterns.all(); }
+    public Map<String, EffectiveHostSettings> effectiveHostSettings() { return this.hostTable.all(); }
 
     /**
      * The origins kept warm: those of {@code hotpool.warmup.hosts}, then {@code https://<host>:443} for each exact

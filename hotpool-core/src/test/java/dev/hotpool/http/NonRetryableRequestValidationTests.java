@@ -5,13 +5,12 @@ import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
-import dev.hotpool.RequestBody;
 import dev.hotpool.UnansweredRequestException;
 import dev.hotpool.testsupport.Closer;
+import dev.hotpool.testsupport.OneShotBody;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,8 +51,8 @@ class NonRetryableRequestValidationTests {
         byte[] body = "{\"order\":1}".getBytes(StandardCharsets.UTF_8);
         return switch (i % 3) {
             case 0 -> HotRequest.builder("POST", this.server.uri("/orders")).body(body).build();
-            case 1 -> HotRequest.builder("POST", this.server.uri("/orders")).body(oneShot(body)).build();
-            default -> HotRequest.builder("PUT", this.server.uri("/orders/1")).body(oneShot(body)).build();
+            case 1 -> HotRequest.builder("POST", this.server.uri("/orders")).body(OneShotBody.of(body)).build();
+            default -> HotRequest.builder("PUT", this.server.uri("/orders/1")).body(OneShotBody.of(body)).build();
         };
     }
 
@@ -135,24 +134,5 @@ class NonRetryableRequestValidationTests {
 
         assertThat(closed(CloseReason.STALE)).isEqualTo(1); // The one that taught the pool the server's limit.
         assertThat(closed(CloseReason.IDLE_TIMEOUT)).isEqualTo(2);
-    }
-
-    private static RequestBody oneShot(byte[] bytes) {
-        return new RequestBody() {
-            @Override
-            public long contentLength() {
-                return bytes.length;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                out.write(bytes);
-            }
-
-            @Override
-            public boolean repeatable() {
-                return false;
-            }
-        };
     }
 }

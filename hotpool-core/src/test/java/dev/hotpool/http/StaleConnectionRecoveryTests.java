@@ -9,10 +9,10 @@ import dev.hotpool.RequestBody;
 import dev.hotpool.UnansweredRequestException;
 import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.Closer;
+import dev.hotpool.testsupport.OneShotBody;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,22 +104,7 @@ class StaleConnectionRecoveryTests {
     void bodyThatCannotBeReplayedIsNotRetried() throws Exception {
         start(DROPS_SECOND_REQUEST, HotPoolConfig.builder());
         assertThat(send(HotRequest.get(this.server.uri("/")))).isEqualTo("GET conn-1");
-        RequestBody oneShot = new RequestBody() {
-            @Override
-            public long contentLength() {
-                return 2;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                out.write("{}".getBytes());
-            }
-
-            @Override
-            public boolean repeatable() {
-                return false;
-            }
-        };
+        RequestBody oneShot = OneShotBody.of("{}".getBytes());
         assertThatThrownBy(() -> send(HotRequest.builder("PUT", this.server.uri("/")).body(oneShot).build()))
                 .isInstanceOf(UnansweredRequestException.class)
                 .hasMessageEndingWith("Not retried: its body cannot be replayed");

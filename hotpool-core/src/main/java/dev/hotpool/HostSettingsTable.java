@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable and thread-safe.
  */
-final class HostPatterns {
+final class HostSettingsTable {
 
     private static final String LABEL = "[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?";
     private static final Pattern NAME = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
@@ -32,7 +32,7 @@ final class HostPatterns {
     /** Every pattern's effective settings, in configuration order. */
     private final Map<String, EffectiveHostSettings> all;
 
-    private HostPatterns(EffectiveHostSettings pool, Map<String, EffectiveHostSettings> all) {
+    private HostSettingsTable(EffectiveHostSettings pool, Map<String, EffectiveHostSettings> all) {
         this.pool = pool;
         this.all = Collections.unmodifiableMap(all);
         Map<String, EffectiveHostSettings> exact = new HashMap<>();
@@ -56,7 +56,7 @@ final class HostPatterns {
      * @throws IllegalArgumentException naming the host's property and the pool's it breaks, e.g.
      *     {@code hotpool.hosts[api.example.com].max-connections (200) must not exceed hotpool.max-connections (100)}
      */
-    static HostPatterns of(HotPoolConfig c, Map<String, HostSettings> hosts, Collection<String> profiles) {
+    static HostSettingsTable of(HotPoolConfig c, Map<String, HostSettings> hosts, Collection<String> profiles) {
         EffectiveHostSettings pool = new EffectiveHostSettings(null, c.maxConnsPerHost(), c.idleTimeout(),
                 c.maxLifetime(), c.warmupMinIdlePerHost(), null, c.healthCheckProbePath(), c.readTimeout(),
                 c.connectTimeout());
@@ -72,7 +72,7 @@ final class HostPatterns {
             }
             all.put(pattern, check(c, pool, pattern, h, profiles));
         });
-        return new HostPatterns(pool, all);
+        return new HostSettingsTable(pool, all);
     }
 
     /** The pattern in lower case; refuses what is neither a host name, an IP literal nor {@code *.} and a name. */
