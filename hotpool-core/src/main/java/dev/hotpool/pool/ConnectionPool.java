@@ -660,7 +660,7 @@ final class ConnectionPool {
     /**
      * The newest usable idle connection of the route, now LEASED; expired ones met on the way are closed, and for a
      * lease that cannot be retried so are those idle nearly as long as the route's server was seen to allow (see
-     * {@link RoutePool#serverClosedAfterMillis}).
+     * {@link ServerIdleLimits}).
      */
     private PoolEntry takeIdle(RoutePool r, LeaseMode mode, long now) {
         for (PoolEntry e = r.newestIdle(); e != null; ) {
