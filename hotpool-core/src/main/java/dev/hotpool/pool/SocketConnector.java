@@ -108,22 +108,7 @@ final class SocketConnector implements Connector {
             this.listener.connectFailed(origin, ConnectPhase.TCP, e);
             throw e;
         }
-        InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
-        try {
-            if (!origin.secure()) {
-                return open(raw, raw, remote, readTimeoutMillis, null);
-            }
-            TlsProfile profile = profile(route);
-            return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
-                    profile.name());
-        }
-        catch (IOException | RuntimeException e) {
-            closeQuietly(raw);
-            load.add(remote.getAddress(), -1);
-            this.outliers.recordFailure(origin.authority(), remote.getAddress(), OutlierDetector.Failure.TLS);
-            this.listener.connectFailed(origin, origin.secure() ? ConnectPhase.TLS : ConnectPhase.TCP, e);
-            throw e;
-        }
+        return layer(route, raw, (InetSocketAddress) raw.getRemoteSocketAddress(), load, deadline, readTimeoutMillis);
     }
 
     /**
@@ -161,22 +146,38 @@ final class SocketConnector implements Connector {
             this.listener.connectFailed(origin, ConnectPhase.PROXY, failure);
             throw failure;
         }
+        return layer(route, raw, remote, load, deadline, readTimeoutMillis);
+    }
+
+    /**
+     * Makes the connection of a TCP connection: for {@code https}, the proxy's tunnel when the route has one, then
+     * TLS to the origin; for {@code http}, the socket as it is. On failure closes it, uncounts its address, and
+     * counts the failure against the origin's address (unless the proxy refused: the origin was never reached).
+     *
+     * @param remote the origin address the connection stands for (through a proxy, the one checked for it)
+     */
+    private Transport layer(Route route, Socket raw, InetSocketAddress remote, AddressLoad load, long deadline,
+            int readTimeoutMillis) throws IOException {
+        Origin origin = route.origin();
         try {
             if (!origin.secure()) {
                 return open(raw, raw, remote, readTimeoutMillis, null);
             }
-            this.proxies.connect(raw, proxy, origin, remainingMillis(deadline));
+            if (route.proxy() != null) {
+                this.proxies.connect(raw, route.proxy(), origin, remainingMillis(deadline));
+            }
             TlsProfile profile = profile(route);
             return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
                     profile.name());
         }
         catch (IOException | RuntimeException e) {
             closeQuietly(raw);
-            load.add(address, -1);
-            if (!(e instanceof ProxyException)) {
-                this.outliers.recordFailure(origin.authority(), address, OutlierDetector.Failure.TLS);
+            load.add(remote.getAddress(), -1);
+            boolean refusedByProxy = e instanceof ProxyException;
+            if (!refusedByProxy) {
+                this.outliers.recordFailure(origin.authority(), remote.getAddress(), OutlierDetector.Failure.TLS);
             }
-            this.listener.connectFailed(origin, (e instanceof ProxyException) ? ConnectPhase.PROXY
+            this.listener.connectFailed(origin, refusedByProxy ? ConnectPhase.PROXY
                     : origin.secure() ? ConnectPhase.TLS : ConnectPhase.TCP, e);
             throw e;
         }
