@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +45,16 @@ final class Cookies {
     }
 
     /** Gives the response's {@code Set-Cookie} headers to the request's store, if it has one. */
-    static void store(HotRequest request, ClassicHttpResponse head) {
+    static void store(HotRequest request, ResponseHead head) {
         CookieHandler store = request.cookies();
-        if (store == null || !head.containsHeader("Set-Cookie")) {
+        if (store == null || !head.has(ResponseHead.SET_COOKIE)) {
             return;
         }
         List<String> cookies = new ArrayList<>();
-        for (org.apache.hc.core5.http.Header h : head.getHeaders("Set-Cookie")) {
-            cookies.add(h.getValue());
+        for (Header h : head.fields()) {
+            if (h.is("Set-Cookie")) {
+                cookies.add(h.value());
+            }
         }
         try {
             store.put(request.uri(), Map.of("Set-Cookie", cookies));

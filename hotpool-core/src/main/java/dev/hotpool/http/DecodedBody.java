@@ -7,6 +7,7 @@ import dev.hotpool.Origin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
@@ -17,6 +18,9 @@ import java.util.zip.InflaterInputStream;
  * the decoded stream ends, the body is closed, so the connection goes back at once; when the encoded bytes are
  * corrupt or truncated, the connection is discarded and the read fails with a {@link MalformedResponseException} naming the origin. {@code deflate} is
  * read as zlib data (RFC 9110) or, when it has no zlib header, as raw deflate, as servers send both.
+ *
+ * <p>Keeps {@link InputStream}'s contract as {@link ResponseBody} does, but without mark support (a caller that needs
+ * it wraps the stream). Reads after {@link #close()} or after a failure fail.
  *
  * <p>Not thread-safe (like any {@link InputStream}).
  */
@@ -34,6 +38,9 @@ final class DecodedBody extends InputStream {
     private InputStream decoder;
     private byte[] one;
     private boolean ended;
+    private boolean closed;
+    /** Why decoding failed: what later reads report. */
+    private IOException failure;
 
     DecodedBody(ResponseBody body, String coding, Origin origin) {
         body.holdUntilClose();
@@ -53,11 +60,19 @@ final class DecodedBody extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        if (this.ended) {
-            return -1;
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (this.closed) {
+            throw new IOException("hotpool: the response body from " + this.origin + " has been closed");
+        }
+        if (this.failure != null) {
+            throw new HotPoolException("hotpool: the response body from " + this.origin + " cannot be read: reading "
+                    + "it failed before (" + this.failure.getMessage() + ")", this.failure);
         }
         if (len == 0) {
             return 0;
+        }
+        if (this.ended) {
+            return -1;
         }
         try {
             if (this.decoder == null) {
@@ -71,13 +86,14 @@ final class DecodedBody extends InputStream {
             return n;
         }
         catch (HotPoolException e) {
-            throw e; // The body's own failure: it has discarded the connection already.
+            this.failure = e; // The body's own failure: it has discarded the connection already.
+            throw e;
         }
         catch (IOException | RuntimeException e) {
-            this.ended = true;
             this.body.abandon();
-            throw new MalformedResponseException("hotpool: malformed response body from " + this.origin
+            this.failure = new MalformedResponseException("hotpool: malformed response body from " + this.origin
                     + ": its " + this.coding + " data is corrupt or truncated (" + e.getMessage() + ")", e);
+            throw this.failure;
         }
     }
 
@@ -100,7 +116,7 @@ final class DecodedBody extends InputStream {
 
     @Override
     public void close() throws IOException {
-        this.ended = true;
+        this.closed = true;
         this.body.close();
     }
 }

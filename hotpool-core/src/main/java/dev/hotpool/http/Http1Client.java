@@ -36,12 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.MessageConstraintException;
-import org.apache.hc.core5.http.HttpVersion;
-import org.apache.hc.core5.http.ProtocolVersion;
-import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.ChunkedOutputStream;
 import org.apache.hc.core5.http.impl.io.ContentLengthOutputStream;
 import org.apache.hc.core5.util.CharArrayBuffer;
@@ -51,8 +45,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends requests over pooled connections: one HTTP/1.1 exchange per {@link Lease}, redirects followed as the
  * request asks. It sees the pool only through the lease: its streams and facts, {@code release()} and
- * {@code discard(reason)}. Framing comes from httpcore5's classic codec; keep-alive rules from {@link KeepAlive}.
- * A connection whose exchange failed or was abandoned half-way is never returned to the pool.
+ * {@code discard(reason)}. Requests are written with httpcore5's classic codec; responses are read by hotpool's own
+ * strict parser ({@link ResponseHeadParser}) and framing rules ({@link Framing}); keep-alive rules come from
+ * {@link KeepAlive}. A connection whose exchange failed or was abandoned half-way, or whose response was not framed
+ * exactly as RFC 9112 says, is never returned to the pool.
  *
  * <p>Thread-safe: per-connection state lives in each connection's {@link Http1Codec}.
  *
@@ -62,6 +58,9 @@ public final class Http1Client {
 
     private static final Logger log = LoggerFactory.getLogger(Http1Client.class);
 
+    /** At most this many interim (1xx) responses before the final one. */
+    static final int MAX_INTERIM_RESPONSES = 32;
+
     /** Methods RFC 9110 §9.2.2 calls idempotent: safe to send twice. */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
@@ -69,14 +68,12 @@ public final class Http1Client {
     private final Engine engine;
     private final PoolListener listener;
     private final OutlierDetector outliers;
-    private final Http1Config h1;
 
     public Http1Client(HotPoolConfig config, Engine engine, PoolListener listener, OutlierDetector outliers) {
         this.config = config;
         this.engine = engine;
         this.listener = listener;
         this.outliers = outliers;
-        this.h1 = Http1Codec.h1Config(config);
     }
 
     /** Sends the request, following redirects as it asks; the body of the returned response streams. */
@@ -168,9 +165,9 @@ public final class Http1Client {
         Http1Codec codec = codec(lease);
         boolean reused = lease.reused();
         lease.beginExchange();
-        ClassicHttpResponse head;
+        ResponseHead head;
         boolean requestSaidClose;
-        long received = codec.in.getMetrics().getBytesTransferred();
+        long received = codec.in.received();
         CallDeadline.Watch watch = deadline == null ? null : deadline.watch(lease);
         CallTimeoutException.Phase phase = CallTimeoutException.Phase.REQUEST;
         try {
@@ -182,7 +179,7 @@ public final class Http1Client {
                 throw new SocketTimeoutException("call timeout"); // Fired as the head came in: the socket is gone.
             }
         }
-        catch (IOException | HttpException | RuntimeException e) {
+        catch (IOException | RuntimeException e) {
             if (watch != null && (watch.fired() || !watch.finish())) {
                 lease.discard(CloseReason.ERROR); // Aborted by the call timeout: nothing about the server is known.
                 throw deadline.ranOut(request, phase, e);
@@ -192,7 +189,7 @@ public final class Http1Client {
             TlsHandshakeException rejected = lease.exchanges() == 1 && lease.profile() != null
                     ? TlsConnector.rejectedAfterHandshake(e, origin, lease.remote(), tls, lease.profile()) : null;
             boolean unanswered = rejected == null && reused && connectionLoss(e)
-                    && codec.in.getMetrics().getBytesTransferred() == received;
+                    && codec.in.received() == received;
             if (!unanswered) {
                 this.outliers.recordFailure(origin.authority(), lease.remote().getAddress(),
                         rejected != null ? OutlierDetector.Failure.TLS : OutlierDetector.Failure.IO);
@@ -203,16 +200,16 @@ public final class Http1Client {
             }
             throw rejected != null ? rejected : exchangeFailure(request, reused, readTimeout, e);
         }
-        if (head.getCode() == 407 && lease.proxy() != null && !origin.secure()) {
+        if (head.code() == 407 && lease.proxy() != null && !origin.secure()) {
             lease.discard(CloseReason.ERROR); // The proxy's answer, not the origin's: not reused, not retried.
             throw new ProxyException("hotpool: the proxy " + lease.proxy() + " refused " + request + " (407"
-                    + (head.getReasonPhrase() == null ? "" : " " + head.getReasonPhrase()) + "); "
+                    + (head.reason().isEmpty() ? "" : " " + head.reason()) + "); "
                     + (lease.proxy().hasCredentials()
                     ? "it did not accept the credentials of hotpool.proxy.username"
                     : "it requires authentication: set hotpool.proxy.username and hotpool.proxy.password"),
                     lease.proxy().authority(), 407, null);
         }
-        this.outliers.recordStatus(origin.authority(), lease.remote().getAddress(), head.getCode());
+        this.outliers.recordStatus(origin.authority(), lease.remote().getAddress(), head.code());
         Cookies.store(request, head);
         try {
             return respond(request, head, lease, codec, requestSaidClose, reused, decode);
@@ -359,59 +356,73 @@ public final class Http1Client {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
-    /** Reads the response head, skipping interim 1xx responses. */
-    private ClassicHttpResponse readHead(HotRequest request, Http1Codec codec, Connection connection, boolean reused)
-            throws IOException, HttpException {
-        while (true) {
-            ClassicHttpResponse head = codec.parser.parse(codec.in, connection.in());
+    /**
+     * Reads the response head, skipping interim 1xx responses (at most {@link #MAX_INTERIM_RESPONSES}). An interim
+     * response read leniently, or with a body length it must not have, makes the final one lenient too: the connection
+     * is not reused after the exchange.
+     */
+    private ResponseHead readHead(HotRequest request, Http1Codec codec, Connection connection, boolean reused)
+            throws IOException {
+        String lenient = null;
+        for (int interim = 0; ; interim++) {
+            ResponseHead head = codec.parser.parse(codec.in, request.origin());
             if (head == null) {
+                if (interim > 0) {
+                    throw new MalformedResponseException("hotpool: malformed response from " + request.origin()
+                            + ": the connection closed after an interim (1xx) response, before the final one", null);
+                }
                 throw new NoResponseException("hotpool: " + request.origin() + " closed the connection without answering "
                         + request + (reused ? " (a reused connection that had served " + (connection.exchanges() - 1)
                         + " requests)" : ""));
             }
-            int code = head.getCode();
-            if (code < 100 || code > 999) {
-                throw new MalformedResponseException("hotpool: malformed response from " + request.origin()
-                        + ": invalid status code " + code, null);
-            }
-            checkHeadSize(request.origin(), codec.parser.headSize());
+            int code = head.code();
             if (code >= 200 || code == 101) {
-                return head;
+                return lenient == null ? head : head.lenient(lenient);
+            }
+            if (interim == MAX_INTERIM_RESPONSES) {
+                throw new MalformedResponseException("hotpool: malformed response from " + request.origin()
+                        + ": more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses", null);
+            }
+            if (lenient == null) {
+                lenient = head.lenient() != null ? head.lenient()
+                        : head.has(ResponseHead.CONTENT_LENGTH) || head.has(ResponseHead.TRANSFER_ENCODING)
+                        ? "a body length on a " + code + " response, which has no body" : null;
             }
         }
     }
 
-    private void checkHeadSize(Origin origin, long size) throws MalformedResponseException {
-        if (size > this.config.maxResponseHeadSize()) {
-            throw new MalformedResponseException("hotpool: the response head from " + origin + " is about " + size
-                    + " bytes, more than hotpool.max-response-head-size (" + this.config.maxResponseHeadSize()
-                    + ")", null);
-        }
-    }
-
-    private HotResponse respond(HotRequest request, ClassicHttpResponse head, Lease lease, Http1Codec codec,
+    private HotResponse respond(HotRequest request, ResponseHead head, Lease lease, Http1Codec codec,
             boolean requestSaidClose, boolean reused, boolean decode) throws IOException {
-        int code = head.getCode();
         lease.keepAliveHint(KeepAlive.idleHintMillis(head));
-        Framing framing = Framing.of(request, head, lease, codec, requestSaidClose);
+        Framing framing = framing(request, head, codec, requestSaidClose);
         ResponseBody body = new ResponseBody(lease, codec, framing.stream(), framing.reusable(),
-                CloseReason.SERVER_CLOSED, this.config.drainLimit(), this.config.drainTimeout().toMillis(),
-                this.outliers, framing.length());
+                framing.lenient() != null ? CloseReason.ERROR : CloseReason.SERVER_CLOSED, this.config.drainLimit(),
+                this.config.drainTimeout().toMillis(), this.outliers, framing.length());
+        if (framing.lenient() != null && log.isDebugEnabled()) {
+            log.debug("hotpool: the response from {} to {} was read leniently ({}); its connection is closed after it",
+                    request.origin(), request, framing.lenient());
+        }
         if (framing.empty()) {
             body.end();
         }
         else {
             body.reclaimWhenUnreachable();
         }
-        List<Header> fields = codec.parser.fields();
+        List<Header> fields = head.fields();
         InputStream stream = body;
         String coding = (decode && !framing.empty()) ? Framing.contentCoding(head) : null;
         if (coding != null) {
             stream = new DecodedBody(body, coding, request.origin());
             fields = without(fields, "Content-Encoding", "Content-Length"); // As HttpClient 5 gives a decoded body.
         }
-        return new Http1Response(code, head.getReasonPhrase() == null ? "" : head.getReasonPhrase(),
-                protocol(head.getVersion()), fields, stream, reused);
+        return new Http1Response(head.code(), head.reason(), head.protocol(), fields, stream, reused);
+    }
+
+    private Framing framing(HotRequest request, ResponseHead head, Http1Codec codec, boolean requestSaidClose)
+            throws MalformedResponseException {
+        return Framing.of(request.method().equals("HEAD"), head, codec.in, request.origin(), requestSaidClose, null,
+                this.config.maxResponseLineLength(), this.config.maxResponseHeaderCount(),
+                this.config.maxResponseHeadSize());
     }
 
     private static List<Header> without(List<Header> fields, String first, String second) {
@@ -440,12 +451,12 @@ public final class Http1Client {
                 .build();
         Http1Codec codec = codec(connection);
         connection.beginExchange();
-        long received = codec.in.getMetrics().getBytesTransferred();
+        long received = codec.in.received();
         try {
             connection.soTimeout(millis(this.config.healthCheckTimeout()));
             boolean saidClose = writeRequest(request, codec, connection, null, false);
-            ClassicHttpResponse head = readHead(request, codec, connection, true);
-            Framing framing = Framing.of(request, head, connection, codec, saidClose);
+            ResponseHead head = readHead(request, codec, connection, true);
+            Framing framing = framing(request, head, codec, saidClose);
             long left = this.config.drainLimit();
             byte[] scratch = new byte[4096];
             int n;
@@ -456,7 +467,7 @@ public final class Http1Client {
                 }
             }
             connection.soTimeout(millis(host.readTimeout()));
-            int code = head.getCode();
+            int code = head.code();
             boolean good = code >= 200 && code < 400;
             if (!good && log.isDebugEnabled()) {
                 log.debug("hotpool: probe {} answered {}", request, code);
@@ -464,8 +475,8 @@ public final class Http1Client {
             return good && framing.reusable() && !codec.in.hasBufferedData()
                     ? ConnectionProbe.Outcome.HEALTHY : ConnectionProbe.Outcome.UNHEALTHY;
         }
-        catch (IOException | HttpException | RuntimeException e) {
-            boolean lost = connectionLoss(e) && codec.in.getMetrics().getBytesTransferred() == received;
+        catch (IOException | RuntimeException e) {
+            boolean lost = connectionLoss(e) && codec.in.received() == received;
             return lost ? ConnectionProbe.Outcome.DEAD : ConnectionProbe.Outcome.UNHEALTHY;
         }
     }
@@ -473,17 +484,10 @@ public final class Http1Client {
     private Http1Codec codec(Connection connection) {
         Http1Codec codec = (Http1Codec) connection.attachment();
         if (codec == null) {
-            codec = new Http1Codec(this.h1);
+            codec = new Http1Codec(this.config, connection.in());
             connection.attach(codec);
         }
         return codec;
-    }
-
-    private static String protocol(ProtocolVersion version) {
-        if (version == null || HttpVersion.HTTP_1_1.equals(version)) {
-            return "HTTP/1.1";
-        }
-        return HttpVersion.HTTP_1_0.equals(version) ? "HTTP/1.0" : version.format();
     }
 
     private static int millis(java.time.Duration d) {
@@ -504,29 +508,14 @@ public final class Http1Client {
             return new HotPoolException("hotpool: no response from " + origin + " to " + request + " within "
                     + readTimeout + " ms (read timeout)", e);
         }
-        if (e instanceof HttpException || e instanceof MessageConstraintException
-                || e instanceof org.apache.hc.core5.http.ParseException || e instanceof IllegalArgumentException) {
-            return new MalformedResponseException("hotpool: malformed response from " + origin + ": "
-                    + e.getMessage() + limitsHint(e), e);
-        }
         return new HotPoolException("hotpool: exchange with " + origin + " failed" + (reused
                 ? " on a reused connection" : "") + ": " + e, e);
-    }
-
-    private static String limitsHint(Exception e) {
-        return e instanceof MessageConstraintException
-                ? " (see hotpool.max-response-line-length and hotpool.max-response-header-count)" : "";
     }
 
     /** The exception for a failure while reading a body; names the origin. */
     static IOException bodyFailure(Origin origin, Exception e) {
         if (e instanceof HotPoolException hp) {
             return hp;
-        }
-        if (e instanceof org.apache.hc.core5.http.MalformedChunkCodingException
-                || e instanceof MessageConstraintException) {
-            return new MalformedResponseException("hotpool: malformed response body from " + origin + ": "
-                    + e.getMessage(), e);
         }
         if (e instanceof SocketTimeoutException) {
             return new HotPoolException("hotpool: the response body from " + origin + " stalled: " + e.getMessage(), e);
@@ -538,7 +527,7 @@ public final class Http1Client {
     /** Whether a failure looks like the server having dropped the connection (not slowness, not garbage). */
     private static boolean connectionLoss(Exception e) {
         return e instanceof IOException && !(e instanceof InterruptedIOException)
-                && !(e instanceof MalformedResponseException) && !(e instanceof MessageConstraintException)
+                && !(e instanceof MalformedResponseException)
                 && (!(e instanceof HotPoolException) || e instanceof NoResponseException);
     }
 

@@ -1,9 +1,6 @@
 package dev.hotpool.http;
 
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpVersion;
-import org.apache.hc.core5.http.ProtocolVersion;
+import dev.hotpool.Header;
 
 /**
  * HTTP/1.1 keep-alive rules (RFC 9112 §9.3): whether a connection may carry another request after this
@@ -21,27 +18,28 @@ final class KeepAlive {
      * Whether both sides allow reuse: an HTTP/1.1 response without {@code Connection: close}, or an HTTP/1.0
      * response with {@code Connection: keep-alive}; never when the request said {@code Connection: close}.
      */
-    static boolean allowed(boolean requestSaidClose, ClassicHttpResponse response) {
+    static boolean allowed(boolean requestSaidClose, ResponseHead response) {
         if (requestSaidClose) {
             return false;
         }
         boolean close = false;
         boolean keepAlive = false;
-        for (Header h : response.getHeaders("Connection")) {
-            for (String token : h.getValue().split(",")) {
-                String t = token.trim();
-                close |= t.equalsIgnoreCase("close");
-                keepAlive |= t.equalsIgnoreCase("keep-alive");
+        if (response.has(ResponseHead.CONNECTION)) {
+            for (Header h : response.fields()) {
+                if (!h.is("Connection")) {
+                    continue;
+                }
+                for (String token : h.value().split(",")) {
+                    String t = token.trim();
+                    close |= t.equalsIgnoreCase("close");
+                    keepAlive |= t.equalsIgnoreCase("keep-alive");
+                }
             }
         }
         if (close) {
             return false;
         }
-        ProtocolVersion version = response.getVersion();
-        if (version == null || version.lessEquals(HttpVersion.HTTP_1_0)) {
-            return keepAlive;
-        }
-        return true;
+        return response.minorVersion() > 0 || keepAlive;
     }
 
     /** Whether a {@code Connection} request header value asks to close. */
@@ -61,12 +59,12 @@ final class KeepAlive {
      * How long the connection may idle before the server closes it, from {@code Keep-Alive: timeout=N},
      * shortened by a safety margin (a quarter of it, at most one second); {@code -1} when not given.
      */
-    static long idleHintMillis(ClassicHttpResponse response) {
-        Header h = response.getFirstHeader("Keep-Alive");
-        if (h == null) {
+    static long idleHintMillis(ResponseHead response) {
+        String value = response.has(ResponseHead.KEEP_ALIVE) ? response.first("Keep-Alive") : null;
+        if (value == null) {
             return -1;
         }
-        for (String param : h.getValue().split(",")) {
+        for (String param : value.split(",")) {
             String p = param.trim();
             int eq = p.indexOf('=');
             if (eq > 0 && p.substring(0, eq).trim().equalsIgnoreCase("timeout")) {

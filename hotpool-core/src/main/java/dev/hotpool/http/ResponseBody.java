@@ -1,6 +1,7 @@
 package dev.hotpool.http;
 
 import dev.hotpool.CloseReason;
+import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
 import dev.hotpool.net.OutlierDetector;
 import dev.hotpool.pool.Lease;
@@ -8,6 +9,8 @@ import dev.hotpool.pool.Lease;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -17,18 +20,31 @@ import org.slf4j.LoggerFactory;
  * A response body read from a pooled connection, which it gives back by itself: to the pool when the
  * message has ended on a reusable connection, closed otherwise. On {@link #close()} before the end, a
  * small remainder (bounded in bytes and time) is drained so the connection can be reused; a larger one
- * closes the connection. A read error closes the connection and names the origin.
+ * closes the connection. A read error closes the connection and names the origin; later reads fail too.
  *
- * <p>Supports {@link #mark}/{@link #reset} (Spring's RestClient peeks at one byte to tell an empty body; without
- * mark support it wraps the body in a {@code PushbackInputStream}, which hides {@link #readNBytes(int)}).
- * {@link #readNBytes(int)} of a {@code Content-Length} body makes one array of the exact size and fills it straight
- * from the connection, where {@code InputStream}'s default gathers 8 KiB chunks and copies them into the result.
+ * <p>Keeps {@link InputStream}'s whole contract, and its memory follows the bytes actually read, never a number the
+ * caller or the server wrote:
+ * <ul>
+ * <li>{@link #mark}/{@link #reset} with any read limit ({@code Integer.MAX_VALUE} included): the bytes read after
+ * the mark are kept in a buffer that grows as they are read, up to the limit; reading more than the limit since the
+ * mark gives the mark up, and {@link #reset} then fails. Spring's RestClient peeks at one byte to tell an empty body;
+ * without mark support it would wrap the body in a {@code PushbackInputStream}, which hides
+ * {@link #readNBytes(int)}.</li>
+ * <li>{@link #readNBytes(int)} of a {@code Content-Length} body fills one array straight from the connection; the
+ * array starts at the bytes already received and doubles as more arrive, up to the bytes the body has left, so a
+ * length the server announced but did not send is never allocated.</li>
+ * <li>{@code read(b, off, len)} checks its bounds; {@code len} 0 returns 0; reads after {@link #close()} fail with
+ * an {@link IOException}, {@link #available()} then says 0; closing twice is harmless.</li>
+ * </ul>
  *
- * <p>Not thread-safe (like any {@link InputStream}). Closing twice is harmless; reading after close fails.
+ * <p>Not thread-safe (like any {@link InputStream}).
  */
 final class ResponseBody extends InputStream {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseBody.class);
+
+    /** The first array of {@link #readNBytes(int)} when fewer bytes have been received. */
+    private static final int FIRST_ARRAY = 8 * 1024;
 
     /** Reclaims connections held by bodies that were dropped without being closed. One daemon thread. */
     private static final Cleaner CLEANER = Cleaner.create(r -> {
@@ -40,8 +56,10 @@ final class ResponseBody extends InputStream {
     private enum State {
         /** Bytes of the message may still come. */
         OPEN,
-        /** The connection has been given back or closed; reads return end of stream. */
+        /** The connection has been given back or closed; reads return end of stream (after any replay). */
         DONE,
+        /** Reading the message failed; the connection is closed and reads fail. */
+        FAILED,
         /** Closed by the caller; reads fail. */
         CLOSED
     }
@@ -56,12 +74,17 @@ final class ResponseBody extends InputStream {
     private final OutlierDetector outliers;
     /** For {@link #read()}; most callers read in blocks, so made on first use. */
     private byte[] one;
-    /** Bytes read since {@link #mark} (up to its read limit), replayed after {@link #reset}; null before a mark. */
+    /**
+     * The bytes from the mark to the furthest point read since (its first {@link #markedLength}), replayed after
+     * {@link #reset}; {@code null} before a mark, and once the mark is given up and nothing is left to replay.
+     */
     private byte[] marked;
     /** How many bytes {@link #marked} holds. */
     private int markedLength;
     /** The next replayed byte in {@link #marked}, or -1 when reads come from the connection. */
     private int replay = -1;
+    /** The read limit of the mark. */
+    private int markLimit;
     /** Whether {@link #reset} may return to the mark (no more than its read limit read since). */
     private boolean markValid;
     /**
@@ -71,6 +94,8 @@ final class ResponseBody extends InputStream {
      */
     private long remaining;
     private State state = State.OPEN;
+    /** Why the body failed ({@link State#FAILED}): what later reads report. */
+    private IOException failure;
     /** Whether the end of the message waits for close() to give the connection back ({@link #holdUntilClose}). */
     private boolean holdUntilClose;
     /** The message has ended while held: close() gives the connection back. */
@@ -124,17 +149,13 @@ final class ResponseBody extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        if (this.state == State.CLOSED) {
-            throw new IOException("hotpool: the response body from " + origin() + " has been closed");
-        }
+        Objects.checkFromIndexSize(off, len, b.length);
+        ensureReadable();
         if (len == 0) {
             return 0;
         }
         if (this.replay >= 0) {
-            int n = Math.min(len, this.markedLength - this.replay);
-            System.arraycopy(this.marked, this.replay, b, off, n);
-            this.replay = this.replay + n == this.markedLength ? -1 : this.replay + n;
-            return n;
+            return replay(b, off, len);
         }
         if (this.state == State.DONE) {
             return -1;
@@ -144,14 +165,9 @@ final class ResponseBody extends InputStream {
             n = this.framed.read(b, off, len);
         }
         catch (IOException | RuntimeException e) {
-            this.state = State.DONE;
-            letGo();
-            this.outliers.recordFailure(origin().authority(), this.lease.remote().getAddress(),
-                    OutlierDetector.Failure.IO);
-            this.lease.discard(CloseReason.ERROR);
-            throw Http1Client.bodyFailure(origin(), e);
+            throw fail(e);
         }
-        if (n > 0 && this.markValid) {
+        if (n > 0 && this.marked != null) {
             record(b, off, n);
         }
         if (n < 0) {
@@ -166,13 +182,56 @@ final class ResponseBody extends InputStream {
         return n;
     }
 
+    /** Fails when the body was closed or failed. */
+    private void ensureReadable() throws IOException {
+        if (this.state == State.CLOSED) {
+            throw new IOException("hotpool: the response body from " + origin() + " has been closed");
+        }
+        if (this.state == State.FAILED) {
+            throw new HotPoolException("hotpool: the response body from " + origin() + " cannot be read: reading it "
+                    + "failed before (" + this.failure.getMessage() + ")", this.failure);
+        }
+    }
+
+    /** Reading the message failed: the connection is closed, counted against its address, and reads fail from now. */
+    private IOException fail(Exception e) {
+        this.state = State.FAILED;
+        this.marked = null;
+        this.replay = -1;
+        this.markValid = false;
+        letGo();
+        this.outliers.recordFailure(origin().authority(), this.lease.remote().getAddress(),
+                OutlierDetector.Failure.IO);
+        this.lease.discard(CloseReason.ERROR);
+        this.failure = Http1Client.bodyFailure(origin(), e);
+        return this.failure;
+    }
+
+    /** Reads bytes kept since the mark again, after a {@link #reset}. */
+    private int replay(byte[] b, int off, int len) {
+        int n = Math.min(len, this.markedLength - this.replay);
+        System.arraycopy(this.marked, this.replay, b, off, n);
+        this.replay += n;
+        if (this.markValid && this.replay > this.markLimit) {
+            this.markValid = false; // Read further than the mark's limit.
+        }
+        if (this.replay == this.markedLength) {
+            this.replay = -1;
+            if (!this.markValid) {
+                this.marked = null; // Nothing left to replay, and the mark is gone.
+                this.markedLength = 0;
+            }
+        }
+        return n;
+    }
+
     @Override
     public int available() throws IOException {
         if (this.state != State.OPEN) {
             return this.state == State.DONE ? replayable() : 0;
         }
         try {
-            return replayable() + this.framed.available();
+            return (int) Math.min(Integer.MAX_VALUE, (long) replayable() + this.framed.available());
         }
         catch (IOException e) {
             return replayable();
@@ -180,30 +239,36 @@ final class ResponseBody extends InputStream {
     }
 
     /**
-     * Reads up to {@code len} bytes. For a {@code Content-Length} body: into one array of at most the bytes left,
-     * filled straight from the connection (a RestClient {@code body(byte[].class)} lands here with the announced
-     * length). Other framings: {@code InputStream}'s way.
+     * Reads up to {@code len} bytes. For a {@code Content-Length} body: into one array filled straight from the
+     * connection (a RestClient {@code body(byte[].class)} lands here with the announced length), made as large as the
+     * bytes already received (at least {@value #FIRST_ARRAY}) and doubled as more arrive, never beyond the bytes the
+     * body has left. Other framings: {@code InputStream}'s way, 8 KiB at a time.
      */
     @Override
     public byte[] readNBytes(int len) throws IOException {
         if (len < 0) {
             throw new IllegalArgumentException("len < 0");
         }
+        ensureReadable();
         long left = this.state == State.OPEN ? this.remaining : 0;
-        if (this.state == State.CLOSED || left < 0 || left + replayable() == 0) {
+        if (left < 0 || left + replayable() == 0) {
             return super.readNBytes(len);
         }
-        int size = (int) Math.min(len, left + replayable());
-        byte[] b = new byte[size];
+        int want = (int) Math.min(len, left + replayable());
+        long received = (long) replayable() + this.codec.in.buffered();
+        byte[] b = new byte[(int) Math.min(want, Math.max(FIRST_ARRAY, received))];
         int filled = 0;
-        while (filled < size) {
-            int n = read(b, filled, size - filled);
+        while (filled < want) {
+            if (filled == b.length) {
+                b = Arrays.copyOf(b, (int) Math.min(want, 2L * b.length));
+            }
+            int n = read(b, filled, b.length - filled);
             if (n < 0) {
                 break;
             }
             filled += n;
         }
-        return filled == size ? b : java.util.Arrays.copyOf(b, filled);
+        return filled == b.length ? b : Arrays.copyOf(b, filled);
     }
 
     @Override
@@ -211,26 +276,38 @@ final class ResponseBody extends InputStream {
         return true;
     }
 
-    /** Marks this place; up to {@code readlimit} bytes read after it can be read again after {@link #reset}. */
+    /**
+     * Marks this place: up to {@code readlimit} bytes read after it can be read again after {@link #reset}. Bytes are
+     * kept as they are read, so a large limit costs nothing until the bytes arrive. A negative limit is taken as 0.
+     */
     @Override
     public void mark(int readlimit) {
-        int pending = replayable(); // Bytes replayed after an earlier reset but not yet read again: kept.
-        int capacity = Math.max(Math.max(readlimit, 0), pending);
-        byte[] buffer = this.marked != null && this.marked.length >= capacity ? this.marked : new byte[capacity];
-        if (pending > 0) {
-            System.arraycopy(this.marked, this.replay, buffer, 0, pending);
+        if (this.state == State.CLOSED || this.state == State.FAILED) {
+            return;
         }
-        this.marked = buffer;
+        int pending = replayable(); // Bytes after this place read before (a reset replays them): kept.
+        if (pending > 0) {
+            System.arraycopy(this.marked, this.replay, this.marked, 0, pending);
+            this.replay = 0;
+        }
+        else if (this.marked != null && this.marked.length > FIRST_ARRAY) {
+            this.marked = null; // A large buffer of an earlier mark is not kept for a new one.
+        }
         this.markedLength = pending;
-        this.replay = pending > 0 ? 0 : -1;
+        this.markLimit = Math.max(readlimit, 0);
         this.markValid = true;
+        if (this.marked == null) {
+            this.marked = new byte[Math.min(this.markLimit, 64)];
+        }
     }
 
     /** Goes back to the mark; fails when there is none or more than its read limit was read since. */
     @Override
     public void reset() throws IOException {
+        ensureReadable();
         if (!this.markValid) {
-            throw new IOException("hotpool: reset of the response body from " + origin() + " without a valid mark");
+            throw new IOException("hotpool: reset of the response body from " + origin() + " without a valid mark "
+                    + "(none was set, or more than its read limit was read since)");
         }
         this.replay = this.markedLength > 0 ? 0 : -1;
     }
@@ -240,14 +317,27 @@ final class ResponseBody extends InputStream {
         return this.replay >= 0 ? this.markedLength - this.replay : 0;
     }
 
-    /** Keeps bytes just read from the connection for {@link #reset}; past the mark's read limit, the mark is gone. */
+    /**
+     * Keeps bytes just read from the connection for {@link #reset}, growing the buffer as needed; past the mark's read
+     * limit, the mark is given up and its bytes let go.
+     */
     private void record(byte[] b, int off, int n) {
-        if (this.markedLength + n > this.marked.length) {
-            this.markValid = false;
+        if (!this.markValid) {
             return;
         }
+        long length = (long) this.markedLength + n;
+        if (length > this.markLimit) {
+            this.markValid = false;
+            this.marked = null;
+            this.markedLength = 0;
+            return;
+        }
+        if (length > this.marked.length) {
+            this.marked = Arrays.copyOf(this.marked,
+                    (int) Math.min(this.markLimit, Math.max(length, 2L * this.marked.length)));
+        }
         System.arraycopy(b, off, this.marked, this.markedLength, n);
-        this.markedLength += n;
+        this.markedLength = (int) length;
     }
 
     /** Gives the connection back, or drains a small remainder first; never throws for I/O. */
@@ -260,6 +350,9 @@ final class ResponseBody extends InputStream {
             finish();
         }
         this.state = State.CLOSED;
+        this.marked = null;
+        this.replay = -1;
+        this.markValid = false;
     }
 
     /**
@@ -273,16 +366,12 @@ final class ResponseBody extends InputStream {
     /** Gives up on the message (its decoded form was corrupt): the connection is closed, not reused. */
     void abandon() {
         if (this.state == State.OPEN || this.endPending) {
-            this.state = State.DONE;
+            this.state = State.FAILED;
+            this.failure = new HotPoolException("hotpool: the response body from " + origin() + " was given up", null);
             this.endPending = false;
             letGo();
             this.lease.discard(CloseReason.ERROR);
         }
-    }
-
-    /** Whether the message has ended and the connection is no longer held. */
-    boolean done() {
-        return this.state != State.OPEN;
     }
 
     /** The message ended: the connection goes back, or closes when it may not carry another exchange. */
