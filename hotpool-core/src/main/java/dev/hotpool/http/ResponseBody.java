@@ -384,11 +384,14 @@ final class ResponseBody extends InputStream {
         finish();
     }
 
-    /** Gives the connection of an ended message back, or closes it when it may not carry another exchange. */
+    /**
+     * Gives the connection of an ended message back, or closes it when it may not carry another exchange: also when
+     * bytes came after the message (received, or waiting in the connection), which proves its framing wrong.
+     */
     private void finish() {
         this.endPending = false;
         letGo();
-        if (this.reusable && !this.codec.in.hasBufferedData()) {
+        if (this.reusable && !this.codec.in.hasBufferedData() && !this.codec.in.sourceHasBytes()) {
             this.lease.release();
         }
         else {

@@ -295,10 +295,11 @@ final class ResponseHeadParser {
                 throw malformed(origin, "a line of the response head is longer than hotpool.max-response-line-length ("
                         + this.maxLineLength + ")");
             }
-            if (this.size + n + take > this.maxHeadSize) {
+            long headSoFar = this.size + n + take + (lf < end ? 1 : 0);
+            if (headSoFar > this.maxHeadSize) {
                 throw new MalformedResponseException("hotpool: the response head from " + origin + " is about "
-                        + (this.size + n + take) + " bytes, more than hotpool.max-response-head-size ("
-                        + this.maxHeadSize + ")", null);
+                        + headSoFar + " bytes, more than hotpool.max-response-head-size (" + this.maxHeadSize + ")",
+                        null);
             }
             if (n + take > this.line.length) {
                 this.line = Arrays.copyOf(this.line, Math.max(n + take, 2 * this.line.length));

@@ -51,6 +51,16 @@ public final class Engine implements AutoCloseable {
      *     layer's probe request (called only after this constructor has returned)
      */
     public Engine(HotPoolConfig config, ConnectionProbe probe) {
+        this(config, probe, null);
+    }
+
+    /**
+     * Builds the engine over a given connector instead of sockets: tests of the protocol layer use one that serves
+     * scripted bytes from memory.
+     *
+     * @param connector the connector, or {@code null} for the real one (addresses, access policy, TCP, TLS)
+     */
+    Engine(HotPoolConfig config, ConnectionProbe probe, Connector connector) {
         this.config = config;
         this.traffic = new TrafficRecorder(Math.max(TrafficRecorder.MIN_TRACKED_ORIGINS, config.maxConnections()),
                 config.clock());
@@ -59,9 +69,11 @@ public final class Engine implements AutoCloseable {
                 config.clock());
         this.outliers = new OutlierDetector(config.outlier(), config.clock(),
                 hostKey -> this.addressBook.cached(OutlierDetector.hostOf(hostKey)));
-        TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
-        tls.checkOptions(config.tls(), profilesInUse(config));
-        Connector connector = new SocketConnector(config, tls, this.listener, this.addressBook, this.outliers);
+        if (connector == null) {
+            TlsConnector tls = new TlsConnector(config.tlsProfiles().provider());
+            tls.checkOptions(config.tls(), profilesInUse(config));
+            connector = new SocketConnector(config, tls, this.listener, this.addressBook, this.outliers);
+        }
         Set<Route> warmRoutes = Warmer.routes(config);
         this.pool = new ConnectionPool(config, this.listener, warmRoutes, this::originGone);
         this.leaser = new Leaser(this.pool, connector, config);

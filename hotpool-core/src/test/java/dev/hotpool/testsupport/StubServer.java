@@ -98,6 +98,11 @@ public final class StubServer implements AutoCloseable {
             return this;
         }
 
+        /** The connection's (buffered) output stream, for a handler that writes and flushes its own pieces. */
+        public OutputStream stream() {
+            return this.out;
+        }
+
         /** Closes the connection after this exchange (gracefully). */
         public void closeAfter() {
             this.closeAfter = true;
