@@ -118,7 +118,9 @@ if [ -n "$faults" ]; then
         "dev.hotpool.benchmarks.faults.$faults" "${harness_args[@]}"
 fi
 if [ -n "$framing" ]; then
-    exec timeout --kill-after=30 $((MAX_MINUTES * 60)) java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    # The JDK client is the JVM's own: JAVA_HOME picks the one compared (e.g. Temurin 25), else java on the PATH.
+    exec timeout --kill-after=30 $((MAX_MINUTES * 60)) "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m \
+        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
         -cp "$CP" "dev.hotpool.benchmarks.framing.$framing" --command="benchmarks/run.sh${*:+ $*}" "${harness_args[@]}"
 fi
 if [ -n "$jmh_only" ]; then
