@@ -304,9 +304,11 @@ public final class RealServersCheck {
             }
         }
 
-        // hotpool: one pool, every probe in turn, then one more request; the server's log from here on.
+        // hotpool: one pool, every probe in turn, then one more request; the server's log from here on, once every
+        // request the raw socket had answered is in it (a child process's log line may come after its response).
         List<RealServer.Probe> sent = probes.stream().filter(p -> extras.containsKey(p.name())).toList();
-        List<RealServer.Hit> before = server.hits();
+        int rawAnswered = raws.values().stream().mapToInt(r -> r.keptAlive() ? 2 : 1).sum();
+        List<RealServer.Hit> before = server.hits() == null ? null : awaitHits(server, 0, rawAnswered);
         int mark = before == null ? 0 : before.size();
         List<String> outcomes = new ArrayList<>();
         List<String> details = new ArrayList<>();
