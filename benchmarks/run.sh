@@ -22,6 +22,15 @@
 #   benchmarks/run.sh --check-cost    what that check costs a POST, check on and off side by side (about 2 minutes)
 #   benchmarks/run.sh --jmh-only=REGEX   only the JMH benchmarks matching REGEX (e.g. NonRetryableCheckBenchmark,
 #                                  LeakDetectionCostBenchmark), 1 fork, 3 x 1 s warm-up, 5 x 1 s; no nginx
+#   benchmarks/run.sh --framing    about 2 minutes, no nginx: every case of hotpool's framing corpus through hotpool,
+#                                  HttpClient 5 and the JDK client on raw loopback servers; exits 1 if hotpool's outcome
+#                                  is not the corpus's verdict (results/framing-comparison-<date>.md)
+#       --corpus=PATH --cases=REGEX --clients=hotpool,hc5,jdk --timeout-ms=2000
+#   benchmarks/run.sh --real-servers   about 1 minute: nginx, Tomcat, Jetty, Netty, Node, Python's http.server and Go on
+#                                  loopback, their responses captured raw and sent through hotpool; installs nginx,
+#                                  golang-go (and nodejs, python3 if missing) with apt-get as root; exits 1 on a
+#                                  finding (results/real-servers-<date>.md, results/real-servers/*.txt)
+#       --servers=nginx,tomcat,jetty,netty,node,python,python-http11,python-handler,go
 #
 # What it does: installs nginx with apt-get when it is missing (as root), generates a throw-away certificate,
 # writes an nginx.conf (worker_processes 1, HTTPS on 127.0.0.1, keep-alive, GET /1k = 1,024 bytes, GET /204, an
@@ -35,7 +44,7 @@ MAX_MINUTES=${MAX_MINUTES:-40}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-quick=; jmh=1; profile=; origins=; faults=; jmh_only=; shapes=; harness_args=()
+quick=; jmh=1; profile=; origins=; faults=; jmh_only=; shapes=; framing=; harness_args=()
 for arg in "$@"; do
     case "$arg" in
         --quick) quick=1; harness_args+=(--quick) ;;
@@ -46,9 +55,11 @@ for arg in "$@"; do
         --many-origins-tls) origins=https ;;
         --idle-timeout-posts) faults=IdleTimeoutPosts ;;
         --check-cost) faults=CheckCost ;;
+        --framing) framing=FramingComparison ;;
+        --real-servers) framing=RealServersCheck ;;
         --jmh-only=*) jmh_only=${arg#--jmh-only=} ;;
         --shape=*|--shapes=*) shapes=${arg#--shape*=}; harness_args+=("$arg") ;;
-        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
         *) harness_args+=("$arg") ;;   # in the many-origins modes they go to ManyOrigins
     esac
 done
@@ -56,8 +67,27 @@ done
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average at start: $load_at_start ($(nproc) CPUs)"
 
+# ---- the real servers' packages, installed when missing (Go is optional: the check says when it is not there) ----
+if [ "$framing" = RealServersCheck ]; then
+    missing=()
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+    command -v go >/dev/null 2>&1 || missing+=(golang-go)
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3)
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "not installed: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
+        else
+            echo "installing ${missing[*]} (Debian packages)"
+            apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
+                || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; } \
+                || echo "apt-get could not install all of: ${missing[*]}" >&2
+        fi
+    fi
+fi
+
 # ---- nginx, installed when missing ----------------------------------------------------------------------------
-if [ -z "$faults$jmh_only" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+if [ -z "$faults$jmh_only$framing" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "nginx is not installed; run as root or: sudo apt-get install -y nginx" >&2
         exit 1
@@ -86,6 +116,12 @@ mkdir -p "$out"
 if [ -n "$faults" ]; then
     exec java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
         "dev.hotpool.benchmarks.faults.$faults" "${harness_args[@]}"
+fi
+if [ -n "$framing" ]; then
+    # The JDK client is the JVM's own: JAVA_HOME picks the one compared (e.g. Temurin 25), else java on the PATH.
+    exec timeout --kill-after=30 $((MAX_MINUTES * 60)) "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m \
+        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+        -cp "$CP" "dev.hotpool.benchmarks.framing.$framing" --command="benchmarks/run.sh${*:+ $*}" "${harness_args[@]}"
 fi
 if [ -n "$jmh_only" ]; then
     exec java "${JAVA_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main "$jmh_only" -f 1 -wi 3 -w 1s -i 5 -r 1s \
