@@ -49,6 +49,9 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 /**
  * Random operations on the engine from several threads at once: the concurrent counterpart of
  * {@link ConnectionPoolFuzzTests}. Each run builds one pool from its seed — small global and per-host caps, host
@@ -115,6 +118,45 @@ class ConcurrentConnectionPoolFuzzTests {
         for (long seed = seeds[0]; seed <= seeds[1]; seed++) {
             new Run(seed, rounds).execute();
         }
+    }
+
+    /**
+     * Found by the test above: a connect that ended after the pool was closed got its connection counted closed
+     * (SHUTDOWN) but never opened, by the pool's counts and to its listener, so {@code hotpool.connections.created}
+     * fell behind the connections closed.
+     */
+    @Test
+    void aConnectThatEndsAfterThePoolClosedIsCountedOpenedThenClosed() throws Exception {
+        TestClock clock = new TestClock();
+        List<String> events = new ArrayList<>();
+        PoolListener listener = new PoolListener() {
+            @Override
+            public void connectionOpened(Origin origin, InetAddress address) {
+                events.add("opened " + origin);
+            }
+
+            @Override
+            public void connectionClosed(Origin origin, CloseReason reason, long ageNanos) {
+                events.add("closed " + origin + " " + reason);
+            }
+        };
+        ConnectionPool pool = new ConnectionPool(HotPoolConfig.builder().name("closing").clock(clock)
+                .shutdownTimeout(Duration.ZERO).build(), listener, Set.of(), ConnectionPool.OriginGone.NONE);
+        Route route = Route.of(Origin.of("http", "a.test", 80), null);
+        PoolEntry slot = (PoolEntry) pool.admit(route, LeaseMode.ANY, clock.millis()); // Its connect is under way.
+        pool.close();
+        FakeTransport transport = new FakeTransport(new InetSocketAddress(LOOPBACK, 80));
+
+        assertThatThrownBy(() -> pool.connected(slot, transport)).isInstanceOf(HotPoolException.class)
+                .hasMessage("hotpool: pool 'closing' is closed; no connection to http://a.test:80 can be leased");
+
+        assertThat(transport.closed()).isTrue();
+        assertThat(events).containsExactly("opened http://a.test:80", "closed http://a.test:80 SHUTDOWN");
+        PoolStats stats = pool.stats();
+        assertThat(stats.created()).isEqualTo(1);
+        assertThat(stats.closed()).containsEntry(CloseReason.SHUTDOWN, 1L);
+        assertThat(stats.total()).isZero();
+        pool.verify();
     }
 
     /** {@code N}: seeds 1 to N; {@code A..B}: seeds A to B. */
@@ -502,7 +544,10 @@ class ConcurrentConnectionPoolFuzzTests {
                 check(h.total() <= this.caps.get(h.origin()), h.route() + " has " + h.total() + " connections, over "
                         + "its cap of " + this.caps.get(h.origin()));
             }
-            this.capWatch.check();
+            long closed = stats.closed().values().stream().mapToLong(Long::longValue).sum();
+            check(stats.created() - closed == stats.total(), "the pool counts " + stats.created() + " connections "
+                    + "opened and " + closed + " closed, with " + stats.total() + " live: " + stats);
+            this.capWatch.check(stats.total());
             this.connector.prune();
             this.quietChecks++;
         }
@@ -518,7 +563,10 @@ class ConcurrentConnectionPoolFuzzTests {
             for (TestTransport t : this.connector.transports) {
                 check(t.closes.get() == 1, t + " was closed " + t.closes.get() + " times");
             }
-            this.capWatch.check();
+            long closed = stats.closed().values().stream().mapToLong(Long::longValue).sum();
+            check(stats.created() == closed, "the pool counts " + stats.created() + " connections opened and "
+                    + closed + " closed, with none live: " + stats);
+            this.capWatch.check(0);
         }
 
         /**
@@ -896,8 +944,9 @@ class ConcurrentConnectionPoolFuzzTests {
      * Counts each route's connections and the pool's as the pool reports them, and fails the run when one exceeds
      * its cap: opens and closes come from the pool under its lock, connects under way from the connector, after the
      * pool reserved their slot and before it gives the slot back or opens the connection. Each is counted within the
-     * span the pool counts it, so these counts never exceed the pool's own; over a cap here is over a cap there.
-     * Thread-safe.
+     * span the pool counts it, so these counts never exceed the pool's own; over a cap here is over a cap there. It
+     * also counts every connection reported opened and closed: the difference is the connections live at a quiet
+     * point. Thread-safe.
      */
     private static final class CapWatch implements PoolListener {
 
@@ -907,6 +956,9 @@ class ConcurrentConnectionPoolFuzzTests {
         private int total;
         private int mostTotal;
         private String broken;
+        /** Connections reported opened and closed. */
+        private long opened;
+        private long closed;
 
         CapWatch(Run run) {
             this.run = run;
@@ -914,12 +966,14 @@ class ConcurrentConnectionPoolFuzzTests {
 
         @Override
         public synchronized void connectionOpened(Origin origin, InetAddress address) {
+            this.opened++;
             count(origin, 1);
         }
 
         @Override
         public synchronized void connectionClosed(Origin origin, CloseReason reason, long ageNanos) {
-            count(origin, -1); // After close, also for a connect that ended then: counted low, never high.
+            this.closed++;
+            count(origin, -1);
         }
 
         synchronized void connecting(Origin origin, int delta) {
@@ -938,9 +992,14 @@ class ConcurrentConnectionPoolFuzzTests {
             }
         }
 
-        synchronized void check() {
+        /** Fails when a cap was exceeded, or when more connections were reported closed than opened. */
+        synchronized void check(int live) {
             if (this.broken != null) {
                 throw new AssertionError("a cap was exceeded: " + this.broken);
+            }
+            if (this.opened - this.closed != live) {
+                throw new AssertionError("the listener heard of " + this.opened + " connections opened and "
+                        + this.closed + " closed, with " + live + " live");
             }
         }
 
