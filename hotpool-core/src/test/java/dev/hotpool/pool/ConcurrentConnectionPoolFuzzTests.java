@@ -71,9 +71,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * leases the test knows — the ledger's full walk ({@link ConnectionPool#verify}); the pool's counts against what the
  * workers hold (leased = their leases; nothing connecting, nothing waiting); every live connection is held by exactly
  * one worker or idle, never both; each transport the connector opened is open exactly while its connection is live,
- * and otherwise closed exactly once;</li>
- * <li>all along: no connection is leased by two workers at once, or checked while leased; every route's cap and
- * {@code max-connections} hold at every connect, open and close (counted by a listener under the pool's own lock);</li>
+ * and otherwise closed exactly once; the connections counted opened less those counted closed are the live ones, by
+ * the pool's counts and by its listener's events, and the leases counted granted, ended and refused are those the
+ * workers saw;</li>
+ * <li>all along: the ledger's full walk, now and then, in the midst of the others' work (each of the pool's steps
+ * leaves its invariants whole); no connection is leased by two workers at once, or checked while leased; every
+ * route's cap and {@code max-connections} hold at every connect, open and close (counted by a listener under the
+ * pool's own lock);</li>
  * <li>every lease ends in one of the documented ways: a connection of its route; a timeout no sooner than its acquire
  * timeout, with the documented message; a full line of exactly {@code max-pending-acquires} waiters; a connect
  * failure the test asked for; once the pool is closed, the closed pool's message;</li>
@@ -92,7 +96,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConcurrentConnectionPoolFuzzTests {
 
     private static final int SEEDS = 8;
-    private static final int ROUNDS = 30;
+    private static final int ROUNDS = 25;
     private static final int STEPS_PER_ROUND = 40;
     /** Leases one worker holds at most at once. */
     private static final int HELD_AT_MOST = 3;
@@ -100,7 +104,7 @@ class ConcurrentConnectionPoolFuzzTests {
      * The acquire timeout of a patient lease: one that must be answered long before it, since every holder gives its
      * connections back within a few steps.
      */
-    private static final long PATIENT_MILLIS = 5_000;
+    private static final long PATIENT_MILLIS = 10_000;
     /** The longest a top-up may wait for its connects (connect-timeout + health-check.timeout + 1 s). */
     private static final long WARM_UP_MILLIS = 31_000;
     /** How far past its own timeout an operation may run before the watchdog calls the run stuck. */
@@ -199,7 +203,7 @@ class ConcurrentConnectionPoolFuzzTests {
         final int closer;
         final int closeAt;
 
-        final CapWatch capWatch;
+        final EventCounts events;
         final TestConnector connector;
         final ConnectionPool pool;
         final Leaser leaser;
@@ -292,9 +296,9 @@ class ConcurrentConnectionPoolFuzzTests {
             this.closer = random.nextInt(threads);
             this.closeAt = STEPS_PER_ROUND / 4 + random.nextInt(STEPS_PER_ROUND / 2);
 
-            this.capWatch = new CapWatch(this);
-            this.connector = new TestConnector(this.capWatch);
-            this.pool = new ConnectionPool(this.config, this.capWatch, warmRoutes, ConnectionPool.OriginGone.NONE);
+            this.events = new EventCounts(this);
+            this.connector = new TestConnector(this.events);
+            this.pool = new ConnectionPool(this.config, this.events, warmRoutes, ConnectionPool.OriginGone.NONE);
             this.leaser = new Leaser(this.pool, this.connector, this.config);
             ConnectionProbe probe = this::probe;
             this.warmer = new Warmer(this.config, this.pool, this.leaser, probe, warmRoutes);
@@ -364,7 +368,7 @@ class ConcurrentConnectionPoolFuzzTests {
                     this.leases.sum(), this.slowLeases.sum(), millis(this.longestGrant.get()), this.timeouts.sum(), this.lineFull.sum(),
                     this.connectFailures.sum(), this.refusedClosed.sum(), this.patientLeases.sum(),
                     this.patientWaited.sum(), millis(this.longestPatient.get()), this.probes.sum(), this.mostPending.get(), this.quietChecks,
-                    this.capWatch.maxima());
+                    this.events.maxima());
         }
 
         /** After a failure: interrupts the workers and waits a little for them; whether all of them ended. */
@@ -547,7 +551,11 @@ class ConcurrentConnectionPoolFuzzTests {
             long closed = stats.closed().values().stream().mapToLong(Long::longValue).sum();
             check(stats.created() - closed == stats.total(), "the pool counts " + stats.created() + " connections "
                     + "opened and " + closed + " closed, with " + stats.total() + " live: " + stats);
-            this.capWatch.check(stats.total());
+            long refused = this.timeouts.sum() + this.lineFull.sum();
+            check(stats.leases() == this.leases.sum() && stats.acquireTimeouts() == refused, "the pool counts "
+                    + stats.leases() + " leases and " + stats.acquireTimeouts() + " refused, the workers "
+                    + this.leases.sum() + " and " + refused);
+            this.events.check(stats.total(), this.leases.sum(), held.size(), refused);
             this.connector.prune();
             this.quietChecks++;
         }
@@ -566,7 +574,11 @@ class ConcurrentConnectionPoolFuzzTests {
             long closed = stats.closed().values().stream().mapToLong(Long::longValue).sum();
             check(stats.created() == closed, "the pool counts " + stats.created() + " connections opened and "
                     + closed + " closed, with none live: " + stats);
-            this.capWatch.check(0);
+            long refused = this.timeouts.sum() + this.lineFull.sum();
+            check(stats.leases() == this.leases.sum() && stats.acquireTimeouts() == refused, "the pool counts "
+                    + stats.leases() + " leases and " + stats.acquireTimeouts() + " refused, the workers "
+                    + this.leases.sum() + " and " + refused);
+            this.events.check(0, this.leases.sum(), 0, refused);
         }
 
         /**
@@ -945,10 +957,10 @@ class ConcurrentConnectionPoolFuzzTests {
      * its cap: opens and closes come from the pool under its lock, connects under way from the connector, after the
      * pool reserved their slot and before it gives the slot back or opens the connection. Each is counted within the
      * span the pool counts it, so these counts never exceed the pool's own; over a cap here is over a cap there. It
-     * also counts every connection reported opened and closed: the difference is the connections live at a quiet
-     * point. Thread-safe.
+     * also counts the connections reported opened and closed, and the leases reported granted, ended and refused, for
+     * the quiet check. Thread-safe.
      */
-    private static final class CapWatch implements PoolListener {
+    private static final class EventCounts implements PoolListener {
 
         private final Run run;
         private final Map<Origin, int[]> live = new HashMap<>();
@@ -959,8 +971,12 @@ class ConcurrentConnectionPoolFuzzTests {
         /** Connections reported opened and closed. */
         private long opened;
         private long closed;
+        /** Leases reported granted, ended, and refused. */
+        private long acquired;
+        private long released;
+        private long acquireFailed;
 
-        CapWatch(Run run) {
+        EventCounts(Run run) {
             this.run = run;
         }
 
@@ -974,6 +990,21 @@ class ConcurrentConnectionPoolFuzzTests {
         public synchronized void connectionClosed(Origin origin, CloseReason reason, long ageNanos) {
             this.closed++;
             count(origin, -1);
+        }
+
+        @Override
+        public synchronized void acquired(Origin origin, long waitNanos, boolean reused) {
+            this.acquired++;
+        }
+
+        @Override
+        public synchronized void released(Origin origin, long heldNanos) {
+            this.released++;
+        }
+
+        @Override
+        public synchronized void acquireFailed(Origin origin) {
+            this.acquireFailed++;
         }
 
         synchronized void connecting(Origin origin, int delta) {
@@ -992,14 +1023,23 @@ class ConcurrentConnectionPoolFuzzTests {
             }
         }
 
-        /** Fails when a cap was exceeded, or when more connections were reported closed than opened. */
-        synchronized void check(int live) {
+        /**
+         * At a quiet point: fails when a cap was exceeded, or when the events do not add up to what the workers know
+         * — connections opened less closed are the live ones, leases granted less ended are the held ones, and
+         * every lease refused for lack of a connection was reported.
+         */
+        synchronized void check(int live, long granted, int held, long refused) {
             if (this.broken != null) {
                 throw new AssertionError("a cap was exceeded: " + this.broken);
             }
             if (this.opened - this.closed != live) {
                 throw new AssertionError("the listener heard of " + this.opened + " connections opened and "
                         + this.closed + " closed, with " + live + " live");
+            }
+            if (this.acquired != granted || this.acquired - this.released != held || this.acquireFailed != refused) {
+                throw new AssertionError("the listener heard of " + this.acquired + " leases granted, "
+                        + this.released + " ended and " + this.acquireFailed + " refused; the workers were granted "
+                        + granted + ", hold " + held + " and were refused " + refused);
             }
         }
 
@@ -1017,7 +1057,7 @@ class ConcurrentConnectionPoolFuzzTests {
 
         static final int RECENT = 16;
 
-        private final CapWatch capWatch;
+        private final EventCounts events;
         final Set<TestTransport> transports = ConcurrentHashMap.newKeySet();
         /** Set by a worker for its next connect; cleared by the connector when it fails that connect. */
         final ThreadLocal<boolean[]> failHere = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -1027,15 +1067,15 @@ class ConcurrentConnectionPoolFuzzTests {
         /** Transports seen closed by the last quiet check, dropped by the next one (after checking them again). */
         private Set<TestTransport> closedBefore = identitySet();
 
-        TestConnector(CapWatch capWatch) {
-            this.capWatch = capWatch;
+        TestConnector(EventCounts events) {
+            this.events = events;
         }
 
         @Override
         public Transport connect(Route route, AddressLoad load, int connectTimeoutMillis, int readTimeoutMillis)
                 throws IOException {
             this.inFlight.incrementAndGet();
-            this.capWatch.connecting(route.origin(), 1);
+            this.events.connecting(route.origin(), 1);
             try {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 if (random.nextInt(5) == 0) {
@@ -1055,7 +1095,7 @@ class ConcurrentConnectionPoolFuzzTests {
                 return t;
             }
             finally {
-                this.capWatch.connecting(route.origin(), -1);
+                this.events.connecting(route.origin(), -1);
                 this.inFlight.decrementAndGet();
             }
         }
