@@ -217,8 +217,8 @@ final class ConnectionPool {
     }
 
     /**
-     * Turns a reserved slot with a new transport into a LEASED connection; closes the transport and throws when the
-     * pool closed meanwhile.
+     * Turns a reserved slot with a new transport into a LEASED connection; when the pool closed meanwhile, closes it
+     * (counted and reported opened, then closed) and throws.
      */
     PoolEntry connected(PoolEntry entry, Transport transport) throws HotPoolException {
         long now = this.clock.millis();
@@ -227,14 +227,14 @@ final class ConnectionPool {
         this.lock.lock();
         try {
             entry.opened(transport, now, now + r.maxLifetimeMillis - jitter);
+            this.ledger.countOpen(); // Before a close below: every connection counted closed was counted opened.
+            r.created++;
+            this.listener.connectionOpened(r.route.origin(), transport.remote().getAddress());
             if (this.closed) {
                 closeLocked(entry, CloseReason.SHUTDOWN);
                 ensureOpen(r.route);
             }
             this.ledger.move(entry, State.LEASED);
-            this.ledger.countOpen();
-            r.created++;
-            this.listener.connectionOpened(r.route.origin(), transport.remote().getAddress());
             if (log.isDebugEnabled()) {
                 log.debug("{} - opened {}", this.name, entry);
             }
