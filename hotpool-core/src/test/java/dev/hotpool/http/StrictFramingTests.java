@@ -78,6 +78,26 @@ class StrictFramingTests {
                 .allMatch(c -> c.verdict() != FramingCorpus.Verdict.ERROR);
     }
 
+    /**
+     * The corpus's verdicts against the grammar read independently ({@link ReferenceFraming}): a response is reused
+     * exactly when the grammar frames it exactly, lets its connection live, and nothing follows it; an error is never
+     * something the grammar frames exactly.
+     */
+    @Test
+    void theIndependentGrammarAgreesWithEveryVerdict() {
+        for (FramingCorpus.Case c : corpus()) {
+            ReferenceFraming.Result ref = ReferenceFraming.read(c.send(), c.method().equals("HEAD"));
+            boolean exactAndReusable = ref != null && ref.reusable() && ref.end() == c.send().length && !c.serverCloses();
+            assertThat(exactAndReusable).as(c.name()).isEqualTo(c.verdict() == FramingCorpus.Verdict.REUSE);
+            if (c.verdict() == FramingCorpus.Verdict.ERROR) {
+                assertThat(ref).as(c.name()).isNull();
+            }
+            if (ref != null && c.verdict() != FramingCorpus.Verdict.ERROR) {
+                assertThat(ref.body()).as(c.name()).isEqualTo(c.body());
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void eachResponseGetsItsVerdictAndItsConnectionItsFate(FramingCorpus.Case c) throws Exception {

@@ -83,6 +83,15 @@ public final class ResponseShape {
         return new ResponseShape(kind, kind == Kind.HEAD ? new byte[0] : content, bytes, cuts);
     }
 
+    /** A {@code 200} with these bytes and their {@code Content-Length}, in one write. */
+    public static ResponseShape ofLength(byte[] body) {
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] wire = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, wire, head.length, body.length);
+        return new ResponseShape(Kind.LENGTH, body, wire, new int[0]);
+    }
+
     private static int bodyLength(Choices c, int max) {
         return switch (c.nextInt(10)) {
             case 0, 1, 2, 3, 4, 5 -> c.nextInt(300);
