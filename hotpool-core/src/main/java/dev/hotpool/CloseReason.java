@@ -30,7 +30,10 @@ public enum CloseReason {
     /** Closed to make room: another host needed a slot at the global limit, or more idle connections than allowed. */
     EVICTED,
 
-    /** An exchange failed or was abandoned half-way (I/O error, malformed response, unread body left behind). */
+    /**
+     * An exchange failed or was abandoned half-way (I/O error, malformed response, unread body left behind), or its
+     * response was read leniently (see the README's "Strict HTTP/1.1 framing") and its connection cannot be trusted.
+     */
     ERROR,
 
     /** The pool was closed. */

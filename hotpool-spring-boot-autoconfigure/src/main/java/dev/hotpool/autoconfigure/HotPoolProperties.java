@@ -91,17 +91,19 @@ public class HotPoolProperties {
     private Duration healthCheckInterval = Duration.ofSeconds(30);
 
     /**
-     * Maximum length of the status line or of one header line of a response, in characters.
+     * Maximum length of the status line, of one header line of a response (an unfolded one whole), or of one line of a
+     * chunked body (chunk size, trailer field), in characters.
      */
     private int maxResponseLineLength = 8192;
 
     /**
-     * Maximum number of header fields in a response.
+     * Maximum number of header fields in a response, and of trailer fields after a chunked body.
      */
     private int maxResponseHeaderCount = 100;
 
     /**
-     * Maximum size of a response head (status line and headers), in bytes.
+     * Maximum size of a response head (status line and headers), and of the trailer section of a chunked body, in
+     * bytes.
      */
     private int maxResponseHeadSize = 65536;
 
