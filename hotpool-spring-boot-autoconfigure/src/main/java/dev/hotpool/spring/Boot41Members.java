@@ -247,9 +247,13 @@ final class Boot41Members {
             }
         }
 
+        /** How refusals name it: Boot's filters are lambdas, whose own {@code toString()} says nothing. */
         @Override
         public String toString() {
-            return String.valueOf(this.filter);
+            String own = String.valueOf(this.filter);
+            boolean identityOnly = own.equals(this.filter.getClass().getName() + "@"
+                    + Integer.toHexString(System.identityHashCode(this.filter)));
+            return "Spring Boot's InetAddressFilter" + (identityOnly ? "" : " " + own);
         }
     }
 }

@@ -85,7 +85,8 @@ class Boot41ClientSettingsTests {
                 .satisfies(e -> assertThat(e.getHost()).isEqualTo("localhost"))
                 .withCauseInstanceOf(FilteredAddressException.class)
                 .satisfies(e -> assertThat(e.getCause()).hasMessageStartingWith(
-                        "hotpool: connecting to localhost at 127.0.0.1 is refused by the address filter"));
+                        "hotpool: connecting to localhost at 127.0.0.1 is refused by the address filter Spring Boot's "
+                                + "InetAddressFilter; nothing was sent"));
             assertThat(this.server.connectionsAccepted()).isZero();
             assertThat(context.getBean(HotPool.class).stats().total()).isZero();
         });
