@@ -31,9 +31,10 @@ import org.springframework.util.ClassUtils;
  * <p>Exactly what is reached: found by running hotpool's TLS tests under Spring's {@code RuntimeHintsAgent}
  * (reflection and resources from {@code dev.hotpool} and {@code org.bouncycastle}) and by recording which
  * BouncyCastle services the JDK-first crypto falls back to during handshakes with every built-in TLS profile;
- * {@code HotPoolRuntimeHintsTests} repeats both recordings and asserts each hint. hotpool reads no resource by
- * name (its configuration metadata is for IDEs; nothing reads it at runtime), so there are no resource hints. Pinned
- * to BouncyCastle 1.84 (the tests fail when a new version reaches something else).
+ * {@code HotPoolRuntimeHintsTests} and {@code BouncyCastleFallbackHintsTests} repeat both recordings and assert
+ * each hint. hotpool reads no resource by name (its configuration metadata is for IDEs; nothing reads it at
+ * runtime), so there are no resource hints. Pinned to BouncyCastle 1.84 (the tests fail when a new version reaches
+ * something else).
  *
  * <p>Stateless and thread-safe.
  */
