@@ -32,6 +32,7 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.util.LambdaSafe;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.config.TaskManagementConfigUtils;
 import org.springframework.util.StringUtils;
@@ -44,12 +45,13 @@ import org.springframework.util.StringUtils;
  * <p>Ordered before {@link ImperativeHttpClientAutoConfiguration}: Boot's own builder is
  * {@code @ConditionalOnMissingBean}, so it backs off when this one is defined (and this one backs off when
  * the application defines its own). After {@link SslAutoConfiguration}, so {@code hotpool.tls.bundle} can
- * name an SSL bundle.
+ * name an SSL bundle. Spring AOT takes {@link HotPoolRuntimeHints} from here for native images.
  */
 @AutoConfiguration(before = ImperativeHttpClientAutoConfiguration.class, after = SslAutoConfiguration.class)
 @ConditionalOnClass(HotPool.class)
 @ConditionalOnBooleanProperty(name = "hotpool.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HotPoolProperties.class)
+@ImportRuntimeHints(HotPoolRuntimeHints.class)
 public final class HotPoolAutoConfiguration {
 
     private static final Log logger = LogFactory.getLog(HotPoolAutoConfiguration.class);
@@ -66,6 +68,7 @@ public final class HotPoolAutoConfiguration {
     HotPool hotPool(HotPoolProperties properties, ObjectProvider<PoolListener> listeners,
             ObjectProvider<HttpClientSettings> clientSettings, Environment environment) {
         HostPropertyNames.check(environment); // hotpool.hosts names Spring would ignore fail instead.
+        BootClientSettings.check(); // Boot 4.1 settings hotpool cannot read (a native image without hints) fail too.
         // Listeners (the Micrometer meters among them) must be in the settings before the pool is built.
         PoolListener listener = listeners.orderedStream().reduce(PoolListener.NONE, PoolListener::both);
         HotPoolConfig config = HotPoolConfigMapper.map(properties, poolTls(properties.getTls().getBundle()), listener);

@@ -1,58 +1,49 @@
 package dev.hotpool.spring;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.net.AddressFilter;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.http.client.HttpClientSettings;
 
 /**
  * The parts of Spring Boot's {@link HttpClientSettings} that only Boot 4.1 has: its {@code InetAddressFilter} and its
- * cookie handling, read by reflection so that one jar runs on Boot 4.0 (where they are absent, and these methods
- * answer "none") and on 4.1. Also makes Boot's own {@code FilteredHostException} from hotpool's refusal.
+ * cookie handling, read by name so that one jar runs on Boot 4.0 (where they are absent, and these methods answer
+ * "none") and on 4.1. Also makes Boot's own {@code FilteredHostException} from hotpool's refusal.
  *
- * <p>Not API: public only because the auto-configuration, in another package, reads the application's filter.
+ * <p>Fails closed: whether this Boot has them is decided by {@link SpringBootVersion} (a constant, kept in a native
+ * image), and on Boot 4.1 and later a member hotpool cannot reach (as in a native image built without hotpool's
+ * runtime hints) stops the application at {@link #check()} instead of running without the application's filter.
+ * See {@link Boot41Members}.
  *
- * <p>Thread-safe. Boot's filters are adapted once per filter object (kept in a map for the application's life:
- * there is one per bean or per service group, never one per request), so factories with one filter share
- * connections and factories with different filters do not.
+ * <p>Not API: public only because the auto-configuration, in another package, checks and reads the application's
+ * filter. Thread-safe.
  */
 public final class BootClientSettings {
 
-    private static final Log logger = LogFactory.getLog(BootClientSettings.class);
-
-    private static final String PACKAGE = "org.springframework.boot.http.client.";
-
-    private static final Method INET_ADDRESS_FILTER = settingsMethod("inetAddressFilter");
-
-    private static final Method COOKIE_HANDLING = settingsMethod("cookieHandling");
-
-    /** {@code boolean matches(InetAddress)} of Boot's filter, typed {@code (Object, InetAddress) boolean}. */
-    private static final MethodHandle MATCHES = matches();
-
-    private static final Constructor<?> FILTERED_HOST = filteredHostConstructor();
-
-    /** Boot filter to its adapter; one per filter object, for the application's life. */
-    private static final Map<Object, AddressFilter> adapters = new ConcurrentHashMap<>();
+    private static final Boot41Members MEMBERS = Boot41Members.resolve(SpringBootVersion.getVersion(),
+            MemberLookup.REFLECTION);
 
     private BootClientSettings() {
     }
 
-    /** The settings' {@code InetAddressFilter} as hotpool's, or {@code null} (none, or Boot 4.0). */
+    /**
+     * Fails when this Boot passes settings hotpool cannot reach. Called by the auto-configuration before the pool
+     * exists.
+     *
+     * @throws IllegalStateException naming the settings, e.g. the application's {@code InetAddressFilter}
+     */
+    public static void check() {
+        MEMBERS.check();
+    }
+
+    /**
+     * The settings' {@code InetAddressFilter} as hotpool's, or {@code null} (none, or Boot 4.0).
+     *
+     * @throws IllegalStateException when this Boot has a filter setting hotpool cannot reach
+     */
     public static AddressFilter addressFilter(HttpClientSettings settings) {
-        Object filter = call(INET_ADDRESS_FILTER, settings);
-        return (filter != null && MATCHES != null) ? adapters.computeIfAbsent(filter, BootAddressFilter::new) : null;
+        return MEMBERS.addressFilter(settings);
     }
 
     /**
@@ -60,8 +51,7 @@ public final class BootClientSettings {
      * and no setting (and Boot 4.0) keep none: a pool shared by many clients keeps cookies only when asked to.
      */
     static boolean cookiesEnabled(HttpClientSettings settings) {
-        Object handling = call(COOKIE_HANDLING, settings);
-        return handling instanceof Enum<?> e && e.name().equals("ENABLE");
+        return MEMBERS.cookiesEnabled(settings);
     }
 
     /**
@@ -69,96 +59,6 @@ public final class BootClientSettings {
      * cause), or {@code null} when the filter is not Boot's or the exception cannot be made.
      */
     static RuntimeException filteredHost(FilteredAddressException refusal) {
-        if (FILTERED_HOST == null || !(refusal.filter() instanceof BootAddressFilter boot)) {
-            return null;
-        }
-        try {
-            RuntimeException e = (RuntimeException) FILTERED_HOST.newInstance(refusal.host(), boot.filter);
-            e.initCause(refusal);
-            return e;
-        }
-        catch (ReflectiveOperationException | RuntimeException ex) {
-            return null;
-        }
-    }
-
-    private static Object call(Method method, HttpClientSettings settings) {
-        if (method == null || settings == null) {
-            return null;
-        }
-        try {
-            return method.invoke(settings);
-        }
-        catch (ReflectiveOperationException ex) {
-            return null;
-        }
-    }
-
-    private static Method settingsMethod(String name) {
-        try {
-            return HttpClientSettings.class.getMethod(name);
-        }
-        catch (NoSuchMethodException ex) {
-            return null; // Boot 4.0.
-        }
-    }
-
-    private static MethodHandle matches() {
-        try {
-            Class<?> type = Class.forName(PACKAGE + "InetAddressFilter", false,
-                    BootClientSettings.class.getClassLoader());
-            return MethodHandles.publicLookup()
-                .findVirtual(type, "matches", MethodType.methodType(boolean.class, InetAddress.class))
-                .asType(MethodType.methodType(boolean.class, Object.class, InetAddress.class));
-        }
-        catch (ReflectiveOperationException | LinkageError ex) {
-            return null; // Boot 4.0.
-        }
-    }
-
-    private static Constructor<?> filteredHostConstructor() {
-        try {
-            Class<?> filter = Class.forName(PACKAGE + "InetAddressFilter", false,
-                    BootClientSettings.class.getClassLoader());
-            Constructor<?> c = Class.forName(PACKAGE + "FilteredHostException", false,
-                    BootClientSettings.class.getClassLoader()).getDeclaredConstructor(String.class, filter);
-            c.setAccessible(true); // Package-private in Boot; hotpool then throws its own AccessDeniedException.
-            return c;
-        }
-        catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
-            if (!(ex instanceof ClassNotFoundException)) {
-                logger.debug("hotpool: Boot's FilteredHostException cannot be made; refusals raise hotpool's "
-                        + "FilteredAddressException instead: " + ex);
-            }
-            return null;
-        }
-    }
-
-    /** Boot's {@code InetAddressFilter} as hotpool's {@link AddressFilter}. */
-    private static final class BootAddressFilter implements AddressFilter {
-
-        final Object filter;
-
-        BootAddressFilter(Object filter) {
-            this.filter = filter;
-        }
-
-        @Override
-        public boolean allows(InetAddress address) {
-            try {
-                return (boolean) MATCHES.invokeExact(this.filter, address);
-            }
-            catch (RuntimeException | Error ex) {
-                throw ex;
-            }
-            catch (Throwable ex) {
-                throw new IllegalStateException(ex);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return String.valueOf(this.filter);
-        }
+        return MEMBERS.filteredHost(refusal);
     }
 }

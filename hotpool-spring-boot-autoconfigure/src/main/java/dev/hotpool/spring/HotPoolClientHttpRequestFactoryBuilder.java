@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.RedirectPolicy;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -28,7 +29,8 @@ import org.springframework.boot.ssl.SslBundle;
  * {@code sslBundle} to TLS settings made once per bundle instance, so factories that use one bundle share
  * connections. On Spring Boot 4.1 also: an {@code inetAddressFilter} to the factory's address filter (checked on every
  * address before connecting, with {@code hotpool.access.*}; a refused host raises Boot's
- * {@code FilteredHostException}), and {@code cookieHandling} {@code ENABLE} to an in-memory {@link CookieManager} of
+ * {@code FilteredHostException}; the pool's own filter, from the application's {@code InetAddressFilter} bean, is
+ * not repeated per factory, so their requests use the warm connections), and {@code cookieHandling} {@code ENABLE} to an in-memory {@link CookieManager} of
  * the factory's own ({@code ENABLE_WHEN_POSSIBLE} and {@code DISABLE} keep no cookies).
  *
  * <p>{@link #withCustomizer} and {@link #withCustomizers} return a builder of this type (so customizers declared
@@ -87,13 +89,23 @@ public final class HotPoolClientHttpRequestFactoryBuilder
                 .withReadTimeout(settings.readTimeout())
                 .withRedirects(redirectPolicy(settings.redirects()))
                 .withTls(tls)
-                .withAddressFilter(BootClientSettings.addressFilter(settings))
+                .withAddressFilter(routeFilter(BootClientSettings.addressFilter(settings)))
                 .withCookies(BootClientSettings.cookiesEnabled(settings) ? new CookieManager() : null);
         }
         for (Consumer<HotPoolClientHttpRequestFactory> customizer : this.customizers) {
             customizer.accept(factory);
         }
         return factory;
+    }
+
+    /**
+     * The filter a factory applies to its own routes: none when it is the one the whole pool already applies (Boot
+     * 4.1's {@code InetAddressFilter} bean, which reaches the pool through the auto-configuration). Its requests then
+     * share the pool's connections, those warm-up opened included, under the same guard; as a route filter of its
+     * own it would keep them apart from every warm connection.
+     */
+    private AddressFilter routeFilter(AddressFilter filter) {
+        return (filter != null && filter == this.pool.config().addressFilter()) ? null : filter;
     }
 
     static RedirectPolicy redirectPolicy(HttpRedirects redirects) {

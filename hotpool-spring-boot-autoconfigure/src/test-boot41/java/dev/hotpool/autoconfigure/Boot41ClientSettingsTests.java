@@ -1,12 +1,14 @@
 package dev.hotpool.autoconfigure;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotPool;
 import dev.hotpool.spring.HotPoolClientHttpRequestFactory;
+import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestProxy;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +85,8 @@ class Boot41ClientSettingsTests {
                 .satisfies(e -> assertThat(e.getHost()).isEqualTo("localhost"))
                 .withCauseInstanceOf(FilteredAddressException.class)
                 .satisfies(e -> assertThat(e.getCause()).hasMessageStartingWith(
-                        "hotpool: connecting to localhost at 127.0.0.1 is refused by the address filter"));
+                        "hotpool: connecting to localhost at 127.0.0.1 is refused by the address filter Spring Boot's "
+                                + "InetAddressFilter; nothing was sent"));
             assertThat(this.server.connectionsAccepted()).isZero();
             assertThat(context.getBean(HotPool.class).stats().total()).isZero();
         });
@@ -104,6 +107,35 @@ class Boot41ClientSettingsTests {
                     assertThat(this.server.connectionsAccepted()).isZero();
                 });
         }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class DenySecondLoopback {
+
+        @Bean
+        InetAddressFilter denySecondLoopback() {
+            return InetAddressFilter.not("127.0.0.2/32");
+        }
+    }
+
+    @Test
+    void withAFilterBeanRequestsRunOnTheConnectionsWarmUpOpened() {
+        this.contextRunner.withUserConfiguration(DenySecondLoopback.class)
+            .withPropertyValues("hotpool.warmup.hosts=" + url(""), "hotpool.warmup.min-idle-per-host=2",
+                    "hotpool.warmup.wait-on-startup=10s", "hotpool.health-check.enabled=false")
+            .run((context) -> {
+                HotPool pool = context.getBean(HotPool.class);
+                assertThat(pool.awaitWarmup(Duration.ofSeconds(10))).isTrue();
+                Await.until(() -> this.server.connectionsAccepted() == 2); // The stub counts on its own thread.
+                RestClient client = context.getBean(RestClient.Builder.class).build();
+
+                for (int i = 0; i < 5; i++) {
+                    assertThat(client.get().uri(url("/page")).retrieve().body(String.class)).isEqualTo("ok");
+                }
+
+                assertThat(this.server.connectionsAccepted()).as("no connection beyond the warm ones").isEqualTo(2);
+                assertThat(pool.stats().total()).isEqualTo(2);
+            });
     }
 
     @Test
