@@ -96,7 +96,7 @@ public final class ResponseShape {
         return switch (c.nextInt(10)) {
             case 0, 1, 2, 3, 4, 5 -> c.nextInt(300);
             case 6, 7 -> c.between(300, Math.min(max, 20_000));
-            case 8 -> (c.chance(50) ? 8192 : 65_536) + c.between(-16, 16);
+            case 8 -> Math.min(max, (c.chance(50) ? 8192 : 65_536) + c.between(-16, 16));
             default -> c.between(20_000, max);
         };
     }
