@@ -205,9 +205,16 @@ final class Dialer {
         }
     }
 
-    private static int remainingMillis(long deadlineNanos) {
-        long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, remaining));
+    /**
+     * The milliseconds left until a deadline, rounded up, so that a wait given them ends at or after it (a call
+     * timeout that cut the connect timeout then reports the failure as its own); 0 once it has passed.
+     */
+    static int remainingMillis(long deadlineNanos) {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
     }
 
     /** How one attempt ended. */

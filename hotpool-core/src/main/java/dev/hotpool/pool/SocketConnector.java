@@ -164,7 +164,7 @@ final class SocketConnector implements Connector {
                 return open(raw, raw, remote, readTimeoutMillis, null);
             }
             if (route.proxy() != null) {
-                this.proxies.connect(raw, route.proxy(), origin, remainingMillis(deadline));
+                this.proxies.connect(raw, route.proxy(), origin, Dialer.remainingMillis(deadline));
             }
             TlsProfile profile = profile(route);
             return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
@@ -226,7 +226,7 @@ final class SocketConnector implements Connector {
     private SSLSocket handshake(Route route, Socket raw, InetSocketAddress remote, long deadline, TlsProfile profile)
             throws IOException {
         Origin origin = route.origin();
-        int budget = Math.max(1, remainingMillis(deadline));
+        int budget = Math.max(1, Dialer.remainingMillis(deadline));
         long start = System.nanoTime();
         try {
             SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), profile, budget);
@@ -255,11 +255,6 @@ final class SocketConnector implements Connector {
         String named = this.hosts.hosts().isEmpty() ? null
                 : this.hosts.hostSettings(route.origin().host()).tlsProfile();
         return named != null ? this.profiles.profile(named) : this.profiles.next();
-    }
-
-    private static int remainingMillis(long deadlineNanos) {
-        long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, remaining));
     }
 
     private static void closeQuietly(Socket s) {
