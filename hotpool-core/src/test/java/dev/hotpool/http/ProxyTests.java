@@ -14,6 +14,7 @@ import dev.hotpool.PoolStats;
 import dev.hotpool.ProxyException;
 import dev.hotpool.ProxySettings;
 import dev.hotpool.net.AccessPolicy;
+import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.testsupport.StubServer;
@@ -111,6 +112,8 @@ class ProxyTests {
         assertThat(get(this.server.uri("/w"))).isEqualTo("200 /w");
 
         assertThat(this.proxy.connects()).as("the warm tunnels were reused").isEqualTo(2);
+        // The server counts a connection once its side of the handshake is done, on its own thread.
+        Await.until(() -> this.server.connectionsAccepted() >= 2);
         assertThat(this.server.connectionsAccepted()).isEqualTo(2);
         assertThat(this.pool.stats().hosts()).singleElement()
                 .satisfies(h -> assertThat(h.proxy()).isEqualTo("127.0.0.1:" + this.proxy.port()));
