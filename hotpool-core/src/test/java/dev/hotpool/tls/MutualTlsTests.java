@@ -204,8 +204,9 @@ class MutualTlsTests {
                         .isEqualTo(AlertDescription.certificate_unknown);
                 }
                 else {
+                    // Java 25 puts the alert's name in brackets in front of the message.
                     assertThat(firstRead).isInstanceOf(SSLException.class)
-                        .hasMessage("Received fatal alert: certificate_unknown");
+                        .hasMessageMatching("(\\(certificate_unknown\\) )?Received fatal alert: certificate_unknown");
                 }
                 TlsHandshakeException mapped = TlsConnector.rejectedAfterHandshake(firstRead,
                         Origin.of("https", "localhost", server.port()), address(server.port()), untrusted, "default");
@@ -228,6 +229,19 @@ class MutualTlsTests {
         assertThat(TlsConnector.rejectedAfterHandshake(new TlsFatalAlertReceived(AlertDescription.certificate_required),
                 origin, address(443), SERVER.clientSettings(), "default")).hasMessageEndingWith(
                         "failed: server requires a client certificate (said after the handshake)");
+    }
+
+    /** SunJSSE's alert as Java 17 words it, and as Java 25 does (the alert's name in brackets first). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = { "Received fatal alert: certificate_unknown",
+            "(certificate_unknown) Received fatal alert: certificate_unknown" })
+    void sunJssesAlertIsRecognisedAsEveryJdkWordsIt(String message) {
+        Origin origin = Origin.of("https", "localhost", 443);
+        assertThat(TlsConnector.rejectedAfterHandshake(new SSLException(message), origin, address(443),
+                SERVER.mutualSettings(UNTRUSTED_CLIENT), "default")).hasMessageEndingWith("failed: server rejected the"
+                        + " client certificate (certificate_unknown(46)) (said after the handshake)");
+        assertThat(TlsConnector.rejectedAfterHandshake(new SSLException(message.replace("certificate_unknown",
+                "internal_error")), origin, address(443), SERVER.clientSettings(), "default")).isNull();
     }
 
     /**
