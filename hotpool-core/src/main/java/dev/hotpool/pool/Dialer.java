@@ -205,9 +205,17 @@ final class Dialer {
         }
     }
 
+    /**
+     * The connect budget left until the deadline: 0 once it has passed, else the milliseconds left rounded up, plus
+     * one. A timed {@code Socket.connect} can give up before its timeout (by up to half a millisecond, measured on
+     * Linux with Java 17 and 25), so a budget of exactly the time left could fail before the deadline, and a caller
+     * whose own deadline this is (a call timeout) would not see it had passed. With the extra millisecond a connect
+     * never times out before the deadline.
+     */
     private static int remainingMillis(long deadlineNanos) {
-        long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, remaining));
+        long left = deadlineNanos - System.nanoTime();
+        long remaining = left <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(left + 999_999) + 1;
+        return (int) Math.min(Integer.MAX_VALUE, remaining);
     }
 
     /** How one attempt ended. */
