@@ -158,7 +158,8 @@ class VirtualThreadTests {
             }
         });
         assertThat(pins).filteredOn(VirtualThreadTests::pointsAtHotpool).singleElement()
-            .satisfies((pin) -> assertThat(describe(pin)).contains(BlocksInItsInitializer.class.getName() + ".<clinit>"));
+            .satisfies((pin) -> assertThat(describe(pin))
+                .contains(BlocksInItsInitializer.class.getName() + ".<clinit>"));
     }
 
     /** Parks in its static initializer: the VM runs initializers with a native frame below them. */

@@ -57,7 +57,8 @@ final class ProfileVerifier {
      *
      * @param profile the profile with canonical names; for a built-in, less what the provider cannot send here
      * @param fingerprint what its connections send
-     * @param leftOut what a built-in lost, in words ({@code named-groups [x25519, secp256r1]}); empty otherwise
+     * @param leftOut what a built-in lost, with the reason ({@code key-shares [x25519] (it never lets a client
+     *     choose its key shares)}); empty otherwise
      */
     record Verified(TlsProfile profile, Fingerprint fingerprint, List<String> leftOut) {
     }
@@ -178,7 +179,8 @@ final class ProfileVerifier {
         onWire(p, Property.SIGNATURE_SCHEMES, TlsNames::signatureScheme, signatures, problems);
         if (!hello.alpn().equals(p.alpn())) {
             problems.add(new Problem(Property.ALPN, -1, null, TlsProfile.property(p.name(), "alpn") + " " + p.alpn()
-                    + " is not what " + this.provider.displayName() + " sends on " + javaVersion() + ": " + hello.alpn(), true));
+                    + " is not what " + this.provider.displayName() + " sends on " + javaVersion() + ": "
+                    + hello.alpn(), true));
         }
         return problems;
     }

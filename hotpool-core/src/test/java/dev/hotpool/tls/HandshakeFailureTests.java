@@ -131,7 +131,8 @@ class HandshakeFailureTests {
             }
             else {
                 // Java 17: "Received fatal alert: handshake_failure"; Java 25 puts "(handshake_failure) " first.
-                assertThat(attempt.failure()).rootCause().hasMessageEndingWith("Received fatal alert: handshake_failure");
+                assertThat(attempt.failure()).rootCause()
+                    .hasMessageEndingWith("Received fatal alert: handshake_failure");
             }
         }
     }
