@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -96,10 +98,15 @@ class PerHostSettingsTests {
         StubServer b = server(held);
         HotPool pool = pool(HotPoolConfig.builder().maxConnsPerHost(4).maxConnections(20)
                 .host("a.test", HostSettings.builder().maxConnections(1).build()));
+        // A thread per call: each blocks in a socket read until the servers answer. CompletableFuture's default
+        // executor would not do: on Java 25 it is the common ForkJoinPool even at parallelism 1 (a 2-CPU machine),
+        // which runs one such call at a time (Java 17 started a thread per task there instead).
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        this.closeables.add(callers::shutdownNow);
         List<CompletableFuture<String>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            calls.add(CompletableFuture.supplyAsync(() -> call(pool, uri("a.test", a, "/"))));
-            calls.add(CompletableFuture.supplyAsync(() -> call(pool, uri("b.test", b, "/"))));
+            calls.add(CompletableFuture.supplyAsync(() -> call(pool, uri("a.test", a, "/")), callers));
+            calls.add(CompletableFuture.supplyAsync(() -> call(pool, uri("b.test", b, "/")), callers));
         }
         Await.until(() -> b.openConnections() == 4 && pool.stats().pending() == 3);
         assertThat(a.openConnections()).isEqualTo(1);

@@ -206,15 +206,17 @@ final class Dialer {
     }
 
     /**
-     * The milliseconds left until a deadline, rounded up, so that a wait given them ends at or after it (a call
-     * timeout that cut the connect timeout then reports the failure as its own); 0 once it has passed.
+     * The connect budget left until the deadline: 0 once it has passed, else the milliseconds left rounded up, plus
+     * one. A timed {@code Socket.connect} can give up before its timeout (by up to half a millisecond, measured on
+     * Linux with Java 17 and 25), so a budget of exactly the time left could fail before the deadline, and a caller
+     * whose own deadline this is (a call timeout) would not see it had passed. With the extra millisecond a connect
+     * never times out before the deadline. {@link SocketConnector} gives the same budget to the TLS handshake and a
+     * proxy's answer.
      */
     static int remainingMillis(long deadlineNanos) {
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) {
-            return 0;
-        }
-        return (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
+        long left = deadlineNanos - System.nanoTime();
+        long remaining = left <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(left + 999_999) + 1;
+        return (int) Math.min(Integer.MAX_VALUE, remaining);
     }
 
     /** How one attempt ended. */

@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
 
@@ -39,6 +40,13 @@ final class HandshakeFailures {
     static final String CLIENT_CERTIFICATE_REJECTED = "server rejected the client certificate";
 
     private static final String SUN_RECEIVED_ALERT = "Received fatal alert: ";
+
+    /**
+     * SunJSSE from Java 25 on starts the message of an exception that carries an alert with the alert's name in
+     * brackets: {@code (handshake_failure) Received fatal alert: handshake_failure}. Java 17 writes the message
+     * alone.
+     */
+    private static final Pattern SUN_ALERT_PREFIX = Pattern.compile("^\\([a-z_0-9]+\\) ");
 
     private HandshakeFailures() {
     }
@@ -135,8 +143,7 @@ final class HandshakeFailures {
                     return NOTHING_IN_COMMON;
                 }
             }
-            if (t instanceof SSLException && t.getMessage() != null
-                    && t.getMessage().startsWith("No appropriate protocol")) {
+            if (t instanceof SSLException && sunMessage(t).startsWith("No appropriate protocol")) {
                 // SunJSSE's own verdict before sending anything: nothing enabled can be used.
                 return NOTHING_IN_COMMON;
             }
@@ -175,8 +182,8 @@ final class HandshakeFailures {
         if (t instanceof TlsFatalAlertReceived received) {
             return received.getAlertDescription();
         }
-        String message = t.getMessage();
-        if (t instanceof SSLException && message != null && message.startsWith(SUN_RECEIVED_ALERT)) {
+        String message = sunMessage(t);
+        if (t instanceof SSLException && message.startsWith(SUN_RECEIVED_ALERT)) {
             String name = message.substring(SUN_RECEIVED_ALERT.length()).trim();
             for (short d = 0; d < 256; d++) {
                 if (name.equals(AlertDescription.getName(d))) {
@@ -203,6 +210,15 @@ final class HandshakeFailures {
             default:
                 return "the server sent the fatal alert " + AlertDescription.getText(description);
         }
+    }
+
+    /**
+     * The message of a SunJSSE exception without the alert name Java 25 puts in front of it; empty when there is no
+     * message.
+     */
+    private static String sunMessage(Throwable t) {
+        String message = t.getMessage();
+        return message == null ? "" : SUN_ALERT_PREFIX.matcher(message).replaceFirst("");
     }
 
     /** Whether BC raised {@code alert} from its record reader finding the end of the stream. */

@@ -32,9 +32,8 @@ final class ProfileVerifier {
     /** Host of the capture without SNI: an address of TEST-NET-1 (RFC 5737), never contacted. */
     static final String IP_HOST = "192.0.2.1";
 
-    private static final String DROPPED = ": it leaves it out of the ClientHello (disabled by"
-            + " jdk.tls.disabledAlgorithms, missing from this JVM's crypto, or unusable with this profile's protocols"
-            + " or named groups)";
+    private static final String DROPPED_UNEXPLAINED = "disabled by jdk.tls.disabledAlgorithms, missing from this"
+            + " JVM's crypto, or unusable with this profile's protocols or named groups";
 
     private final TlsProvider provider;
     private final SSLContext context;
@@ -58,7 +57,8 @@ final class ProfileVerifier {
      *
      * @param profile the profile with canonical names; for a built-in, less what the provider cannot send here
      * @param fingerprint what its connections send
-     * @param leftOut what a built-in lost, in words ({@code named-groups [x25519, secp256r1]}); empty otherwise
+     * @param leftOut what a built-in lost, with the reason ({@code key-shares [x25519] (it never lets a client
+     *     choose its key shares)}); empty otherwise
      */
     record Verified(TlsProfile profile, Fingerprint fingerprint, List<String> leftOut) {
     }
@@ -79,11 +79,10 @@ final class ProfileVerifier {
             }
             if (!profile.builtIn()) {
                 throw new IllegalArgumentException(TlsProfile.property(profile.name(), property) + " " + set
-                        + " cannot be honoured by " + this.provider.displayName() + " on Java "
-                        + Runtime.version().feature() + ": " + Property.of(property).jdkLimit
-                        + "; remove the property, or use hotpool.tls.provider=bc");
+                        + " cannot be honoured by " + this.provider.displayName() + " on " + javaVersion() + ": "
+                        + Property.of(property).jdkLimit + "; remove the property, or use hotpool.tls.provider=bc");
             }
-            leftOut.add(property + " " + set);
+            leftOut.add(property + " " + set + " (" + Property.of(property).jdkLimit + ")");
             Property.of(property).set(values, List.of());
         }
         TlsProfile candidate = profile.adapted(canonical(values));
@@ -171,10 +170,17 @@ final class ProfileVerifier {
         if (p.protocols().contains("TLSv1.3")) {
             onWire(p, Property.KEY_SHARES, TlsNames::namedGroup, hello.keyShares(), problems);
         }
-        onWire(p, Property.SIGNATURE_SCHEMES, TlsNames::signatureScheme, hello.signatureAlgorithms(), problems);
+        // A scheme is sent when it is in either list. SunJSSE (like RFC 8446) keeps the RSA PKCS#1 schemes of a TLS
+        // 1.3-only hello out of signature_algorithms, which is about handshake signatures, and sends them in
+        // signature_algorithms_cert, which is about the certificates: the only place TLS 1.3 uses them. Leaving them
+        // out of the profile would make SunJSSE refuse every certificate signed SHA256withRSA.
+        List<Integer> signatures = new ArrayList<>(hello.signatureAlgorithms());
+        signatures.addAll(hello.signatureAlgorithmsCert());
+        onWire(p, Property.SIGNATURE_SCHEMES, TlsNames::signatureScheme, signatures, problems);
         if (!hello.alpn().equals(p.alpn())) {
             problems.add(new Problem(Property.ALPN, -1, null, TlsProfile.property(p.name(), "alpn") + " " + p.alpn()
-                    + " is not what " + this.provider.displayName() + " sends on this JVM: " + hello.alpn(), true));
+                    + " is not what " + this.provider.displayName() + " sends on " + javaVersion() + ": "
+                    + hello.alpn(), true));
         }
         return problems;
     }
@@ -195,8 +201,17 @@ final class ProfileVerifier {
     }
 
     private Problem dropped(TlsProfile p, Property property, int index, String value) {
+        String disabledBy = DisabledAlgorithms.entryFor(value);
         return new Problem(property, index, value, path(p, property, index, value) + " is not supported by "
-                + this.provider.displayName() + " on this JVM" + DROPPED, false);
+                + this.provider.displayName() + " on " + javaVersion() + ": it leaves it out of the ClientHello ("
+                + (disabledBy != null ? "disabled by jdk.tls.disabledAlgorithms: " + disabledBy : DROPPED_UNEXPLAINED)
+                + ")", false);
+    }
+
+    /** How messages name the running JDK: {@code Java 25.0.3}. */
+    static String javaVersion() {
+        return "Java " + Runtime.version().version().stream().map(String::valueOf)
+            .collect(java.util.stream.Collectors.joining("."));
     }
 
     private static String path(TlsProfile p, Property property, int index, String value) {
@@ -224,10 +239,12 @@ final class ProfileVerifier {
             kept.removeAll(removed);
             if (kept.isEmpty()) {
                 throw new IllegalArgumentException(TlsProfile.property(p.name(), property.key) + ": none of "
-                        + property.get(p) + " can be sent on this JVM");
+                        + property.get(p) + " can be sent on " + javaVersion());
             }
             property.set(b, kept);
-            leftOut.add(property.key + " " + removed);
+            List<String> entries = removed.stream().map(DisabledAlgorithms::entryFor).distinct().toList();
+            leftOut.add(property.key + " " + removed + " (" + (entries.contains(null) ? "left out of the ClientHello"
+                    : "disabled by jdk.tls.disabledAlgorithms: " + String.join(", ", entries)) + ")");
         }
         return p.adapted(b);
     }

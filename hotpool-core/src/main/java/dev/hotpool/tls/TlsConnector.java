@@ -60,7 +60,12 @@ import org.bouncycastle.jsse.BCSNIHostName;
  */
 public final class TlsConnector {
 
+    /** The shortest wait for a TLS 1.3 server's verdict on a missing client certificate. */
+    private static final int DEFAULT_VERDICT_WAIT_MILLIS = 100;
+
     private final TlsProvider provider;
+
+    private final int minimumVerdictWaitMillis;
 
     /** Trust and key managers per settings (compared by identity), created on first use. */
     private final Map<TlsSettings, Material> materials = new ConcurrentHashMap<>();
@@ -78,7 +83,17 @@ public final class TlsConnector {
 
     /** A connector on the given JSSE ({@code hotpool.tls.provider}). */
     public TlsConnector(TlsProvider provider) {
+        this(provider, DEFAULT_VERDICT_WAIT_MILLIS);
+    }
+
+    /**
+     * A connector whose wait for a TLS 1.3 server's verdict on a missing client certificate is at least
+     * {@code minimumVerdictWaitMillis}: for tests that must see the verdict even when a busy machine delays the
+     * server's thread past the usual 100 ms.
+     */
+    TlsConnector(TlsProvider provider, int minimumVerdictWaitMillis) {
         this.provider = Objects.requireNonNull(provider, "'provider' must not be null");
+        this.minimumVerdictWaitMillis = minimumVerdictWaitMillis;
     }
 
     public TlsProvider provider() {
@@ -176,9 +191,9 @@ public final class TlsConnector {
      * request's (whose write would often meet a reset and lose the alert). A server that makes the certificate
      * optional sends nothing, and the wait ends quietly.
      */
-    private static void awaitCertificateVerdict(SSLSocket ssl, long startNanos, int budget) throws IOException {
+    private void awaitCertificateVerdict(SSLSocket ssl, long startNanos, int budget) throws IOException {
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        int wait = (int) Math.min(budget - elapsed, Math.max(100, 2 * elapsed));
+        int wait = (int) Math.min(budget - elapsed, Math.max(this.minimumVerdictWaitMillis, 2 * elapsed));
         if (wait <= 0) {
             return;
         }

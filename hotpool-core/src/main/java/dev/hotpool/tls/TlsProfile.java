@@ -86,10 +86,12 @@ public final class TlsProfile {
     /**
      * The cipher-suite, group and signature-scheme order of current Chrome (131 and later), as far as BCJSSE can
      * send it: Chrome's 15 suites in Chrome's order (static RSA and SHA-1 CBC suites included, as Chrome has them),
-     * x25519, secp256r1 and secp384r1 with a key share for x25519 (Chrome's post-quantum X25519MLKEM768 needs a
-     * registered BouncyCastle provider, which hotpool never installs), Chrome's 8 signature schemes, and ALPN
-     * http/1.1 only (hotpool speaks HTTP/1.1; Chrome offers h2 first). Extension order, GREASE, padding,
-     * compress_certificate, session tickets, ALPS and ECH cannot be reproduced: see the README.
+     * x25519, secp256r1 and secp384r1 with a key share for x25519 (not Chrome's post-quantum X25519MLKEM768: BCJSSE
+     * finds ML-KEM only through the JCA's global lookup, which on Java 17 means a registered BouncyCastle provider,
+     * which hotpool never installs; Java 24 and later have ML-KEM, but the profile sends the same on every JDK),
+     * Chrome's 8 signature schemes, and ALPN http/1.1 only (hotpool speaks HTTP/1.1; Chrome offers h2 first).
+     * Extension order, GREASE, padding, compress_certificate, session tickets, ALPS and ECH cannot be reproduced: see
+     * the README.
      */
     public static final TlsProfile BROWSER_LIKE = builtIn("browser-like", PROTOCOLS, List.of("TLS_AES_128_GCM_SHA256",
             "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",

@@ -243,9 +243,9 @@ public final class TlsProfiles {
                 all.put(name, verified.profile());
                 fingerprints.put(name, verified.fingerprint());
                 if (!verified.leftOut().isEmpty()) {
-                    logger.info("hotpool: built-in TLS profile '{}' on {} leaves out what it cannot send on this JVM:"
-                            + " {} (the provider's own values go out instead; see the fingerprint)", name,
-                            this.provider.displayName(), String.join("; ", verified.leftOut()));
+                    logger.info("hotpool: built-in TLS profile '{}' on {} leaves out what it cannot send on {}: {}."
+                            + " Its fingerprint shows what it does send", name, this.provider.displayName(),
+                            ProfileVerifier.javaVersion(), String.join("; ", verified.leftOut()));
                 }
                 if (inUse.contains(name)) {
                     Fingerprint f = verified.fingerprint();

@@ -74,7 +74,10 @@ public enum TlsProvider {
     /**
      * The JDK's own JSSE (SunJSSE), with its own trust and key managers. On Java 17 it sets per connection only
      * the protocols, cipher suites and ALPN of a profile (signature schemes from Java 19, named groups from Java 20,
-     * key shares never): the rest comes from the JVM-wide {@code jdk.tls.*} settings.
+     * key shares never): the rest comes from the JVM-wide {@code jdk.tls.*} settings. Where it sets signature
+     * schemes, they go out twice, each list keeping what is valid there: in {@code signature_algorithms} (handshake
+     * signatures; a TLS 1.3-only hello leaves the RSA PKCS#1 schemes out) and in {@code signature_algorithms_cert}
+     * (certificates), so a TLS 1.3-only profile still accepts certificates signed {@code SHA256withRSA}.
      */
     JDK("the JDK's SunJSSE") {
         @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.Security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;
@@ -140,10 +141,18 @@ class ClientHelloOnTheWireTests {
         }
     }
 
+    /**
+     * SunJSSE sends the profile's protocols, suites (in order, without an SCSV: it sends renegotiation_info) and ALPN
+     * on every JDK; its named groups in order where it can set them (Java 20 and later), and its signature schemes
+     * where it can set them (Java 19 and later). Those go out twice, each list keeping what is valid there:
+     * signature_algorithms_cert carries them all, in order; signature_algorithms too, less the RSA PKCS#1 schemes
+     * when the hello offers TLS 1.3 only (RFC 8446 allows them for certificates only). Key shares are SunJSSE's.
+     */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Kind.class)
-    void jdkSendsTheProfilesProtocolsCiphersAndAlpnAndItsOwnGroupsAndSignatures(Kind kind) throws Exception {
+    void jdkSendsTheProfilesProtocolsCiphersAlpnAndWhereItCanItsGroupsAndSignatures(Kind kind) throws Exception {
         TlsProfile profile = jdk.profile(kind.profile);
+        TlsProfile asDefined = kind == Kind.NO_ALPN ? NO_ALPN : TlsProfile.builtIns().get(kind.profile);
         try (SniffingProxy proxy = SniffingProxy.to(server.port());
                 SSLSocket socket = handshake(new TlsConnector(TlsProvider.JDK), proxy, "localhost", profile)) {
             ClientHello hello = proxy.nextHello();
@@ -154,8 +163,30 @@ class ClientHelloOnTheWireTests {
             assertThat(hello.alpn()).isEqualTo(profile.alpn());
             assertThat(hello.serverName()).isEqualTo("localhost");
             assertThat(hello.recordVersion()).isEqualTo(0x0303);
-            assertThat(profile.namedGroups()).isEmpty();
             assertThat(profile.keyShares()).isEmpty();
+            if (Runtime.version().feature() >= 20) {
+                assertThat(profile.namedGroups()).isEqualTo(asDefined.namedGroups());
+                if (!profile.namedGroups().isEmpty()) {
+                    assertThat(hello.namedGroups()).isEqualTo(codes(profile.namedGroups(), TlsNames::namedGroup));
+                }
+            }
+            else {
+                assertThat(profile.namedGroups()).isEmpty();
+            }
+            if (Runtime.version().feature() >= 19) {
+                assertThat(profile.signatureSchemes()).isEqualTo(asDefined.signatureSchemes());
+                if (!profile.signatureSchemes().isEmpty()) {
+                    List<Integer> schemes = codes(profile.signatureSchemes(), TlsNames::signatureScheme);
+                    assertThat(hello.signatureAlgorithmsCert()).isEqualTo(schemes);
+                    boolean tls13Only = !profile.protocols().contains("TLSv1.2");
+                    assertThat(hello.signatureAlgorithms()).isEqualTo(codes(profile.signatureSchemes().stream()
+                        .filter((name) -> !(tls13Only && name.startsWith("rsa_pkcs1_"))).toList(),
+                            TlsNames::signatureScheme));
+                }
+            }
+            else {
+                assertThat(profile.signatureSchemes()).isEmpty();
+            }
             Fingerprint captured = jdk.fingerprints().get(kind.profile);
             assertThat(captured.provider()).isEqualTo(TlsProvider.JDK);
             assertThat(hello.ja3()).isEqualTo(captured.ja3());
@@ -163,11 +194,53 @@ class ClientHelloOnTheWireTests {
         }
     }
 
-    /** SunJSSE, unlike BCJSSE, sends the browser cipher list without an SCSV: its cipher hash is Chrome's. */
+    /**
+     * SunJSSE, unlike BCJSSE, sends the browser cipher list without an SCSV. Where the JDK allows Chrome's four
+     * static-RSA suites its cipher hash is Chrome's; Java 24 and later disable them ({@code TLS_RSA_*} in
+     * jdk.tls.disabledAlgorithms), and it sends the other eleven in Chrome's order.
+     */
     @Test
-    void browserLikeOnTheJdkHasChromesCipherHash() {
-        assertThat(jdk.fingerprints().get("browser-like").ja4()).startsWith("t13d1514h1_8daaf6152771_");
+    void browserLikeOnTheJdkHasChromesCipherHashWhereTheJdkAllowsChromesSuites() throws Exception {
+        boolean staticRsaDisabled = List.of(Security.getProperty("jdk.tls.disabledAlgorithms").split(",")).stream()
+            .map(String::trim).anyMatch("TLS_RSA_*"::equals);
+        List<String> chrome = TlsProfile.BROWSER_LIKE.cipherSuites();
+        List<String> expected = staticRsaDisabled ? chrome.stream().filter((s) -> !s.startsWith("TLS_RSA_")).toList()
+                : chrome;
+        TlsProfile profile = jdk.profile("browser-like");
+        assertThat(profile.cipherSuites()).isEqualTo(expected);
+        try (SniffingProxy proxy = SniffingProxy.to(server.port());
+                SSLSocket socket = handshake(new TlsConnector(TlsProvider.JDK), proxy, "localhost", profile)) {
+            assertThat(proxy.nextHello().cipherSuites()).isEqualTo(codes(expected, TlsNames::cipherSuite));
+        }
+        if (staticRsaDisabled) {
+            assertThat(jdk.fingerprints().get("browser-like").ja4()).startsWith("t13d1114h1_")
+                .doesNotContain("8daaf6152771");
+        }
+        else {
+            assertThat(jdk.fingerprints().get("browser-like").ja4()).startsWith("t13d1514h1_8daaf6152771_");
+        }
         assertThat(bc.fingerprints().get("browser-like").ja4()).startsWith("t13d1611h1_");
+    }
+
+    /**
+     * Where the JDK has ML-KEM (Java 24 and later), BCJSSE sends the X25519MLKEM768 hybrid a profile asks for, with
+     * its key share, and the handshake with a server that does not know it (SunJSSE) completes on x25519. (secp256r1
+     * is offered because a SunJSSE server uses its P-256 certificate only for clients that list that curve, TLS 1.3
+     * or not.)
+     */
+    @Test
+    void bouncyCastleSendsTheMlKemHybridWhereTheJdkHasMlKem() throws Exception {
+        assumeThat(Security.getProviders("KEM.ML-KEM")).as("this JDK has no ML-KEM (Java 24 and later have it);"
+                + " TlsProfilesTests checks the refusal").isNotNull();
+        TlsProfile pq = TlsProfiles.builder().add(TlsProfile.builder("pq").namedGroups(List.of("X25519MLKEM768",
+                "x25519", "secp256r1")).keyShares(List.of("X25519MLKEM768", "x25519")).build()).build().profile("pq");
+        try (SniffingProxy proxy = SniffingProxy.to(server.port());
+                SSLSocket socket = handshake(new TlsConnector(TlsProvider.BC), proxy, "localhost", pq)) {
+            ClientHello hello = proxy.nextHello();
+            assertThat(hello.namedGroups()).containsExactly(0x11ec, 0x001d, 0x0017);
+            assertThat(hello.keyShares()).containsExactly(0x11ec, 0x001d);
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.hotpool.tls;
 import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.tls.TlsProfiles.Rotation;
 
+import java.security.Security;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,6 +29,10 @@ class TlsProfilesTests {
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).build();
 
     private static final TlsProfile B = TlsProfile.builder("b").protocols(List.of("TLSv1.3")).build();
+
+    /** How messages name the running JDK: {@code Java 25.0.3}. */
+    private static final String JAVA = "Java " + Runtime.version().version().stream().map(String::valueOf)
+        .collect(Collectors.joining("."));
 
     @Test
     void defaultsAreTheDefaultProfileOnBouncyCastleForEveryConnection() {
@@ -130,8 +136,8 @@ class TlsProfilesTests {
     }
 
     /**
-     * Names BCJSSE knows but leaves out of the hello on this JVM: 3DES is in jdk.tls.disabledAlgorithms, and the
-     * ML-KEM hybrid needs a registered BouncyCastle provider (hotpool never registers one).
+     * A name BCJSSE knows but leaves out of the hello on this JVM: 3DES is in jdk.tls.disabledAlgorithms on every
+     * supported JDK, and the message names the entry that disables it.
      */
     @Test
     void aKnownNameTheProviderSilentlyDropsFailsToo() {
@@ -139,14 +145,30 @@ class TlsProfilesTests {
             .isThrownBy(() -> TlsProfiles.builder().add(TlsProfile.builder("old")
                 .cipherSuites(List.of("TLS_AES_128_GCM_SHA256", "TLS_RSA_WITH_3DES_EDE_CBC_SHA")).build()).build())
             .withMessage("hotpool.tls.profiles.old.cipher-suites[1] (TLS_RSA_WITH_3DES_EDE_CBC_SHA) is not supported by"
-                    + " BouncyCastle JSSE on this JVM: it leaves it out of the ClientHello (disabled by"
-                    + " jdk.tls.disabledAlgorithms, missing from this JVM's crypto, or unusable with this profile's"
-                    + " protocols or named groups)");
-        assertThatIllegalArgumentException()
-            .isThrownBy(() -> TlsProfiles.builder().add(TlsProfile.builder("pq")
-                .namedGroups(List.of("x25519", "X25519MLKEM768")).build()).build())
-            .withMessageStartingWith("hotpool.tls.profiles.pq.named-groups[1] (X25519MLKEM768) is not supported by"
-                    + " BouncyCastle JSSE on this JVM: it leaves it out of the ClientHello");
+                    + " BouncyCastle JSSE on " + JAVA + ": it leaves it out of the ClientHello (disabled by"
+                    + " jdk.tls.disabledAlgorithms: 3DES_EDE_CBC)");
+    }
+
+    /**
+     * The ML-KEM hybrid: BCJSSE finds ML-KEM only through the JCA's global lookup. Java 24 and later have it (SunJCE's
+     * {@code KEM.ML-KEM}), so the group goes out; before, only a registered BouncyCastle provider has it, which
+     * hotpool never installs, so a profile asking for it fails. Either way the profile gets what the hello carries.
+     */
+    @Test
+    void theMlKemHybridIsSentWhereTheJdkHasMlKemAndRefusedWhereItHasNot() {
+        TlsProfile pq = TlsProfile.builder("pq").namedGroups(List.of("X25519MLKEM768", "x25519"))
+            .keyShares(List.of("X25519MLKEM768", "x25519")).build();
+        if (Security.getProviders("KEM.ML-KEM") == null) {
+            assertThatIllegalArgumentException().isThrownBy(() -> TlsProfiles.builder().add(pq).build())
+                .withMessageStartingWith("hotpool.tls.profiles.pq.named-groups[0] (X25519MLKEM768) is not supported by"
+                        + " BouncyCastle JSSE on " + JAVA + ": it leaves it out of the ClientHello");
+        }
+        else {
+            TlsProfiles profiles = TlsProfiles.builder().add(pq).profile("pq").build();
+            assertThat(profiles.profile("pq").namedGroups()).containsExactly("X25519MLKEM768", "x25519");
+            // An ML-KEM-768 share alone is 1,184 bytes: the hello is far larger than any profile's without it.
+            assertThat(profiles.fingerprints().get("pq").hostName().length()).isGreaterThan(1_400);
+        }
     }
 
     @Test
@@ -192,23 +214,70 @@ class TlsProfilesTests {
             .withMessage("hotpool.tls.profiles.a is configured twice");
     }
 
+    /**
+     * SunJSSE sets signature schemes per connection from Java 19 and named groups from Java 20, key shares never: on
+     * Java 17 the built-in profiles keep protocols, suites and ALPN; on Java 25 they keep all but the key shares. The
+     * RSA PKCS#1 schemes of the TLS 1.3-only {@code modern} profile stay: SunJSSE sends them in
+     * signature_algorithms_cert, where TLS 1.3 uses them (without them it would refuse certificates signed
+     * SHA256withRSA).
+     */
     @Test
     void onTheJdkBuiltInProfilesKeepWhatSunJsseSetsAndLogWhatTheyLeaveOut() {
+        boolean signatures = Runtime.version().feature() >= 19;
+        boolean groups = Runtime.version().feature() >= 20;
         try (LogCapture log = new LogCapture(TlsProfiles.class)) {
             TlsProfiles jdk = TlsProfiles.builder().provider(TlsProvider.JDK).profile("modern").build();
             TlsProfile modern = jdk.next();
             assertThat(modern.protocols()).containsExactly("TLSv1.3");
             assertThat(modern.cipherSuites()).isEqualTo(TlsProfile.MODERN.cipherSuites());
             assertThat(modern.alpn()).containsExactly("http/1.1");
-            assertThat(modern.namedGroups()).isEmpty();
+            assertThat(modern.namedGroups()).isEqualTo(groups ? TlsProfile.MODERN.namedGroups() : List.of());
             assertThat(modern.keyShares()).isEmpty();
-            assertThat(modern.signatureSchemes()).isEmpty();
+            assertThat(modern.signatureSchemes())
+                .isEqualTo(signatures ? TlsProfile.MODERN.signatureSchemes() : List.of());
             assertThat(modern.builtIn()).isTrue();
             assertThat(jdk.fingerprints().get("modern").provider()).isEqualTo(TlsProvider.JDK);
-            assertThat(log.messages()).singleElement().asString()
-                .startsWith("hotpool: built-in TLS profile 'modern' on the JDK's SunJSSE leaves out what it cannot send"
-                        + " on this JVM: named-groups [x25519, secp256r1, secp384r1]; key-shares [x25519];"
-                        + " signature-schemes [ecdsa_secp256r1_sha256, ");
+            String keyShares = "key-shares [x25519] (it never lets a client choose its key shares)";
+            String expected = "hotpool: built-in TLS profile 'modern' on the JDK's SunJSSE leaves out what it cannot"
+                    + " send on " + JAVA + ": ";
+            if (groups) {
+                assertThat(log.messages()).containsExactly(expected + keyShares
+                        + ". Its fingerprint shows what it does send");
+            }
+            else {
+                assertThat(log.messages()).singleElement().asString().startsWith(expected
+                        + "named-groups [x25519, secp256r1, secp384r1] (it sets named groups per connection only from"
+                        + " Java 20 (before, only JVM-wide with -Djdk.tls.namedGroups)); " + keyShares + "; "
+                        + "signature-schemes [ecdsa_secp256r1_sha256, ");
+            }
+        }
+    }
+
+    /**
+     * Java 24 and later disable the static-RSA suites ({@code TLS_RSA_*} in jdk.tls.disabledAlgorithms), four of
+     * Chrome's fifteen: on such a JDK {@code browser-like} leaves them out and says which entry disabled them; where
+     * they are allowed, it keeps all fifteen.
+     */
+    @Test
+    void onTheJdkBrowserLikeLeavesOutOnlyTheSuitesTheJdkDisablesAndNamesTheEntry() {
+        List<String> staticRsa = TlsProfile.BROWSER_LIKE.cipherSuites().stream().filter((s) -> s.startsWith("TLS_RSA_"))
+            .toList();
+        assertThat(staticRsa).hasSize(4);
+        boolean disabled = List.of(Security.getProperty("jdk.tls.disabledAlgorithms").split(",")).stream()
+            .map(String::trim).anyMatch("TLS_RSA_*"::equals);
+        try (LogCapture log = new LogCapture(TlsProfiles.class)) {
+            TlsProfile browserLike = TlsProfiles.builder().provider(TlsProvider.JDK).profile("browser-like").build()
+                .next();
+            List<String> kept = new ArrayList<>(TlsProfile.BROWSER_LIKE.cipherSuites());
+            if (disabled) {
+                kept.removeAll(staticRsa);
+                assertThat(log.messages()).singleElement().asString().contains("; cipher-suites " + staticRsa
+                        + " (disabled by jdk.tls.disabledAlgorithms: TLS_RSA_*)");
+            }
+            else {
+                assertThat(log.messages()).singleElement().asString().doesNotContain("cipher-suites");
+            }
+            assertThat(browserLike.cipherSuites()).isEqualTo(kept);
         }
     }
 
@@ -217,17 +286,37 @@ class TlsProfilesTests {
         TlsProfile shares = TlsProfile.builder("shares").keyShares(List.of("x25519")).build();
         assertThatIllegalArgumentException()
             .isThrownBy(() -> TlsProfiles.builder().provider(TlsProvider.JDK).add(shares).build())
-            .withMessage("hotpool.tls.profiles.shares.key-shares [x25519] cannot be honoured by the JDK's SunJSSE on Java "
-                    + Runtime.version().feature() + ": it never lets a client choose its key shares; remove the"
-                    + " property, or use hotpool.tls.provider=bc");
+            .withMessage("hotpool.tls.profiles.shares.key-shares [x25519] cannot be honoured by the JDK's SunJSSE on "
+                    + JAVA + ": it never lets a client choose its key shares; remove the property, or use"
+                    + " hotpool.tls.provider=bc");
+        TlsProfile groups = TlsProfile.builder("groups").namedGroups(List.of("x25519")).build();
         if (Runtime.version().feature() < 20) {
-            TlsProfile groups = TlsProfile.builder("groups").namedGroups(List.of("x25519")).build();
             assertThatIllegalArgumentException()
                 .isThrownBy(() -> TlsProfiles.builder().provider(TlsProvider.JDK).add(groups).build())
                 .withMessage("hotpool.tls.profiles.groups.named-groups [x25519] cannot be honoured by the JDK's SunJSSE"
-                        + " on Java " + Runtime.version().feature() + ": it sets named groups per connection only from"
-                        + " Java 20 (before, only JVM-wide with -Djdk.tls.namedGroups); remove the property, or use"
-                        + " hotpool.tls.provider=bc");
+                        + " on " + JAVA + ": it sets named groups per connection only from Java 20 (before, only"
+                        + " JVM-wide with -Djdk.tls.namedGroups); remove the property, or use hotpool.tls.provider=bc");
+        }
+        else {
+            assertThat(TlsProfiles.builder().provider(TlsProvider.JDK).add(groups).build().profile("groups")
+                .namedGroups()).containsExactly("x25519");
+        }
+    }
+
+    /** A TLS 1.3-only profile of one's own with RSA PKCS#1 schemes: SunJSSE sends them for certificates only. */
+    @Test
+    void onTheJdkATls13ProfileKeepsItsRsaPkcs1SchemesForCertificates() {
+        TlsProfile rsa = TlsProfile.builder("rsa13").protocols(List.of("TLSv1.3"))
+            .signatureSchemes(List.of("rsa_pss_rsae_sha256", "rsa_pkcs1_sha256")).build();
+        if (Runtime.version().feature() >= 19) {
+            assertThat(TlsProfiles.builder().provider(TlsProvider.JDK).add(rsa).build().profile("rsa13")
+                .signatureSchemes()).containsExactly("rsa_pss_rsae_sha256", "rsa_pkcs1_sha256");
+        }
+        else {
+            assertThatIllegalArgumentException()
+                .isThrownBy(() -> TlsProfiles.builder().provider(TlsProvider.JDK).add(rsa).build())
+                .withMessageStartingWith("hotpool.tls.profiles.rsa13.signature-schemes [rsa_pss_rsae_sha256,"
+                        + " rsa_pkcs1_sha256] cannot be honoured by the JDK's SunJSSE on " + JAVA);
         }
     }
 
