@@ -133,7 +133,7 @@ final class Dialer {
     Socket connect(InetSocketAddress target, long deadlineNanos) throws IOException {
         Socket socket = newSocket(target.getAddress());
         try {
-            int budget = remainingMillis(deadlineNanos);
+            int budget = connectBudget(deadlineNanos);
             if (budget <= 0) {
                 throw new java.net.SocketTimeoutException("connect timed out");
             }
@@ -206,17 +206,24 @@ final class Dialer {
     }
 
     /**
-     * The connect budget left until the deadline: 0 once it has passed, else the milliseconds left rounded up, plus
-     * one. A timed {@code Socket.connect} can give up before its timeout (by up to half a millisecond, measured on
-     * Linux with Java 17 and 25), so a budget of exactly the time left could fail before the deadline, and a caller
-     * whose own deadline this is (a call timeout) would not see it had passed. With the extra millisecond a connect
-     * never times out before the deadline. {@link SocketConnector} gives the same budget to the TLS handshake and a
-     * proxy's answer.
+     * The milliseconds left until a deadline, rounded up, so that a wait given them ends at or after it; 0 once it has
+     * passed. {@link SocketConnector} gives them to the TLS handshake and a proxy's answer.
      */
     static int remainingMillis(long deadlineNanos) {
         long left = deadlineNanos - System.nanoTime();
-        long remaining = left <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(left + 999_999) + 1;
-        return (int) Math.min(Integer.MAX_VALUE, remaining);
+        return left <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+    }
+
+    /**
+     * The budget of a timed {@code Socket.connect} until the deadline: the milliseconds left rounded up, plus one; 0
+     * once it has passed. A timed connect can give up before its timeout (by up to half a millisecond, measured on
+     * Linux with Java 17 and 25), so a budget of exactly the time left could fail before the deadline, and a caller
+     * whose own deadline this is (a call timeout) would not see it had passed. With the extra millisecond a connect
+     * never times out before the deadline.
+     */
+    private static int connectBudget(long deadlineNanos) {
+        int left = remainingMillis(deadlineNanos);
+        return left == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, left + 1L);
     }
 
     /** How one attempt ended. */
@@ -364,7 +371,7 @@ final class Dialer {
                 finally {
                     this.lock.unlock();
                 }
-                int budget = remainingMillis(this.deadlineNanos);
+                int budget = connectBudget(this.deadlineNanos);
                 if (budget <= 0) {
                     throw new java.net.SocketTimeoutException("connect timed out");
                 }
