@@ -1,13 +1,14 @@
 package dev.hotpool;
 
-import dev.hotpool.http.Http1Client;
-import dev.hotpool.pool.Connection;
-import dev.hotpool.pool.ConnectionProbe;
-import dev.hotpool.pool.Engine;
+import dev.hotpool.internal.PoolAssembly;
+import dev.hotpool.internal.http.Http1Client;
+import dev.hotpool.internal.pool.Engine;
+import dev.hotpool.tls.Fingerprint;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pool of kept-alive HTTP/1.1 connections, plain and TLS, with per-host and global limits.
@@ -22,31 +23,26 @@ public final class HotPool implements AutoCloseable {
     private final HotPoolConfig config;
     private final Engine engine;
     private final Http1Client client;
+    private final Map<String, Fingerprint> fingerprints;
 
     /** A pool with every default setting. */
     public HotPool() {
         this(HotPoolConfig.DEFAULTS);
     }
 
-    public HotPool(HotPoolConfig config) {
-        this.config = config;
-        this.engine = new Engine(config, probes(config) ? this::probe : ConnectionProbe.LIVENESS);
-        this.client = new Http1Client(config, this.engine, this.engine.listener(), this.engine.outliers());
-        this.engine.startWarmup();
-    }
-
-    /** Whether any host gets probe requests: the pool's probe path, or a host's own. */
-    private static boolean probes(HotPoolConfig config) {
-        return config.healthCheckProbePath() != null
-                || config.effectiveHostSettings().values().stream().anyMatch((h) -> h.probePath() != null);
-    }
-
     /**
-     * The probe request (the host's probe path, else the pool's) on an idle or newly warmed connection, or the liveness
-     * read for a host with no probe path; the engine calls it only once it is built.
+     * Builds the pool and starts warming the hosts it is told to keep warm.
+     *
+     * @throws IllegalArgumentException when a TLS profile asks for what its provider cannot send on this JVM (its
+     *     ClientHello is captured on loopback once), or SSL bundle options name what no profile in use offers; the
+     *     message names the property and the value
      */
-    private ConnectionProbe.Outcome probe(Connection connection) {
-        return this.client.probe(connection);
+    public HotPool(HotPoolConfig config) {
+        PoolAssembly parts = PoolAssembly.assemble(config);
+        this.config = config;
+        this.engine = parts.engine();
+        this.client = parts.client();
+        this.fingerprints = parts.tls().inUseFingerprints();
     }
 
     /**
@@ -101,6 +97,14 @@ public final class HotPool implements AutoCloseable {
      */
     public boolean awaitWarmup(Duration timeout) throws InterruptedException {
         return this.engine.awaitWarmup(timeout);
+    }
+
+    /**
+     * The fingerprint of every TLS profile the pool's new connections use, by name, in configuration order: the JA3 and
+     * JA4 of the ClientHello they send on this JVM, captured from the bytes the pool writes.
+     */
+    public Map<String, Fingerprint> tlsFingerprints() {
+        return this.fingerprints;
     }
 
     /** Requests and handshakes since the pool started. */

@@ -1,11 +1,13 @@
 package dev.hotpool;
 
+import dev.hotpool.net.OutlierSettings;
+import dev.hotpool.net.Resolver;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.AddressFilter;
-import dev.hotpool.net.AddressBook;
+import dev.hotpool.internal.net.AddressBook;
 import dev.hotpool.net.LocalAddressPool;
-import dev.hotpool.net.OutlierDetector;
+import dev.hotpool.internal.net.OutlierDetector;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsSettings;
@@ -74,9 +76,9 @@ public final class HotPoolConfig {
     private final TlsProfiles tlsProfiles;
     private final PoolListener listener;
     private final Map<String, List<String>> staticAddresses;
-    private final AddressBook.Resolver resolver;
+    private final Resolver resolver;
     private final Duration dnsRefreshInterval;
-    private final OutlierDetector.Settings outlier;
+    private final OutlierSettings outlier;
     private final AccessPolicy accessPolicy;
     private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
@@ -294,13 +296,13 @@ public final class HotPoolConfig {
     public Map<String, List<String>> staticAddresses() { return this.staticAddresses; }
 
     /** Resolves host names to all their addresses. */
-    public AddressBook.Resolver resolver() { return this.resolver; }
+    public Resolver resolver() { return this.resolver; }
 
     /** How often hosts in use are resolved again. */
     public Duration dnsRefreshInterval() { return this.dnsRefreshInterval; }
 
     /** When addresses are ejected as outliers, and for how long. */
-    public OutlierDetector.Settings outlier() { return this.outlier; }
+    public OutlierSettings outlier() { return this.outlier; }
 
     /** Which resolved addresses may be connected to. */
     public AccessPolicy accessPolicy() { return this.accessPolicy; }
@@ -445,9 +447,9 @@ public final class HotPoolConfig {
         private TlsProfiles tlsProfiles;
         private PoolListener listener = PoolListener.NONE;
         private Map<String, List<String>> staticAddresses = Map.of();
-        private AddressBook.Resolver resolver = AddressBook.Resolver.SYSTEM;
+        private Resolver resolver = Resolver.SYSTEM;
         private Duration dnsRefreshInterval = Duration.ofMinutes(5);
-        private OutlierDetector.Settings outlier = OutlierDetector.Settings.DEFAULTS;
+        private OutlierSettings outlier = OutlierSettings.DEFAULTS;
         private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
         private AddressFilter addressFilter = AddressFilter.ALL;
         private LocalAddressPool localAddresses = LocalAddressPool.NONE;
@@ -555,9 +557,9 @@ public final class HotPoolConfig {
         public Builder tlsProfiles(TlsProfiles profiles) { this.tlsProfiles = profiles; return this; }
         public Builder listener(PoolListener listener) { this.listener = listener; return this; }
         public Builder staticAddresses(Map<String, List<String>> addresses) { this.staticAddresses = addresses; return this; }
-        public Builder resolver(AddressBook.Resolver resolver) { this.resolver = resolver; return this; }
+        public Builder resolver(Resolver resolver) { this.resolver = resolver; return this; }
         public Builder dnsRefreshInterval(Duration d) { this.dnsRefreshInterval = d; return this; }
-        public Builder outlier(OutlierDetector.Settings outlier) { this.outlier = outlier; return this; }
+        public Builder outlier(OutlierSettings outlier) { this.outlier = outlier; return this; }
         public Builder accessPolicy(AccessPolicy policy) { this.accessPolicy = policy; return this; }
         public Builder addressFilter(AddressFilter filter) { this.addressFilter = filter; return this; }
         public Builder localAddresses(LocalAddressPool pool) { this.localAddresses = pool; return this; }

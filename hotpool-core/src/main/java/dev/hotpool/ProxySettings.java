@@ -1,6 +1,6 @@
 package dev.hotpool;
 
-import dev.hotpool.net.HostPatterns;
+import dev.hotpool.internal.util.HostPatterns;
 
 import java.net.InetSocketAddress;
 import java.net.Proxy;

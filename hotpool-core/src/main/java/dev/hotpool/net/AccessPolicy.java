@@ -1,5 +1,8 @@
 package dev.hotpool.net;
 
+import dev.hotpool.internal.util.AccessRule;
+import dev.hotpool.internal.util.IpLiterals;
+import dev.hotpool.internal.util.PrivateNetworks;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

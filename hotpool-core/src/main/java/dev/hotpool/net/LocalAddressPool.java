@@ -1,5 +1,7 @@
 package dev.hotpool.net;
 
+import dev.hotpool.internal.net.AddressBook;
+import dev.hotpool.internal.util.IpLiterals;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

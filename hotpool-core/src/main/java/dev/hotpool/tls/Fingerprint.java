@@ -50,9 +50,5 @@ public record Fingerprint(String profile, TlsProvider provider, Hello hostName, 
      * @param length the size of the ClientHello message in bytes
      */
     public record Hello(String ja3, String ja3Md5, String ja4, String ja4Raw, int length) {
-
-        static Hello of(ClientHello hello) {
-            return new Hello(hello.ja3(), hello.ja3Md5(), hello.ja4(), hello.ja4Raw(), hello.length());
-        }
     }
 }

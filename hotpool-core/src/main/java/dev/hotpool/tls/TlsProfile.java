@@ -126,20 +126,6 @@ public final class TlsProfile {
         this.alpn = List.copyOf(b.alpn);
     }
 
-    /**
-     * This profile with its protocols and cipher suites replaced, the rest kept, under the same name: how an SSL
-     * bundle's options narrow the profile for the connections made with that bundle. The caller checks the names.
-     */
-    TlsProfile narrowed(List<String> protocols, List<String> cipherSuites) {
-        Builder b = new Builder(this.name).protocols(protocols)
-            .cipherSuites(cipherSuites)
-            .namedGroups(this.namedGroups)
-            .keyShares(this.keyShares)
-            .signatureSchemes(this.signatureSchemes)
-            .alpn(this.alpn);
-        return new TlsProfile(b, this.builtIn);
-    }
-
     /** A builder for a profile of the given name (not a built-in's name). */
     public static Builder builder(String name) {
         return new Builder(name);
@@ -189,8 +175,11 @@ public final class TlsProfile {
         return this.alpn;
     }
 
-    /** A builder holding this profile's values (the copy is never built-in). */
-    Builder toBuilder() {
+    /**
+     * A builder holding this profile's values under its name, to build a variant of it. What it builds is never a
+     * built-in profile, even when this one is.
+     */
+    public Builder toBuilder() {
         Builder b = new Builder(this.name);
         b.protocols = this.protocols;
         b.cipherSuites = this.cipherSuites;
@@ -199,11 +188,6 @@ public final class TlsProfile {
         b.signatureSchemes = this.signatureSchemes;
         b.alpn = this.alpn;
         return b;
-    }
-
-    /** This built-in profile with some lists replaced, after what the provider on this JVM could not send. */
-    TlsProfile adapted(Builder values) {
-        return new TlsProfile(values, this.builtIn);
     }
 
     @Override

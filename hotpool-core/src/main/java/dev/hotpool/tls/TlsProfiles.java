@@ -1,6 +1,5 @@
 package dev.hotpool.tls;
 
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,24 +10,20 @@ import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * The TLS client profiles of a pool: the built-in and configured {@link TlsProfile}s, which JSSE sends them
  * ({@link TlsProvider}), and which profile each new connection uses ({@link #next()}): always
  * {@code hotpool.tls.profile}, or in turn or at random over {@code hotpool.tls.rotate-profiles}.
  *
- * <p>Everything is checked when it is built, against what the provider really sends on this JVM: every configured
- * profile, and every built-in one in use, is captured on loopback once (see {@link Fingerprint}). A configured
- * profile asking for what the provider cannot send fails the build with the profile, property and value; a built-in
- * profile drops it instead, and the build logs what it left out.
+ * <p>Names are checked when it is built. What the provider really sends on this JVM is checked when a pool is made of
+ * them ({@code new HotPool(config)}): every configured profile, and every built-in one in use, is captured on loopback
+ * once (see {@link Fingerprint}, and {@code HotPool.tlsFingerprints()}). A configured profile asking for what the
+ * provider cannot send fails the pool's construction with the profile, property and value; a built-in profile drops it
+ * instead, and the pool logs what it left out.
  *
  * <p>Thread-safe: immutable but for the round-robin counter, an atomic.
  */
 public final class TlsProfiles {
-
-    private static final Logger logger = LoggerFactory.getLogger(TlsProfiles.class);
 
     /** How each new connection picks its profile ({@code hotpool.tls.rotation}). */
     public enum Rotation {
@@ -48,21 +43,19 @@ public final class TlsProfiles {
     private final TlsProfile profile;
     private final Map<String, TlsProfile> profiles;
     private final List<TlsProfile> rotated;
-    private final Map<String, Fingerprint> fingerprints;
     private final Random random;
     private final AtomicLong turn = new AtomicLong();
 
-    private TlsProfiles(Builder b, Map<String, TlsProfile> profiles, Map<String, Fingerprint> fingerprints) {
+    private TlsProfiles(Builder b, Map<String, TlsProfile> profiles) {
         this.provider = b.provider;
         this.rotation = b.rotation;
         this.profiles = Collections.unmodifiableMap(profiles);
         this.profile = profiles.get(b.profile);
         this.rotated = b.rotateProfiles.stream().map(profiles::get).toList();
-        this.fingerprints = Collections.unmodifiableMap(fingerprints);
         this.random = b.random;
     }
 
-    /** The built-in {@code default} profile on BouncyCastle JSSE, fixed; built (and captured) on first use. */
+    /** The built-in {@code default} profile on BouncyCastle JSSE, fixed. */
     public static TlsProfiles defaults() {
         return Defaults.INSTANCE;
     }
@@ -108,18 +101,6 @@ public final class TlsProfiles {
     /** The profiles new connections use, each once, in configuration order. */
     public List<TlsProfile> inUse() {
         return this.rotation == Rotation.FIXED ? List.of(this.profile) : this.rotated.stream().distinct().toList();
-    }
-
-    /**
-     * The fingerprint of every profile in use, by name, in configuration order: the JA3 and JA4 of the ClientHello
-     * its connections send, captured from the bytes the pool writes.
-     */
-    public Map<String, Fingerprint> fingerprints() {
-        Map<String, Fingerprint> inUse = new LinkedHashMap<>();
-        for (TlsProfile p : inUse()) {
-            inUse.put(p.name(), this.fingerprints.get(p.name()));
-        }
-        return Collections.unmodifiableMap(inUse);
     }
 
     @Override
@@ -187,13 +168,11 @@ public final class TlsProfiles {
         }
 
         /**
-         * Checks the names, verifies every configured profile and every built-in one in use against the provider
-         * on this JVM, and captures their fingerprints.
+         * Checks the names: every profile named exists, none is configured twice or redefines a built-in one, and the
+         * rotation has the profiles it needs. (What the provider can send is checked by the pool made of them.)
          *
-         * @throws IllegalArgumentException naming the property and the value, e.g.
-         *     {@code hotpool.tls.profiles.fast.cipher-suites[2] (TLS_BOGUS) is not supported by BouncyCastle JSSE on
-         *     this JVM}
-         * @throws IllegalStateException when the provider cannot be set up or the loopback capture failed
+         * @throws IllegalArgumentException naming the property and the value, e.g. {@code hotpool.tls.profile (fast)
+         *     names no TLS profile; …}
          */
         public TlsProfiles build() {
             if (!this.duplicates.isEmpty()) {
@@ -222,38 +201,7 @@ public final class TlsProfiles {
             for (int i = 0; i < this.rotateProfiles.size(); i++) {
                 checkName("hotpool.tls.rotate-profiles[" + i + "]", this.rotateProfiles.get(i), all);
             }
-            List<String> verify = new ArrayList<>(this.configured.keySet());
-            List<String> inUse = this.rotation == Rotation.FIXED ? List.of(this.profile) : this.rotateProfiles;
-            for (String name : inUse) {
-                if (!verify.contains(name)) {
-                    verify.add(name);
-                }
-            }
-            ProfileVerifier verifier;
-            try {
-                verifier = new ProfileVerifier(this.provider);
-            }
-            catch (GeneralSecurityException ex) {
-                throw new IllegalStateException("hotpool: cannot set up " + this.provider.displayName() + ": "
-                        + ex.getMessage(), ex);
-            }
-            Map<String, Fingerprint> fingerprints = new LinkedHashMap<>();
-            for (String name : verify) {
-                ProfileVerifier.Verified verified = verifier.verify(all.get(name));
-                all.put(name, verified.profile());
-                fingerprints.put(name, verified.fingerprint());
-                if (!verified.leftOut().isEmpty()) {
-                    logger.info("hotpool: built-in TLS profile '{}' on {} leaves out what it cannot send on {}: {}."
-                            + " Its fingerprint shows what it does send", name, this.provider.displayName(),
-                            ProfileVerifier.javaVersion(), String.join("; ", verified.leftOut()));
-                }
-                if (inUse.contains(name)) {
-                    Fingerprint f = verified.fingerprint();
-                    logger.debug("hotpool: TLS profile '{}' on {} sends JA4 {} (JA3 {}), to IP addresses JA4 {}", name,
-                            this.provider.displayName(), f.ja4(), f.ja3Md5(), f.ipLiteral().ja4());
-                }
-            }
-            return new TlsProfiles(this, all, fingerprints);
+            return new TlsProfiles(this, all);
         }
 
         private static void checkName(String property, String name, Map<String, TlsProfile> all) {

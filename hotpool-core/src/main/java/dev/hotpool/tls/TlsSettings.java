@@ -95,21 +95,22 @@ public final class TlsSettings {
     }
 
     /** Whether these settings carry SSL bundle options that narrow the profile. */
-    boolean hasOptions() {
+    public boolean hasOptions() {
         return this.protocols != null || this.cipherSuites != null;
     }
 
     /** The options' enabled protocols, or {@code null}. */
-    List<String> protocols() {
+    public List<String> protocols() {
         return this.protocols;
     }
 
     /** The options' cipher suites, or {@code null}. */
-    List<String> cipherSuites() {
+    public List<String> cipherSuites() {
         return this.cipherSuites;
     }
 
-    char[] keyPassword() {
+    /** A copy of the password of the client key, or {@code null}. */
+    public char[] keyPassword() {
         return this.keyPassword == null ? null : Arrays.copyOf(this.keyPassword, this.keyPassword.length);
     }
 

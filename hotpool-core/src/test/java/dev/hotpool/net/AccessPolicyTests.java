@@ -1,5 +1,6 @@
 package dev.hotpool.net;
 
+import dev.hotpool.internal.util.IpLiterals;
 import dev.hotpool.net.AccessPolicy.Verdict;
 
 import java.net.Inet6Address;

@@ -1,5 +1,6 @@
 package dev.hotpool.net;
 
+import dev.hotpool.internal.util.IpLiterals;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.util.ArrayList;

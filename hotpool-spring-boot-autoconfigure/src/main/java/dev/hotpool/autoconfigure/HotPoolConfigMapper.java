@@ -1,5 +1,6 @@
 package dev.hotpool.autoconfigure;
 
+import dev.hotpool.net.OutlierSettings;
 import dev.hotpool.HostSettings;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HttpProxy;
@@ -8,7 +9,7 @@ import dev.hotpool.ProxySettings;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.LocalAddressPool;
-import dev.hotpool.net.OutlierDetector;
+import dev.hotpool.internal.net.OutlierDetector;
 import dev.hotpool.tls.TlsSettings;
 
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ final class HotPoolConfigMapper {
         builder.localAddresses(LocalAddressPool.of(properties.getLocalAddresses()));
         map.from(properties.getDns()::getRefreshInterval).always().to(builder::dnsRefreshInterval);
         HotPoolProperties.Outlier outlier = properties.getOutlier();
-        builder.outlier(new OutlierDetector.Settings(outlier.isEnabled(), outlier.getConsecutiveFailures(),
+        builder.outlier(new OutlierSettings(outlier.isEnabled(), outlier.getConsecutiveFailures(),
                 new LinkedHashSet<>(outlier.getEjectOnStatus()), outlier.getBaseEjectionTime(),
                 outlier.getMaxEjectionTime(), outlier.getMaxEjectionPercent()));
         HotPoolProperties.Access access = properties.getAccess();

@@ -1,9 +1,11 @@
 package dev.hotpool.autoconfigure;
 
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.hotpool.internal.tls.TlsSetup;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsProfiles.Rotation;
@@ -33,7 +35,7 @@ class TlsProfilesMapperTests {
             assertThat(profiles.provider()).isEqualTo(TlsProvider.BC);
             assertThat(profiles.rotation()).isEqualTo(Rotation.FIXED);
             assertThat(profiles.next()).isSameAs(profiles.profile(TlsProfile.DEFAULT.name()));
-            assertThat(profiles.fingerprints()).containsOnlyKeys("default");
+            assertThat(TlsSetup.verify(profiles, List.of()).inUseFingerprints()).containsOnlyKeys("default");
         });
     }
 
@@ -55,7 +57,7 @@ class TlsProfilesMapperTests {
             assertThat(strict.signatureSchemes()).containsExactly("ecdsa_secp384r1_sha384", "rsa_pss_rsae_sha256",
                     "rsa_pkcs1_sha256");
             assertThat(strict.alpn()).containsExactly("http/1.1");
-            assertThat(profiles.fingerprints().get("strict").ja4()).startsWith("t13d0207h1_");
+            assertThat(TlsSetup.verify(profiles, List.of()).inUseFingerprints().get("strict").ja4()).startsWith("t13d0207h1_");
         }, "hotpool.tls.profile=strict", "hotpool.tls.profiles.strict.protocols=TLSv1.3",
                 "hotpool.tls.profiles.strict.cipher-suites=TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256",
                 "hotpool.tls.profiles.strict.named-groups=secp384r1,x25519",
@@ -70,7 +72,7 @@ class TlsProfilesMapperTests {
             assertThat(plain.protocols()).containsExactly("TLSv1.3", "TLSv1.2");
             assertThat(plain.cipherSuites()).isEmpty();
             assertThat(plain.alpn()).isEmpty();
-            assertThat(profiles.fingerprints().get("plain").ja4()).matches("t13d\\d{4}00_.*");
+            assertThat(TlsSetup.verify(profiles, List.of()).inUseFingerprints().get("plain").ja4()).matches("t13d\\d{4}00_.*");
         }, "hotpool.tls.profile=plain", "hotpool.tls.profiles.plain.alpn=");
     }
 
@@ -81,7 +83,7 @@ class TlsProfilesMapperTests {
             assertThat(IntStream.range(0, 30).mapToObj((i) -> profiles.next().name())
                 .collect(Collectors.groupingBy((n) -> n, Collectors.counting())))
                 .containsOnlyKeys("default", "modern", "fast").allSatisfy((name, n) -> assertThat(n).isEqualTo(10L));
-            assertThat(profiles.fingerprints()).containsOnlyKeys("default", "modern", "fast");
+            assertThat(TlsSetup.verify(profiles, List.of()).inUseFingerprints()).containsOnlyKeys("default", "modern", "fast");
         }, "hotpool.tls.rotation=round-robin", "hotpool.tls.rotate-profiles=default,modern,fast",
                 "hotpool.tls.profiles.fast.cipher-suites=TLS_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
     }
@@ -90,7 +92,7 @@ class TlsProfilesMapperTests {
     void theJdkProviderIsChosenWithItsLowerCaseName() {
         map((profiles) -> {
             assertThat(profiles.provider()).isEqualTo(TlsProvider.JDK);
-            assertThat(profiles.fingerprints().get("compatible").provider()).isEqualTo(TlsProvider.JDK);
+            assertThat(TlsSetup.verify(profiles, List.of()).inUseFingerprints().get("compatible").provider()).isEqualTo(TlsProvider.JDK);
         }, "hotpool.tls.provider=jdk", "hotpool.tls.profile=compatible");
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The cases of hotpool's framing corpus ({@code hotpool-core/src/test/resources/dev/hotpool/http/framing-corpus.txt},
+ * The cases of hotpool's framing corpus ({@code hotpool-core/src/test/resources/dev/hotpool/internal/http/framing-corpus.txt},
  * whose top says the format): response bytes and the verdict hotpool's framing rule gives them. The benchmarks
  * module reads the file itself (it does not see hotpool-core's test classes); the format is the same.
  *

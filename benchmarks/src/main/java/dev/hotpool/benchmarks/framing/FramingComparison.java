@@ -50,7 +50,7 @@ import org.apache.hc.core5.util.VersionInfo;
  */
 public final class FramingComparison {
 
-    static final String DEFAULT_CORPUS = "hotpool-core/src/test/resources/dev/hotpool/http/framing-corpus.txt";
+    static final String DEFAULT_CORPUS = "hotpool-core/src/test/resources/dev/hotpool/internal/http/framing-corpus.txt";
 
     private final Duration timeout;
     private final Duration watchdog;

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Why hotpool closed a connection after a response it read leniently: hotpool says it only in a DEBUG line of
- * {@code dev.hotpool.http.Http1Client} ("the response from ... was read leniently (why); its connection is closed
+ * {@code dev.hotpool.internal.http.Http1Client} ("the response from ... was read leniently (why); its connection is closed
  * after it"). The benchmarks log through slf4j-simple, which writes to whatever {@link System#err} is at the time;
  * while open, this catches what goes there, and {@link #close()} passes the lines that are not DEBUG on.
  *
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 final class LenientReadLog implements AutoCloseable {
 
-    static final String LOGGER = "org.slf4j.simpleLogger.log.dev.hotpool.http.Http1Client";
+    static final String LOGGER = "org.slf4j.simpleLogger.log.dev.hotpool.internal.http.Http1Client";
 
     private static final Pattern LENIENT = Pattern.compile("was read leniently \\((.*)\\); its connection is closed");
 

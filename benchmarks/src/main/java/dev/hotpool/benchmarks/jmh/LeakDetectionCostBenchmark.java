@@ -6,10 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
-import dev.hotpool.pool.ConnectionProbe;
-import dev.hotpool.pool.Engine;
-import dev.hotpool.pool.Lease;
-import dev.hotpool.pool.LeaseMode;
+import dev.hotpool.internal.PoolAssembly;
+import dev.hotpool.internal.pool.Engine;
+import dev.hotpool.internal.pool.Lease;
+import dev.hotpool.internal.pool.LeaseMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -46,9 +46,9 @@ public class LeakDetectionCostBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         this.server = new LoopbackHttpServer(LoopbackHttpServer.Mode.HOLD);
-        this.engine = new Engine(HotPoolConfig.builder().name("jmh-leak-detection").maxConnections(64)
+        this.engine = PoolAssembly.assemble(HotPoolConfig.builder().name("jmh-leak-detection").maxConnections(64)
                 .maxConnsPerHost(64).maxIdleConns(64).acquireTimeout(Duration.ofSeconds(30))
-                .leakDetectionThreshold(Duration.ofSeconds(this.thresholdSeconds)).build(), ConnectionProbe.LIVENESS);
+                .leakDetectionThreshold(Duration.ofSeconds(this.thresholdSeconds)).build()).engine();
         this.origin = Origin.of("http", "127.0.0.1", this.server.port());
     }
 

@@ -6,10 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
-import dev.hotpool.pool.ConnectionProbe;
-import dev.hotpool.pool.Engine;
-import dev.hotpool.pool.Lease;
-import dev.hotpool.pool.LeaseMode;
+import dev.hotpool.internal.PoolAssembly;
+import dev.hotpool.internal.pool.Engine;
+import dev.hotpool.internal.pool.Lease;
+import dev.hotpool.internal.pool.LeaseMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -56,7 +56,7 @@ public class LeaseReleaseBenchmark {
                 .maxIdleConns(64)
                 .acquireTimeout(Duration.ofSeconds(30))
                 .build();
-        this.engine = new Engine(config, ConnectionProbe.LIVENESS);
+        this.engine = PoolAssembly.assemble(config).engine();
         this.origin = Origin.of("http", "127.0.0.1", this.server.port());
     }
 

@@ -1,5 +1,6 @@
 package dev.hotpool.autoconfigure.actuate;
 
+import dev.hotpool.net.OutlierSettings;
 import dev.hotpool.AddressInfo;
 import dev.hotpool.ConnectFailure;
 import dev.hotpool.ConnectionInfo;
@@ -12,7 +13,7 @@ import dev.hotpool.PoolStats;
 import dev.hotpool.ProxySettings;
 import dev.hotpool.TrafficStats;
 import dev.hotpool.metrics.LatencySummary;
-import dev.hotpool.net.OutlierDetector;
+import dev.hotpool.internal.net.OutlierDetector;
 import dev.hotpool.tls.Fingerprint;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
@@ -83,7 +84,7 @@ public class HotPoolEndpoint {
                 new RequestsDescriptor(traffic.requests(), traffic.succeeded(), traffic.failed(), traffic.retried(),
                         traffic.reuseRatio()),
                 new HandshakesDescriptor(traffic.handshakes(), traffic.handshakesFailed(), traffic.handshakeLatency()),
-                closed, hosts, healthCheck(), tls(this.pool.config().tlsProfiles()));
+                closed, hosts, healthCheck(), tls(this.pool.config().tlsProfiles(), this.pool.tlsFingerprints()));
     }
 
     /** One host, {@code host:port} as in {@code hosts}; {@code null} (404) when the pool has not seen it. */
@@ -153,10 +154,10 @@ public class HotPoolEndpoint {
                 last.closedTotal(), last.warmed(), last.warmFailures(), iso(this.nextHealthCheck.get()));
     }
 
-    private static TlsDescriptor tls(TlsProfiles profiles) {
+    private static TlsDescriptor tls(TlsProfiles profiles, Map<String, Fingerprint> fingerprints) {
         Map<String, ProfileDescriptor> inUse = new LinkedHashMap<>();
         for (TlsProfile profile : profiles.inUse()) {
-            Fingerprint f = profiles.fingerprints().get(profile.name());
+            Fingerprint f = fingerprints.get(profile.name());
             inUse.put(profile.name(), f == null ? new ProfileDescriptor(null, null, null, null, 0, null)
                     : new ProfileDescriptor(f.ja3(), f.ja3Md5(), f.ja4(), f.hostName().ja4Raw(),
                             f.hostName().length(), f.ipLiteral()));
@@ -165,7 +166,7 @@ public class HotPoolEndpoint {
     }
 
     private static ConfigDescriptor config(HotPoolConfig c) {
-        OutlierDetector.Settings o = c.outlier();
+        OutlierSettings o = c.outlier();
         Map<String, List<String>> addresses = new TreeMap<>(c.staticAddresses());
         TlsProfiles profiles = c.tlsProfiles();
         return new ConfigDescriptor(c.name(), c.maxConnections(), c.maxConnsPerHost(), c.maxIdleConns(),

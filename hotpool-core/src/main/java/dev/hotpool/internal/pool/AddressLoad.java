@@ -1,0 +1,30 @@
+package dev.hotpool.internal.pool;
+
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Live connections (open or being opened) of one route per address, so new connections go to the
+ * address with the fewest, ties taken in turn. Lock-free and thread-safe.
+ */
+public final class AddressLoad {
+
+    private final Map<InetAddress, AtomicInteger> live = new ConcurrentHashMap<>();
+    private final AtomicInteger turn = new AtomicInteger();
+
+    int live(InetAddress address) {
+        AtomicInteger n = this.live.get(address);
+        return n == null ? 0 : n.get();
+    }
+
+    void add(InetAddress address, int delta) {
+        this.live.computeIfAbsent(address, a -> new AtomicInteger()).addAndGet(delta);
+    }
+
+    /** A number that changes on every call, to break ties in turn. */
+    int nextTurn() {
+        return this.turn.getAndIncrement() & Integer.MAX_VALUE;
+    }
+}

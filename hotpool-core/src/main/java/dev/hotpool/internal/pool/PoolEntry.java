@@ -1,0 +1,234 @@
+package dev.hotpool.internal.pool;
+
+import dev.hotpool.CloseReason;
+import dev.hotpool.ConnectionInfo;
+import dev.hotpool.HttpProxy;
+import dev.hotpool.Origin;
+import dev.hotpool.net.AddressFilter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/**
+ * One connection of the pool and its bookkeeping. Its life: {@code CONNECTING → LEASED ⇄ IDLE ⇄ CHECKING}, and from
+ * any of them {@code CLOSED}; once CLOSED, never anything else again. It is created when a slot is reserved for it
+ * (CONNECTING, no transport yet) and gets its transport once when the connect succeeds.
+ *
+ * <p>Thread-safety: {@link #state}, the times, {@link #retiring} and the links are guarded by the pool's lock and
+ * changed only by the pool (the state only through its {@link Ledger}). The exchange count, the keep-alive hint and the
+ * attachment belong to whoever holds the lease (one thread at a time).
+ */
+public final class PoolEntry implements Lease, Admission {
+
+    /** Where a connection is in its life. */
+    enum State {
+        /** A slot is reserved and the connect is under way, outside the lock. */
+        CONNECTING,
+        /** In the pool, ready to be leased. */
+        IDLE,
+        /** Handed out; comes back through release or discard. */
+        LEASED,
+        /** Being checked by the health check; stays linked in the idle lists where it was, but is not leased. */
+        CHECKING,
+        /** Closed; never used again. */
+        CLOSED
+    }
+
+    final long id;
+    final RoutePool route;
+    private final ConnectionPool pool;
+    /** Set once, under the lock, when the connect succeeded; {@code null} while CONNECTING or if it failed. */
+    private Transport transport;
+
+    /** Guarded by the pool lock; changed by the {@link Ledger} only. */
+    State state = State.CONNECTING;
+    /** Guarded by the pool lock: epoch millis of the connect. */
+    long createdAt;
+    /** Guarded by the pool lock: past this instant (epoch millis, jittered) it is closed instead of reused. */
+    long lifetimeDeadline = Long.MAX_VALUE;
+    /** Guarded by the pool lock: when it last became idle (epoch millis). */
+    long idleSince;
+    /** Guarded by the pool lock: the server's keep-alive hint turned into a deadline (epoch millis). */
+    long keepAliveDeadline = Long.MAX_VALUE;
+    /** Guarded by the pool lock: whether it has gone back to the pool after an exchange (its idle time is real). */
+    boolean idledOnce;
+    /** Guarded by the pool lock: how long it had been idle when this lease took it from the idle list; 0: it was not. */
+    long idleAtLease;
+    /**
+     * Set when the connection's address was ejected or left DNS: it closes with this reason instead of going back to
+     * the pool. Guarded by the pool lock.
+     */
+    CloseReason retiring;
+    /** System.nanoTime() when the current lease began, 0 when not leased by a caller. Guarded by the pool lock. */
+    long leasedAtNanos;
+    /**
+     * The name of the thread that began the current lease, for {@link StarvationWarning}. Written by the leasing
+     * thread before {@link #leakWatch}, so a reader that reads that volatile field first sees it (and
+     * {@link #leasedAtNanos}).
+     */
+    String leasedBy;
+    /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
+    volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
+    /** Links of the {@link EntryList}s it is in, two per {@link EntryList.Kind}. Guarded by the pool lock. */
+    final PoolEntry[] links = new PoolEntry[EntryList.Kind.LINKS];
+
+    private int exchanges;
+    private boolean reused;
+    private long keepAliveHintMillis = -1;
+    private Object attachment;
+
+    PoolEntry(long id, RoutePool route, ConnectionPool pool) {
+        this.id = id;
+        this.route = route;
+        this.pool = pool;
+    }
+
+    /** The connect succeeded. Under the pool lock. */
+    void opened(Transport transport, long now, long lifetimeDeadline) {
+        this.transport = transport;
+        this.createdAt = now;
+        this.idleSince = now;
+        this.lifetimeDeadline = lifetimeDeadline;
+    }
+
+    Transport transport() {
+        return this.transport;
+    }
+
+    /**
+     * Why this idle connection must not be reused at {@code now} (under its route's idle timeout), or {@code null}.
+     * Under the pool lock.
+     */
+    CloseReason expiry(long now) {
+        if (now >= this.lifetimeDeadline) {
+            return CloseReason.MAX_LIFETIME;
+        }
+        if (now - this.idleSince >= this.route.idleTimeoutMillis || now >= this.keepAliveDeadline) {
+            return CloseReason.IDLE_TIMEOUT;
+        }
+        return null;
+    }
+
+    /** Whether the address filters (the pool's and the route's) still allow this connection's address. */
+    boolean allowedBy(AddressFilter poolFilter) {
+        return this.route.route.admits(this.transport.remote().getAddress(), poolFilter);
+    }
+
+    /** Starts the idle time on release, with the server's keep-alive hint. Under the pool lock. */
+    void becameIdle(long now) {
+        this.idleSince = now;
+        this.idledOnce = true;
+        this.idleAtLease = 0;
+        this.keepAliveDeadline = this.keepAliveHintMillis >= 0 ? now + this.keepAliveHintMillis : Long.MAX_VALUE;
+    }
+
+    // ---- Lease: the protocol layer's view -----------------------------------------------------------------------
+
+    @Override
+    public Origin origin() {
+        return this.route.route.origin();
+    }
+
+    @Override
+    public InputStream in() {
+        return this.transport.in();
+    }
+
+    @Override
+    public OutputStream out() {
+        return this.transport.out();
+    }
+
+    @Override
+    public InetSocketAddress remote() {
+        return this.transport.remote();
+    }
+
+    @Override
+    public HttpProxy proxy() {
+        return this.route.route.proxy();
+    }
+
+    @Override
+    public String profile() {
+        return this.transport.profile();
+    }
+
+    @Override
+    public void soTimeout(int millis) throws IOException {
+        this.transport.soTimeout(millis);
+    }
+
+    @Override
+    public int soTimeout() {
+        return this.transport.soTimeout();
+    }
+
+    @Override
+    public int exchanges() {
+        return this.exchanges;
+    }
+
+    @Override
+    public void beginExchange() {
+        this.exchanges++;
+    }
+
+    @Override
+    public boolean reused() {
+        return this.reused;
+    }
+
+    void leased(boolean fromPool) {
+        this.reused = fromPool;
+    }
+
+    @Override
+    public void keepAliveHint(long millis) {
+        this.keepAliveHintMillis = millis;
+    }
+
+    @Override
+    public Object attachment() {
+        return this.attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public void release() {
+        this.pool.release(this);
+    }
+
+    @Override
+    public void discard(CloseReason reason) {
+        this.pool.discard(this, reason);
+    }
+
+    @Override
+    public void abort() {
+        Transport t = this.transport;
+        if (t != null) {
+            t.abort();
+        }
+    }
+
+    /** The connection as the endpoint shows it. Under the pool lock; only for connections with a transport. */
+    ConnectionInfo infoLocked(long now) {
+        return new ConnectionInfo(this.id, this.transport.remote().getAddress().getHostAddress() + ":"
+                + this.transport.remote().getPort(), this.state.name().toLowerCase(Locale.ROOT), now - this.createdAt,
+                this.state == State.LEASED ? 0 : now - this.idleSince, this.exchanges, this.transport.profile(),
+                this.transport.protocol(), this.transport.cipherSuite());
+    }
+
+    @Override
+    public String toString() {
+        return "#" + this.id + " " + this.route.route + (this.transport != null ? " via " + this.transport : "");
+    }
+}

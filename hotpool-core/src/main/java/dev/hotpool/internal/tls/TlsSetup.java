@@ -1,0 +1,141 @@
+package dev.hotpool.internal.tls;
+
+import dev.hotpool.tls.Fingerprint;
+import dev.hotpool.tls.TlsProfile;
+import dev.hotpool.tls.TlsProfiles;
+import dev.hotpool.tls.TlsProvider;
+
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS profiles of a pool as its provider really sends them on this JVM: every configured profile, every built-in
+ * one in use (by the pool or by a host), captured on loopback once ({@link ProfileVerifier}). A configured profile
+ * asking for what the provider cannot send fails with the profile, property and value; a built-in profile drops it
+ * instead, and what it left out is logged. Captures are remembered per provider and profile (a bounded number), so
+ * pools made of the same profiles do not capture them again.
+ *
+ * <p>Thread-safe.
+ */
+public final class TlsSetup {
+
+    private static final Logger logger = LoggerFactory.getLogger(TlsSetup.class);
+
+    /** Captures remembered, least recently used first out. */
+    private static final int REMEMBERED = 64;
+
+    /** Guarded by itself. Keyed by provider and profile (by its name and values). */
+    private static final Map<String, ProfileVerifier.Verified> verified = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ProfileVerifier.Verified> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    /**
+     * The profiles in effect.
+     *
+     * @param profiles every profile by name, the verified ones as the provider sends them
+     * @param fingerprints the fingerprint of each verified profile, by name
+     */
+    public record Verified(TlsProfiles declared, Map<String, TlsProfile> profiles, Map<String, Fingerprint> fingerprints) {
+
+        /** The profile as sent on this JVM for one the configuration names. */
+        public TlsProfile effective(TlsProfile declared) {
+            return this.profiles.getOrDefault(declared.name(), declared);
+        }
+
+        /** The fingerprint of every profile in use by the pool, by name, in configuration order. */
+        public Map<String, Fingerprint> inUseFingerprints() {
+            Map<String, Fingerprint> inUse = new LinkedHashMap<>();
+            for (TlsProfile p : this.declared.inUse()) {
+                inUse.put(p.name(), this.fingerprints.get(p.name()));
+            }
+            return Collections.unmodifiableMap(inUse);
+        }
+    }
+
+    private TlsSetup() {
+    }
+
+    /**
+     * Verifies the configured profiles, those the pool uses and those {@code alsoInUse} names (the hosts' own).
+     *
+     * @throws IllegalArgumentException naming the property and the value, e.g.
+     *     {@code hotpool.tls.profiles.fast.cipher-suites[2] (TLS_BOGUS) is not supported by BouncyCastle JSSE on
+     *     this JVM}
+     * @throws IllegalStateException when the provider cannot be set up or the loopback capture failed
+     */
+    public static Verified verify(TlsProfiles declared, Collection<String> alsoInUse) {
+        TlsProvider provider = declared.provider();
+        List<String> verify = new ArrayList<>();
+        for (TlsProfile p : declared.profiles().values()) {
+            if (!p.builtIn()) {
+                verify.add(p.name());
+            }
+        }
+        List<String> inUse = new ArrayList<>();
+        declared.inUse().forEach(p -> inUse.add(p.name()));
+        for (String name : alsoInUse) {
+            if (!inUse.contains(name) && declared.profile(name) != null) {
+                inUse.add(name);
+            }
+        }
+        for (String name : inUse) {
+            if (!verify.contains(name)) {
+                verify.add(name);
+            }
+        }
+        Map<String, TlsProfile> all = new LinkedHashMap<>(declared.profiles());
+        Map<String, Fingerprint> fingerprints = new LinkedHashMap<>();
+        ProfileVerifier[] verifier = new ProfileVerifier[1]; // Made on the first capture, for all of this pool's.
+        for (String name : verify) {
+            ProfileVerifier.Verified v = verified(provider, all.get(name), verifier);
+            all.put(name, v.profile());
+            fingerprints.put(name, v.fingerprint());
+            if (!v.leftOut().isEmpty()) {
+                logger.info("hotpool: built-in TLS profile '{}' on {} leaves out what it cannot send on {}: {}."
+                        + " Its fingerprint shows what it does send", name, provider.displayName(),
+                        ProfileVerifier.javaVersion(), String.join("; ", v.leftOut()));
+            }
+            if (inUse.contains(name)) {
+                Fingerprint f = v.fingerprint();
+                logger.debug("hotpool: TLS profile '{}' on {} sends JA4 {} (JA3 {}), to IP addresses JA4 {}", name,
+                        provider.displayName(), f.ja4(), f.ja3Md5(), f.ipLiteral().ja4());
+            }
+        }
+        return new Verified(declared, Collections.unmodifiableMap(all), Collections.unmodifiableMap(fingerprints));
+    }
+
+    private static ProfileVerifier.Verified verified(TlsProvider provider, TlsProfile profile, ProfileVerifier[] one) {
+        String key = provider + " " + profile.builtIn() + " " + profile;
+        synchronized (verified) {
+            ProfileVerifier.Verified known = verified.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        if (one[0] == null) {
+            try {
+                one[0] = new ProfileVerifier(provider);
+            }
+            catch (GeneralSecurityException ex) {
+                throw new IllegalStateException("hotpool: cannot set up " + provider.displayName() + ": "
+                        + ex.getMessage(), ex);
+            }
+        }
+        ProfileVerifier.Verified v = one[0].verify(profile);
+        synchronized (verified) {
+            verified.put(key, v);
+        }
+        return v;
+    }
+}
