@@ -28,7 +28,7 @@
 # warm-up + 3 x 1 s) about 70 s, so 4 rounds x 2 builds x 2 thread counts about 19 minutes. About 23 minutes in all;
 # --jmh-threads=8 or --jmh-rounds=2 halve the JMH part.
 #
-# Prints and writes benchmarks/results/compare-<base-short>-<new-short>-<date>.md: per round and per build req/s,
+# Prints and writes benchmarks/results/compare-<base-short>-<new-short>-<date>[-<shape>].md: per round and per build req/s,
 # p50, p99, B/req (all JVM threads), client CPU µs/req; JMH scores with their errors and gc.alloc.rate.norm; the
 # medians, new/base and the spread across rounds; the load average during the run (benchmarks/
 # compare-builds-report.py makes it; python3). The measurements as taken go to benchmarks/target/compare-*/. nginx is
@@ -362,7 +362,9 @@ fi
 meta finished "$(date +%s)"
 kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=
 mkdir -p "$out"
-report="$out/compare-$base_label-$new_label-$(date +%F).md"
+report="$out/compare-$base_label-$new_label-$(date +%F)${load:+$([ "$shape" = get1k ] || echo "-$shape")}"
+[ ! -e "$report.md" ] || report="$report-$(date +%H%M%S)"   # never over another run's report
+report="$report.md"
 # The measurements as taken (results files, JMH JSON, logs), kept out of git: the report can be made again from them.
 raw="$ROOT/benchmarks/target/compare-$base_label-$new_label-$(date +%F-%H%M%S)"
 mkdir -p "$raw"
