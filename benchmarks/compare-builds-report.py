@@ -172,7 +172,8 @@ def load_section(d, meta, samples):
     out = [f"## RestClient load: `{client}`, {threads} threads, `{shape}` over TLS (nginx)", ""]
     out.append(f"{rounds} rounds; each run is a JVM of its own with this one client, so it measures one build: odd rounds "
                "run base then new, even rounds new then base. Harness options (both builds): "
-               f"`{one(meta, 'harness_options')}` (a prewarm, then a warm-up and the timed window). B/req: bytes allocated by every JVM thread in the window per request; CPU: the client "
+               f"`{one(meta, 'harness_options')}` (a prewarm, then a warm-up and the timed window). B/req: bytes "
+               "allocated by every JVM thread in the window per request; CPU: the client "
                "JVM's CPU time per request. Load: the 1-minute load average when the run started.")
     out.append("")
     header = "| round | run | build | " + " | ".join(m[1] for m in metrics) + " | errors | load |"

@@ -13,7 +13,8 @@
 #                         the load harness's settings, the same for both builds (one client, one thread count, one
 #                         shape; the warm-up and window are the harness's defaults); any other --name=value option
 #                         goes to both harnesses as it is
-#   --jmh=REGEX           the JMH benchmarks (default LeaseReleaseBenchmark|ExecuteLoopbackBenchmark); --jmh= skips JMH
+#   --jmh=REGEX           the JMH benchmarks (default LeaseReleaseBenchmark|ExecuteLoopbackBenchmark); --jmh= or
+#                         --no-jmh skips JMH
 #   --jmh-rounds=N        JMH rounds, alternated like the load rounds (default: --rounds)
 #   --jmh-threads=1,8     one JMH run per thread count, build and round
 #   --jmh-args='-wi 2 -w 1s -i 3 -r 1s'   JMH's iterations (1 fork and -prof gc are always given)
@@ -23,16 +24,16 @@
 #   --out=DIR             where the report goes (default benchmarks/results)
 #
 # How long (2 cores, shared): the base build about 30 s, the new one as long unless it is up to date; a load run
-# about 16 s (JVM start, prewarm 3 s, warm-up 2.5 s, window 5 s, the harness's 3 s wait for nginx's log), so 4 rounds
-# about 2 minutes; a JMH run of the default regex (8 benchmark/parameter pairs, each in a fork of its own: 2 x 1 s
-# warm-up + 3 x 1 s) about 70 s, so 4 rounds x 2 builds x 2 thread counts about 19 minutes. About 23 minutes in all;
-# --jmh-threads=8 or --jmh-rounds=2 halve the JMH part.
+# about 18 s (JVM start, prewarm 3 s, warm-up 2.5 s, window 5 s, the harness's 3 s wait for nginx's log), so 4 rounds
+# about 2.5 minutes; a JMH run of the default regex (8 benchmark/parameter pairs, each in a fork of its own: 2 x 1 s
+# warm-up + 3 x 1 s) 61-78 s, so 4 rounds x 2 builds x 2 thread counts about 18 minutes. 21 minutes in all on
+# 2026-12-07; --jmh-threads=8 or --jmh-rounds=2 halve the JMH part.
 #
-# Prints and writes benchmarks/results/compare-<base-short>-<new-short>-<date>[-<shape>].md: per round and per build req/s,
-# p50, p99, B/req (all JVM threads), client CPU µs/req; JMH scores with their errors and gc.alloc.rate.norm; the
-# medians, new/base and the spread across rounds; the load average during the run (benchmarks/
-# compare-builds-report.py makes it; python3). The measurements as taken go to benchmarks/target/compare-*/. nginx is
-# stopped and the temporary worktrees removed on exit, whatever happens (trap; a watchdog stops nginx after
+# Prints and writes benchmarks/results/compare-<base-short>-<new-short>-<date>[-<shape>].md: per round and per build
+# req/s, p50, p99, B/req (all JVM threads), client CPU µs/req; JMH scores with their errors and gc.alloc.rate.norm;
+# the medians, new/base and the spread across rounds; the load average during the run (compare-builds-report.py
+# makes it; python3). The measurements as taken go to benchmarks/target/compare-*/. The running JVM, nginx and the
+# temporary worktrees are stopped and removed on exit, whatever happens (trap; a watchdog stops nginx after
 # MAX_MINUTES, 90 by default).
 set -euo pipefail
 
@@ -42,7 +43,7 @@ SELF="$ROOT/benchmarks/$(basename "$0")"
 cd "$ROOT"
 . "$ROOT/benchmarks/nginx-setup.sh"
 
-usage() { sed -n '2,35p' "$SELF"; }
+usage() { sed -n '2,36p' "$SELF"; }
 fail() { echo "compare-builds: $*" >&2; exit 1; }
 
 base_rev=; new_rev=; rounds=4; jmh_regex='LeaseReleaseBenchmark|ExecuteLoopbackBenchmark'; jmh_rounds=
@@ -185,7 +186,8 @@ else
     changed=$(git status --porcelain --untracked-files=no | wc -l)
     if [ "$changed" -gt 0 ]; then
         new_label="$new_label-dirty"
-        new_what="the working tree at \`$(git rev-parse --short HEAD)\` with $changed changed file(s): $(git status --porcelain --untracked-files=no | awk '{print $2}' | head -n 8 | paste -sd' ')"
+        files=$(git status --porcelain --untracked-files=no | awk '{print $2}' | head -n 8 | paste -sd' ')
+        new_what="the working tree at \`$(git rev-parse --short HEAD)\` with $changed changed file(s): $files"
     else
         new_what="the working tree at \`$(git rev-parse --short HEAD)\` ($(subject HEAD)), no local changes"
     fi
