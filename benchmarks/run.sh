@@ -43,6 +43,7 @@ set -euo pipefail
 MAX_MINUTES=${MAX_MINUTES:-40}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+. "$ROOT/benchmarks/nginx-setup.sh"
 
 quick=; jmh=1; profile=; origins=; faults=; jmh_only=; shapes=; framing=; harness_args=()
 for arg in "$@"; do
@@ -87,16 +88,8 @@ if [ "$framing" = RealServersCheck ]; then
 fi
 
 # ---- nginx, installed when missing ----------------------------------------------------------------------------
-if [ -z "$faults$jmh_only$framing" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "nginx is not installed; run as root or: sudo apt-get install -y nginx" >&2
-        exit 1
-    fi
-    echo "installing nginx (Debian package)"
-    apt-get install -y -q nginx >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null; }
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-nginx_version=$("$NGINX" -v 2>&1 | sed 's|.*nginx/|nginx |' || true)
+if [ -z "$faults$jmh_only$framing" ]; then nginx_install; fi
+nginx_locate
 
 # ---- build (never runs a test: the module has none) -----------------------------------------------------------
 echo "building benchmarks"
@@ -138,151 +131,16 @@ if [ -n "$jmh" ] && [ -z "$profile" ] && [ -z "$origins" ]; then
     [ -f "$out/$name-jmh.md" ] && jmh_md=(--jmh-markdown="$out/$name-jmh.md")
 fi
 
-# ---- certificate and nginx.conf ------------------------------------------------------------------------------
+# ---- certificate, nginx.conf and nginx (nginx-setup.sh) -----------------------------------------------------
 work=$(mktemp -d /tmp/hotpool-bench.XXXXXX)
-nginx_pid=; watchdog_pid=
-stop_nginx() {
-    if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then
-        kill -QUIT "$nginx_pid" 2>/dev/null || true              # graceful: master stops its worker
-        for _ in $(seq 100); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
-        if kill -0 "$nginx_pid" 2>/dev/null; then               # still there after 10 s: its worker(s), then it
-            for w in $(ps -o pid= --ppid "$nginx_pid" 2>/dev/null); do kill -KILL "$w" 2>/dev/null || true; done
-            kill -KILL "$nginx_pid" 2>/dev/null || true
-        fi
-        wait "$nginx_pid" 2>/dev/null || true
-    fi
-    nginx_pid=
-}
 cleanup() {
-    stop_nginx
-    if [ -n "$watchdog_pid" ]; then kill "$watchdog_pid" 2>/dev/null || true; wait "$watchdog_pid" 2>/dev/null || true; fi
+    nginx_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -keyout "$work/key.pem" -out "$work/cert.pem" -subj "/CN=127.0.0.1" \
-    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1
-# Many origins over HTTPS: a throw-away CA (the clients trust exactly it) and a *.many.test certificate it signs.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -keyout "$work/ca-key.pem" -out "$work/ca.pem" -subj "/CN=hotpool many-origins throw-away CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" >/dev/null 2>&1
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$work/many-key.pem" -out "$work/many.csr" -subj "/CN=*.many.test" >/dev/null 2>&1
-printf 'subjectAltName=DNS:*.many.test\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' \
-    >"$work/many.ext"
-openssl x509 -req -in "$work/many.csr" -CA "$work/ca.pem" -CAkey "$work/ca-key.pem" -set_serial "0x$(openssl rand -hex 8)" \
-    -days 2 -extfile "$work/many.ext" -out "$work/many-cert.pem" >/dev/null 2>&1
-mkdir -p "$work/tmp" "$work/www"
-body=$(head -c 1024 /dev/zero | tr '\0' 'x')
-# The static files of the large-body shapes (random bytes: nothing on the way may compress them).
-head -c 65536 /dev/urandom >"$work/www/64k"
-head -c 1048576 /dev/urandom >"$work/www/1m"
-head -c 16777216 /dev/urandom >"$work/www/16m"
-: >"$work/www/upload"
-# nginx's worker (not root) reads them: mktemp -d made the directory private.
-chmod 755 "$work" "$work/www"; chmod 644 "$work"/www/*
-
-write_conf() { # $1 = HTTPS port, $2 = many-origins plain HTTP port, $3 = many-origins HTTPS port, $4 = HTTPS, closing
-    cat >"$work/nginx.conf" <<EOF
-worker_processes 1;
-# Many origins open and close a connection per request at up to 200 at once: room for that, twice over.
-worker_rlimit_nofile 8192;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 4096; }
-http {
-    client_body_temp_path $work/tmp/body;
-    proxy_temp_path $work/tmp/proxy;
-    fastcgi_temp_path $work/tmp/fastcgi;
-    uwsgi_temp_path $work/tmp/uwsgi;
-    scgi_temp_path $work/tmp/scgi;
-    server_tokens off;
-    keepalive_timeout 300s;
-    keepalive_requests 1000000000;
-    # One line per request: connection serial, its request count (1 = new connection = a TLS handshake), the
-    # window's tag, status, session reuse, protocol/cipher, bytes received (line, head and body).
-    log_format bench '\$connection \$connection_requests \$arg_w \$status \$ssl_session_reused \$ssl_protocol/\$ssl_cipher \$request_length';
-    # One session cache for the HTTPS servers: TLS 1.2 resumption by session id, and tickets (on by default).
-    ssl_session_cache shared:bench:16m;
-    ssl_session_timeout 1h;
-    server {
-        listen 127.0.0.1:$1 ssl;
-        ssl_certificate $work/cert.pem;
-        ssl_certificate_key $work/key.pem;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        access_log $work/access.log bench buffer=256k flush=1s;
-        location = /1k { default_type application/octet-stream; return 200 "$body"; }
-        location = /204 { return 204; }
-        # Large bodies: static files (read from the page cache; sendfile does not apply under TLS).
-        location ~ ^/(64k|1m|16m)\$ { root $work/www; default_type application/octet-stream; }
-        # Uploads: nginx reads the whole body before it answers (mirror_request_body; a bare "return 204" would
-        # answer first and discard the body unlogged), then the static module refuses a POST to the empty file
-        # "upload" (405), which error_page turns into 204. \$request_length in the log counts the body's bytes.
-        location = /upload {
-            client_max_body_size 32m; client_body_buffer_size 2m;
-            mirror /discard; mirror_request_body on;
-            root $work/www; error_page 405 =204 @uploaded;
-        }
-        location = /discard { internal; return 204; }
-        location @uploaded { return 204; }
-        location / { return 404; }
-    }
-    # Connection per request: the same /1k, closed after every response; TLS 1.2 only, so the log tells
-    # resumptions (session id or ticket) from full handshakes.
-    server {
-        listen 127.0.0.1:$4 ssl;
-        ssl_certificate $work/cert.pem;
-        ssl_certificate_key $work/key.pem;
-        ssl_protocols TLSv1.2;
-        keepalive_timeout 0;
-        access_log $work/access.log bench buffer=256k flush=1s;
-        location = /1k { default_type application/octet-stream; return 200 "$body"; }
-        location / { return 404; }
-    }
-    # Many origins: one server answers every o<i>.many.test (the default server of its port; Host is not looked
-    # at). No access log: at a new connection per request it would be nginx's largest cost.
-    server {
-        listen 127.0.0.1:$2;
-        access_log off;
-        location = /1k { default_type application/octet-stream; return 200 "$body"; }
-        location / { return 404; }
-    }
-    server {
-        listen 127.0.0.1:$3 ssl;
-        ssl_certificate $work/many-cert.pem;
-        ssl_certificate_key $work/many-key.pem;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        access_log off;
-        location = /1k { default_type application/octet-stream; return 200 "$body"; }
-        location / { return 404; }
-    }
-}
-EOF
-}
-
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-port=
-for _ in 1 2 3 4 5; do
-    candidate=$((20000 + RANDOM % 30000))
-    { listening "$candidate" || listening $((candidate + 1)) || listening $((candidate + 2)) \
-        || listening $((candidate + 3)); } && continue
-    write_conf "$candidate" $((candidate + 1)) $((candidate + 2)) $((candidate + 3))
-    "$NGINX" -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>>"$work/error.log" &
-    nginx_pid=$!
-    for _ in $(seq 50); do listening "$candidate" && break; kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$nginx_pid" 2>/dev/null && listening "$candidate"; then port=$candidate; break; fi
-    stop_nginx
-done
-if [ -z "$port" ]; then echo "nginx did not start:" >&2; cat "$work/error.log" >&2; exit 1; fi
-# Whatever happens to this script, nginx does not outlive MAX_MINUTES.
-( trap 'kill $sleeper 2>/dev/null; exit 0' TERM
-  sleep $((MAX_MINUTES * 60 + 60)) & sleeper=$!; wait $sleeper
-  kill -QUIT "$nginx_pid" 2>/dev/null ) &
-watchdog_pid=$!
-plain_port=$((port + 1)); many_tls_port=$((port + 2)); close_port=$((port + 3))
+nginx_start
 echo "nginx ($nginx_version, pid $nginx_pid, worker_processes 1) on https://127.0.0.1:$port" \
     "(closing after each response: $close_port);" \
     "many origins on http://127.0.0.1:$plain_port and https://127.0.0.1:$many_tls_port"

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * without mark support it would wrap the body in a {@code PushbackInputStream}, which hides
  * {@link #readNBytes(int)}.</li>
  * <li>{@link #readNBytes(int)} of a {@code Content-Length} body fills one array straight from the connection; the
- * array starts at the bytes already received and doubles as more arrive, up to the bytes the body has left, so a
- * length the server announced but did not send is never allocated.</li>
+ * array starts at the bytes already received and grows as more arrive (to at most 16 times what came), up to the bytes
+ * the body has left, so a length the server announced but did not send is never allocated.</li>
  * <li>{@code read(b, off, len)} checks its bounds; {@code len} 0 returns 0; reads after {@link #close()} fail with
  * an {@link IOException}, {@link #available()} then says 0; closing twice is harmless.</li>
  * </ul>
@@ -44,7 +44,14 @@ public final class ResponseBody extends InputStream {
     private static final Logger log = LoggerFactory.getLogger(ResponseBody.class);
 
     /** The first array of {@link #readNBytes(int)} when fewer bytes have been received. */
-    private static final int FIRST_ARRAY = 8 * 1024;
+    private static final int FIRST_ARRAY = 64 * 1024;
+
+    /**
+     * How many times the bytes received so far an array of {@link #readNBytes(int)} may grow to: a 1 MiB body costs one
+     * 64 KiB array before its own (6% more than its size), and a length announced but not sent at most 16 times what
+     * came.
+     */
+    private static final int GROWTH = 16;
 
     /** Reclaims connections held by bodies that were dropped without being closed. One daemon thread. */
     private static final Cleaner CLEANER = Cleaner.create(r -> {
@@ -240,9 +247,10 @@ public final class ResponseBody extends InputStream {
 
     /**
      * Reads up to {@code len} bytes. For a {@code Content-Length} body: into one array filled straight from the
-     * connection (a RestClient {@code body(byte[].class)} lands here with the announced length), made as large as the
-     * bytes already received (at least {@value #FIRST_ARRAY}) and doubled as more arrive, never beyond the bytes the
-     * body has left. Other framings: {@code InputStream}'s way, 8 KiB at a time.
+     * connection (a RestClient {@code body(byte[].class)} lands here with the announced length), as large as the bytes
+     * already received (at least {@value #FIRST_ARRAY}), and grown when full to at most {@value #GROWTH} times the bytes
+     * received, never beyond the bytes the body has left: a length the server announced is believed only as far as its
+     * bytes arrive. Other framings: {@code InputStream}'s way, 8 KiB at a time.
      */
     @Override
     public byte[] readNBytes(int len) throws IOException {
@@ -260,7 +268,7 @@ public final class ResponseBody extends InputStream {
         int filled = 0;
         while (filled < want) {
             if (filled == b.length) {
-                b = Arrays.copyOf(b, (int) Math.min(want, 2L * b.length));
+                b = Arrays.copyOf(b, (int) Math.min(want, (long) GROWTH * filled));
             }
             int n = read(b, filled, b.length - filled);
             if (n < 0) {
