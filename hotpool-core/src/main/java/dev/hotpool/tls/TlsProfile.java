@@ -176,8 +176,9 @@ public final class TlsProfile {
     }
 
     /**
-     * A builder holding this profile's values under its name, to build a variant of it. What it builds is never a
-     * built-in profile, even when this one is.
+     * A builder holding this profile's values under its name, to build a variant of it. A variant of a built-in profile
+     * keeps its name and is still that built-in profile (as a provider sends it on a JVM, or as an SSL bundle's options
+     * narrow it), so a {@link TlsProfiles} still refuses it as a configured profile.
      */
     public Builder toBuilder() {
         Builder b = new Builder(this.name);
@@ -187,6 +188,7 @@ public final class TlsProfile {
         b.keyShares = this.keyShares;
         b.signatureSchemes = this.signatureSchemes;
         b.alpn = this.alpn;
+        b.variantOf = this;
         return b;
     }
 
@@ -240,6 +242,8 @@ public final class TlsProfile {
         private List<String> keyShares = List.of();
         private List<String> signatureSchemes = List.of();
         private List<String> alpn = List.of(HTTP_1_1);
+        /** The profile this builder makes a variant of ({@link TlsProfile#toBuilder()}), or {@code null}. */
+        private TlsProfile variantOf;
 
         private Builder(String name) {
             this.name = name;
@@ -290,18 +294,15 @@ public final class TlsProfile {
          *     TLSv1.2}
          */
         public TlsProfile build() {
-            if (BUILT_INS != null && BUILT_INS.containsKey(this.name)) {
+            boolean variantOfBuiltIn = this.variantOf != null && this.variantOf.builtIn
+                    && this.variantOf.name.equals(this.name);
+            if (!variantOfBuiltIn && BUILT_INS != null && BUILT_INS.containsKey(this.name)) {
                 throw new IllegalArgumentException(property(this.name, null) + " is a built-in profile and cannot be"
                         + " redefined; configure your profile under another name and select it with"
                         + " hotpool.tls.profile");
             }
             check();
-            return new TlsProfile(this, false);
-        }
-
-        /** The values as a profile, unchecked: for re-spelling and adapting profiles that were checked before. */
-        TlsProfile unchecked() {
-            return new TlsProfile(this, false);
+            return new TlsProfile(this, variantOfBuiltIn);
         }
 
         private void check() {

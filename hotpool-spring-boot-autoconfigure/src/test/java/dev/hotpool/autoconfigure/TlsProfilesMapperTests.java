@@ -92,7 +92,8 @@ class TlsProfilesMapperTests {
     void theJdkProviderIsChosenWithItsLowerCaseName() {
         map((profiles) -> {
             assertThat(profiles.provider()).isEqualTo(TlsProvider.JDK);
-            assertThat(TlsSetup.verify(profiles, List.of()).inUseFingerprints().get("compatible").provider()).isEqualTo(TlsProvider.JDK);
+            assertThat(TlsSetup.verify(profiles, List.of()).inUseFingerprints().get("compatible").provider())
+                .isEqualTo(TlsProvider.JDK);
         }, "hotpool.tls.provider=jdk", "hotpool.tls.profile=compatible");
     }
 
@@ -103,7 +104,7 @@ class TlsProfilesMapperTests {
                     + "TLS_BOGUS")
             .run((context) -> {
                 HotPoolProperties.Tls tls = context.getBean(HotPoolProperties.class).getTls();
-                assertThatIllegalArgumentException().isThrownBy(() -> TlsProfilesMapper.map(tls))
+                assertThatIllegalArgumentException().isThrownBy(() -> TlsSetup.verify(TlsProfilesMapper.map(tls), List.of()))
                     .withMessage("hotpool.tls.profiles.fast.cipher-suites[2] (TLS_BOGUS) is not supported by"
                             + " BouncyCastle JSSE on this JVM")
                     .satisfies((ex) -> {
@@ -120,7 +121,8 @@ class TlsProfilesMapperTests {
     void onTheJdkAProfileSettingKeySharesFailsTheStartup() {
         this.contextRunner.withPropertyValues("hotpool.tls.provider=jdk", "hotpool.tls.profiles.pq.key-shares=x25519")
             .run((context) -> assertThatIllegalArgumentException()
-                .isThrownBy(() -> TlsProfilesMapper.map(context.getBean(HotPoolProperties.class).getTls()))
+                .isThrownBy(() -> TlsSetup.verify(TlsProfilesMapper.map(context.getBean(HotPoolProperties.class).getTls()),
+                        List.of()))
                 .withMessageStartingWith("hotpool.tls.profiles.pq.key-shares [x25519] cannot be honoured by the JDK's"
                         + " SunJSSE"));
     }

@@ -48,6 +48,11 @@ public final class TlsSetup {
      */
     public record Verified(TlsProfiles declared, Map<String, TlsProfile> profiles, Map<String, Fingerprint> fingerprints) {
 
+        /** The profile of that name as sent on this JVM, or {@code null}. */
+        public TlsProfile profile(String name) {
+            return this.profiles.get(name);
+        }
+
         /** The profile as sent on this JVM for one the configuration names. */
         public TlsProfile effective(TlsProfile declared) {
             return this.profiles.getOrDefault(declared.name(), declared);

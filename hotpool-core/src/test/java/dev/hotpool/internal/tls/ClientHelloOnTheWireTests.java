@@ -54,9 +54,9 @@ class ClientHelloOnTheWireTests {
 
     private static final TlsProfile NO_ALPN = TlsProfile.builder("no-alpn").alpn(List.of()).build();
 
-    private static TlsProfiles bc;
+    private static TlsSetup.Verified bc;
 
-    private static TlsProfiles jdk;
+    private static TlsSetup.Verified jdk;
 
     private static HandshakeServer server;
 
@@ -68,12 +68,12 @@ class ClientHelloOnTheWireTests {
         List<String> all = new ArrayList<>(builtIns);
         all.add(CUSTOM.name());
         all.add(NO_ALPN.name());
-        bc = TlsProfiles.builder().add(CUSTOM).add(NO_ALPN).rotation(TlsProfiles.Rotation.ROUND_ROBIN)
-            .rotateProfiles(all).build();
+        bc = TlsSetup.verify(TlsProfiles.builder().add(CUSTOM).add(NO_ALPN).rotation(TlsProfiles.Rotation.ROUND_ROBIN)
+            .rotateProfiles(all).build(), List.of());
         List<String> jdkProfiles = new ArrayList<>(builtIns);
         jdkProfiles.add(NO_ALPN.name());
-        jdk = TlsProfiles.builder().provider(TlsProvider.JDK).add(NO_ALPN).rotation(TlsProfiles.Rotation.ROUND_ROBIN)
-            .rotateProfiles(jdkProfiles).build();
+        jdk = TlsSetup.verify(TlsProfiles.builder().provider(TlsProvider.JDK).add(NO_ALPN).rotation(TlsProfiles.Rotation.ROUND_ROBIN)
+            .rotateProfiles(jdkProfiles).build(), List.of());
         certs = TestCertificates.localhost(KeyType.EC);
         SSLServerSocket listener = certs.serverSocket(LOOPBACK);
         SSLParameters parameters = listener.getSSLParameters();
@@ -122,7 +122,7 @@ class ClientHelloOnTheWireTests {
             assertThat(hello.extensions()).doesNotContain(0xff01);
             assertThat(hello.recordVersion()).isEqualTo(0x0301);
             assertThat(socket.getApplicationProtocol()).isEqualTo(profile.alpn().isEmpty() ? "" : "http/1.1");
-            Fingerprint captured = Verify.fingerprints(bc).get(name);
+            Fingerprint captured = bc.inUseFingerprints().get(name);
             assertThat(hello.ja3()).isEqualTo(captured.ja3());
             assertThat(hello.ja3Md5()).isEqualTo(captured.ja3Md5());
             assertThat(hello.ja4()).isEqualTo(captured.ja4());
@@ -138,7 +138,7 @@ class ClientHelloOnTheWireTests {
             ClientHello hello = proxy.nextHello();
             assertThat(hello.serverName()).isNull();
             assertThat(hello.extensions()).doesNotContain(0x0000);
-            Fingerprint captured = Verify.fingerprints(bc).get(name);
+            Fingerprint captured = bc.inUseFingerprints().get(name);
             assertThat(hello.ja3()).isEqualTo(captured.ipLiteral().ja3());
             assertThat(hello.ja4()).isEqualTo(captured.ipLiteral().ja4());
             assertThat(hello.ja4()).startsWith(captured.ja4().substring(0, 3) + "i");
@@ -191,7 +191,7 @@ class ClientHelloOnTheWireTests {
             else {
                 assertThat(profile.signatureSchemes()).isEmpty();
             }
-            Fingerprint captured = Verify.fingerprints(jdk).get(kind.profile);
+            Fingerprint captured = jdk.inUseFingerprints().get(kind.profile);
             assertThat(captured.provider()).isEqualTo(TlsProvider.JDK);
             assertThat(hello.ja3()).isEqualTo(captured.ja3());
             assertThat(hello.ja4()).isEqualTo(captured.ja4());
@@ -217,13 +217,13 @@ class ClientHelloOnTheWireTests {
             assertThat(proxy.nextHello().cipherSuites()).isEqualTo(codes(expected, TlsNames::cipherSuite));
         }
         if (staticRsaDisabled) {
-            assertThat(Verify.fingerprints(jdk).get("browser-like").ja4()).startsWith("t13d1114h1_")
+            assertThat(jdk.inUseFingerprints().get("browser-like").ja4()).startsWith("t13d1114h1_")
                 .doesNotContain("8daaf6152771");
         }
         else {
-            assertThat(Verify.fingerprints(jdk).get("browser-like").ja4()).startsWith("t13d1514h1_8daaf6152771_");
+            assertThat(jdk.inUseFingerprints().get("browser-like").ja4()).startsWith("t13d1514h1_8daaf6152771_");
         }
-        assertThat(Verify.fingerprints(bc).get("browser-like").ja4()).startsWith("t13d1611h1_");
+        assertThat(bc.inUseFingerprints().get("browser-like").ja4()).startsWith("t13d1611h1_");
     }
 
     /**
@@ -254,7 +254,7 @@ class ClientHelloOnTheWireTests {
     @Test
     void bouncyCastleDefaultsGiveTheFingerprintRecordedInTheNotes() {
         assumeThat(Runtime.version().toString()).as("recorded on OpenJDK 17.0.15").startsWith("17.0.15");
-        assertThat(Verify.fingerprints(bc).get("no-alpn").ipLiteral().ja4()).isEqualTo("t13i310900_1d947a95fc68_c54afcc0a834");
+        assertThat(bc.inUseFingerprints().get("no-alpn").ipLiteral().ja4()).isEqualTo("t13i310900_1d947a95fc68_c54afcc0a834");
     }
 
     /** The built-in profiles on the JDK, and the one without ALPN. */

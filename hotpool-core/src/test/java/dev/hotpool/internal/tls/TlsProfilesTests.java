@@ -110,7 +110,7 @@ class TlsProfilesTests {
                 "SSL_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).namedGroups(List.of("X25519", "SECP256R1"))
             .keyShares(List.of("x25519")).signatureSchemes(List.of("ECDSA_SECP256R1_SHA256", "rsa_pss_rsae_sha256"))
             .build();
-        TlsProfile sent = TlsProfiles.builder().add(mixed).build().profile("mixed");
+        TlsProfile sent = TlsSetup.verify(TlsProfiles.builder().add(mixed).build(), List.of()).profile("mixed");
         assertThat(sent.cipherSuites()).containsExactly("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
         assertThat(sent.namedGroups()).containsExactly("x25519", "secp256r1");
         assertThat(sent.signatureSchemes()).containsExactly("ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256");
@@ -229,9 +229,10 @@ class TlsProfilesTests {
     void onTheJdkBuiltInProfilesKeepWhatSunJsseSetsAndLogWhatTheyLeaveOut() {
         boolean signatures = Runtime.version().feature() >= 19;
         boolean groups = Runtime.version().feature() >= 20;
-        try (LogCapture log = new LogCapture(TlsProfiles.class)) {
-            TlsProfiles jdk = TlsProfiles.builder().provider(TlsProvider.JDK).profile("modern").build();
-            TlsProfile modern = jdk.next();
+        try (LogCapture log = new LogCapture(TlsSetup.class)) {
+            TlsSetup.Verified jdk = TlsSetup.verify(TlsProfiles.builder().provider(TlsProvider.JDK).profile("modern")
+                .build(), List.of());
+            TlsProfile modern = jdk.effective(jdk.declared().next());
             assertThat(modern.protocols()).containsExactly("TLSv1.3");
             assertThat(modern.cipherSuites()).isEqualTo(TlsProfile.MODERN.cipherSuites());
             assertThat(modern.alpn()).containsExactly("http/1.1");
@@ -240,7 +241,7 @@ class TlsProfilesTests {
             assertThat(modern.signatureSchemes())
                 .isEqualTo(signatures ? TlsProfile.MODERN.signatureSchemes() : List.of());
             assertThat(modern.builtIn()).isTrue();
-            assertThat(Verify.fingerprints(jdk).get("modern").provider()).isEqualTo(TlsProvider.JDK);
+            assertThat(jdk.inUseFingerprints().get("modern").provider()).isEqualTo(TlsProvider.JDK);
             String keyShares = "key-shares [x25519] (it never lets a client choose its key shares)";
             String expected = "hotpool: built-in TLS profile 'modern' on the JDK's SunJSSE leaves out what it cannot"
                     + " send on " + JAVA + ": ";
@@ -269,9 +270,10 @@ class TlsProfilesTests {
         assertThat(staticRsa).hasSize(4);
         boolean disabled = List.of(Security.getProperty("jdk.tls.disabledAlgorithms").split(",")).stream()
             .map(String::trim).anyMatch("TLS_RSA_*"::equals);
-        try (LogCapture log = new LogCapture(TlsProfiles.class)) {
-            TlsProfile browserLike = TlsProfiles.builder().provider(TlsProvider.JDK).profile("browser-like").build()
-                .next();
+        try (LogCapture log = new LogCapture(TlsSetup.class)) {
+            TlsSetup.Verified jdk = TlsSetup.verify(TlsProfiles.builder().provider(TlsProvider.JDK)
+                .profile("browser-like").build(), List.of());
+            TlsProfile browserLike = jdk.effective(jdk.declared().next());
             List<String> kept = new ArrayList<>(TlsProfile.BROWSER_LIKE.cipherSuites());
             if (disabled) {
                 kept.removeAll(staticRsa);
