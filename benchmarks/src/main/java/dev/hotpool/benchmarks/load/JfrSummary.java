@@ -29,9 +29,14 @@ public final class JfrSummary {
     static {
         LAYERS.put("dev.hotpool.benchmarks", "harness");
         LAYERS.put("dev.hotpool.spring", "hotpool: Spring factory");
+        // Since the restructuring the engine lives under dev.hotpool.internal; the old names stay for older builds.
+        LAYERS.put("dev.hotpool.internal.http", "hotpool: http (exchange, codec use)");
         LAYERS.put("dev.hotpool.http", "hotpool: http (exchange, codec use)");
+        LAYERS.put("dev.hotpool.internal.pool", "hotpool: pool (lease/release)");
         LAYERS.put("dev.hotpool.pool", "hotpool: pool (lease/release)");
+        LAYERS.put("dev.hotpool.internal.tls", "hotpool: tls");
         LAYERS.put("dev.hotpool.tls", "hotpool: tls");
+        LAYERS.put("dev.hotpool.internal.metrics", "hotpool: metrics/listeners");
         LAYERS.put("dev.hotpool.metrics", "hotpool: metrics/listeners");
         LAYERS.put("dev.hotpool", "hotpool: api");
         LAYERS.put("org.apache.hc.core5", "httpcore5 codec");

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe: the watch's abort runs on the timer thread.
  */
-public final class CallDeadline {
+final class CallDeadline {
 
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 

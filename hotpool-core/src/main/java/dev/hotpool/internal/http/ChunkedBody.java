@@ -17,7 +17,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe (like any {@link InputStream}).
  */
-public final class ChunkedBody extends InputStream {
+final class ChunkedBody extends InputStream {
 
     /** At most this many hex digits in a chunk size: 16 hold every size up to {@link Long#MAX_VALUE}. */
     static final int MAX_SIZE_DIGITS = 16;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * request's URI, and the response's {@code Set-Cookie} headers handed back to it. Per exchange, so every hop of a
  * redirect takes and gives its own. Stateless.
  */
-public final class Cookies {
+final class Cookies {
 
     private static final Logger log = LoggerFactory.getLogger(Cookies.class);
 

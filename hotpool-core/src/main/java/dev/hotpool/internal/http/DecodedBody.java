@@ -24,7 +24,7 @@ import java.util.zip.InflaterInputStream;
  *
  * <p>Not thread-safe (like any {@link InputStream}).
  */
-public final class DecodedBody extends InputStream {
+final class DecodedBody extends InputStream {
 
     /** The content codings it decodes, as {@code Content-Encoding} names them (lower case). */
     static boolean decodes(String coding) {

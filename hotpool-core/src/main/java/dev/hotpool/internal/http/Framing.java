@@ -20,7 +20,7 @@ import java.util.Locale;
  * @param length the announced {@code Content-Length} of the body to read, or {@code -1}
  * @param lenient why the connection is not reused although the server allowed it, or {@code null}
  */
-public record Framing(InputStream stream, boolean reusable, boolean empty, long length, String lenient) {
+record Framing(InputStream stream, boolean reusable, boolean empty, long length, String lenient) {
 
     /** The most digits of a {@code Content-Length}: 18 always fit in a {@code long}. */
     static final int MAX_LENGTH_DIGITS = 18;

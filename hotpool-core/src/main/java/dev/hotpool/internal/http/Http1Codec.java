@@ -14,7 +14,7 @@ import org.apache.hc.core5.util.CharArrayBuffer;
  *
  * <p>Not thread-safe: used only by the connection's current lease holder.
  */
-public final class Http1Codec {
+final class Http1Codec {
 
     static final int BUFFER_SIZE = 8 * 1024;
 

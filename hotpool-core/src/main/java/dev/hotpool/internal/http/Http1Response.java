@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.util.List;
 
 /** A response head plus the body stream that owns the connection. Not thread-safe. */
-public final class Http1Response implements HotResponse {
+final class Http1Response implements HotResponse {
 
     private final int status;
     private final String reason;

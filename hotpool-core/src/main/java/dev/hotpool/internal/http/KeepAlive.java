@@ -6,7 +6,7 @@ import dev.hotpool.Header;
  * HTTP/1.1 keep-alive rules (RFC 9112 §9.3): whether a connection may carry another request after this
  * exchange, and for how long the server promises to keep it. Stateless and thread-safe.
  */
-public final class KeepAlive {
+final class KeepAlive {
 
     /** Seconds-based hints are shortened by this share (at most a second) so we close before the server does. */
     private static final long MAX_MARGIN_MILLIS = 1000;

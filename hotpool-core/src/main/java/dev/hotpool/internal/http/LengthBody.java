@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe (like any {@link InputStream}).
  */
-public final class LengthBody extends InputStream {
+final class LengthBody extends InputStream {
 
     private final WireReader wire;
     private final Origin origin;

@@ -8,7 +8,7 @@ import java.net.URI;
 import java.util.Locale;
 
 /** Which redirects are followed, and where to ({@link RedirectPolicy#FOLLOW}). Stateless. */
-public final class Redirects {
+final class Redirects {
 
     private Redirects() {
     }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe (like any {@link InputStream}).
  */
-public final class ResponseBody extends InputStream {
+final class ResponseBody extends InputStream {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseBody.class);
 

@@ -9,7 +9,7 @@ import java.util.List;
  * was framed exactly as RFC 9112 says. A head read leniently ({@link #lenient()} not {@code null}) is delivered, but
  * its connection never carries another exchange. Immutable.
  */
-public final class ResponseHead {
+final class ResponseHead {
 
     /** Header names whose presence the parser notes, so that the framing rules do not search for them. */
     static final int CONTENT_LENGTH = 1;

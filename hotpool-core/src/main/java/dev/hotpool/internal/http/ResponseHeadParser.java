@@ -32,7 +32,7 @@ import java.util.List;
  * <p>A blocking parser: {@link #parse} reads one head whole. Not thread-safe: used only by the connection's current
  * lease holder.
  */
-public final class ResponseHeadParser {
+final class ResponseHeadParser {
 
     /** How many empty lines may come before a status line (each makes the head lenient). */
     private static final int MAX_EMPTY_LINES = 8;

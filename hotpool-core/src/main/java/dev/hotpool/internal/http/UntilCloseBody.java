@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe (like any {@link InputStream}).
  */
-public final class UntilCloseBody extends InputStream {
+final class UntilCloseBody extends InputStream {
 
     private final WireReader wire;
     private boolean ended;

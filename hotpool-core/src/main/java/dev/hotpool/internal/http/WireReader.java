@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: used only by the connection's current lease holder.
  */
-public final class WireReader {
+final class WireReader {
 
     /** The buffer's size: a whole head, or a chunk header and the start of its data, usually arrives in one read. */
     static final int BUFFER_SIZE = 8 * 1024;

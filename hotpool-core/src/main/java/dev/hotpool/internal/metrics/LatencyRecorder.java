@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Records latencies into power-of-two microsecond buckets, lock-free. Thread-safe.
  */
-public final class LatencyRecorder {
+final class LatencyRecorder {
 
     private static final int BUCKETS = 40;
 

@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  * <p>Lock-free and thread-safe. A request that races with its origin's count being dropped is counted on a
  * new count, never lost into the dropped one.
  *
- * <p>Not API: public only because the engine, in another package, keeps one.
+ * <p>Public for the engine and the assembly, which keep one.
  */
 public final class TrafficRecorder implements PoolListener {
 

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * per-address fields are volatile, so reads on the hot path ({@link #isEjected}, a healthy host's
  * {@link #usable}, a success after a success) take no lock.
  */
-public final class HostOutliers {
+final class HostOutliers {
 
     private static final Logger log = LoggerFactory.getLogger(OutlierDetector.class);
 

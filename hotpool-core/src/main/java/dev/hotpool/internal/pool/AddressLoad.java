@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Live connections (open or being opened) of one route per address, so new connections go to the
  * address with the fewest, ties taken in turn. Lock-free and thread-safe.
  */
-public final class AddressLoad {
+final class AddressLoad {
 
     private final Map<InetAddress, AtomicInteger> live = new ConcurrentHashMap<>();
     private final AtomicInteger turn = new AtomicInteger();

@@ -4,5 +4,5 @@ package dev.hotpool.internal.pool;
  * What a lease gets when it is admitted under the lock: a {@link PoolEntry} (an idle connection now leased, or a
  * slot reserved for a connection to open) or a {@link Waiter} in its route's line.
  */
-public sealed interface Admission permits PoolEntry, Waiter {
+sealed interface Admission permits PoolEntry, Waiter {
 }

@@ -12,8 +12,8 @@ import java.net.InetSocketAddress;
  * An open pooled connection as the protocol layer sees it: its streams, its read timeout, where it goes and how, and
  * the protocol layer's own per-connection state. Knows nothing of HTTP; exposes nothing of the pool.
  *
- * <p>Not thread-safe: used by one lease holder (or one health check) at a time. Not API: public only because the
- * protocol layer ({@code dev.hotpool.http}) lives in another package.
+ * <p>Not thread-safe: used by one lease holder (or one health check) at a time. Public for the protocol layer
+ * ({@code dev.hotpool.internal.http}).
  */
 public interface Connection {
 

@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. One {@link ReentrantLock} guards all counts, lists and lines (no intrinsic monitor, which would
  * pin virtual threads); it is never held during I/O. Time for expiry comes from the configured {@link Clock}.
  */
-public final class ConnectionPool {
+final class ConnectionPool {
 
     /**
      * Told, under the pool's lock, of each origin whose last route the pool has removed, so per-host state kept

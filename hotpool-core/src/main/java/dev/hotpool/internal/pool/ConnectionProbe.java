@@ -5,7 +5,7 @@ package dev.hotpool.internal.pool;
  * connection. Implementations must leave the connection's read buffers empty when they answer
  * {@link Outcome#HEALTHY}, and must neither keep nor close the connection: the caller does what the outcome says.
  *
- * <p>Not API: public only because the protocol layer ({@code dev.hotpool.http}) provides the probe request.
+ * <p>Public because the protocol layer ({@code dev.hotpool.internal.http}) provides the probe request.
  */
 @FunctionalInterface
 public interface ConnectionProbe {

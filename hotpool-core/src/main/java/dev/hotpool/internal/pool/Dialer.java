@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. The delay is timed by a {@link Timer}, which the engine's tests replace to step time by hand.
  */
-public final class Dialer {
+final class Dialer {
 
     private static final Logger log = LoggerFactory.getLogger(Dialer.class);
 

@@ -7,7 +7,7 @@ package dev.hotpool.internal.pool;
  *
  * <p>Not thread-safe: every list belongs to a {@link ConnectionPool} and is guarded by its lock.
  */
-public final class EntryList {
+final class EntryList {
 
     /** Which pair of a connection's links a list uses. */
     enum Kind {

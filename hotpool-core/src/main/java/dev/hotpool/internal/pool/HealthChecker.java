@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: a run that starts while another is in progress returns the last report at once.
  */
-public final class HealthChecker {
+final class HealthChecker {
 
     private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 

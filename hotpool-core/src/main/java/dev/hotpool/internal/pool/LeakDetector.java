@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Its timer is one daemon thread, created on first use and stopped by {@link #close()}.
  */
-public final class LeakDetector {
+final class LeakDetector {
 
     private static final Logger log = LoggerFactory.getLogger(LeakDetector.class);
 

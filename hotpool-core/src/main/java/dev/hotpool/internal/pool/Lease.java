@@ -8,8 +8,8 @@ import dev.hotpool.CloseReason;
  * The pool ignores the end of a connection that is no longer leased, but a released connection may already be leased
  * again (handed straight to a waiter) through the same handle, so the holder must end its lease once and then let go.
  *
- * <p>Not thread-safe, like the connection it leases. Not API: public only because the protocol layer
- * ({@code dev.hotpool.http}) lives in another package.
+ * <p>Not thread-safe, like the connection it leases. Public for the protocol layer
+ * ({@code dev.hotpool.internal.http}).
  */
 public interface Lease extends Connection {
 

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe: {@link #begin} runs on the leasing thread without the pool's lock (its counters are adders);
  * {@link #end} runs under the pool's lock.
  */
-public final class LeaseEvents {
+final class LeaseEvents {
 
     private final PoolListener listener;
     private final LeakDetector leakDetector;

@@ -1,6 +1,6 @@
 package dev.hotpool.internal.pool;
 
-/** What kind of connection a lease may take. Not API: public only because the HTTP layer, in another package, asks. */
+/** What kind of connection a lease may take; the HTTP layer ({@code dev.hotpool.internal.http}) asks. */
 public enum LeaseMode {
 
     /** The newest usable idle connection, else a new one, else wait. */

@@ -23,7 +23,7 @@ import java.time.Duration;
  *
  * <p>Thread-safe: it holds no state of its own.
  */
-public final class Leaser {
+final class Leaser {
 
     private final ConnectionPool pool;
     private final Connector connector;

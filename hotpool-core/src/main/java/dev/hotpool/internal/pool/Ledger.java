@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <p>Not thread-safe: guarded by the pool's lock.
  */
-public final class Ledger {
+final class Ledger {
 
     /** The counts of one route, or of the whole pool. */
     static final class Counts {

@@ -1,7 +1,7 @@
 package dev.hotpool.internal.pool;
 
 /** {@link ConnectionProbe#LIVENESS}: the transport's 1 ms read, on one of the pool's own connections. Stateless. */
-public final class LivenessProbe implements ConnectionProbe {
+final class LivenessProbe implements ConnectionProbe {
 
     static final LivenessProbe INSTANCE = new LivenessProbe();
 

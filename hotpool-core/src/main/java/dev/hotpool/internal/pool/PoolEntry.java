@@ -21,7 +21,7 @@ import java.util.Locale;
  * changed only by the pool (the state only through its {@link Ledger}). The exchange count, the keep-alive hint and the
  * attachment belong to whoever holds the lease (one thread at a time).
  */
-public final class PoolEntry implements Lease, Admission {
+final class PoolEntry implements Lease, Admission {
 
     /** Where a connection is in its life. */
     enum State {

@@ -16,7 +16,7 @@ import javax.net.ssl.SSLSocket;
  * <p>Not thread-safe: used by one lease holder at a time, or by the pool while idle. {@link #close()} and
  * {@link #abort()} may be called from any thread and are idempotent.
  */
-public final class PooledSocket implements Transport {
+final class PooledSocket implements Transport {
 
     private final Socket raw;
     private final Socket socket;

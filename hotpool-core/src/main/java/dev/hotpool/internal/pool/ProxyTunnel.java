@@ -28,7 +28,7 @@ import java.util.List;
  *
  * <p>Thread-safe: it holds no state of its own.
  */
-public final class ProxyTunnel {
+final class ProxyTunnel {
 
     /** Longest CONNECT response head read; proxies answer with a few hundred bytes. */
     static final int MAX_HEAD_BYTES = 16 * 1024;

@@ -18,7 +18,7 @@ import java.net.InetAddress;
  * @param filter the requests' own address filter, {@code null} for none
  * @param proxy the proxy connections go through, {@code null} for direct connections
  */
-public record Route(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy) {
+record Route(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy) {
 
     /** The direct route for an origin: TLS settings are kept only when the origin speaks TLS. */
     static Route of(Origin origin, TlsSettings tls) {

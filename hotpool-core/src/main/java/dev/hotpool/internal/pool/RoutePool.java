@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * <p>Not thread-safe: guarded by the owning {@link ConnectionPool}'s lock, except {@link #load} and {@link #leases},
  * which are thread-safe on their own.
  */
-public final class RoutePool {
+final class RoutePool {
 
     final Route route;
     /** Whether the route is a warm-up target: kept even when it has nothing. */

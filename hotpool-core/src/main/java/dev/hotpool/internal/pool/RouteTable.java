@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * <p>Not thread-safe: guarded by the owning pool's lock.
  */
-public final class RouteTable {
+final class RouteTable {
 
     private final Map<String, RoutePool> byHost = new HashMap<>();
     private final Set<Route> pinned;

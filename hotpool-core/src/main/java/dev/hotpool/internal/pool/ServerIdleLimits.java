@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: guarded by the owning pool's lock.
  */
-public final class ServerIdleLimits {
+final class ServerIdleLimits {
 
     /** How long an observed limit is kept without being seen again. */
     static final long MEMORY_MILLIS = 10 * 60_000;

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: {@link #noteLocked} runs under the pool's lock (which guards {@link #nextWarnAt} and
  * {@link #suppressed}) and only builds the report; {@link #logPending()} logs it after the lock is released.
  */
-public final class StarvationWarning {
+final class StarvationWarning {
 
     /** At most one warning per pool this often (pool-clock millis), however many routes starve meanwhile. */
     static final long INTERVAL_MILLIS = 30_000;

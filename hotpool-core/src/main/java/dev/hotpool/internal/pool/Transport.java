@@ -13,7 +13,7 @@ import java.net.InetSocketAddress;
  * <p>Not thread-safe: used by one lease holder at a time, or by the pool while idle. {@link #close()} and
  * {@link #abort()} may be called from any thread and are idempotent.
  */
-public interface Transport {
+interface Transport {
 
     InputStream in();
 

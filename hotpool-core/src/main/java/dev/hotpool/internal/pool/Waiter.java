@@ -7,7 +7,7 @@ import java.util.concurrent.locks.Condition;
  * released connection handed over, LEASED; or a slot reserved for the waiter to connect, CONNECTING), then
  * {@link #done}, then signals. Guarded by the pool's lock.
  */
-public final class Waiter implements Admission {
+final class Waiter implements Admission {
 
     /** The route whose line it waits in; alive while the waiter is in its line. */
     final RoutePool route;

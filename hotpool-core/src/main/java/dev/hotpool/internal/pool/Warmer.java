@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: {@link #topUp()} runs one at a time (later callers wait); its connects run on the
  * warmer's own daemon threads.
  */
-public final class Warmer implements AutoCloseable {
+final class Warmer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Warmer.class);
 

@@ -16,7 +16,7 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  *
  * <p>Thread-safe: the holder idiom creates the provider once; the provider itself is thread-safe.
  */
-public final class BcJsse {
+final class BcJsse {
 
     /**
      * BC logs through JUL under this name: INFO with a stack trace for every fatal alert, which would

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  *
  * <p>Immutable and thread-safe.
  */
-public final class ClientHello {
+final class ClientHello {
 
     static final int EXT_SERVER_NAME = 0x0000;
     static final int EXT_SUPPORTED_GROUPS = 0x000a;

@@ -20,7 +20,7 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Thread-safe (stateless); each capture takes a loopback connection and about a millisecond.
  */
-public final class ClientHelloCapture {
+final class ClientHelloCapture {
 
     private static final int TIMEOUT_MILLIS = 5_000;
 

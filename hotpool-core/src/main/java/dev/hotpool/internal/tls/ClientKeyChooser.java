@@ -21,7 +21,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *
  * <p>Thread-safe: the record is a concurrent map keyed by the socket or engine (which compare by identity); the delegate is BC's or SunJSSE's key manager.
  */
-public final class ClientKeyChooser extends X509ExtendedKeyManager {
+final class ClientKeyChooser extends X509ExtendedKeyManager {
 
     private final X509ExtendedKeyManager delegate;
 

@@ -22,7 +22,7 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Thread-safe if the delegate is (BC's is).
  */
-public final class DiagnosingTrustManager extends X509ExtendedTrustManager {
+final class DiagnosingTrustManager extends X509ExtendedTrustManager {
 
     private final X509ExtendedTrustManager delegate;
 

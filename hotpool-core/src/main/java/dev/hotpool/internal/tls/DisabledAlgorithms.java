@@ -12,7 +12,7 @@ import java.util.Locale;
  *
  * <p>Thread-safe (stateless); reads the property on each call, which happens only while profiles are verified.
  */
-public final class DisabledAlgorithms {
+final class DisabledAlgorithms {
 
     private static final String PROPERTY = "jdk.tls.disabledAlgorithms";
 

@@ -29,7 +29,7 @@ import org.bouncycastle.tls.TlsFatalAlertReceived;
  *
  * <p>Thread-safe (stateless).
  */
-public final class HandshakeFailures {
+final class HandshakeFailures {
 
     static final String HOST_MISMATCH = "certificate does not match the host name ";
     static final String NOT_TRUSTED = "certificate not trusted";

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe. One daemon thread for the JVM, started on first use; cancelled tasks are removed at once, so
  * a handshake that finishes in time leaves nothing behind.
  */
-public final class HandshakeWatchdog {
+final class HandshakeWatchdog {
 
     private HandshakeWatchdog() {
     }

@@ -26,7 +26,7 @@ import org.bouncycastle.jcajce.util.ProviderJcaJceHelper;
  *
  * <p>Thread-safe (stateless apart from the fallback provider, which is).
  */
-public final class JdkFirstHelper extends DefaultJcaJceHelper {
+final class JdkFirstHelper extends DefaultJcaJceHelper {
 
     private final ProviderJcaJceHelper fallback;
 

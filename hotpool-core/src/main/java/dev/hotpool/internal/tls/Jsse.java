@@ -36,7 +36,7 @@ import org.bouncycastle.jsse.BCSSLSocket;
  *
  * <p>Thread-safe (stateless).
  */
-public final class Jsse {
+final class Jsse {
 
     private Jsse() {
     }

@@ -27,7 +27,7 @@ import javax.net.ssl.TrustManager;
  *
  * <p>Thread-safe: the capture context is only read after construction.
  */
-public final class ProfileVerifier {
+final class ProfileVerifier {
 
     /** Host of the capture with SNI; {@code .invalid} never resolves (RFC 6761). */
     static final String SNI_HOST = "hotpool.invalid";

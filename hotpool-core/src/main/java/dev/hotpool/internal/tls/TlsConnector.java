@@ -59,7 +59,7 @@ import org.bouncycastle.jsse.BCSNIHostName;
  * closing the raw socket from a shared watchdog thread, because {@code SSLSocket.close()} blocks on BCJSSE
  * while a handshake is under way.
  *
- * <p>Not API: public only because the engine and the HTTP layer, in other packages, use it.
+ * <p>Public for the engine, the HTTP layer and the assembly, in the other internal packages.
  */
 public final class TlsConnector {
 

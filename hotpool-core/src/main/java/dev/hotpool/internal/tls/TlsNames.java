@@ -20,7 +20,7 @@ import org.bouncycastle.tls.SignatureScheme;
  * <p>Names are matched without regard to case and normalised to their canonical spelling. Immutable and
  * thread-safe: the tables are built once per JVM.
  */
-public final class TlsNames {
+final class TlsNames {
 
     /** The signalling value BCJSSE and SunJSSE append to every cipher list (RFC 5746). */
     public static final int RENEGOTIATION_INFO_SCSV = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;

@@ -11,8 +11,8 @@ import java.util.Objects;
  * {@code hotpool.access.*}: {@code localhost} (that name), {@code *.internal} (any name below internal),
  * {@code 10.0.0.0/8} or {@code ::1} (IP literals in the range).
  *
- * <p>Immutable and thread-safe. Not API: public only because {@link dev.hotpool.ProxySettings}, in another package,
- * uses it.
+ * <p>Immutable and thread-safe. Public for {@link dev.hotpool.ProxySettings} and the access policy; this package depends
+ * on nothing of hotpool's, so the API packages may use it.
  */
 public final class HostPatterns {
 
