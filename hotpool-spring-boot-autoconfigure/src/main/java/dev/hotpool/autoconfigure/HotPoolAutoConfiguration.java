@@ -1,12 +1,14 @@
 package dev.hotpool.autoconfigure;
 
+import dev.hotpool.internal.spring.HotPoolHealthCheckTask;
+import dev.hotpool.internal.spring.HotPoolRuntimeHints;
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AddressFilter;
-import dev.hotpool.spring.BootClientSettings;
+import dev.hotpool.internal.spring.BootClientSettings;
 import dev.hotpool.spring.HotPoolClientHttpRequestFactoryBuilder;
-import dev.hotpool.spring.SslBundleTlsSettings;
+import dev.hotpool.internal.spring.SslBundleTlsSettings;
 import dev.hotpool.tls.TlsSettings;
 
 import java.time.Duration;

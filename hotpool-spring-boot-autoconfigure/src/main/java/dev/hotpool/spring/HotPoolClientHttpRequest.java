@@ -1,5 +1,6 @@
 package dev.hotpool.spring;
 
+import dev.hotpool.internal.spring.BootClientSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;

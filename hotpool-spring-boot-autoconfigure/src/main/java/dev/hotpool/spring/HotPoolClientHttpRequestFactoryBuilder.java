@@ -1,5 +1,7 @@
 package dev.hotpool.spring;
 
+import dev.hotpool.internal.spring.BootClientSettings;
+import dev.hotpool.internal.spring.SslBundleTlsSettings;
 import java.net.CookieManager;
 import java.util.ArrayList;
 import java.util.Collection;

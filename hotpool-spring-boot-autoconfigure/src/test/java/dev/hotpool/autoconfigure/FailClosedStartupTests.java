@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
-import dev.hotpool.spring.BootClientSettings;
+import dev.hotpool.internal.spring.BootClientSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +60,7 @@ class FailClosedStartupTests {
             assertThat(failure).startsWith("hotpool: Spring Boot 4.1.2 passes the application's "
                     + "InetAddressFilter (its InetAddressFilter bean: Boot's guard against server-side request "
                     + "forgery) as HttpClientSettings.inetAddressFilter() (java.lang.NoSuchMethodException: ")
-                .endsWith("hotpool's runtime hints (dev.hotpool.autoconfigure.HotPoolRuntimeHints) are in the image.");
+                .endsWith("hotpool's runtime hints (dev.hotpool.internal.spring.HotPoolRuntimeHints) are in the image.");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hotpool.spring;
 
+import dev.hotpool.internal.spring.SslBundleTlsSettings;
 import java.time.Duration;
 
 import dev.hotpool.HotPool;

@@ -2,7 +2,7 @@ package dev.hotpool.autoconfigure.actuate;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.autoconfigure.HotPoolAutoConfiguration;
-import dev.hotpool.autoconfigure.HotPoolHealthCheckTask;
+import dev.hotpool.internal.spring.HotPoolHealthCheckTask;
 import dev.hotpool.autoconfigure.HotPoolProperties;
 import dev.hotpool.metrics.micrometer.HotPoolMetrics;
 import io.micrometer.core.instrument.MeterRegistry;

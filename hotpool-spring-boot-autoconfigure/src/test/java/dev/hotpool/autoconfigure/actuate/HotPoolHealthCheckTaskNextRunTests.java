@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
-import dev.hotpool.autoconfigure.HotPoolHealthCheckTask;
+import dev.hotpool.internal.spring.HotPoolHealthCheckTask;
 import dev.hotpool.testsupport.Closer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

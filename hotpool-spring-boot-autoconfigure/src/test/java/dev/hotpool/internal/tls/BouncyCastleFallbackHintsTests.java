@@ -23,7 +23,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import dev.hotpool.autoconfigure.HotPoolRuntimeHints;
+import dev.hotpool.internal.spring.HotPoolRuntimeHints;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
 import org.bouncycastle.jcajce.util.JcaJceHelper;

@@ -1,4 +1,4 @@
-package dev.hotpool.spring;
+package dev.hotpool.internal.spring;
 
 import java.security.KeyStore;
 import java.util.Collections;

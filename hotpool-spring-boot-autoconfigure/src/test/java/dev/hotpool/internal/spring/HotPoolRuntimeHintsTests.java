@@ -1,5 +1,6 @@
-package dev.hotpool.autoconfigure;
+package dev.hotpool.internal.spring;
 
+import dev.hotpool.autoconfigure.HotPoolAutoConfiguration;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link HotPoolRuntimeHints}: one assertion per hint, so a hint removed fails a test. What BouncyCastle's provider
  * loads by name is recorded here rather than copied from the registrar: a class loader notes every class its
  * constructor asks for by name. The Boot 4.1 hints are tested in {@code src/test-boot41}, the BouncyCastle fallback
- * services in {@code dev.hotpool.tls.BouncyCastleFallbackHintsTests}.
+ * services in {@code dev.hotpool.internal.tls.BouncyCastleFallbackHintsTests}.
  */
 class HotPoolRuntimeHintsTests {
 

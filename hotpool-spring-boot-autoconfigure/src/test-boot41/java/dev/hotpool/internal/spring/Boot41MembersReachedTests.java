@@ -1,11 +1,10 @@
-package dev.hotpool.spring;
+package dev.hotpool.internal.spring;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 
 import dev.hotpool.FilteredAddressException;
-import dev.hotpool.autoconfigure.HotPoolRuntimeHints;
 import dev.hotpool.net.AddressFilter;
 import org.junit.jupiter.api.Test;
 

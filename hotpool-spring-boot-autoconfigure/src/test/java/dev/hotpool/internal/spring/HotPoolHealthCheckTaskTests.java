@@ -1,5 +1,6 @@
-package dev.hotpool.autoconfigure;
+package dev.hotpool.internal.spring;
 
+import dev.hotpool.autoconfigure.HotPoolAutoConfiguration;
 import java.time.Duration;
 
 import dev.hotpool.HotPool;

@@ -1,4 +1,4 @@
-package dev.hotpool.spring;
+package dev.hotpool.internal.spring;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -25,7 +25,7 @@ class Boot41MembersTests {
             + "HttpClientSettings.inetAddressFilter()";
 
     private static final String HINTS_ADVICE = "In a native image, build with Spring AOT (process-aot) so that "
-            + "hotpool's runtime hints (dev.hotpool.autoconfigure.HotPoolRuntimeHints) are in the image.";
+            + "hotpool's runtime hints (dev.hotpool.internal.spring.HotPoolRuntimeHints) are in the image.";
 
     @Test
     void onBoot41AnUnreachableInetAddressFilterStopsTheApplicationNamingTheSetting() {

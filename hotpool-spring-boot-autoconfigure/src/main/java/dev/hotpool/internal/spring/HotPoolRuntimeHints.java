@@ -1,4 +1,4 @@
-package dev.hotpool.autoconfigure;
+package dev.hotpool.internal.spring;
 
 import java.net.InetAddress;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.hotpool.spring;
+package dev.hotpool.internal.spring;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -39,7 +39,7 @@ import org.springframework.boot.http.client.HttpClientSettings;
  * there is one per bean or per service group, never one per request), so factories with one filter share
  * connections and factories with different filters do not.
  */
-final class Boot41Members {
+public final class Boot41Members {
 
     private static final Log logger = LogFactory.getLog(Boot41Members.class);
 
@@ -132,7 +132,7 @@ final class Boot41Members {
         return "hotpool: Spring Boot " + bootVersion + " passes " + String.join(", and ", failures)
                 + ", but hotpool cannot reach " + (one ? "it" : "them") + ", so it stops rather than run without "
                 + (one ? "it" : "them") + ". In a native image, build with Spring AOT (process-aot) so that "
-                + "hotpool's runtime hints (dev.hotpool.autoconfigure.HotPoolRuntimeHints) are in the image.";
+                + "hotpool's runtime hints (dev.hotpool.internal.spring.HotPoolRuntimeHints) are in the image.";
     }
 
     private static Constructor<?> filteredHostConstructor(MemberLookup lookup) {

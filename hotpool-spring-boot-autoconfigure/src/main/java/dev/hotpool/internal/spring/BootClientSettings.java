@@ -1,4 +1,4 @@
-package dev.hotpool.spring;
+package dev.hotpool.internal.spring;
 
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.net.AddressFilter;
@@ -50,7 +50,7 @@ public final class BootClientSettings {
      * Whether the settings ask for cookie handling with {@code ENABLE}. {@code ENABLE_WHEN_POSSIBLE}, {@code DISABLE}
      * and no setting (and Boot 4.0) keep none: a pool shared by many clients keeps cookies only when asked to.
      */
-    static boolean cookiesEnabled(HttpClientSettings settings) {
+    public static boolean cookiesEnabled(HttpClientSettings settings) {
         return MEMBERS.cookiesEnabled(settings);
     }
 
@@ -58,7 +58,7 @@ public final class BootClientSettings {
      * Boot's {@code FilteredHostException} for a refusal by one of Boot's filters (hotpool's exception as its
      * cause), or {@code null} when the filter is not Boot's or the exception cannot be made.
      */
-    static RuntimeException filteredHost(FilteredAddressException refusal) {
+    public static RuntimeException filteredHost(FilteredAddressException refusal) {
         return MEMBERS.filteredHost(refusal);
     }
 }

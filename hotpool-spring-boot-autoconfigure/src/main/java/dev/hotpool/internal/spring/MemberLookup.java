@@ -1,4 +1,4 @@
-package dev.hotpool.spring;
+package dev.hotpool.internal.spring;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -10,7 +10,7 @@ import java.lang.reflect.Method;
  *
  * <p>Implementations are stateless and thread-safe.
  */
-interface MemberLookup {
+public interface MemberLookup {
 
     /** Plain reflection through the class loader that loaded hotpool. */
     MemberLookup REFLECTION = new MemberLookup() {

@@ -1,4 +1,4 @@
-package dev.hotpool.autoconfigure;
+package dev.hotpool.internal.spring;
 
 import dev.hotpool.HealthCheckReport;
 import dev.hotpool.HotPool;
