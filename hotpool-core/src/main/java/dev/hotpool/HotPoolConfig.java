@@ -1,13 +1,11 @@
 package dev.hotpool;
 
-import dev.hotpool.net.OutlierSettings;
-import dev.hotpool.net.Resolver;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.AddressFilter;
-import dev.hotpool.internal.net.AddressBook;
 import dev.hotpool.net.LocalAddressPool;
-import dev.hotpool.internal.net.OutlierDetector;
+import dev.hotpool.net.OutlierSettings;
+import dev.hotpool.net.Resolver;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsSettings;

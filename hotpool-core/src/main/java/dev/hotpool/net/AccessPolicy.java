@@ -3,6 +3,7 @@ package dev.hotpool.net;
 import dev.hotpool.internal.util.AccessRule;
 import dev.hotpool.internal.util.IpLiterals;
 import dev.hotpool.internal.util.PrivateNetworks;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.hotpool.net;
 
-import dev.hotpool.internal.net.AddressBook;
 import dev.hotpool.internal.util.IpLiterals;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -97,6 +97,6 @@ public final class LocalAddressPool {
 
     @Override
     public String toString() {
-        return "LocalAddressPool" + AddressBook.describe(this.addresses);
+        return "LocalAddressPool" + IpLiterals.describe(this.addresses);
     }
 }

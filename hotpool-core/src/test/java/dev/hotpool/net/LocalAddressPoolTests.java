@@ -1,6 +1,7 @@
 package dev.hotpool.net;
 
 import dev.hotpool.internal.util.IpLiterals;
+
 import java.net.BindException;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,19 +1,18 @@
 package dev.hotpool.autoconfigure;
 
-import dev.hotpool.internal.spring.HotPoolHealthCheckTask;
-import dev.hotpool.internal.spring.HotPoolRuntimeHints;
-import dev.hotpool.HotPool;
-import dev.hotpool.HotPoolConfig;
-import dev.hotpool.metrics.PoolListener;
-import dev.hotpool.net.AddressFilter;
-import dev.hotpool.internal.spring.BootClientSettings;
-import dev.hotpool.spring.HotPoolClientHttpRequestFactoryBuilder;
-import dev.hotpool.internal.spring.SslBundleTlsSettings;
-import dev.hotpool.tls.TlsSettings;
-
 import java.time.Duration;
 import java.util.List;
 
+import dev.hotpool.HotPool;
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.internal.spring.BootClientSettings;
+import dev.hotpool.internal.spring.HotPoolHealthCheckTask;
+import dev.hotpool.internal.spring.HotPoolRuntimeHints;
+import dev.hotpool.internal.spring.SslBundleTlsSettings;
+import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.net.AddressFilter;
+import dev.hotpool.spring.HotPoolClientHttpRequestFactoryBuilder;
+import dev.hotpool.tls.TlsSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -110,7 +109,7 @@ public final class HotPoolAutoConfiguration {
     @ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
     ClientHttpRequestFactoryBuilder<?> hotPoolClientHttpRequestFactoryBuilder(HotPool hotPool,
             ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
-        return customize(new HotPoolClientHttpRequestFactoryBuilder(hotPool, this.tlsSettings),
+        return customize(new HotPoolClientHttpRequestFactoryBuilder(hotPool, this.tlsSettings::forBundle),
                 customizers.orderedStream().toList());
     }
 

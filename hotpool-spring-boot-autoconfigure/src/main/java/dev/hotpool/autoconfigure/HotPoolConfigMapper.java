@@ -1,6 +1,9 @@
 package dev.hotpool.autoconfigure;
 
-import dev.hotpool.net.OutlierSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
 import dev.hotpool.HostSettings;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HttpProxy;
@@ -9,12 +12,8 @@ import dev.hotpool.ProxySettings;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.net.LocalAddressPool;
-import dev.hotpool.internal.net.OutlierDetector;
+import dev.hotpool.net.OutlierSettings;
 import dev.hotpool.tls.TlsSettings;
-
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.StringUtils;

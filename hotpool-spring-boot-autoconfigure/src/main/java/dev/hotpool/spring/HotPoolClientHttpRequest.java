@@ -1,6 +1,5 @@
 package dev.hotpool.spring;
 
-import dev.hotpool.internal.spring.BootClientSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -9,6 +8,7 @@ import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.RequestBody;
+import dev.hotpool.internal.spring.BootClientSettings;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;

@@ -1,16 +1,17 @@
 package dev.hotpool.spring;
 
-import dev.hotpool.internal.spring.BootClientSettings;
-import dev.hotpool.internal.spring.SslBundleTlsSettings;
 import java.net.CookieManager;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.RedirectPolicy;
+import dev.hotpool.internal.spring.BootClientSettings;
+import dev.hotpool.internal.spring.SslBundleTlsSettings;
 import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 
@@ -45,22 +46,33 @@ public final class HotPoolClientHttpRequestFactoryBuilder
 
     private final HotPool pool;
 
-    private final SslBundleTlsSettings tlsSettings;
+    private final Function<SslBundle, TlsSettings> tlsSettings;
 
     private final List<Consumer<HotPoolClientHttpRequestFactory>> customizers;
+
+    /**
+     * Creates a builder whose factories turn each SSL bundle instance into one {@link TlsSettings} of their own.
+     *
+     * @param pool the pool every factory runs on
+     */
+    public HotPoolClientHttpRequestFactoryBuilder(HotPool pool) {
+        this(pool, new SslBundleTlsSettings(null)::forBundle);
+    }
 
     /**
      * Creates the builder.
      *
      * @param pool the pool every factory runs on
-     * @param tlsSettings turns SSL bundles passed in the settings into TLS settings
+     * @param tlsSettings turns an SSL bundle passed in the settings into TLS settings; it must give the same settings
+     *     object for the same bundle, since connections are shared only within one (the auto-configuration passes the
+     *     one function all its factories share)
      */
-    public HotPoolClientHttpRequestFactoryBuilder(HotPool pool, SslBundleTlsSettings tlsSettings) {
+    public HotPoolClientHttpRequestFactoryBuilder(HotPool pool, Function<SslBundle, TlsSettings> tlsSettings) {
         this(Objects.requireNonNull(pool, "'pool' must not be null"),
                 Objects.requireNonNull(tlsSettings, "'tlsSettings' must not be null"), List.of());
     }
 
-    private HotPoolClientHttpRequestFactoryBuilder(HotPool pool, SslBundleTlsSettings tlsSettings,
+    private HotPoolClientHttpRequestFactoryBuilder(HotPool pool, Function<SslBundle, TlsSettings> tlsSettings,
             List<Consumer<HotPoolClientHttpRequestFactory>> customizers) {
         this.pool = pool;
         this.tlsSettings = tlsSettings;
@@ -86,7 +98,7 @@ public final class HotPoolClientHttpRequestFactoryBuilder
         HotPoolClientHttpRequestFactory factory = new HotPoolClientHttpRequestFactory(this.pool);
         if (settings != null) {
             SslBundle sslBundle = settings.sslBundle();
-            TlsSettings tls = (sslBundle != null) ? this.tlsSettings.forBundle(sslBundle) : null;
+            TlsSettings tls = (sslBundle != null) ? this.tlsSettings.apply(sslBundle) : null;
             factory = factory.withConnectTimeout(settings.connectTimeout())
                 .withReadTimeout(settings.readTimeout())
                 .withRedirects(redirectPolicy(settings.redirects()))

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 

@@ -1,10 +1,10 @@
 package dev.hotpool.spring;
 
-import dev.hotpool.internal.spring.SslBundleTlsSettings;
 import java.time.Duration;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.RedirectPolicy;
+import dev.hotpool.internal.spring.SslBundleTlsSettings;
 import dev.hotpool.tls.TlsSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class HotPoolClientHttpRequestFactoryBuilderTests {
     private final HotPool pool = new HotPool();
 
     private final HotPoolClientHttpRequestFactoryBuilder builder = new HotPoolClientHttpRequestFactoryBuilder(this.pool,
-            new SslBundleTlsSettings(null));
+            new SslBundleTlsSettings(null)::forBundle);
 
     @AfterEach
     void close() {

@@ -1,15 +1,16 @@
 package dev.hotpool.benchmarks.jmh;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
 import dev.hotpool.internal.PoolAssembly;
 import dev.hotpool.internal.pool.Engine;
 import dev.hotpool.internal.pool.Lease;
 import dev.hotpool.internal.pool.LeaseMode;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

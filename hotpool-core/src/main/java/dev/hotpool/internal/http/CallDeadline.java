@@ -1,9 +1,9 @@
 package dev.hotpool.internal.http;
 
+import dev.hotpool.AcquireTimeoutException;
 import dev.hotpool.CallTimeoutException;
 import dev.hotpool.HotRequest;
 import dev.hotpool.TlsHandshakeException;
-import dev.hotpool.AcquireTimeoutException;
 import dev.hotpool.internal.pool.Lease;
 
 import java.time.Duration;

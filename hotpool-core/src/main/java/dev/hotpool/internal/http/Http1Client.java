@@ -12,12 +12,12 @@ import dev.hotpool.Origin;
 import dev.hotpool.ProxyException;
 import dev.hotpool.TlsHandshakeException;
 import dev.hotpool.UnansweredRequestException;
-import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.internal.net.OutlierDetector;
 import dev.hotpool.internal.pool.Engine;
 import dev.hotpool.internal.pool.Lease;
 import dev.hotpool.internal.pool.LeaseMode;
 import dev.hotpool.internal.tls.TlsConnector;
+import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.tls.TlsSettings;
 
 import java.io.IOException;

@@ -5,11 +5,13 @@ import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.Origin;
 import dev.hotpool.internal.pool.Connection;
-import java.io.IOException;
 import dev.hotpool.internal.pool.ConnectionProbe;
+
+import java.io.IOException;
+import java.net.URI;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.net.URI;
 
 /**
  * The health check's probe request ({@code hotpool.health-check.probe-path}, a host's own first) on idle and newly

@@ -8,17 +8,15 @@ import dev.hotpool.HttpProxy;
 import dev.hotpool.MalformedResponseException;
 import dev.hotpool.RequestBody;
 import dev.hotpool.internal.pool.Connection;
+
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+
 import org.apache.hc.core5.http.impl.io.ChunkedOutputStream;
 import org.apache.hc.core5.http.impl.io.ContentLengthOutputStream;
 import org.apache.hc.core5.util.CharArrayBuffer;
-import dev.hotpool.internal.pool.ConnectionProbe;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import java.net.URI;
-import java.io.FilterOutputStream;
-import java.io.OutputStream;
 
 /**
  * The HTTP/1.1 wire work that an exchange and a health-check probe share: a connection's codec state, writing a request

@@ -1,6 +1,7 @@
 package dev.hotpool.internal.metrics;
 
 import dev.hotpool.metrics.LatencySummary;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;

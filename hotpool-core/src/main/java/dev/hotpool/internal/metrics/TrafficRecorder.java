@@ -1,10 +1,10 @@
 package dev.hotpool.internal.metrics;
 
-import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.ConnectFailure;
 import dev.hotpool.ConnectPhase;
 import dev.hotpool.Origin;
 import dev.hotpool.TrafficStats;
+import dev.hotpool.metrics.PoolListener;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.hotpool.internal.net;
 
+import dev.hotpool.internal.util.IpLiterals;
 import dev.hotpool.net.Resolver;
 
-import dev.hotpool.internal.util.IpLiterals;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -237,7 +236,7 @@ public final class AddressBook {
                 catch (UnknownHostException | RuntimeException ex) {
                     answer.used = true;
                     log.warn("hotpool: re-resolving {} failed; keeping its {} addresses {} resolved {} s ago: {}",
-                            host, before.size(), describe(before), (now - answer.resolvedAt) / 1000, ex.toString());
+                            host, before.size(), IpLiterals.describe(before), (now - answer.resolvedAt) / 1000, ex.toString());
                     continue;
                 }
                 answer.resolvedAt = now;
@@ -307,11 +306,6 @@ public final class AddressBook {
             throw new UnknownHostException("hotpool: the resolver found no addresses for " + host);
         }
         return List.copyOf(distinct);
-    }
-
-    /** The addresses as IP literals, without the host names InetAddress.toString() adds. */
-    public static String describe(List<InetAddress> addresses) {
-        return addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ", "[", "]"));
     }
 
     @Override

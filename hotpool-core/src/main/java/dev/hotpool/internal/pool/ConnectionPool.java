@@ -8,9 +8,9 @@ import dev.hotpool.HotPoolException;
 import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
-import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.internal.pool.ConnectionProbe.Outcome;
 import dev.hotpool.internal.pool.PoolEntry.State;
+import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 

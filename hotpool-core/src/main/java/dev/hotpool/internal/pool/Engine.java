@@ -8,11 +8,11 @@ import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
 import dev.hotpool.TrafficStats;
-import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.internal.metrics.TrafficRecorder;
 import dev.hotpool.internal.net.AddressBook;
-import dev.hotpool.net.AddressFilter;
 import dev.hotpool.internal.net.OutlierDetector;
+import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsSettings;
 
 import java.io.IOException;

@@ -9,13 +9,13 @@ import dev.hotpool.HotPoolException;
 import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.ProxyException;
-import dev.hotpool.metrics.PoolListener;
-import dev.hotpool.net.AccessPolicy;
 import dev.hotpool.internal.net.AddressBook;
-import dev.hotpool.net.AddressFilter;
 import dev.hotpool.internal.net.OutlierDetector;
 import dev.hotpool.internal.tls.TlsConnector;
 import dev.hotpool.internal.tls.TlsSetup;
+import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.net.AccessPolicy;
+import dev.hotpool.net.AddressFilter;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 

@@ -1,7 +1,7 @@
 package dev.hotpool.internal.tls;
 
-import dev.hotpool.tls.TlsSettings;
 import dev.hotpool.Origin;
+import dev.hotpool.tls.TlsSettings;
 
 import java.io.EOFException;
 import java.net.SocketException;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.SSLException;
 
 import org.bouncycastle.tls.AlertDescription;

@@ -3,6 +3,7 @@ package dev.hotpool.internal.tls;
 import dev.hotpool.tls.Fingerprint;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProvider;
+
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -11,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToIntFunction;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 

@@ -1,10 +1,10 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.Origin;
+import dev.hotpool.TlsHandshakeException;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProvider;
 import dev.hotpool.tls.TlsSettings;
-import dev.hotpool.Origin;
-import dev.hotpool.TlsHandshakeException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;

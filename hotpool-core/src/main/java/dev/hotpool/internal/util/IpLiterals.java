@@ -130,4 +130,13 @@ public final class IpLiterals {
             throw new IllegalStateException("4 or 16 bytes are always an address", ex);
         }
     }
+
+    /** The addresses as IP literals, without the host names {@code InetAddress.toString()} adds: {@code [a, b]}. */
+    public static String describe(java.util.List<InetAddress> addresses) {
+        StringBuilder sb = new StringBuilder("[");
+        for (InetAddress a : addresses) {
+            sb.append(sb.length() > 1 ? ", " : "").append(a.getHostAddress());
+        }
+        return sb.append(']').toString();
+    }
 }

@@ -1,13 +1,13 @@
 package dev.hotpool.internal.http;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import dev.hotpool.MalformedResponseException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzzes the chunked decoder: any bytes after a head that says chunked, read in blocks of a size the input chooses,

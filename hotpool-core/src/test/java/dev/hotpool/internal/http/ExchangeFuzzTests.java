@@ -1,7 +1,5 @@
 package dev.hotpool.internal.http;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
@@ -12,6 +10,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzzes one whole exchange: the server answers the first request with any bytes (then closes, or falls silent, as the

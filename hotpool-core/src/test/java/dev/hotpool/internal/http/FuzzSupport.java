@@ -1,11 +1,11 @@
 package dev.hotpool.internal.http;
 
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-
 import dev.hotpool.Origin;
 import dev.hotpool.testsupport.Choices;
 
 import java.lang.management.ManagementFactory;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 
 /**
  * What the fuzz targets share: the origin their messages name, fuzz bytes as {@link Choices}, and the memory bound

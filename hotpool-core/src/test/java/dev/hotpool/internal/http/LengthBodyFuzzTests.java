@@ -1,7 +1,5 @@
 package dev.hotpool.internal.http;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import dev.hotpool.MalformedResponseException;
 
 import java.io.ByteArrayInputStream;
@@ -9,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzzes the Content-Length decoder: a length the input announces (any, up to {@code Long.MAX_VALUE}), then bytes read

@@ -1,8 +1,5 @@
 package dev.hotpool.internal.http;
 
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
@@ -15,6 +12,9 @@ import dev.hotpool.testsupport.StreamContract;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzzes the body streams: the fuzz bytes choose a response ({@link ResponseShape}: framing, length, bytes, how they

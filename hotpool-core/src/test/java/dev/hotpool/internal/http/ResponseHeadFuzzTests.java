@@ -1,13 +1,13 @@
 package dev.hotpool.internal.http;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import dev.hotpool.Header;
 import dev.hotpool.MalformedResponseException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzzes the response head parser with any bytes, several heads in a row on one connection's buffer, against the

@@ -1,8 +1,5 @@
 package dev.hotpool.internal.http;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
@@ -17,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

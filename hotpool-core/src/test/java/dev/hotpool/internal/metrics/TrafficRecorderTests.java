@@ -8,7 +8,6 @@ import dev.hotpool.TrafficStats;
 import dev.hotpool.testsupport.TestClock;
 
 import java.time.Duration;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

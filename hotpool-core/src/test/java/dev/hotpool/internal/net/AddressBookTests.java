@@ -1,8 +1,8 @@
 package dev.hotpool.internal.net;
 
-import dev.hotpool.net.Resolver;
-import dev.hotpool.internal.util.IpLiterals;
 import dev.hotpool.internal.net.AddressBook.Change;
+import dev.hotpool.internal.util.IpLiterals;
+import dev.hotpool.net.Resolver;
 import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.testsupport.TestClock;
 
@@ -11,7 +11,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

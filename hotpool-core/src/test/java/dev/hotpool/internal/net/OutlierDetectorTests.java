@@ -1,9 +1,9 @@
 package dev.hotpool.internal.net;
 
-import dev.hotpool.net.OutlierSettings;
-import dev.hotpool.internal.util.IpLiterals;
 import dev.hotpool.internal.net.OutlierDetector.AddressState;
 import dev.hotpool.internal.net.OutlierDetector.Failure;
+import dev.hotpool.internal.util.IpLiterals;
+import dev.hotpool.net.OutlierSettings;
 import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.testsupport.TestClock;
 

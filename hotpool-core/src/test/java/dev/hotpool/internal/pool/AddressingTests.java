@@ -1,6 +1,5 @@
 package dev.hotpool.internal.pool;
 
-import dev.hotpool.net.Resolver;
 import dev.hotpool.AccessDeniedException;
 import dev.hotpool.AddressInfo;
 import dev.hotpool.CloseReason;
@@ -10,8 +9,8 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.Origin;
 import dev.hotpool.net.AccessPolicy;
-import dev.hotpool.internal.net.AddressBook;
 import dev.hotpool.net.LocalAddressPool;
+import dev.hotpool.net.Resolver;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestClock;
 

@@ -8,8 +8,8 @@ import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.Origin;
 import dev.hotpool.PoolStats;
-import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.internal.pool.ConnectionProbe.Outcome;
+import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.TestClock;
 

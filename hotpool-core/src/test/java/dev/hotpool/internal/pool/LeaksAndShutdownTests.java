@@ -6,8 +6,8 @@ import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.testsupport.Await;
-import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.testsupport.Closer;
+import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;

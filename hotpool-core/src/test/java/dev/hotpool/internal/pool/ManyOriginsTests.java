@@ -1,13 +1,12 @@
 package dev.hotpool.internal.pool;
 
-import dev.hotpool.net.Resolver;
 import dev.hotpool.CloseReason;
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.PoolStats;
-import dev.hotpool.internal.net.AddressBook;
+import dev.hotpool.net.Resolver;
 import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestClock;

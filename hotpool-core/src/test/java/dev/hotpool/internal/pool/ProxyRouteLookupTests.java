@@ -1,10 +1,10 @@
 package dev.hotpool.internal.pool;
 
-import dev.hotpool.internal.PoolAssembly;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.ProxySettings;
+import dev.hotpool.internal.PoolAssembly;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestProxy;
 

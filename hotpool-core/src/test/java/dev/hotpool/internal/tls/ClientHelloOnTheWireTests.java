@@ -1,12 +1,12 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.Origin;
+import dev.hotpool.testsupport.TestCertificates;
+import dev.hotpool.testsupport.TestCertificates.KeyType;
 import dev.hotpool.tls.Fingerprint;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsProvider;
-import dev.hotpool.Origin;
-import dev.hotpool.testsupport.TestCertificates;
-import dev.hotpool.testsupport.TestCertificates.KeyType;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
-
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;

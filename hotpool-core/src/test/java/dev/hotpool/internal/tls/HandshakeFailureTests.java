@@ -1,17 +1,16 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.Origin;
+import dev.hotpool.TlsHandshakeException;
+import dev.hotpool.internal.tls.HandshakeServer.Misbehaviour;
+import dev.hotpool.testsupport.TestCertificates;
+import dev.hotpool.testsupport.TestCertificates.KeyType;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsProvider;
 import dev.hotpool.tls.TlsSettings;
-import dev.hotpool.Origin;
-import dev.hotpool.TlsHandshakeException;
-import dev.hotpool.testsupport.TestCertificates;
-import dev.hotpool.testsupport.TestCertificates.KeyType;
-import dev.hotpool.internal.tls.HandshakeServer.Misbehaviour;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,11 +20,8 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
 import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 
-import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,6 @@ import dev.hotpool.testsupport.TestCertificates;
 
 import java.util.List;
 import java.util.stream.Collectors;
-
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLSession;

@@ -1,12 +1,12 @@
 package dev.hotpool.internal.tls;
 
-import dev.hotpool.internal.pool.Connection;
-import dev.hotpool.tls.TlsProvider;
-import dev.hotpool.tls.TlsSettings;
 import dev.hotpool.Origin;
 import dev.hotpool.TlsHandshakeException;
+import dev.hotpool.internal.pool.Connection;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
+import dev.hotpool.tls.TlsProvider;
+import dev.hotpool.tls.TlsSettings;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;

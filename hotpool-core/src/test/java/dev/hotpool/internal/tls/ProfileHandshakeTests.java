@@ -1,13 +1,13 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.Origin;
+import dev.hotpool.TlsHandshakeException;
+import dev.hotpool.internal.tls.HttpsTestServer.Kind;
+import dev.hotpool.testsupport.TestCertificates;
+import dev.hotpool.testsupport.TestCertificates.KeyType;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsProvider;
-import dev.hotpool.Origin;
-import dev.hotpool.TlsHandshakeException;
-import dev.hotpool.testsupport.TestCertificates;
-import dev.hotpool.testsupport.TestCertificates.KeyType;
-import dev.hotpool.internal.tls.HttpsTestServer.Kind;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-
 import javax.net.ssl.SSLSocket;
 
 import org.assertj.core.api.SoftAssertions;

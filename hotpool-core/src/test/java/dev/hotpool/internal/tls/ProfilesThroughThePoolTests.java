@@ -1,6 +1,5 @@
 package dev.hotpool.internal.tls;
 
-import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.ConnectionInfo;
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
@@ -12,6 +11,7 @@ import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
+import dev.hotpool.tls.TlsProfiles;
 
 import java.net.InetAddress;
 import java.net.URI;

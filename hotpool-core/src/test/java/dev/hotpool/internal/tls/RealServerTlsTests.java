@@ -6,9 +6,9 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.Origin;
 import dev.hotpool.TlsHandshakeException;
+import dev.hotpool.internal.tls.HttpsTestServer.Kind;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
-import dev.hotpool.internal.tls.HttpsTestServer.Kind;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,7 +17,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-
 import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.io.TempDir;

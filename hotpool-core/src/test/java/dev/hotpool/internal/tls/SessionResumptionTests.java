@@ -1,12 +1,12 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.Origin;
+import dev.hotpool.testsupport.TestCertificates;
+import dev.hotpool.testsupport.TestCertificates.KeyType;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsProvider;
 import dev.hotpool.tls.TlsSettings;
-import dev.hotpool.Origin;
-import dev.hotpool.testsupport.TestCertificates;
-import dev.hotpool.testsupport.TestCertificates.KeyType;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.List;
-
 import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.Test;

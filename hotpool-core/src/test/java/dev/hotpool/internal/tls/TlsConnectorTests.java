@@ -1,13 +1,13 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.Origin;
+import dev.hotpool.TlsHandshakeException;
+import dev.hotpool.internal.tls.HandshakeServer.Handshake;
+import dev.hotpool.testsupport.TestCertificates;
+import dev.hotpool.testsupport.TestCertificates.KeyType;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProvider;
 import dev.hotpool.tls.TlsSettings;
-import dev.hotpool.Origin;
-import dev.hotpool.TlsHandshakeException;
-import dev.hotpool.testsupport.TestCertificates;
-import dev.hotpool.testsupport.TestCertificates.KeyType;
-import dev.hotpool.internal.tls.HandshakeServer.Handshake;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;

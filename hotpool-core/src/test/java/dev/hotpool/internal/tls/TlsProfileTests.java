@@ -1,6 +1,7 @@
 package dev.hotpool.internal.tls;
 
 import dev.hotpool.tls.TlsProfile;
+
 import java.util.List;
 
 import org.junit.jupiter.api.Test;

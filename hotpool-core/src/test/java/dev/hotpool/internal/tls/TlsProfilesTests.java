@@ -1,11 +1,11 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.tls.Fingerprint;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
-import dev.hotpool.tls.TlsProvider;
-import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.tls.TlsProfiles.Rotation;
+import dev.hotpool.tls.TlsProvider;
 
 import java.security.Security;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.hotpool.autoconfigure.actuate;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.autoconfigure.HotPoolAutoConfiguration;
-import dev.hotpool.internal.spring.HotPoolHealthCheckTask;
 import dev.hotpool.autoconfigure.HotPoolProperties;
+import dev.hotpool.internal.spring.HotPoolHealthCheckTask;
 import dev.hotpool.metrics.micrometer.HotPoolMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

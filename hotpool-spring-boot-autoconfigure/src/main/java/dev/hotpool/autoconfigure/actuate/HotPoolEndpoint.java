@@ -1,23 +1,5 @@
 package dev.hotpool.autoconfigure.actuate;
 
-import dev.hotpool.net.OutlierSettings;
-import dev.hotpool.AddressInfo;
-import dev.hotpool.ConnectFailure;
-import dev.hotpool.ConnectionInfo;
-import dev.hotpool.EffectiveHostSettings;
-import dev.hotpool.HealthCheckReport;
-import dev.hotpool.HotPool;
-import dev.hotpool.HotPoolConfig;
-import dev.hotpool.Origin;
-import dev.hotpool.PoolStats;
-import dev.hotpool.ProxySettings;
-import dev.hotpool.TrafficStats;
-import dev.hotpool.metrics.LatencySummary;
-import dev.hotpool.internal.net.OutlierDetector;
-import dev.hotpool.tls.Fingerprint;
-import dev.hotpool.tls.TlsProfile;
-import dev.hotpool.tls.TlsProfiles;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +12,22 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
+import dev.hotpool.AddressInfo;
+import dev.hotpool.ConnectFailure;
+import dev.hotpool.ConnectionInfo;
+import dev.hotpool.EffectiveHostSettings;
+import dev.hotpool.HealthCheckReport;
+import dev.hotpool.HotPool;
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.Origin;
+import dev.hotpool.PoolStats;
+import dev.hotpool.ProxySettings;
+import dev.hotpool.TrafficStats;
+import dev.hotpool.metrics.LatencySummary;
+import dev.hotpool.net.OutlierSettings;
+import dev.hotpool.tls.Fingerprint;
+import dev.hotpool.tls.TlsProfile;
+import dev.hotpool.tls.TlsProfiles;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

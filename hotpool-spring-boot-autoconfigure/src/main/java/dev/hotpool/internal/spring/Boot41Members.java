@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.net.AddressFilter;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

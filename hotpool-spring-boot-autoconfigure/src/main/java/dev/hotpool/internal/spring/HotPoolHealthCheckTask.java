@@ -1,8 +1,5 @@
 package dev.hotpool.internal.spring;
 
-import dev.hotpool.HealthCheckReport;
-import dev.hotpool.HotPool;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -11,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.hotpool.HealthCheckReport;
+import dev.hotpool.HotPool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -2,7 +2,6 @@ package dev.hotpool.internal.spring;
 
 import java.net.InetAddress;
 import java.util.List;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;

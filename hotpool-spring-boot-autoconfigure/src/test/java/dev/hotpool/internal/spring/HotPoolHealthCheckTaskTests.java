@@ -1,10 +1,10 @@
 package dev.hotpool.internal.spring;
 
-import dev.hotpool.autoconfigure.HotPoolAutoConfiguration;
 import java.time.Duration;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
+import dev.hotpool.autoconfigure.HotPoolAutoConfiguration;
 import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.StubServer;
 import org.junit.jupiter.api.Test;

@@ -1,17 +1,16 @@
 package dev.hotpool.internal.spring;
 
-import dev.hotpool.autoconfigure.HotPoolAutoConfiguration;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.net.ssl.SSLParameters;
 
+import dev.hotpool.autoconfigure.HotPoolAutoConfiguration;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.NamedGroup;

@@ -1,7 +1,5 @@
 package dev.hotpool.internal.tls;
 
-import dev.hotpool.tls.TlsProfile;
-import dev.hotpool.tls.TlsProvider;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.NoSuchAlgorithmException;
@@ -17,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -26,6 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
 import dev.hotpool.internal.spring.HotPoolRuntimeHints;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
+import dev.hotpool.tls.TlsProfile;
+import dev.hotpool.tls.TlsProvider;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
