@@ -18,14 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The configuration metadata the annotation processor generates for {@code hotpool.*}, which IDEs complete from,
- * and the README's configuration tables, which users read: every property is described, carries its default,
- * and is in a README table; every table row names a real property.
+ * and the configuration reference users read ({@code docs/configuration.md}): every property is described, carries
+ * its default, and is in a table of the reference; every row of those tables, and of the README's short table,
+ * names a real property.
  */
 class HotPoolConfigurationMetadataTests {
 
     /** Types whose properties always have a default (Boot's rule: defaults as field initializers). */
     private static final Set<String> TYPES_WITH_DEFAULTS = Set.of("java.time.Duration", "java.lang.Integer",
             "java.lang.Long", "java.lang.Boolean", "org.springframework.util.unit.DataSize");
+
+    /** The page of the full property reference, from the repository's root. */
+    private static final String CONFIGURATION_REFERENCE = "docs/configuration.md";
 
     /** The first cell of a row of a property table: {@code | `hotpool.max-connections` | …}. */
     private static final Pattern TABLE_ROW = Pattern.compile("^\\|\\s*`(hotpool\\.[^`]+)`\\s*\\|");
@@ -83,8 +87,8 @@ class HotPoolConfigurationMetadataTests {
     }
 
     @Test
-    void everyPropertyIsInTheReadmesConfigurationTables() throws IOException {
-        List<String> documented = readmeProperties();
+    void everyPropertyIsInTheConfigurationReferencesTables() throws IOException {
+        List<String> documented = documentedProperties(CONFIGURATION_REFERENCE);
         List<String> undocumented = new ArrayList<>();
         for (JsonNode property : properties()) {
             String name = property.path("name").asString();
@@ -92,28 +96,31 @@ class HotPoolConfigurationMetadataTests {
                 undocumented.add(name);
             }
         }
-        assertThat(undocumented).as("properties missing from README.md's tables").isEmpty();
+        assertThat(undocumented).as("properties missing from the tables of " + CONFIGURATION_REFERENCE).isEmpty();
     }
 
     @Test
-    void everyReadmeTableRowNamesAProperty() throws IOException {
+    void everyPropertyTableRowOfTheReferenceAndTheReadmeNamesAProperty() throws IOException {
         List<String> names = new ArrayList<>();
         for (JsonNode property : properties()) {
             names.add(property.path("name").asString());
         }
-        List<String> unknown = readmeProperties().stream()
-            .filter((row) -> names.stream().noneMatch((name) -> names(row, name)))
-            .toList();
-        assertThat(unknown).as("README.md rows naming no property").isEmpty();
+        for (String page : List.of(CONFIGURATION_REFERENCE, "README.md")) {
+            List<String> unknown = documentedProperties(page).stream()
+                .filter((row) -> names.stream().noneMatch((name) -> names(row, name)))
+                .toList();
+            assertThat(unknown).as(page + " rows naming no property").isEmpty();
+        }
     }
 
-    /** Whether a README row documents a property: the same name, or a key or field of that map property. */
+    /** Whether a table row documents a property: the same name, or a key or field of that map property. */
     private static boolean names(String row, String property) {
         return row.equals(property) || row.startsWith(property + "[") || row.startsWith(property + ".");
     }
 
-    private static List<String> readmeProperties() throws IOException {
-        Path readme = Path.of("").toAbsolutePath().resolve("../README.md").normalize();
+    /** The first cells of the property tables of a page of the repository, e.g. {@code docs/configuration.md}. */
+    private static List<String> documentedProperties(String page) throws IOException {
+        Path readme = Path.of("").toAbsolutePath().resolve("..").resolve(page).normalize();
         List<String> rows = new ArrayList<>();
         boolean inTable = false;
         boolean propertyTable = false;
