@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The README's picture of dashboards/hotpool.json over a load run, without Grafana (not installable here).
+"""The picture in docs/observing.md of dashboards/hotpool.json over a load run, without Grafana (not installable here).
 
 What it does, all on loopback:
  1. starts the sample app (sample-app/target/hotpool-sample-app-*.jar; build it first with

@@ -32,7 +32,7 @@ public enum CloseReason {
 
     /**
      * An exchange failed or was abandoned half-way (I/O error, malformed response, unread body left behind), or its
-     * response was read leniently (see the README's "Strict HTTP/1.1 framing") and its connection cannot be trusted.
+     * response was read leniently (see docs/framing.md) and its connection cannot be trusted.
      */
     ERROR,
 

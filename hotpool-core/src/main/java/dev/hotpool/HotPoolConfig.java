@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class HotPoolConfig {
 
-    /** The settings with every default; see the README's configuration table. */
+    /** The settings with every default; see docs/configuration.md. */
     public static final HotPoolConfig DEFAULTS = builder().build();
 
     private final String name;

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * The ClientHello fingerprints of one TLS profile, taken from the bytes its connections really write (a loopback
- * capture when the {@link TlsProfiles} was built, through the same socket set-up as pooled connections). Two
+ * capture when the pool was made, through the same socket set-up as pooled connections; see
+ * {@code HotPool.tlsFingerprints()}). Two
  * captures, because a hello with SNI differs from one without: {@link #hostName()} for origins named by a host name
  * (the pool's usual case: SNI and the profile's ALPN) and {@link #ipLiteral()} for origins given as an IP address
  * (no SNI).

@@ -17,12 +17,12 @@ import java.util.Set;
  *
  * <p>An empty cipher-suite, named-group, key-share or signature-scheme list means "the provider's own default";
  * protocols default to TLSv1.3 and TLSv1.2, ALPN to {@code http/1.1} (an empty ALPN list sends no ALPN
- * extension). Which names the provider really supports on this JVM is checked when a {@link TlsProfiles} is
- * built; this class checks only what holds everywhere: hotpool speaks TLSv1.3 and TLSv1.2 and HTTP/1.1, and
+ * extension). Which names the provider really supports on this JVM is checked when a pool is made of the profiles
+ * ({@code new HotPool(config)}); this class checks only what holds everywhere: hotpool speaks TLSv1.3 and TLSv1.2 and HTTP/1.1, and
  * lists have no duplicates.
  *
  * <p>Four profiles are built in ({@link #builtIns()}): {@code default}, {@code modern}, {@code compatible} and
- * {@code browser-like}; the README lists what each one sends.
+ * {@code browser-like}; docs/tls.md lists what each one sends.
  *
  * <p>Immutable and thread-safe.
  */
@@ -91,7 +91,7 @@ public final class TlsProfile {
      * which hotpool never installs; Java 24 and later have ML-KEM, but the profile sends the same on every JDK),
      * Chrome's 8 signature schemes, and ALPN http/1.1 only (hotpool speaks HTTP/1.1; Chrome offers h2 first).
      * Extension order, GREASE, padding, compress_certificate, session tickets, ALPS and ECH cannot be reproduced: see
-     * the README.
+     * docs/tls.md.
      */
     public static final TlsProfile BROWSER_LIKE = builtIn("browser-like", PROTOCOLS, List.of("TLS_AES_128_GCM_SHA256",
             "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -286,8 +286,8 @@ public final class TlsProfile {
         }
 
         /**
-         * Checks what holds whatever the provider and builds. Names the provider does not support fail later,
-         * when the profile is added to a {@link TlsProfiles}.
+         * Checks what holds whatever the provider and builds. Names the provider does not support fail later, when
+         * a pool is made of a {@link TlsProfiles} holding the profile.
          *
          * @throws IllegalArgumentException naming the property and the value, e.g.
          *     {@code hotpool.tls.profiles.fast.protocols[0] (TLSv1.1) is not supported: hotpool speaks TLSv1.3 and

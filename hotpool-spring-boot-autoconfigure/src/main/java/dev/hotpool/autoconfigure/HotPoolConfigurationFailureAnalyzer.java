@@ -35,7 +35,7 @@ class HotPoolConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Illega
         }
         String description = "Invalid hotpool configuration: " + message;
         String action = "Update " + String.join(" and/or ", properties) + " in your application's configuration"
-                + " (see the hotpool.* configuration table in hotpool's README), or remove "
+                + " (see hotpool's configuration reference, docs/configuration.md), or remove "
                 + ((properties.size() == 1) ? "it" : "them") + " to use the default"
                 + ((properties.size() == 1) ? "." : "s.");
         return new FailureAnalysis(description, action, cause);

@@ -42,7 +42,7 @@ import org.HdrHistogram.Histogram;
  * without its warm-up). Every request carries its window's tag in the query string, so nginx's access log tells the
  * connections, TLS handshakes and resumptions, and bytes received of each window.
  *
- * <p>Run it through {@code benchmarks/run.sh}, which starts and stops nginx; see the README's "Benchmarks".
+ * <p>Run it through {@code benchmarks/run.sh}, which starts and stops nginx; see benchmarks/README.md.
  */
 public final class LoadHarness {
 

@@ -34,7 +34,7 @@ final class BcJsse {
 
     /**
      * Logs, once per JVM and at WARNING, that BC ignores the {@code jdkCA} and {@code usage} parts of
-     * {@code jdk.certpath.disabledAlgorithms}. That gap is documented in the README; the line itself would
+     * {@code jdk.certpath.disabledAlgorithms}. That gap is documented in docs/tls.md; the line itself would
      * only alarm every application at startup.
      */
     private static final Logger BC_DISABLED_ALGORITHMS_LOG = Logger

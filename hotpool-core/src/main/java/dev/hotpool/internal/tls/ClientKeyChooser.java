@@ -12,7 +12,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * The client-side key manager of one {@link TlsSettings}: the settings' own key manager when they carry a key,
+ * The client-side key manager of one {@link dev.hotpool.tls.TlsSettings}: the settings' own key manager when they carry a key,
  * else none, and in both cases a record of what each socket's server asked for: whether it requested a client
  * certificate, which issuers it named, and whether a certificate was given. A TLS 1.2 server that requires one and
  * gets none hangs up or sends a generic alert; the record lets the failure say "server requires a client

@@ -122,7 +122,7 @@ public final class TlsConnector {
      * @param origin the origin whose host is verified against the certificate and sent as SNI
      * @param address the address {@code raw} is connected to (for messages)
      * @param settings trust and client key, or {@code null} for {@link TlsSettings#defaults()}
-     * @param profile what the ClientHello offers; one verified by a {@link TlsProfiles} of this connector's provider
+     * @param profile what the ClientHello offers; one verified ({@link TlsSetup}) for this connector's provider
      * @param timeoutMillis the handshake's whole budget, at least 1
      * @throws TlsHandshakeException when the handshake failed or timed out
      */

@@ -14,7 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * grammar read independently ({@link ReferenceFraming}): a head the parser calls exact is exact by the grammar, ends
  * where the grammar's does and has the same status and fields; a head the grammar calls exact is never refused or
  * read leniently; only {@link MalformedResponseException}s leave the parser, naming the origin; memory follows the
- * input. {@code mvn verify} replays {@code ResponseHeadFuzzTestsInputs/}; the README's "Fuzzing" says how to fuzz.
+ * input. {@code mvn verify} replays {@code ResponseHeadFuzzTestsInputs/}; docs/framing.md says how to fuzz.
  */
 class ResponseHeadFuzzTests {
 
