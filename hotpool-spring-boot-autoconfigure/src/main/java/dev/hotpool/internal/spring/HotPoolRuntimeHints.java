@@ -22,7 +22,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * What hotpool, and the BouncyCastle code it runs, reach by name at runtime, for Spring AOT to write into a native
- * image's reachability metadata ({@code process-aot} applies it through {@link HotPoolAutoConfiguration}'s
+ * image's reachability metadata ({@code process-aot} applies it through {@link dev.hotpool.autoconfigure.HotPoolAutoConfiguration}'s
  * {@code @ImportRuntimeHints}). Without these a native image runs differently from the JVM, silently: Boot 4.1's
  * {@code InetAddressFilter} unread (hotpool then stops at startup, see {@code BootClientSettings}), TLS names
  * unknown, no AES-GCM through the JDK, no RSA-PSS or ChaCha20 from the BouncyCastle fallback.
