@@ -109,8 +109,8 @@ class HotPoolPropertiesDefaultsTests {
         assertSameTlsProfiles(profiles, TlsProfiles.builder().build());
         HotPoolProperties.Tls.Profile unset = new HotPoolProperties.Tls.Profile();
         TlsProfile core = TlsProfile.builder("custom").build();
-        assertThat(unset.getProtocols()).isEqualTo(core.protocols());
-        assertThat(unset.getAlpn()).isEqualTo(core.alpn());
+        assertThat(unset.getProtocols()).as("hotpool.tls.profiles.<name>.protocols").isEqualTo(core.protocols());
+        assertThat(unset.getAlpn()).as("hotpool.tls.profiles.<name>.alpn").isEqualTo(core.alpn());
         assertThat(unset.getCipherSuites()).isNull();
         assertThat(unset.getNamedGroups()).isNull();
         assertThat(unset.getKeyShares()).isNull();
@@ -121,15 +121,16 @@ class HotPoolPropertiesDefaultsTests {
     void theMetricsLiteralsAreTheCoresDefaults() {
         HotPoolProperties.Metrics metrics = new HotPoolProperties().getMetrics();
         HotPoolMetrics.Options core = HotPoolMetrics.Options.DEFAULTS;
-        assertThat(metrics.isPerHostTags()).isEqualTo(core.perHostTags());
-        assertThat(metrics.getMaxHosts()).isEqualTo(core.maxHosts());
-        assertThat(metrics.getNaming().name()).isEqualTo(core.naming().name());
+        assertThat(metrics.isPerHostTags()).as("hotpool.metrics.per-host-tags").isEqualTo(core.perHostTags());
+        assertThat(metrics.getMaxHosts()).as("hotpool.metrics.max-hosts").isEqualTo(core.maxHosts());
+        assertThat(metrics.getNaming().name()).as("hotpool.metrics.naming").isEqualTo(core.naming().name());
     }
 
     private static void assertSameTlsProfiles(TlsProfiles actual, TlsProfiles expected) {
         Function<TlsProfiles, List<Object>> content = (p) -> List.of(p.provider(), p.rotation(), p.profile().name(),
                 p.inUse().stream().map(TlsProfile::name).toList(), List.copyOf(p.profiles().keySet()));
-        assertThat(content.apply(actual)).isEqualTo(content.apply(expected));
+        assertThat(content.apply(actual)).as("provider, rotation, profile, profiles in use, every profile")
+            .isEqualTo(content.apply(expected));
     }
 
     /** {@code hotpool.tcp.keep-alive-idle} is the bean path {@code tcp.keepAliveIdle}. */
