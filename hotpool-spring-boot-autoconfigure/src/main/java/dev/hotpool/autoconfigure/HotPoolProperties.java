@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.hotpool.HotPoolConfig;
+import dev.hotpool.net.OutlierSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -13,10 +16,25 @@ import org.springframework.util.unit.DataSize;
  * Configuration properties of hotpool ({@code hotpool.*}). Values are validated once, when they are mapped
  * onto {@link dev.hotpool.HotPoolConfig}: an impossible value fails the startup with the property's name.
  *
+ * <p>Defaults are written once. A property that sets the pool starts from the core's own default
+ * ({@link HotPoolConfig#DEFAULTS}, {@link OutlierSettings#DEFAULTS}), so Spring and plain Java users get the same
+ * pool; only what exists in Spring alone ({@code enabled} switches, {@code warmup.wait-on-startup}) has its literal
+ * here. The configuration processor reads only literals, so the defaults the generated metadata shows for the
+ * others come from {@code META-INF/additional-spring-configuration-metadata.json}, which
+ * {@code HotPoolPropertiesDefaultsTests} checks against these values. The {@code tls.*} and {@code metrics.*}
+ * literals mirror the core's (its {@code TlsProfiles} builder and {@code HotPoolMetrics.Options.DEFAULTS}, which
+ * this class must not load: Micrometer is optional), and the same test checks them.
+ *
  * <p>Not thread-safe; bound once at startup.
  */
 @ConfigurationProperties("hotpool")
 public class HotPoolProperties {
+
+    /** The pool's defaults, which the properties that set the pool start from. */
+    private static final HotPoolConfig CORE = HotPoolConfig.DEFAULTS;
+
+    /** The outlier detection's defaults, which {@code hotpool.outlier.*} start from. */
+    private static final OutlierSettings OUTLIER = OutlierSettings.DEFAULTS;
 
     /**
      * Whether hotpool is enabled. When disabled, RestClient and RestTemplate use Spring Boot's own
@@ -27,55 +45,55 @@ public class HotPoolProperties {
     /**
      * Maximum number of connections open at once over all hosts, whether connecting, leased or idle.
      */
-    private int maxConnections = 100;
+    private int maxConnections = CORE.maxConnections();
 
     /**
      * Maximum number of connections open at once to one origin (scheme, host and port).
      */
-    private int maxConnsPerHost = 10;
+    private int maxConnsPerHost = CORE.maxConnsPerHost();
 
     /**
      * Maximum number of idle connections kept over all hosts. Past it, the oldest idle connection is closed.
      */
-    private int maxIdleConns = 100;
+    private int maxIdleConns = CORE.maxIdleConns();
 
     /**
      * Time allowed for the TCP connect and the TLS handshake together. A request factory's own
      * 'spring.http.clients.connect-timeout' takes precedence for its requests.
      */
-    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration connectTimeout = CORE.connectTimeout();
 
     /**
      * Socket read timeout while waiting for response bytes. A request factory's own
      * 'spring.http.clients.read-timeout' takes precedence for its requests.
      */
-    private Duration readTimeout = Duration.ofSeconds(30);
+    private Duration readTimeout = CORE.readTimeout();
 
     /**
      * Longest wait for a connection when the limits are reached.
      */
-    private Duration acquireTimeout = Duration.ofSeconds(10);
+    private Duration acquireTimeout = CORE.acquireTimeout();
 
     /**
      * Maximum number of requests waiting for a connection to one origin. Past it, a request fails at once.
      */
-    private int maxPendingAcquires = 1000;
+    private int maxPendingAcquires = CORE.maxPendingAcquires();
 
     /**
      * Time after its last use that an idle connection is closed instead of reused.
      */
-    private Duration idleTimeout = Duration.ofSeconds(60);
+    private Duration idleTimeout = CORE.idleTimeout();
 
     /**
      * Time after its connect that a connection is closed instead of reused, shortened by up to 2.5% per
      * connection so connections do not all expire together.
      */
-    private Duration maxLifetime = Duration.ofMinutes(5);
+    private Duration maxLifetime = CORE.maxLifetime();
 
     /**
      * Idle time after which a connection gets a cheap liveness check before it is handed out.
      */
-    private Duration validateAfterInactivity = Duration.ofSeconds(2);
+    private Duration validateAfterInactivity = CORE.validateAfterInactivity();
 
     /**
      * Idle time after which a connection gets the same check before it carries a request that cannot be
@@ -83,57 +101,57 @@ public class HotPoolProperties {
      * or any request while retries are off), which would fail if the server had closed the connection. The shorter of this and
      * 'hotpool.validate-after-inactivity' applies to such requests.
      */
-    private Duration validateNonRetryableAfterInactivity = Duration.ofMillis(50);
+    private Duration validateNonRetryableAfterInactivity = CORE.validateNonRetryableAfterInactivity();
 
     /**
      * Interval between runs of the background health checker.
      */
-    private Duration healthCheckInterval = Duration.ofSeconds(30);
+    private Duration healthCheckInterval = CORE.healthCheckInterval();
 
     /**
      * Maximum length of the status line, of one header line of a response (an unfolded one whole), or of one line of a
      * chunked body (chunk size, trailer field), in characters.
      */
-    private int maxResponseLineLength = 8192;
+    private int maxResponseLineLength = CORE.maxResponseLineLength();
 
     /**
      * Maximum number of header fields in a response, and of trailer fields after a chunked body.
      */
-    private int maxResponseHeaderCount = 100;
+    private int maxResponseHeaderCount = CORE.maxResponseHeaderCount();
 
     /**
      * Maximum size of a response head (status line and headers), and of the trailer section of a chunked body, in
      * bytes.
      */
-    private int maxResponseHeadSize = 65536;
+    private int maxResponseHeadSize = CORE.maxResponseHeadSize();
 
     /**
      * Maximum unread body size drained when a response is closed early, so its connection can be reused.
      * A larger remainder closes the connection.
      */
-    private DataSize drainLimit = DataSize.ofKilobytes(64);
+    private DataSize drainLimit = DataSize.ofBytes(CORE.drainLimit());
 
     /**
      * Longest time spent draining an unread body when a response is closed early.
      */
-    private Duration drainTimeout = Duration.ofMillis(500);
+    private Duration drainTimeout = CORE.drainTimeout();
 
     /**
      * Maximum number of redirects followed for one request.
      */
-    private int maxRedirects = 10;
+    private int maxRedirects = CORE.maxRedirects();
 
     /**
      * Time a lease may be held before a warning with the stack trace of where it was taken is logged. Zero
      * turns leak detection off.
      */
-    private Duration leakDetectionThreshold = Duration.ZERO;
+    private Duration leakDetectionThreshold = CORE.leakDetectionThreshold();
 
     /**
      * Time leased connections get to come back when the application shuts down, before every connection
      * is closed.
      */
-    private Duration shutdownTimeout = Duration.ofSeconds(5);
+    private Duration shutdownTimeout = CORE.shutdownTimeout();
 
     /**
      * Bound on a whole call up to its response head: waiting for a connection, connecting, the TLS handshake,
@@ -141,13 +159,13 @@ public class HotPoolProperties {
      * connection is discarded and the error names the phase that ran out. Reading the body is bounded by
      * 'read-timeout' per read only. A request factory's own call timeout takes precedence. Zero: no bound.
      */
-    private Duration callTimeout = Duration.ZERO;
+    private Duration callTimeout = CORE.callTimeout();
 
     /**
      * Maximum number of requests one connection serves; it is closed when it comes back from the last, before a
      * server's own limit (such as nginx's 'keepalive_requests') races a request on it. Zero: unlimited.
      */
-    private int maxRequestsPerConnection = 0;
+    private int maxRequestsPerConnection = CORE.maxRequestsPerConnection();
 
     /**
      * Fixed IP addresses per host name, used instead of DNS for those hosts. Host names with dots need
@@ -635,12 +653,12 @@ public class HotPoolProperties {
         /**
          * HTTP method of the probe request.
          */
-        private String probeMethod = "HEAD";
+        private String probeMethod = CORE.healthCheckProbeMethod();
 
         /**
          * Longest wait for the answer to a probe request.
          */
-        private Duration timeout = Duration.ofSeconds(10);
+        private Duration timeout = CORE.healthCheckTimeout();
 
         public boolean isEnabled() {
             return this.enabled;
@@ -686,12 +704,12 @@ public class HotPoolProperties {
         /**
          * Number of idle connections each warm host is kept at.
          */
-        private int minIdlePerHost = 2;
+        private int minIdlePerHost = CORE.warmupMinIdlePerHost();
 
         /**
          * Maximum number of connections opened at once while warming.
          */
-        private int maxConcurrent = 4;
+        private int maxConcurrent = CORE.warmupMaxConcurrent();
 
         /**
          * Time the application's startup waits for the first warm connections. Zero lets startup go on
@@ -809,7 +827,7 @@ public class HotPoolProperties {
          * gets before the next address (of the other IP family first) is tried beside it. The first to connect
          * wins and the others are closed. Zero: addresses are tried one after another.
          */
-        private Duration fallbackDelay = Duration.ofMillis(250);
+        private Duration fallbackDelay = CORE.fallbackDelay();
 
         public Duration getFallbackDelay() {
             return this.fallbackDelay;
@@ -826,23 +844,23 @@ public class HotPoolProperties {
          * Whether TCP keep-alive probes are sent on connections (SO_KEEPALIVE), so the kernel finds a pooled
          * connection whose peer vanished without a FIN.
          */
-        private boolean keepAlive = true;
+        private boolean keepAlive = CORE.tcpKeepAlive();
 
         /**
          * Idle time before the first keep-alive probe (TCP_KEEPIDLE), in whole seconds. Applied where the JDK
          * supports it on the platform (Linux, macOS); elsewhere the system's timing applies.
          */
-        private Duration keepAliveIdle = Duration.ofSeconds(30);
+        private Duration keepAliveIdle = CORE.tcpKeepAliveIdle();
 
         /**
          * Time between unanswered keep-alive probes (TCP_KEEPINTERVAL), in whole seconds, where supported.
          */
-        private Duration keepAliveInterval = Duration.ofSeconds(10);
+        private Duration keepAliveInterval = CORE.tcpKeepAliveInterval();
 
         /**
          * Unanswered keep-alive probes after which the kernel drops the connection (TCP_KEEPCOUNT), where supported.
          */
-        private int keepAliveCount = 3;
+        private int keepAliveCount = CORE.tcpKeepAliveCount();
 
         public boolean isKeepAlive() {
             return this.keepAlive;
@@ -884,7 +902,7 @@ public class HotPoolProperties {
          * 'Accept-Encoding') and such responses are decoded as they stream, with 'Content-Encoding' and
          * 'Content-Length' removed from their headers. A caller's own 'Accept-Encoding' gets the body as sent.
          */
-        private boolean enabled = false;
+        private boolean enabled = CORE.compression();
 
         public boolean isEnabled() {
             return this.enabled;
@@ -903,12 +921,12 @@ public class HotPoolProperties {
          * DELETE) and requests with an 'Idempotency-Key' header are retried, and only when their body can be
          * replayed.
          */
-        private boolean enabled = true;
+        private boolean enabled = CORE.retryEnabled();
 
         /**
          * Maximum number of such retries per request.
          */
-        private int maxRetries = 1;
+        private int maxRetries = CORE.maxRetries();
 
         public boolean isEnabled() {
             return this.enabled;
@@ -933,7 +951,7 @@ public class HotPoolProperties {
          * How often the addresses of hosts in use are resolved again. Connections to addresses that left the
          * answer are retired when idle.
          */
-        private Duration refreshInterval = Duration.ofMinutes(5);
+        private Duration refreshInterval = CORE.dnsRefreshInterval();
 
         public Duration getRefreshInterval() {
             return this.refreshInterval;
@@ -950,35 +968,35 @@ public class HotPoolProperties {
          * Whether misbehaving addresses are ejected: no new connections go to them for a while, and their idle
          * connections are closed.
          */
-        private boolean enabled = true;
+        private boolean enabled = OUTLIER.enabled();
 
         /**
          * Consecutive failures (connect, TLS, I/O error mid-exchange, failed health probe) that eject an address.
          */
-        private int consecutiveFailures = 3;
+        private int consecutiveFailures = OUTLIER.consecutiveFailures();
 
         /**
          * Response statuses that eject the address that answered them at once.
          */
-        private List<Integer> ejectOnStatus = new ArrayList<>(List.of(403));
+        private List<Integer> ejectOnStatus = new ArrayList<>(OUTLIER.ejectOnStatus());
 
         /**
          * Length of an address's first ejection; each further ejection lasts this times the number of
          * ejections, with up to 10% jitter. The count drops by one for every such length the address spends
          * out of ejection.
          */
-        private Duration baseEjectionTime = Duration.ofSeconds(30);
+        private Duration baseEjectionTime = OUTLIER.baseEjectionTime();
 
         /**
          * Longest ejection.
          */
-        private Duration maxEjectionTime = Duration.ofMinutes(10);
+        private Duration maxEjectionTime = OUTLIER.maxEjectionTime();
 
         /**
          * Largest share of a host's addresses ejected at once, in percent. At least one address always stays
          * usable.
          */
-        private int maxEjectionPercent = 50;
+        private int maxEjectionPercent = OUTLIER.maxEjectionPercent();
 
         public boolean isEnabled() {
             return this.enabled;

@@ -3,35 +3,18 @@ package dev.hotpool.metrics.micrometer;
 import dev.hotpool.CloseReason;
 import dev.hotpool.HotPool;
 import dev.hotpool.Origin;
-import dev.hotpool.PoolStats;
 import dev.hotpool.metrics.PoolListener;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +69,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. The listener methods take no lock of their own on their usual path, never throw and never
  * call back into the pool; the first event of a new host registers that host's meters (once).
+ *
+ * <p>This class is the public face; each job is a package-private class: the names and tags ({@code MeterNaming},
+ * {@code TimerKind}), which meters an origin counts into and their cap ({@code HostMeterTable}, {@code HostMeters}),
+ * what the gauges read ({@code PoolGauges}), where timer samples go ({@code Timers}) and what was registered in each
+ * registry ({@code BoundRegistry}).
  */
 public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoCloseable {
 
@@ -96,16 +84,6 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
     public static final String OTHER_HOSTS = "other";
 
     private static final Logger logger = LoggerFactory.getLogger(HotPoolMetrics.class);
-
-    private static final long SNAPSHOT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    private static final String[] REASON_TAGS = new String[CloseReason.values().length];
-
-    static {
-        for (CloseReason reason : CloseReason.values()) {
-            REASON_TAGS[reason.ordinal()] = tagValue(reason);
-        }
-    }
 
     /** The names of the connection meters ({@code hotpool.metrics.naming}). */
     public enum Naming {
@@ -155,43 +133,19 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
 
     private final Options options;
 
-    private final LongSupplier nanoTime;
+    private final MeterNaming naming;
 
-    /** The meters of every host when per-host tags are off. */
-    private final HostMeters allHosts = new HostMeters(Tags.empty());
+    private final HostMeterTable hosts;
 
-    /**
-     * Per {@code host} tag value (a {@code host:port}, or {@link #OTHER_HOSTS}): at most {@link Options#maxHosts()}
-     * + 1 entries. An entry never leaves, as its meters stay registered.
-     */
-    private final ConcurrentMap<String, HostMeters> byTag = new ConcurrentHashMap<>();
+    private final PoolGauges gauges;
 
-    /**
-     * Per named {@code host:port} (the first {@link Options#maxHosts()} seen): its own meters. An entry never
-     * leaves, and none is added past {@code max-hosts}: the hosts after those count into {@link #OTHER_HOSTS}
-     * found without an entry, so the map holds at most {@code max-hosts} entries however many hosts are seen.
-     */
-    private final ConcurrentMap<String, HostMeters> byAuthority = new ConcurrentHashMap<>();
+    /** The registries bound, in order; only {@link #bindTo} adds and only {@link #close()} removes. */
+    private final List<BoundRegistry> bound = new CopyOnWriteArrayList<>();
 
-    /** Named hosts so far; never above {@link Options#maxHosts()}. */
-    private final AtomicInteger namedHosts = new AtomicInteger();
+    private final Timers timers;
 
-    private final List<Bound> bound = new CopyOnWriteArrayList<>();
-
-    private final Queue<EarlySample> early = new ConcurrentLinkedQueue<>();
-
-    private final AtomicInteger earlyCount = new AtomicInteger();
-
+    /** Whether a registration failure was logged: once per instance. */
     private final AtomicBoolean warned = new AtomicBoolean();
-
-    /** Guards taking a snapshot, so concurrent scrapes take the pool's lock once. */
-    private final ReentrantLock snapshotLock = new ReentrantLock();
-
-    private volatile Snapshot snapshot;
-
-    private volatile Supplier<HotPool> poolSource;
-
-    private volatile boolean closed;
 
     /** Meters with {@link Options#DEFAULTS}. */
     public HotPoolMetrics() {
@@ -205,7 +159,10 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
     /** For tests: {@code nanoTime} decides when the gauges' snapshot is a second old. */
     HotPoolMetrics(Options options, LongSupplier nanoTime) {
         this.options = Objects.requireNonNull(options, "'options' must not be null");
-        this.nanoTime = Objects.requireNonNull(nanoTime, "'nanoTime' must not be null");
+        this.naming = new MeterNaming(options.naming());
+        this.hosts = new HostMeterTable(options, this.naming, this::announce);
+        this.gauges = new PoolGauges(Objects.requireNonNull(nanoTime, "'nanoTime' must not be null"), this.hosts);
+        this.timers = new Timers(this.bound, MAX_EARLY_SAMPLES);
     }
 
     /** The pool whose gauges and name ({@code pool} tag) this publishes; the one this listens to. */
@@ -219,7 +176,7 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
      * called on the first {@link #bindTo} or gauge read, not now.
      */
     public HotPoolMetrics monitor(Supplier<HotPool> pool) {
-        this.poolSource = Objects.requireNonNull(pool, "'pool' must not be null");
+        this.gauges.monitor(Objects.requireNonNull(pool, "'pool' must not be null"));
         return this;
     }
 
@@ -235,41 +192,37 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
     @Override
     public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "'registry' must not be null");
-        HotPool pool = pool();
-        Bound b = new Bound(registry, Tags.of("pool", pool.config().name()));
+        HotPool pool = this.gauges.pool();
+        BoundRegistry b = new BoundRegistry(registry, Tags.of(MeterNaming.POOL, pool.config().name()), this.gauges,
+                this.naming, this::registrationFailed);
         b.registerPoolGauges();
         if (pool.config().proxy().proxy() != null) {
             b.registerProxy(pool.config().proxy().proxy().authority());
         }
+        // Bound before its hosts are registered, so a host announced meanwhile is not missed (twice is harmless).
         this.bound.add(b);
-        if (this.options.perHost()) {
-            for (HostMeters m : this.byTag.values()) {
-                b.registerHost(m);
-            }
+        for (HostMeters m : this.hosts.all()) {
+            b.registerHost(m);
         }
-        else {
-            b.registerHost(this.allHosts);
-        }
-        this.closed = false;
-        recordEarlySamples();
+        this.timers.resume();
     }
 
     /** Removes every meter this registered from its registry. Counting goes on; a later {@link #bindTo} resumes. */
     @Override
     public void close() {
-        this.closed = true;
-        for (Bound b : this.bound) {
+        this.timers.stop();
+        for (BoundRegistry b : this.bound) {
             b.removeAll();
         }
         this.bound.clear();
-        this.early.clear();
+        this.timers.clear();
     }
 
     // ---- the listener ------------------------------------------------------------------------------------
 
     @Override
     public void connectionOpened(Origin origin, InetAddress address) {
-        meters(origin).created.increment();
+        this.hosts.meters(origin).created.increment();
     }
 
     @Override
@@ -279,46 +232,42 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
 
     @Override
     public void connectionClosed(Origin origin, CloseReason reason, long ageNanos) {
-        HostMeters m = meters(origin);
-        m.closed[reason.ordinal()].increment();
-        if (ageNanos >= 0 && this.options.naming() == Naming.OTEL) {
-            time(m.durationKey, ageNanos);
+        HostMeters m = this.hosts.meters(origin);
+        m.closed(reason).increment();
+        if (ageNanos >= 0 && this.naming.timesConnectionDuration()) {
+            this.timers.record(m.durationKey, ageNanos);
         }
     }
 
     @Override
     public void connect(Origin origin, InetAddress address, boolean succeeded, long nanos) {
-        HostMeters m = meters(origin);
-        time(succeeded ? m.connectSuccessKey : m.connectFailureKey, nanos);
+        HostMeters m = this.hosts.meters(origin);
+        this.timers.record(succeeded ? m.connectSuccessKey : m.connectFailureKey, nanos);
     }
 
     @Override
     public void handshake(Origin origin, String profile, boolean succeeded, long nanos) {
-        HostMeters m = meters(origin);
-        time(new TimerKey(TimerKind.HANDSHAKE, m, succeeded ? "success" : "failure",
-                profile != null ? profile : "none"), nanos);
+        this.timers.record(this.hosts.meters(origin).handshakeKey(succeeded, profile), nanos);
     }
 
     @Override
     public void acquired(Origin origin, long waitNanos, boolean reused) {
-        HostMeters m = meters(origin);
-        time(m.acquireKey, waitNanos);
+        this.timers.record(this.hosts.meters(origin).acquireKey, waitNanos);
     }
 
     @Override
     public void acquireFailed(Origin origin) {
-        meters(origin).timeouts.increment();
+        this.hosts.meters(origin).timeouts.increment();
     }
 
     @Override
     public void released(Origin origin, long heldNanos) {
-        HostMeters m = meters(origin);
-        time(m.usageKey, heldNanos);
+        this.timers.record(this.hosts.meters(origin).usageKey, heldNanos);
     }
 
     @Override
     public void addressEjected(Origin origin, InetAddress address) {
-        meters(origin).ejections.increment();
+        this.hosts.meters(origin).ejections.increment();
     }
 
     // ---- counts, for tests and for the curious ------------------------------------------------------------
@@ -326,7 +275,7 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
     /** Connections opened, all hosts. */
     public long created() {
         long sum = 0;
-        for (HostMeters m : hostMeters()) {
+        for (HostMeters m : this.hosts.all()) {
             sum += m.created.sum();
         }
         return sum;
@@ -335,460 +284,42 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
     /** Connections closed for {@code reason}, all hosts. */
     public long closed(CloseReason reason) {
         long sum = 0;
-        for (HostMeters m : hostMeters()) {
-            sum += m.closed[reason.ordinal()].sum();
+        for (HostMeters m : this.hosts.all()) {
+            sum += m.closed(reason).sum();
         }
         return sum;
     }
 
     /** The tag value of a close reason: {@code IDLE_TIMEOUT} is {@code idle-timeout}. */
     public static String tagValue(CloseReason reason) {
-        return reason.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return MeterNaming.tagValue(reason);
     }
 
     @Override
     public String toString() {
         return "HotPoolMetrics[" + (this.options.perHost() ? "per-host tags, at most " + this.options.maxHosts()
-                + " hosts" : "no host tags") + ", " + this.options.naming().name().toLowerCase(Locale.ROOT)
-                + " names, " + this.bound.size() + " registries]";
+                + " hosts" : "no host tags") + ", " + this.naming.name() + " names, " + this.bound.size()
+                + " registries]";
     }
 
     // ---- internals ----------------------------------------------------------------------------------------
 
-    private Iterable<HostMeters> hostMeters() {
-        return this.options.perHost() ? this.byTag.values() : List.of(this.allHosts);
-    }
-
-    private HotPool pool() {
-        Supplier<HotPool> source = this.poolSource;
-        HotPool pool = source != null ? source.get() : null;
-        if (pool == null) {
-            throw new IllegalStateException("hotpool: HotPoolMetrics has no pool to read; call monitor(pool) before "
-                    + "bindTo(registry)");
-        }
-        return pool;
-    }
-
-    /**
-     * The meters an origin counts into; the first event of a new host tag registers its meters. Past
-     * {@code max-hosts} named hosts, a new host stores nothing: it is looked up, not found, and counts into
-     * {@link #OTHER_HOSTS}.
-     */
-    private HostMeters meters(Origin origin) {
-        if (!this.options.perHost()) {
-            return this.allHosts;
-        }
-        String authority = origin.authority();
-        HostMeters m = this.byAuthority.get(authority);
-        if (m != null) {
-            return m;
-        }
-        if (this.namedHosts.get() < this.options.maxHosts()) {
-            // Null (no entry) when the last name was taken meanwhile.
-            m = this.byAuthority.computeIfAbsent(authority, (a) -> claimName()
-                    ? this.byTag.computeIfAbsent(a, (t) -> new HostMeters(hostTags(origin))) : null);
-        }
-        if (m == null) {
-            m = otherHosts();
-        }
-        if (m.announced.compareAndSet(false, true)) {
-            for (Bound b : this.bound) {
-                b.registerHost(m);
-            }
-        }
-        return m;
-    }
-
-    /** Takes one of the {@code max-hosts} names; false when they are all taken. */
-    private boolean claimName() {
-        int named;
-        do {
-            named = this.namedHosts.get();
-            if (named >= this.options.maxHosts()) {
-                return false;
-            }
-        }
-        while (!this.namedHosts.compareAndSet(named, named + 1));
-        return true;
-    }
-
-    /** The meters of the hosts past {@code max-hosts}, created on first use. */
-    private HostMeters otherHosts() {
-        HostMeters other = this.byTag.get(OTHER_HOSTS);
-        return (other != null) ? other
-                : this.byTag.computeIfAbsent(OTHER_HOSTS, (t) -> new HostMeters(hostTags(null)));
-    }
-
-    /** The host tags of {@code origin}, or of the hosts past {@code max-hosts} when {@code null}. */
-    private Tags hostTags(Origin origin) {
-        if (this.options.naming() == Naming.OTEL) {
-            if (origin == null) {
-                return Tags.of("server.address", OTHER_HOSTS, "server.port", OTHER_HOSTS);
-            }
-            String host = origin.host();
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            return Tags.of("server.address", host, "server.port", Integer.toString(origin.port()));
-        }
-        return Tags.of("host", origin != null ? origin.authority() : OTHER_HOSTS);
-    }
-
     /** How many hosts have their own entry (for tests: never above {@code max-hosts}). */
     int namedHostEntries() {
-        return this.byAuthority.size();
+        return this.hosts.namedHostEntries();
     }
 
-    private void time(TimerKey key, long nanos) {
-        if (this.bound.isEmpty()) {
-            if (!this.closed && this.earlyCount.incrementAndGet() <= MAX_EARLY_SAMPLES) {
-                this.early.add(new EarlySample(key, nanos));
-                if (!this.bound.isEmpty()) {
-                    // Bound meanwhile: make sure this sample is not left behind.
-                    recordEarlySamples();
-                }
-            }
-            return;
+    /** A new host tag's meters go to every registry bound so far. */
+    private void announce(HostMeters m) {
+        for (BoundRegistry b : this.bound) {
+            b.registerHost(m);
         }
-        for (Bound b : this.bound) {
-            b.record(key, nanos);
-        }
-    }
-
-    private void recordEarlySamples() {
-        if (this.bound.isEmpty()) {
-            return;
-        }
-        Bound first = this.bound.get(0);
-        EarlySample sample;
-        while ((sample = this.early.poll()) != null) {
-            first.record(sample.key(), sample.nanos());
-        }
-    }
-
-    private Snapshot snapshot() {
-        long now = this.nanoTime.getAsLong();
-        Snapshot s = this.snapshot;
-        if (s != null && now - s.takenAt() < SNAPSHOT_MAX_AGE_NANOS) {
-            return s;
-        }
-        this.snapshotLock.lock();
-        try {
-            s = this.snapshot;
-            if (s == null || now - s.takenAt() >= SNAPSHOT_MAX_AGE_NANOS) {
-                s = takeSnapshot(now);
-                this.snapshot = s;
-            }
-            return s;
-        }
-        finally {
-            this.snapshotLock.unlock();
-        }
-    }
-
-    private Snapshot takeSnapshot(long now) {
-        PoolStats stats = pool().stats();
-        Map<HostMeters, int[]> byHost = new HashMap<>();
-        if (this.options.perHost()) {
-            // A host without an entry once the names are taken counts as other, as its events do.
-            HostMeters other = (this.namedHosts.get() >= this.options.maxHosts()) ? this.byTag.get(OTHER_HOSTS) : null;
-            for (PoolStats.HostStats h : stats.hosts()) {
-                HostMeters m = this.byAuthority.get(h.origin().authority());
-                if (m == null) {
-                    m = other;
-                }
-                if (m != null) {
-                    int[] counts = byHost.computeIfAbsent(m, (k) -> new int[ConnectionState.values().length]);
-                    counts[ConnectionState.ACTIVE.ordinal()] += h.leased();
-                    counts[ConnectionState.IDLE.ordinal()] += h.idle();
-                    counts[ConnectionState.PENDING.ordinal()] += h.pending();
-                }
-            }
-        }
-        return new Snapshot(stats, byHost, now);
-    }
-
-    private double gauge(HostMeters host, ConnectionState state) {
-        Snapshot s = snapshot();
-        if (host == this.allHosts) {
-            PoolStats stats = s.stats();
-            return switch (state) {
-                case ACTIVE -> stats.leased();
-                case IDLE -> stats.idle();
-                case PENDING -> stats.pending();
-            };
-        }
-        int[] counts = s.byHost().get(host);
-        return counts != null ? counts[state.ordinal()] : 0;
-    }
-
-    /** The connections in a state of the routes through the proxy ({@code host:port}), from the snapshot. */
-    private double proxyGauge(String proxy, ConnectionState state) {
-        int sum = 0;
-        for (PoolStats.HostStats h : snapshot().stats().hosts()) {
-            if (proxy.equals(h.proxy())) {
-                sum += switch (state) {
-                    case ACTIVE -> h.leased();
-                    case IDLE -> h.idle();
-                    case PENDING -> h.pending();
-                };
-            }
-        }
-        return sum;
     }
 
     private void registrationFailed(RuntimeException ex) {
         if (this.warned.compareAndSet(false, true)) {
             logger.warn("hotpool: a meter could not be registered or recorded ({}); hotpool's metrics may be "
                     + "incomplete", ex.toString(), ex);
-        }
-    }
-
-    /** The values of the {@code state} tag of {@code hotpool.connections}. */
-    private enum ConnectionState {
-
-        /** Leased. */
-        ACTIVE,
-
-        /** Idle in the pool (or being checked). */
-        IDLE,
-
-        /** Leases waiting for a connection. */
-        PENDING;
-
-        String tag() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    private enum TimerKind {
-
-        ACQUIRE("hotpool.connections.acquire", "Time waited for a connection, connecting included"),
-
-        USAGE("hotpool.connections.usage", "Time a connection was leased"),
-
-        HANDSHAKE("hotpool.tls.handshake", "Time a TLS handshake took"),
-
-        CONNECT("hotpool.connect", "Time a TCP connect attempt took (the one that won, and each that failed)"),
-
-        DURATION("http.client.connection.duration", "The duration of the successfully established outbound HTTP "
-                + "connections");
-
-        final String meterName;
-
-        final String description;
-
-        TimerKind(String meterName, String description) {
-            this.meterName = meterName;
-            this.description = description;
-        }
-    }
-
-    /** Which timer a sample goes to. Handshake keys are made per event; the others live in {@link HostMeters}. */
-    private record TimerKey(TimerKind kind, HostMeters host, String outcome, String profile) {
-
-        Tags tags() {
-            Tags tags = this.host.tags;
-            if (this.kind == TimerKind.HANDSHAKE) {
-                tags = tags.and("outcome", this.outcome, "profile", this.profile);
-            }
-            else if (this.kind == TimerKind.CONNECT) {
-                tags = tags.and("outcome", this.outcome);
-            }
-            return tags;
-        }
-    }
-
-    private record EarlySample(TimerKey key, long nanos) {
-    }
-
-    /** A snapshot of the pool's counts, and per-host sums of them when hosts are tagged. */
-    private record Snapshot(PoolStats stats, Map<HostMeters, int[]> byHost, long takenAt) {
-    }
-
-    /** The counts of one {@code host} tag value (or of all hosts). Equality is identity. */
-    private static final class HostMeters {
-
-        final Tags tags;
-
-        final LongAdder created = new LongAdder();
-
-        final LongAdder[] closed = new LongAdder[CloseReason.values().length];
-
-        final LongAdder timeouts = new LongAdder();
-
-        final LongAdder ejections = new LongAdder();
-
-        final TimerKey acquireKey;
-
-        final TimerKey usageKey;
-
-        final TimerKey connectSuccessKey;
-
-        final TimerKey connectFailureKey;
-
-        final TimerKey durationKey;
-
-        /** Whether its meters were offered to the registries bound so far. */
-        final AtomicBoolean announced = new AtomicBoolean();
-
-        HostMeters(Tags tags) {
-            this.tags = tags;
-            for (int i = 0; i < this.closed.length; i++) {
-                this.closed[i] = new LongAdder();
-            }
-            this.acquireKey = new TimerKey(TimerKind.ACQUIRE, this, null, null);
-            this.usageKey = new TimerKey(TimerKind.USAGE, this, null, null);
-            this.connectSuccessKey = new TimerKey(TimerKind.CONNECT, this, "success", null);
-            this.connectFailureKey = new TimerKey(TimerKind.CONNECT, this, "failure", null);
-            this.durationKey = new TimerKey(TimerKind.DURATION, this, null, null);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return this == other;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(this);
-        }
-    }
-
-    /** One registry this was bound to, with the meters registered there. */
-    private final class Bound {
-
-        private final MeterRegistry registry;
-
-        private final Tags poolTags;
-
-        private final ConcurrentMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
-
-        private final List<Meter> meters = new CopyOnWriteArrayList<>();
-
-        Bound(MeterRegistry registry, Tags poolTags) {
-            this.registry = registry;
-            this.poolTags = poolTags;
-        }
-
-        void registerPoolGauges() {
-            add(Gauge.builder("hotpool.connections.max", HotPoolMetrics.this, (m) -> m.snapshot().stats().maxConnections())
-                .tags(this.poolTags)
-                .description("Most connections open at once, over all hosts")
-                .baseUnit("connections")
-                .strongReference(true)
-                .register(this.registry));
-        }
-
-        void registerProxy(String proxy) {
-            try {
-                for (ConnectionState state : ConnectionState.values()) {
-                    add(Gauge.builder("hotpool.proxy.connections", HotPoolMetrics.this, (m) -> m.proxyGauge(proxy, state))
-                        .tags(this.poolTags)
-                        .tag("proxy", proxy)
-                        .tag("state", state.tag())
-                        .description("Connections through the HTTP proxy: leased (active) or idle, and leases "
-                                + "waiting for one (pending)")
-                        .baseUnit("connections")
-                        .strongReference(true)
-                        .register(this.registry));
-                }
-            }
-            catch (RuntimeException ex) {
-                registrationFailed(ex);
-            }
-        }
-
-        void registerHost(HostMeters host) {
-            try {
-                Tags tags = this.poolTags.and(host.tags);
-                boolean otel = HotPoolMetrics.this.options.naming() == Naming.OTEL;
-                for (ConnectionState state : ConnectionState.values()) {
-                    if (otel && state != ConnectionState.PENDING) {
-                        add(Gauge.builder("http.client.open_connections", HotPoolMetrics.this,
-                                (m) -> m.gauge(host, state))
-                            .tags(tags)
-                            .tag("http.connection.state", state.tag())
-                            .description("Number of outbound HTTP connections that are currently active or idle on "
-                                    + "the client")
-                            .baseUnit("connections")
-                            .strongReference(true)
-                            .register(this.registry));
-                        continue;
-                    }
-                    add(Gauge.builder("hotpool.connections", HotPoolMetrics.this, (m) -> m.gauge(host, state))
-                        .tags(tags)
-                        .tag("state", state.tag())
-                        .description("Connections leased (active) or idle, and leases waiting for one (pending)")
-                        .baseUnit("connections")
-                        .strongReference(true)
-                        .register(this.registry));
-                }
-                add(FunctionCounter.builder("hotpool.connections.created", host.created, LongAdder::doubleValue)
-                    .tags(tags)
-                    .description("Connections opened (TCP, plus TLS for https)")
-                    .baseUnit("connections")
-                    .register(this.registry));
-                for (CloseReason reason : CloseReason.values()) {
-                    add(FunctionCounter
-                        .builder("hotpool.connections.closed", host.closed[reason.ordinal()], LongAdder::doubleValue)
-                        .tags(tags)
-                        .tag("reason", REASON_TAGS[reason.ordinal()])
-                        .description("Connections closed, per reason")
-                        .baseUnit("connections")
-                        .register(this.registry));
-                }
-                add(FunctionCounter.builder("hotpool.connections.timeout", host.timeouts, LongAdder::doubleValue)
-                    .tags(tags)
-                    .description("Leases that got no connection: acquire timeout, or too many waiting")
-                    .register(this.registry));
-                add(FunctionCounter.builder("hotpool.address.ejections", host.ejections, LongAdder::doubleValue)
-                    .tags(tags)
-                    .description("Addresses ejected as outliers")
-                    .register(this.registry));
-                timer(host.acquireKey);
-                timer(host.usageKey);
-            }
-            catch (RuntimeException ex) {
-                registrationFailed(ex);
-            }
-        }
-
-        void record(TimerKey key, long nanos) {
-            try {
-                timer(key).record(nanos, TimeUnit.NANOSECONDS);
-            }
-            catch (RuntimeException ex) {
-                registrationFailed(ex);
-            }
-        }
-
-        private Timer timer(TimerKey key) {
-            Timer timer = this.timers.get(key);
-            if (timer != null) {
-                return timer;
-            }
-            return this.timers.computeIfAbsent(key, (k) -> {
-                Timer t = Timer.builder(k.kind().meterName)
-                    .tags(this.poolTags)
-                    .tags(k.tags())
-                    .description(k.kind().description)
-                    .register(this.registry);
-                this.meters.add(t);
-                return t;
-            });
-        }
-
-        private void add(Meter meter) {
-            this.meters.add(meter);
-        }
-
-        void removeAll() {
-            for (Meter meter : new ArrayList<>(this.meters)) {
-                this.registry.remove(meter);
-            }
-            this.meters.clear();
-            this.timers.clear();
         }
     }
 }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,13 +17,16 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.core.convert.ConversionService;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The configuration metadata the annotation processor generates for {@code hotpool.*}, which IDEs complete from,
  * and the configuration reference users read ({@code docs/configuration.md}): every property is described, carries
  * its default, and is in a table of the reference; every row of those tables, and of the README's short table,
- * names a real property.
+ * names a real property and shows that property's default.
  */
 class HotPoolConfigurationMetadataTests {
 
@@ -33,6 +39,9 @@ class HotPoolConfigurationMetadataTests {
 
     /** The first cell of a row of a property table: {@code | `hotpool.max-connections` | …}. */
     private static final Pattern TABLE_ROW = Pattern.compile("^\\|\\s*`(hotpool\\.[^`]+)`\\s*\\|");
+
+    /** The second cell of a row of a property table, a default: {@code `10s`}. */
+    private static final Pattern DEFAULT_CELL = Pattern.compile("`([^`]+)`");
 
     @Test
     void everyPropertyHasADescriptionInSpringBootsStyle() throws IOException {
@@ -113,6 +122,35 @@ class HotPoolConfigurationMetadataTests {
         }
     }
 
+    @Test
+    void everyDefaultInThePropertyTablesIsTheMetadatasDefault() throws Exception {
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        for (JsonNode property : properties()) {
+            byName.put(property.path("name").asString(), property);
+        }
+        ConversionService conversion = ApplicationConversionService.getSharedInstance();
+        List<String> wrong = new ArrayList<>();
+        int compared = 0;
+        for (String page : List.of(CONFIGURATION_REFERENCE, "README.md")) {
+            for (String[] row : propertyRows(page)) {
+                JsonNode property = byName.get(row[0]);
+                if (property == null || property.path("defaultValue").isMissingNode()) {
+                    continue; // A key or field of a map property, or a property without a default (a list, a name).
+                }
+                Matcher value = DEFAULT_CELL.matcher(row[1]);
+                Class<?> type = Class.forName(property.path("type").asString());
+                String expected = property.path("defaultValue").asString();
+                if (!value.matches() || !Objects.equals(conversion.convert(value.group(1), type),
+                        conversion.convert(expected, type))) {
+                    wrong.add(page + ": " + row[0] + " shows " + row[1] + ", its default is " + expected);
+                }
+                compared++;
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(compared).as("defaults compared").isGreaterThan(40);
+    }
+
     /** Whether a table row documents a property: the same name, or a key or field of that map property. */
     private static boolean names(String row, String property) {
         return row.equals(property) || row.startsWith(property + "[") || row.startsWith(property + ".");
@@ -120,8 +158,13 @@ class HotPoolConfigurationMetadataTests {
 
     /** The first cells of the property tables of a page of the repository, e.g. {@code docs/configuration.md}. */
     private static List<String> documentedProperties(String page) throws IOException {
+        return propertyRows(page).stream().map((row) -> row[0]).toList();
+    }
+
+    /** The property and default cells of the property tables of a page of the repository. */
+    private static List<String[]> propertyRows(String page) throws IOException {
         Path readme = Path.of("").toAbsolutePath().resolve("..").resolve(page).normalize();
-        List<String> rows = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         boolean inTable = false;
         boolean propertyTable = false;
         for (String line : Files.readAllLines(readme)) {
@@ -137,7 +180,8 @@ class HotPoolConfigurationMetadataTests {
             }
             Matcher matcher = TABLE_ROW.matcher(line);
             if (propertyTable && matcher.find()) {
-                rows.add(matcher.group(1));
+                String[] cells = line.split("\\|");
+                rows.add(new String[] { matcher.group(1), cells.length > 2 ? cells[2].trim() : "" });
             }
         }
         assertThat(rows).as("property rows in " + readme).isNotEmpty();
