@@ -36,7 +36,8 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     /** Reads and discards whatever the client sends and never answers, until the client hangs up. */
-    public static final Handler SILENT = (socket) -> socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+    public static final Handler SILENT =
+            (socket) -> socket.getInputStream().transferTo(OutputStream.nullOutputStream());
 
     private final ServerSocket listener;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
