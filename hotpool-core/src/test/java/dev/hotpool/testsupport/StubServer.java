@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -25,7 +21,7 @@ import javax.net.ssl.SSLSocket;
  * A small HTTP/1.1 server on loopback for tests: plain or TLS, keep-alive, one thread per connection,
  * with a pluggable {@link Handler} that can answer correctly or misbehave on the raw connection (garbage,
  * truncated bodies, closes, resets). Counts accepted connections (completed TLS handshakes for https) and
- * requests. Thread-safe; {@link #close()} stops it and closes every connection.
+ * requests. Thread-safe; {@link #close()} stops it and closes every connection (see {@link LoopbackServer}).
  */
 public final class StubServer implements AutoCloseable {
 
@@ -139,29 +135,22 @@ public final class StubServer implements AutoCloseable {
     /** Answers every request {@code 200} with the request's target as body. */
     public static final Handler ECHO_PATH = (req, ex) -> ex.respond(200, req.target(), "Content-Type: text/plain");
 
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final SSLContext tls;
     private final Handler handler;
-    private final Thread acceptor;
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final List<String> requestLog = Collections.synchronizedList(new ArrayList<>());
     private final List<InetAddress> clients = Collections.synchronizedList(new ArrayList<>());
-    private volatile boolean closed;
     private volatile int idleTimeoutMillis;
 
     private StubServer(InetAddress bind, int port, SSLContext tls, Handler handler) throws IOException {
-        this.server = new ServerSocket();
-        this.server.setReuseAddress(true);
-        this.server.bind(new InetSocketAddress(bind, port), 200);
+        this.server = LoopbackServer.bind(bind, port);
         this.tls = tls;
         this.handler = handler;
-        this.acceptor = new Thread(this::acceptLoop, "stub-server-" + this.server.getLocalPort());
-        this.acceptor.setDaemon(true);
-        this.acceptor.start();
+        this.server.serve("stub-server", this::serve);
     }
 
     public static StubServer http() throws IOException {
@@ -187,7 +176,7 @@ public final class StubServer implements AutoCloseable {
     }
 
     public int port() {
-        return this.server.getLocalPort();
+        return this.server.port();
     }
 
     /** {@code http(s)://localhost:port} plus {@code path}. */
@@ -236,38 +225,12 @@ public final class StubServer implements AutoCloseable {
 
     /** Closes every open connection but keeps listening (a server restart as clients see it). */
     public void dropConnections() {
-        for (Socket s : this.sockets) {
-            closeQuietly(s);
-        }
+        this.server.dropConnections();
     }
 
     @Override
     public void close() {
-        this.closed = true;
-        closeQuietly(this.server);
-        dropConnections();
-        try {
-            this.acceptor.join(5000);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void acceptLoop() {
-        while (!this.closed) {
-            Socket s;
-            try {
-                s = this.server.accept();
-            }
-            catch (IOException e) {
-                return;
-            }
-            this.sockets.add(s);
-            Thread t = new Thread(() -> serve(s), "stub-conn-" + port());
-            t.setDaemon(true);
-            t.start();
-        }
+        this.server.close();
     }
 
     private void serve(Socket raw) {
@@ -281,8 +244,7 @@ public final class StubServer implements AutoCloseable {
                 ssl.setSoTimeout(10_000);
                 ssl.startHandshake();
                 ssl.setSoTimeout(0);
-                socket = ssl;
-                this.sockets.add(ssl);
+                socket = this.server.track(ssl);
             }
             this.clients.add(raw.getInetAddress());
             int connection = this.connections.incrementAndGet();
@@ -290,7 +252,7 @@ public final class StubServer implements AutoCloseable {
             counted = true;
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
             OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream());
-            for (int n = 1; !this.closed; n++) {
+            for (int n = 1; !this.server.isClosed(); n++) {
                 socket.setSoTimeout(this.idleTimeoutMillis);
                 Request request = readRequest(in, connection, n);
                 if (request == null) {
@@ -314,10 +276,9 @@ public final class StubServer implements AutoCloseable {
             if (counted) {
                 this.open.decrementAndGet();
             }
-            closeQuietly(socket);
-            closeQuietly(raw);
-            this.sockets.remove(socket);
-            this.sockets.remove(raw);
+            if (socket != raw) {
+                this.server.forget(socket);
+            }
         }
     }
 
@@ -387,14 +348,5 @@ public final class StubServer implements AutoCloseable {
             return null;
         }
         throw new EOFException("connection closed mid-line");
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        }
-        catch (IOException ignored) {
-            // Closing anyway.
-        }
     }
 }

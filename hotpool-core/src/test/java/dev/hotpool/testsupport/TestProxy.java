@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,10 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestProxy implements AutoCloseable {
 
-    private final ServerSocket server;
-    private final Thread acceptor;
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger accepted = new AtomicInteger();
+    private final LoopbackServer server;
     private final AtomicInteger connects = new AtomicInteger();
     private final AtomicInteger forwarded = new AtomicInteger();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
@@ -48,13 +43,10 @@ public final class TestProxy implements AutoCloseable {
     private volatile boolean silent;
     private final Map<String, InetAddress> hosts = new ConcurrentHashMap<>();
     private final List<byte[]> firstRecords = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
 
     private TestProxy() throws IOException {
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        this.acceptor = new Thread(this::acceptLoop, "test-proxy-" + this.server.getLocalPort());
-        this.acceptor.setDaemon(true);
-        this.acceptor.start();
+        this.server = LoopbackServer.bind(InetAddress.getLoopbackAddress(), 0);
+        this.server.serve("test-proxy", this::serve);
     }
 
     /** A proxy that forwards everything, without authentication. */
@@ -97,7 +89,7 @@ public final class TestProxy implements AutoCloseable {
     }
 
     public int port() {
-        return this.server.getLocalPort();
+        return this.server.port();
     }
 
     /** {@code http://127.0.0.1:port}. */
@@ -107,7 +99,7 @@ public final class TestProxy implements AutoCloseable {
 
     /** TCP connections accepted from clients. */
     public int connectionsAccepted() {
-        return this.accepted.get();
+        return this.server.connectionsAccepted();
     }
 
     /** CONNECT requests received (granted or not). */
@@ -132,39 +124,12 @@ public final class TestProxy implements AutoCloseable {
 
     /** Closes every client connection and tunnel now, as a proxy whose idle timeout struck would. */
     public void dropConnections() {
-        for (Socket s : this.sockets) {
-            closeQuietly(s);
-        }
+        this.server.dropConnections();
     }
 
     @Override
     public void close() {
-        this.closed = true;
-        closeQuietly(this.server);
-        dropConnections();
-        try {
-            this.acceptor.join(5000);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void acceptLoop() {
-        while (!this.closed) {
-            Socket client;
-            try {
-                client = this.server.accept();
-            }
-            catch (IOException e) {
-                return;
-            }
-            this.accepted.incrementAndGet();
-            this.sockets.add(client);
-            Thread t = new Thread(() -> serve(client), "test-proxy-conn-" + port());
-            t.setDaemon(true);
-            t.start();
-        }
+        this.server.close();
     }
 
     private void serve(Socket client) {
@@ -173,7 +138,7 @@ public final class TestProxy implements AutoCloseable {
             client.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(client.getInputStream());
             OutputStream out = client.getOutputStream();
-            while (!this.closed) {
+            while (!this.server.isClosed()) {
                 List<String> head = readHead(in);
                 if (head == null) {
                     return;
@@ -227,11 +192,8 @@ public final class TestProxy implements AutoCloseable {
         }
         finally {
             for (Socket s : upstreams.values()) {
-                closeQuietly(s);
-                this.sockets.remove(s);
+                this.server.forget(s);
             }
-            closeQuietly(client);
-            this.sockets.remove(client);
         }
     }
 
@@ -253,8 +215,7 @@ public final class TestProxy implements AutoCloseable {
             pump(origin.getInputStream(), client);
         }
         finally {
-            closeQuietly(origin);
-            this.sockets.remove(origin);
+            this.server.forget(origin);
         }
     }
 
@@ -305,19 +266,25 @@ public final class TestProxy implements AutoCloseable {
     /** A connection to a loopback address, or {@code null} when the target is not loopback or refuses. */
     private Socket dial(String authority) {
         int colon = authority.lastIndexOf(':');
+        InetAddress address;
         try {
             String host = authority.substring(0, colon).replace("[", "").replace("]", "");
-            InetAddress address = this.hosts.containsKey(host) ? this.hosts.get(host) : InetAddress.getByName(host);
-            if (!address.isLoopbackAddress()) {
-                return null; // Tests contact loopback only.
-            }
-            Socket s = new Socket();
-            this.sockets.add(s);
+            address = this.hosts.containsKey(host) ? this.hosts.get(host) : InetAddress.getByName(host);
+        }
+        catch (IOException | RuntimeException e) {
+            return null;
+        }
+        if (!address.isLoopbackAddress()) {
+            return null; // Tests contact loopback only.
+        }
+        Socket s = this.server.track(new Socket()); // Tracked while it connects: close() ends the connect too.
+        try {
             s.connect(new InetSocketAddress(address, Integer.parseInt(authority.substring(colon + 1))), 5000);
             s.setTcpNoDelay(true);
             return s;
         }
         catch (IOException | RuntimeException e) {
+            this.server.forget(s);
             return null;
         }
     }

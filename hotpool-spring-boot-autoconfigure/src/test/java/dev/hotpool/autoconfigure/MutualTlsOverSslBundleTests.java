@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -13,6 +12,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 import dev.hotpool.TlsHandshakeException;
+import dev.hotpool.testsupport.LoopbackServer;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class MutualTlsOverSslBundleTests {
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
     void serverRequiringAClientCertificateGetsTheBundlesCertificate(String protocol) throws Exception {
-        try (PeerEchoServer server = new PeerEchoServer(SERVER.clientAuthServerSocket(InetAddress.getLoopbackAddress(),
+        try (LoopbackServer server = peerEchoServer(SERVER.clientAuthServerSocket(InetAddress.getLoopbackAddress(),
                 CLIENT, protocol))) {
             this.contextRunner.withPropertyValues(bundle(true)).run((context) -> {
                 RestClient client = context.getBean(RestClient.Builder.class).build();
@@ -70,7 +70,7 @@ class MutualTlsOverSslBundleTests {
      */
     @Test
     void bundleWithoutAKeyFailsSayingTheServerRequiresAClientCertificate() throws Exception {
-        try (PeerEchoServer server = new PeerEchoServer(SERVER.clientAuthServerSocket(InetAddress.getLoopbackAddress(),
+        try (LoopbackServer server = peerEchoServer(SERVER.clientAuthServerSocket(InetAddress.getLoopbackAddress(),
                 CLIENT, "TLSv1.2"))) {
             this.contextRunner.withPropertyValues(bundle(false)).run((context) -> {
                 RestClient client = context.getBean(RestClient.Builder.class).build();
@@ -102,63 +102,37 @@ class MutualTlsOverSslBundleTests {
 
     /**
      * An HTTPS server on a socket that requires client certificates: answers every request with the client
-     * certificate's subject and closes the connection. One daemon thread; {@link #close()} stops it.
+     * certificate's subject and closes the connection.
      */
-    private static final class PeerEchoServer implements AutoCloseable {
+    private static LoopbackServer peerEchoServer(SSLServerSocket listener) {
+        return LoopbackServer.over(listener).serve("peer-echo-server", (socket) -> {
+            socket.setSoTimeout(10_000);
+            answerWithThePeer((SSLSocket) socket);
+        });
+    }
 
-        private final ServerSocket listener;
-
-        PeerEchoServer(SSLServerSocket listener) {
-            this.listener = listener;
-            Thread acceptor = new Thread(this::serve, "peer-echo-server");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return this.listener.getLocalPort();
-        }
-
-        private void serve() {
-            while (!this.listener.isClosed()) {
-                try (SSLSocket socket = (SSLSocket) this.listener.accept()) {
-                    socket.setSoTimeout(10_000);
-                    answer(socket);
-                }
-                catch (IOException ex) {
-                    // A client that failed its handshake, or close(): on to the next, or done.
-                }
+    private static void answerWithThePeer(SSLSocket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int c = in.read();
+            if (c < 0) {
+                return;
             }
+            matched = (c == "\r\n\r\n".charAt(matched)) ? matched + 1 : (c == '\r' ? 1 : 0);
         }
-
-        private static void answer(SSLSocket socket) throws IOException {
-            InputStream in = socket.getInputStream();
-            int matched = 0;
-            while (matched < 4) {
-                int c = in.read();
-                if (c < 0) {
-                    return;
-                }
-                matched = (c == "\r\n\r\n".charAt(matched)) ? matched + 1 : (c == '\r' ? 1 : 0);
-            }
-            String peer;
-            try {
-                peer = socket.getSession().getPeerPrincipal().getName();
-            }
-            catch (SSLPeerUnverifiedException ex) {
-                peer = "none";
-            }
-            byte[] body = peer.getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
+        String peer;
+        try {
+            peer = socket.getSession().getPeerPrincipal().getName();
         }
-
-        @Override
-        public void close() throws IOException {
-            this.listener.close();
+        catch (SSLPeerUnverifiedException ex) {
+            peer = "none";
         }
+        byte[] body = peer.getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
     }
 }

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -73,17 +76,30 @@ final class HeadlessChromium {
 
     private static Run run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).start();
-        CompletableFuture<String> output = readAsync(process.getInputStream());
-        CompletableFuture<String> errors = readAsync(process.getErrorStream());
-        process.getOutputStream().close();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new IllegalStateException(command.get(0) + " did not finish within " + TIMEOUT_SECONDS + " s");
+        // A thread per stream: each read blocks until the process ends, and the browser must not block on a full pipe
+        // meanwhile. (CompletableFuture's default executor would not do: on Java 25 on a 2-CPU machine it is the
+        // common ForkJoinPool at parallelism 1, which runs the two reads one after the other.)
+        ExecutorService readers = Executors.newFixedThreadPool(2, (task) -> {
+            Thread t = new Thread(task, "chromium-output");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            CompletableFuture<String> output = readAsync(process.getInputStream(), readers);
+            CompletableFuture<String> errors = readAsync(process.getErrorStream(), readers);
+            process.getOutputStream().close();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException(command.get(0) + " did not finish within " + TIMEOUT_SECONDS + " s");
+            }
+            return new Run(process.exitValue(), output.join(), errors.join());
         }
-        return new Run(process.exitValue(), output.join(), errors.join());
+        finally {
+            readers.shutdownNow();
+        }
     }
 
-    private static CompletableFuture<String> readAsync(InputStream in) {
+    private static CompletableFuture<String> readAsync(InputStream in, Executor readers) {
         return CompletableFuture.supplyAsync(() -> {
             try (in) {
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -93,7 +109,7 @@ final class HeadlessChromium {
             catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
-        });
+        }, readers);
     }
 
     private record Run(int exit, String output, String errors) {

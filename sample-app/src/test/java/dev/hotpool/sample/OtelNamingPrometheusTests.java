@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import dev.hotpool.HotPool;
 import org.junit.jupiter.api.Test;
@@ -37,10 +38,7 @@ class OtelNamingPrometheusTests {
     @Test
     void openConnectionsAreScrapedWithTheSemanticConventionsNames() throws Exception {
         assertThat(this.pool.awaitWarmup(Duration.ofSeconds(30))).isTrue();
-        Thread.sleep(1100); // The gauges read a snapshot at most a second old.
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + this.port + "/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String scrape = scrapeShowingTheWarmConnections();
 
         int idle = this.pool.stats().idle();
         assertThat(idle).isPositive();
@@ -53,5 +51,27 @@ class OtelNamingPrometheusTests {
             .doesNotContain("host=\"");
         assertThat(scrape).as("leases waiting keep hotpool's name").containsPattern("hotpool_connections\\{pool=\"hotpool\",server_address=\"localhost\","
                 + "server_port=\"\\d+\",state=\"pending\"\\} 0.0");
+    }
+
+    /**
+     * A scrape whose idle gauge counts the warm connections: the gauges read a snapshot of the pool at most a second
+     * old, which may have been taken before the warm-up ended; scrapes again until a fresh one shows them (10 s at
+     * most, then the last scrape).
+     */
+    private String scrapeShowingTheWarmConnections() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(
+                URI.create("http://localhost:" + this.port + "/actuator/prometheus")).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String scrape = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            String idle = "http_client_open_connections{http_connection_state=\"idle\",pool=\"hotpool\","
+                    + "server_address=\"localhost\",server_port=\"" + this.upstream.port() + "\"} "
+                    + this.pool.stats().idle() + ".0";
+            if (scrape.contains(idle) || System.nanoTime() - deadline > 0) {
+                return scrape;
+            }
+            Thread.sleep(50);
+        }
     }
 }

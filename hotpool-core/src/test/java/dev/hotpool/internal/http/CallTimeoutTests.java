@@ -9,12 +9,11 @@ import dev.hotpool.HotResponse;
 import dev.hotpool.PoolStats;
 import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.BlackHole;
+import dev.hotpool.testsupport.LoopbackServer;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,32 +142,16 @@ class CallTimeoutTests {
 
     @Test
     void aTlsHandshakeThatNeverAnswersIsCutOffAtTheCallTimeout() throws Exception {
-        ServerSocket silent = closing(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-        List<Socket> accepted = new ArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    accepted.add(silent.accept()); // Takes the ClientHello and never answers it.
-                }
-            }
-            catch (IOException closed) {
-                // The test is over.
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
+        // Takes the ClientHello and never answers it.
+        LoopbackServer silent = closing(LoopbackServer.start("silent", LoopbackServer.SILENT));
         HotPool pool = pool(HotPoolConfig.builder().connectTimeout(Duration.ofSeconds(30))
                 .callTimeout(Duration.ofMillis(700)));
 
-        assertThatThrownBy(() -> get(pool, URI.create("https://localhost:" + silent.getLocalPort() + "/")))
+        assertThatThrownBy(() -> get(pool, URI.create("https://localhost:" + silent.port() + "/")))
                 .isInstanceOfSatisfying(CallTimeoutException.class,
                         e -> assertThat(e.phase()).isEqualTo(CallTimeoutException.Phase.TLS_HANDSHAKE))
                 .hasMessageEndingWith("in the TLS handshake");
         Await.until(() -> pool.stats().total() == 0);
-        silent.close();
-        for (Socket s : accepted) {
-            s.close();
-        }
     }
 
     @Test

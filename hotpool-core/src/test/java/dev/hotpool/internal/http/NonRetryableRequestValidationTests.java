@@ -6,9 +6,11 @@ import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.UnansweredRequestException;
+import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.OneShotBody;
 import dev.hotpool.testsupport.StubServer;
+import dev.hotpool.testsupport.TestClock;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A request that cannot be retried (POST without an {@code Idempotency-Key}, a body that cannot be replayed) is not
  * written on a connection the server has already closed at its own idle timeout: past
  * {@code validate-non-retryable-after-inactivity} the connection is checked for end of stream first. Real sockets; a
- * server that closes each connection idle for 300 ms, one caller pausing 270 to 330 ms between requests.
+ * server that closes each connection idle for 300 ms, one caller pausing 270 to 330 ms between requests. The pauses
+ * are on the pool's clock, a test clock: a pause moves it, and a pause past the server's idle timeout ends with the
+ * server closing its idle connection (the test waits until it has), as the server's own timer would have meanwhile.
  */
 class NonRetryableRequestValidationTests {
 
     private static final Duration SERVER_IDLE_TIMEOUT = Duration.ofMillis(300);
 
-    /** Pauses straddling the server's idle timeout, clear of it by 15 ms or more (the race within is not ours). */
+    /** Pauses straddling the server's idle timeout. */
     private static final long[] PAUSES_MILLIS = {270, 315, 285, 330};
 
+    private final TestClock clock = new TestClock();
     private StubServer server;
     private HotPool pool;
 
@@ -42,8 +47,19 @@ class NonRetryableRequestValidationTests {
 
     private void start(HotPoolConfig.Builder config) throws IOException {
         this.server = StubServer.http((req, ex) -> ex.respond(200, req.method() + " " + req.bodyText().length()));
-        this.server.idleTimeout(SERVER_IDLE_TIMEOUT);
-        this.pool = new HotPool(config.build());
+        this.pool = new HotPool(config.clock(this.clock).build());
+    }
+
+    /**
+     * The caller pauses: the pool's clock moves on by {@code millis}, and when that is past the server's idle timeout
+     * the server closes its idle connection (the one connection a caller sending one request at a time keeps open).
+     */
+    private void pause(long millis) {
+        this.clock.advance(Duration.ofMillis(millis));
+        if (millis >= SERVER_IDLE_TIMEOUT.toMillis()) {
+            this.server.dropConnections();
+            Await.until(() -> this.server.openConnections() == 0);
+        }
     }
 
     /** Request i of a series: in turn a replayable POST, a one-shot POST, a one-shot PUT; none carries a key. */
@@ -57,11 +73,11 @@ class NonRetryableRequestValidationTests {
     }
 
     /** Sends {@code n} requests, pausing between them; returns the failures, in order. */
-    private List<IOException> sendPausing(int n, long[] pausesMillis) throws InterruptedException {
+    private List<IOException> sendPausing(int n, long[] pausesMillis) {
         List<IOException> failures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (i > 0) {
-                Thread.sleep(pausesMillis[i % pausesMillis.length]);
+                pause(pausesMillis[i % pausesMillis.length]);
             }
             try (HotResponse response = this.pool.execute(request(i))) {
                 assertThat(response.status()).isEqualTo(200);
@@ -93,8 +109,8 @@ class NonRetryableRequestValidationTests {
             throws Exception {
         start(HotPoolConfig.builder());
 
-        // The first pause is past the timeout (the pool learns it); the others end 2 to 12 ms short of it, where a
-        // request on the idle connection would race the server's close.
+        // The first pause is past the timeout (the pool learns it); the others end 2 to 12 ms short of it: the server
+        // has not closed the idle connection yet, but a request on it would race the server's close.
         List<IOException> failures = sendPausing(21, new long[] {288, 350, 292, 296, 298, 290});
 
         assertThat(failures).isEmpty();
@@ -124,7 +140,7 @@ class NonRetryableRequestValidationTests {
 
         for (int i = 0; i < 4; i++) {
             if (i > 0) {
-                Thread.sleep(330);
+                pause(330);
             }
             try (HotResponse response = this.pool.execute(HotRequest.get(this.server.uri("/")))) {
                 assertThat(response.status()).isEqualTo(200);

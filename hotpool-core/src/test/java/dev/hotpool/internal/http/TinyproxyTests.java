@@ -9,6 +9,7 @@ import dev.hotpool.ProxyException;
 import dev.hotpool.ProxySettings;
 import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.StubServer;
+import dev.hotpool.testsupport.TaskThreads;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
 
@@ -129,13 +130,16 @@ class TinyproxyTests {
         private final Process process;
         private final int port;
         private final Path logFile;
+        /** Reads the process's output. */
+        private final TaskThreads reader;
         private final CompletableFuture<String> output;
 
-        private Tinyproxy(Process process, int port, Path logFile, CompletableFuture<String> output) {
+        private Tinyproxy(Process process, int port, Path logFile, TaskThreads reader) {
             this.process = process;
             this.port = port;
             this.logFile = logFile;
-            this.output = output;
+            this.reader = reader;
+            this.output = readAsync(process.getInputStream(), reader);
         }
 
         static Tinyproxy start(Path dir, String extraConfig) throws Exception {
@@ -158,8 +162,7 @@ class TinyproxyTests {
             Process process = new ProcessBuilder(executable, "-d", "-c", config.toString())
                     .redirectErrorStream(true).start();
             process.getOutputStream().close();
-            CompletableFuture<String> output = readAsync(process.getInputStream());
-            Tinyproxy proxy = new Tinyproxy(process, port, log, output);
+            Tinyproxy proxy = new Tinyproxy(process, port, log, new TaskThreads("tinyproxy-output"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (true) {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -187,9 +190,14 @@ class TinyproxyTests {
 
         @Override
         public void close() throws InterruptedException {
-            this.process.destroy();
-            if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
-                this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            try {
+                this.process.destroy();
+                if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
+                    this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            finally {
+                this.reader.close(); // Its read ended with the process.
             }
         }
 
@@ -201,10 +209,14 @@ class TinyproxyTests {
             }
             Process install = new ProcessBuilder("bash", INSTALLER.toString()).redirectErrorStream(true).start();
             install.getOutputStream().close();
-            CompletableFuture<String> output = readAsync(install.getInputStream());
-            boolean done = install.waitFor(300, TimeUnit.SECONDS);
-            if (!done) {
-                install.destroyForcibly().waitFor();
+            boolean done;
+            CompletableFuture<String> output;
+            try (TaskThreads reader = new TaskThreads("tinyproxy-installer-output")) {
+                output = readAsync(install.getInputStream(), reader);
+                done = install.waitFor(300, TimeUnit.SECONDS);
+                if (!done) {
+                    install.destroyForcibly().waitFor();
+                }
             }
             found = find();
             if (found == null) {
@@ -227,7 +239,7 @@ class TinyproxyTests {
             return null;
         }
 
-        private static CompletableFuture<String> readAsync(InputStream in) {
+        private static CompletableFuture<String> readAsync(InputStream in, TaskThreads reader) {
             return CompletableFuture.supplyAsync(() -> {
                 try (in) {
                     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -237,7 +249,7 @@ class TinyproxyTests {
                 catch (IOException e) {
                     return "";
                 }
-            });
+            }, reader);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.hotpool.PoolStats;
 import dev.hotpool.internal.pool.ConnectionProbe.Outcome;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.testsupport.Await;
+import dev.hotpool.testsupport.TaskThreads;
 import dev.hotpool.testsupport.TestClock;
 
 import java.io.IOException;
@@ -44,6 +45,8 @@ class ConnectionPoolTests {
 
     private final TestClock clock = new TestClock();
     private final FakeConnector connector = new FakeConnector();
+    /** Runs the leases that wait in line (see {@link #leaseInBackground}). */
+    private final TaskThreads threads = new TaskThreads("background-lease");
     /** The origins whose last route the pool removed, in order. */
     private final List<String> gone = new java.util.ArrayList<>();
     private ConnectionPool pool;
@@ -51,10 +54,15 @@ class ConnectionPoolTests {
 
     @AfterEach
     void verifyAndClose() {
-        if (this.pool != null) {
-            this.pool.verify();
-            this.pool.close();
-            this.pool.verify();
+        try {
+            if (this.pool != null) {
+                this.pool.verify();
+                this.pool.close();
+                this.pool.verify();
+            }
+        }
+        finally {
+            this.threads.close();
         }
     }
 
@@ -92,7 +100,7 @@ class ConnectionPoolTests {
             catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, this.threads);
     }
 
     private Admission admit(Route route) throws HotPoolException {

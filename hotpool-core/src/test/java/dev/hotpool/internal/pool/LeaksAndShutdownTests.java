@@ -9,6 +9,7 @@ import dev.hotpool.testsupport.Await;
 import dev.hotpool.testsupport.Closer;
 import dev.hotpool.testsupport.LogCapture;
 import dev.hotpool.testsupport.StubServer;
+import dev.hotpool.testsupport.TaskThreads;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -26,11 +27,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Leak detection, reclaiming abandoned responses, and graceful shutdown. */
 class LeaksAndShutdownTests {
 
+    private final TaskThreads threads = new TaskThreads("leaks-and-shutdown");
     private StubServer server;
     private HotPool pool;
 
     @RegisterExtension
-    final Closer closer = Closer.of(() -> this.pool, () -> this.server);
+    final Closer closer = Closer.of(() -> this.pool, () -> this.threads, () -> this.server);
 
     @Test
     void leaseHeldPastTheThresholdIsLoggedWithTheLeasingStackAndAgainWhenItComesBack() throws Exception {
@@ -103,7 +105,7 @@ class LeaksAndShutdownTests {
         HotResponse held = this.pool.execute(HotRequest.get(this.server.uri("/")));
         this.pool.execute(HotRequest.get(this.server.uri("/"))).close(); // One idle connection too.
 
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(this.pool::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(this.pool::close, this.threads);
         Await.until(this.pool::isClosed);
         Await.until(() -> this.pool.stats().idle() == 0);
         assertThat(closing).isNotDone();

@@ -1,5 +1,7 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.testsupport.LoopbackServer;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -7,10 +9,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -21,7 +23,8 @@ import javax.net.ssl.SSLSocket;
 /**
  * A loopback server for handshake tests: a SunJSSE {@link SSLServerSocket} that handshakes every connection and
  * records what it saw (protocol, SNI, failure), or a plain socket that misbehaves (never answers, hangs up).
- * Accepted connections stay open until {@link #close()}. Thread-safe; one daemon thread accepts and handshakes.
+ * A connection stays open until the client closes it, or {@link #close()}. Thread-safe; one daemon thread accepts,
+ * one per connection handshakes (a {@link LoopbackServer}).
  */
 final class HandshakeServer implements AutoCloseable {
 
@@ -46,34 +49,34 @@ final class HandshakeServer implements AutoCloseable {
         HANG_UP
     }
 
-    private final ServerSocket serverSocket;
-    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final LoopbackServer server;
     private final BlockingQueue<Handshake> handshakes = new LinkedBlockingQueue<>();
-    private final Thread acceptor;
 
-    private HandshakeServer(ServerSocket serverSocket, Consumer<Socket> perConnection) {
-        this.serverSocket = serverSocket;
-        this.acceptor = new Thread(() -> acceptLoop(perConnection), "handshake-server-" + serverSocket.getLocalPort());
-        this.acceptor.setDaemon(true);
-        this.acceptor.start();
+    private HandshakeServer(ServerSocket serverSocket, Misbehaviour misbehaviour) {
+        this.server = LoopbackServer.over(serverSocket);
+        this.server.serve("handshake-server", (s) -> {
+            s.setSoTimeout(10_000);
+            if (misbehaviour == null) {
+                handshake((SSLSocket) s);
+            }
+            else {
+                misbehave(s, misbehaviour);
+            }
+        });
     }
 
     /** A TLS server over {@code socket} (already configured: protocols, suites, client auth). */
     static HandshakeServer tls(SSLServerSocket socket) {
-        HandshakeServer[] self = new HandshakeServer[1];
-        HandshakeServer server = new HandshakeServer(socket, (s) -> self[0].handshake((SSLSocket) s));
-        self[0] = server;
-        return server;
+        return new HandshakeServer(socket, null);
     }
 
     /** A plain server on 127.0.0.1 that misbehaves as asked. */
     static HandshakeServer plain(Misbehaviour misbehaviour) throws IOException {
-        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        return new HandshakeServer(socket, (s) -> misbehave(s, misbehaviour));
+        return new HandshakeServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), misbehaviour);
     }
 
     int port() {
-        return this.serverSocket.getLocalPort();
+        return this.server.port();
     }
 
     /** The next handshake the server finished or failed, waiting up to 10 s. */
@@ -86,33 +89,8 @@ final class HandshakeServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        this.serverSocket.close();
-        for (Socket s : this.accepted) {
-            s.close();
-        }
-        try {
-            this.acceptor.join(10_000);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void acceptLoop(Consumer<Socket> perConnection) {
-        while (!this.serverSocket.isClosed()) {
-            try {
-                Socket s = this.serverSocket.accept();
-                this.accepted.add(s);
-                s.setSoTimeout(10_000);
-                Thread t = new Thread(() -> perConnection.accept(s), "handshake-server-connection");
-                t.setDaemon(true);
-                t.start();
-            }
-            catch (IOException ex) {
-                return;
-            }
-        }
+    public void close() {
+        this.server.close();
     }
 
     private void handshake(SSLSocket socket) {
@@ -139,23 +117,16 @@ final class HandshakeServer implements AutoCloseable {
         }
     }
 
-    private static void misbehave(Socket socket, Misbehaviour misbehaviour) {
-        try (socket) {
+    private static void misbehave(Socket socket, Misbehaviour misbehaviour) throws IOException {
+        if (misbehaviour == Misbehaviour.HANG_UP) {
             InputStream in = socket.getInputStream();
-            if (misbehaviour == Misbehaviour.HANG_UP) {
-                byte[] header = in.readNBytes(5);
-                if (header.length == 5) {
-                    in.readNBytes(((header[3] & 0xff) << 8) | (header[4] & 0xff));
-                }
-                return;
+            byte[] header = in.readNBytes(5);
+            if (header.length == 5) {
+                in.readNBytes(((header[3] & 0xff) << 8) | (header[4] & 0xff));
             }
-            socket.setSoTimeout(0);
-            while (in.read() >= 0) {
-                // Swallow the client hello and wait for the client to give up.
-            }
+            return; // The server closes the connection.
         }
-        catch (IOException ex) {
-            // The client went away or close() closed the socket: either ends the connection.
-        }
+        socket.setSoTimeout(0);
+        LoopbackServer.SILENT.serve(socket); // Swallows the client hello and waits for the client to give up.
     }
 }

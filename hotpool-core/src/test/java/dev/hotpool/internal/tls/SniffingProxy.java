@@ -1,15 +1,14 @@
 package dev.hotpool.internal.tls;
 
+import dev.hotpool.testsupport.LoopbackServer;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -19,20 +18,19 @@ import java.util.concurrent.TimeUnit;
  * both directions unchanged, so the handshake completes with the real server behind it. Tests see every hello in
  * {@link #nextHello()}.
  *
- * <p>Thread-safe; one daemon thread accepts, two per connection relay. {@link #close()} closes everything.
+ * <p>Thread-safe; one daemon thread accepts, two per connection relay (a {@link LoopbackServer}). {@link #close()}
+ * closes everything.
  */
 final class SniffingProxy implements AutoCloseable {
 
-    private final ServerSocket listener;
+    private final LoopbackServer server;
     private final int backendPort;
     private final BlockingQueue<ClientHello> hellos = new LinkedBlockingQueue<>();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final Thread acceptor;
 
     private SniffingProxy(int backendPort) throws IOException {
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = LoopbackServer.bind(InetAddress.getLoopbackAddress(), 0);
         this.backendPort = backendPort;
-        this.acceptor = daemon(this::acceptLoop, "sniffing-proxy-" + this.listener.getLocalPort());
+        this.server.serve("sniffing-proxy", this::relay);
     }
 
     /** A relay to {@code 127.0.0.1:backendPort}. */
@@ -41,7 +39,7 @@ final class SniffingProxy implements AutoCloseable {
     }
 
     int port() {
-        return this.listener.getLocalPort();
+        return this.server.port();
     }
 
     /** The next ClientHello a client sent, waiting up to 10 s. */
@@ -54,46 +52,34 @@ final class SniffingProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        this.listener.close();
-        for (Socket s : this.sockets) {
-            s.close();
-        }
+    public void close() {
+        this.server.close();
+    }
+
+    /** Relays one connection until both directions ended; the server then closes the client's socket. */
+    private void relay(Socket client) throws IOException {
+        client.setSoTimeout(10_000);
+        byte[] hello;
         try {
-            this.acceptor.join(10_000);
+            hello = ClientHelloCapture.readHello(client.getInputStream());
+            this.hellos.add(ClientHello.parse(hello));
+        }
+        catch (IllegalArgumentException ex) {
+            return; // Not a ClientHello: the proxy hangs up.
+        }
+        Socket backend = this.server.track(new Socket());
+        try {
+            backend.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.backendPort), 10_000);
+            backend.getOutputStream().write(hello);
+            Thread down = daemon(() -> pump(backend, client), "sniffing-proxy-down");
+            pump(client, backend);
+            down.join();
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void acceptLoop() {
-        while (!this.listener.isClosed()) {
-            try {
-                Socket client = this.listener.accept();
-                this.sockets.add(client);
-                daemon(() -> relay(client), "sniffing-proxy-connection");
-            }
-            catch (IOException ex) {
-                return;
-            }
-        }
-    }
-
-    private void relay(Socket client) {
-        try {
-            client.setSoTimeout(10_000);
-            byte[] hello = ClientHelloCapture.readHello(client.getInputStream());
-            this.hellos.add(ClientHello.parse(hello));
-            Socket backend = new Socket();
-            this.sockets.add(backend);
-            backend.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.backendPort), 10_000);
-            backend.getOutputStream().write(hello);
-            daemon(() -> pump(backend, client), "sniffing-proxy-down");
-            pump(client, backend);
-        }
-        catch (IOException | IllegalArgumentException ex) {
-            closeQuietly(client);
+        finally {
+            this.server.forget(backend);
         }
     }
 
