@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PoolConnections {
 
+    /** The pool's log: its lines keep their logger. */
     private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
 
     private final String poolName;

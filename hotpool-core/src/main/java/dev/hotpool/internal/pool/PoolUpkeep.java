@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PoolUpkeep {
 
+    /** The pool's log: its lines keep their logger. */
     private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
 
     private final ConnectionPool pool;
