@@ -1,6 +1,8 @@
 package dev.hotpool.internal.pool;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +25,20 @@ final class AddressLoad {
         this.live.computeIfAbsent(address, a -> new AtomicInteger()).addAndGet(delta);
     }
 
-    /** A number that changes on every call, to break ties in turn. */
-    int nextTurn() {
-        return this.turn.getAndIncrement() & Integer.MAX_VALUE;
+    /** The candidate with the fewest live connections, ties taken in turn. */
+    InetAddress leastLoaded(List<InetAddress> candidates) {
+        int fewest = Integer.MAX_VALUE;
+        List<InetAddress> tied = new ArrayList<>(candidates.size());
+        for (InetAddress a : candidates) {
+            int live = live(a);
+            if (live < fewest) {
+                fewest = live;
+                tied.clear();
+            }
+            if (live == fewest) {
+                tied.add(a);
+            }
+        }
+        return tied.get((this.turn.getAndIncrement() & Integer.MAX_VALUE) % tied.size());
     }
 }

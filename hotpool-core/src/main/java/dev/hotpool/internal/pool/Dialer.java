@@ -3,17 +3,14 @@ package dev.hotpool.internal.pool;
 import dev.hotpool.ConnectException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.Origin;
-import dev.hotpool.net.LocalAddressPool;
 
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -24,13 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import jdk.net.ExtendedSocketOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * Opens the TCP connection of a new pooled connection: the socket options ({@code TCP_NODELAY}, TCP keep-alive with
- * its idle, interval and count where the JDK has them), the local address, and the connect itself.
+ * Opens the TCP connection of a new pooled connection to one of a host's addresses, on sockets made by
+ * {@link TcpSockets} (options, local address, the timed connect).
  *
  * <p>With one address, or {@code hotpool.connect.fallback-delay} zero, addresses are tried one after another. With
  * several, connects race as RFC 8305 ("Happy Eyeballs") has them: the first attempt runs on the caller's thread;
@@ -43,8 +36,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. The delay is timed by a {@link Timer}, which the engine's tests replace to step time by hand.
  */
 final class Dialer {
-
-    private static final Logger log = LoggerFactory.getLogger(Dialer.class);
 
     /** Runs tasks after a delay, off the caller's thread. */
     interface Timer {
@@ -79,11 +70,7 @@ final class Dialer {
     }
 
     private final long fallbackDelayMillis;
-    private final boolean keepAlive;
-    private final int keepAliveIdleSeconds;
-    private final int keepAliveIntervalSeconds;
-    private final int keepAliveCount;
-    private final LocalAddressPool localAddresses;
+    private final TcpSockets sockets;
     private final Timer timer;
     private final ExecutorService attempts;
 
@@ -93,11 +80,7 @@ final class Dialer {
 
     Dialer(HotPoolConfig config, Timer timer, ExecutorService attempts) {
         this.fallbackDelayMillis = config.fallbackDelay().toMillis();
-        this.keepAlive = config.tcpKeepAlive();
-        this.keepAliveIdleSeconds = (int) config.tcpKeepAliveIdle().getSeconds();
-        this.keepAliveIntervalSeconds = (int) config.tcpKeepAliveInterval().getSeconds();
-        this.keepAliveCount = config.tcpKeepAliveCount();
-        this.localAddresses = config.localAddresses();
+        this.sockets = new TcpSockets(config);
         this.timer = timer;
         this.attempts = attempts;
     }
@@ -131,99 +114,7 @@ final class Dialer {
      * @throws IOException when it did not connect by the deadline; the socket is closed
      */
     Socket connect(InetSocketAddress target, long deadlineNanos) throws IOException {
-        Socket socket = newSocket(target.getAddress());
-        try {
-            int budget = connectBudget(deadlineNanos);
-            if (budget <= 0) {
-                throw new java.net.SocketTimeoutException("connect timed out");
-            }
-            socket.connect(target, budget);
-            return socket;
-        }
-        catch (IOException | RuntimeException e) {
-            closeQuietly(socket);
-            throw e;
-        }
-    }
-
-    /** The address with the fewest live connections of the route, ties taken in turn. */
-    static InetAddress leastLoaded(List<InetAddress> candidates, AddressLoad load) {
-        int fewest = Integer.MAX_VALUE;
-        List<InetAddress> tied = new ArrayList<>(candidates.size());
-        for (InetAddress a : candidates) {
-            int live = load.live(a);
-            if (live < fewest) {
-                fewest = live;
-                tied.clear();
-            }
-            if (live == fewest) {
-                tied.add(a);
-            }
-        }
-        return tied.get(load.nextTurn() % tied.size());
-    }
-
-    /** The options of every new socket; {@code TCP_KEEP*} only where the JDK supports them on this platform. */
-    private Socket newSocket(InetAddress target) throws IOException {
-        Socket socket = new Socket();
-        try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(this.keepAlive);
-            if (this.keepAlive) {
-                setIfSupported(socket, ExtendedSocketOptions.TCP_KEEPIDLE, this.keepAliveIdleSeconds);
-                setIfSupported(socket, ExtendedSocketOptions.TCP_KEEPINTERVAL, this.keepAliveIntervalSeconds);
-                setIfSupported(socket, ExtendedSocketOptions.TCP_KEEPCOUNT, this.keepAliveCount);
-            }
-            InetAddress local = this.localAddresses.next(target);
-            if (local != null) {
-                socket.bind(new InetSocketAddress(local, 0));
-            }
-            return socket;
-        }
-        catch (IOException | RuntimeException e) {
-            closeQuietly(socket);
-            throw e;
-        }
-    }
-
-    private static void setIfSupported(Socket socket, SocketOption<Integer> option, int value) throws IOException {
-        if (Shared.SUPPORTED.contains(option)) {
-            socket.setOption(option, value);
-        }
-        else if (Shared.UNSUPPORTED_LOGGED.compareAndSet(0, 1)) {
-            log.info("hotpool: this JDK cannot set {} on this platform; TCP keep-alive uses the system's timing",
-                    option.name());
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        }
-        catch (IOException ignored) {
-            // Nothing more can be done.
-        }
-    }
-
-    /**
-     * The milliseconds left until a deadline, rounded up, so that a wait given them ends at or after it; 0 once it has
-     * passed. {@link SocketConnector} gives them to the TLS handshake and a proxy's answer.
-     */
-    static int remainingMillis(long deadlineNanos) {
-        long left = deadlineNanos - System.nanoTime();
-        return left <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
-    }
-
-    /**
-     * The budget of a timed {@code Socket.connect} until the deadline: the milliseconds left rounded up, plus one; 0
-     * once it has passed. A timed connect can give up before its timeout (by up to half a millisecond, measured on
-     * Linux with Java 17 and 25), so a budget of exactly the time left could fail before the deadline, and a caller
-     * whose own deadline this is (a call timeout) would not see it had passed. With the extra millisecond a connect
-     * never times out before the deadline.
-     */
-    private static int connectBudget(long deadlineNanos) {
-        int left = remainingMillis(deadlineNanos);
-        return left == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, left + 1L);
+        return this.sockets.connect(target, deadlineNanos);
     }
 
     /** How one attempt ended. */
@@ -301,7 +192,7 @@ final class Dialer {
         }
 
         private Attempt startLocked(ExecutorService thread) {
-            if (this.over || this.untried.isEmpty() || remainingMillis(this.deadlineNanos) <= 0) {
+            if (this.over || this.untried.isEmpty() || TcpSockets.remainingMillis(this.deadlineNanos) <= 0) {
                 return null;
             }
             InetAddress address = next();
@@ -349,7 +240,7 @@ final class Dialer {
                     pool = other;
                 }
             }
-            return leastLoaded(pool, this.load);
+            return this.load.leastLoaded(pool);
         }
 
         /** Runs one attempt to its end (on whichever thread), then settles its place in the race. */
@@ -358,11 +249,11 @@ final class Dialer {
             IOException failure = null;
             long started = System.nanoTime();
             try {
-                socket = newSocket(attempt.address);
+                socket = Dialer.this.sockets.open(attempt.address);
                 this.lock.lock();
                 try {
                     if (attempt.cancelled) {
-                        closeQuietly(socket);
+                        TcpSockets.closeQuietly(socket);
                         finished(attempt, null, null); // Lost before it began: not reported.
                         return;
                     }
@@ -371,11 +262,8 @@ final class Dialer {
                 finally {
                     this.lock.unlock();
                 }
-                int budget = connectBudget(this.deadlineNanos);
-                if (budget <= 0) {
-                    throw new java.net.SocketTimeoutException("connect timed out");
-                }
-                socket.connect(new InetSocketAddress(attempt.address, this.origin.port()), budget);
+                TcpSockets.connect(socket, new InetSocketAddress(attempt.address, this.origin.port()),
+                        this.deadlineNanos);
             }
             catch (IOException e) {
                 failure = e;
@@ -418,7 +306,7 @@ final class Dialer {
             }
             this.load.add(attempt.address, -1);
             if (socket != null) {
-                closeQuietly(socket);
+                TcpSockets.closeQuietly(socket);
             }
             boolean failed = failure != null && !attempt.cancelled && !this.over;
             if (failed) {
@@ -433,7 +321,8 @@ final class Dialer {
         private void cancel(Attempt attempt) {
             attempt.cancelled = true;
             if (attempt.socket != null) {
-                closeQuietly(attempt.socket); // Its connect throws at once; its thread then finds it cancelled.
+                // Its connect throws at once; its thread then finds it cancelled.
+                TcpSockets.closeQuietly(attempt.socket);
             }
         }
 
@@ -469,7 +358,7 @@ final class Dialer {
         private Socket outcomeLocked(int candidates) throws ConnectException {
             boolean interrupted = false;
             while (this.winner == null && !this.running.isEmpty()) {
-                long waitMillis = remainingMillis(this.deadlineNanos);
+                long waitMillis = TcpSockets.remainingMillis(this.deadlineNanos);
                 if (waitMillis <= 0) {
                     break;
                 }
@@ -514,11 +403,6 @@ final class Dialer {
     /** The JVM-wide threads of every pool's fast fallback: idle ones end after a minute. */
     private static final class Shared {
 
-        static final AtomicInteger UNSUPPORTED_LOGGED = new AtomicInteger();
-
-        /** The options a plain socket has here (the same for every socket of this JDK and platform). */
-        static final Set<SocketOption<?>> SUPPORTED = supportedOptions();
-
         static final ScheduledThreadPoolExecutor TIMER;
 
         static final ExecutorService ATTEMPTS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
@@ -529,15 +413,6 @@ final class Dialer {
             TIMER.setRemoveOnCancelPolicy(true);
             TIMER.setKeepAliveTime(60, TimeUnit.SECONDS);
             TIMER.allowCoreThreadTimeOut(true);
-        }
-
-        private static Set<SocketOption<?>> supportedOptions() {
-            try (Socket s = new Socket()) {
-                return s.supportedOptions();
-            }
-            catch (IOException e) {
-                return Set.of();
-            }
         }
 
         private static ThreadFactory daemons(String prefix) {

@@ -106,7 +106,7 @@ public final class Engine implements AutoCloseable {
 
     /** Closes the idle connections of one origin, or of all origins when {@code origin} is {@code null}. */
     public int evictIdle(Origin origin) {
-        return this.pool.evictIdle(origin);
+        return this.pool.upkeep().evictIdle(origin);
     }
 
     public HealthCheckReport runHealthCheck() {
@@ -130,7 +130,7 @@ public final class Engine implements AutoCloseable {
      * outlier state for, and any it still has connections to), with their connections and ejection state.
      */
     public List<AddressInfo> addresses(Origin origin) {
-        Map<InetAddress, Integer> connections = this.pool.connectionsByAddress(origin);
+        Map<InetAddress, Integer> connections = this.pool.upkeep().connectionsByAddress(origin);
         Map<InetAddress, OutlierDetector.AddressState> states = new LinkedHashMap<>();
         for (OutlierDetector.AddressState s : this.outliers.snapshot(origin.authority())) {
             states.put(s.address(), s);
@@ -154,7 +154,7 @@ public final class Engine implements AutoCloseable {
 
     /** One row per open connection of an origin, oldest first. */
     public List<ConnectionInfo> connections(Origin origin) {
-        return this.pool.connections(origin);
+        return this.pool.upkeep().connections(origin);
     }
 
     public boolean isClosed() {
@@ -184,8 +184,8 @@ public final class Engine implements AutoCloseable {
     /** An address was ejected: its connections retire, and the listener hears of it once per origin. */
     private void ejected(String hostKey, InetAddress address, java.time.Instant until) {
         String host = OutlierDetector.hostOf(hostKey);
-        this.pool.retireAddress(host, hostKey, address, CloseReason.EJECTED);
-        for (Origin origin : this.pool.originsOf(host)) {
+        this.pool.upkeep().retireAddress(host, hostKey, address, CloseReason.EJECTED);
+        for (Origin origin : this.pool.upkeep().originsOf(host)) {
             if (origin.authority().equals(hostKey)) {
                 this.listener.addressEjected(origin, address);
             }

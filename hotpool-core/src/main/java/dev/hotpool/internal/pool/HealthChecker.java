@@ -78,8 +78,8 @@ final class HealthChecker {
             Instant startedAt = this.clock.instant();
             Map<CloseReason, Integer> closed = new EnumMap<>(CloseReason.class);
             int checked = 0;
-            for (PoolEntry entry : this.pool.idleForCheck(startedAt.toEpochMilli(), closed)) {
-                if (!this.pool.beginCheck(entry)) {
+            for (PoolEntry entry : this.pool.upkeep().idleForCheck(startedAt.toEpochMilli(), closed)) {
+                if (!this.pool.upkeep().beginCheck(entry)) {
                     continue; // Leased or closed since it was listed.
                 }
                 checked++;
@@ -95,10 +95,10 @@ final class HealthChecker {
                 catch (RuntimeException e) {
                     outcome = ConnectionProbe.Outcome.UNHEALTHY;
                 }
-                if (entry.route.settings.probePath() != null) { // A probe request's outcome counts for the address.
+                if (entry.route.settings().probePath() != null) { // A probe request's outcome counts for the address.
                     report(entry, outcome);
                 }
-                CloseReason reason = this.pool.endCheck(entry, outcome);
+                CloseReason reason = this.pool.upkeep().endCheck(entry, outcome);
                 if (reason != null) {
                     closed.merge(reason, 1, Integer::sum);
                 }
@@ -139,10 +139,10 @@ final class HealthChecker {
      */
     private void refreshAddresses(Map<CloseReason, Integer> closed) {
         for (AddressBook.Change change : this.addressBook.refresh()) {
-            for (Origin origin : this.pool.originsOf(change.host())) {
+            for (Origin origin : this.pool.upkeep().originsOf(change.host())) {
                 this.outliers.hostAddresses(origin.authority(), change.after());
             }
-            int retired = this.pool.retireAddressesNotIn(change.host(), change.after(), CloseReason.EVICTED);
+            int retired = this.pool.upkeep().retireAddressesNotIn(change.host(), change.after(), CloseReason.EVICTED);
             if (retired > 0) {
                 closed.merge(CloseReason.EVICTED, retired, Integer::sum);
             }
@@ -153,7 +153,7 @@ final class HealthChecker {
 
     /** Drops per-host state kept outside the pool once nothing needs it (each says when in its own comment). */
     private void forgetIdleHosts() {
-        Set<Origin> live = this.pool.origins();
+        Set<Origin> live = this.pool.upkeep().origins();
         Set<String> liveHosts = new HashSet<>();
         for (Origin origin : live) {
             liveHosts.add(origin.host());

@@ -35,7 +35,7 @@ final class LeaseEvents {
         entry.leased(reused);
         entry.leasedBy = threadName();
         entry.leakWatch = this.leakDetector.watch(entry); // A volatile write: after the fields above.
-        entry.route.leases.increment();
+        entry.route.countLease();
         this.leases.increment();
         if (reused) {
             this.reusedLeases.increment();

@@ -72,12 +72,12 @@ final class Leaser {
     private Lease take(Origin origin, TlsSettings tls, AddressFilter filter, HttpProxy proxy, LeaseMode mode,
             Duration acquireTimeout, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         long start = System.nanoTime();
-        long timeoutNanos = ConnectionPool.saturatedNanos(acquireTimeout);
+        long timeoutNanos = Waiter.saturatedNanos(acquireTimeout);
         while (true) {
             long now = this.clock.millis();
             Admission admission = this.pool.admit(origin, tls, filter, proxy, mode, now);
             if (admission instanceof Waiter waiter) {
-                PoolEntry granted = this.pool.await(waiter, start, timeoutNanos);
+                PoolEntry granted = waiter.await(this.pool, start, timeoutNanos);
                 return granted.transport() == null ? connect(granted, connectTimeoutMillis, readTimeoutMillis, start)
                         : this.events.begin(granted, true /* reused: handed over */, start);
             }
@@ -100,13 +100,13 @@ final class Leaser {
     }
 
     /**
-     * Opens one connection for a warm route when there is room (see {@link ConnectionPool#reserveForWarmup}). The
+     * Opens one connection for a warm route when there is room (see {@link PoolUpkeep#reserveForWarmup}). The
      * caller probes it if it likes, then releases it into the idle lists. Not counted as a lease.
      *
      * @return the new connection, LEASED, or {@code null} when there is no room or the pool is closed
      */
     PoolEntry openForWarmup(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
-        PoolEntry reserved = this.pool.reserveForWarmup(route);
+        PoolEntry reserved = this.pool.upkeep().reserveForWarmup(route);
         return reserved == null ? null
                 : this.pool.connected(reserved, open(reserved, connectTimeoutMillis, readTimeoutMillis));
     }
@@ -120,7 +120,7 @@ final class Leaser {
     /** Opens the transport of a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
     private Transport open(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         try {
-            return this.connector.connect(reserved.route.route, reserved.route.load, connectTimeoutMillis,
+            return this.connector.connect(reserved.route.route(), reserved.route.load(), connectTimeoutMillis,
                     readTimeoutMillis);
         }
         catch (IOException | RuntimeException | Error e) {

@@ -111,7 +111,7 @@ final class Ledger {
 
     /** A slot was reserved for a new connection of the entry's route: it counts as CONNECTING from now on. */
     void reserved(PoolEntry e) {
-        Counts route = e.route.counts;
+        Counts route = e.route.counts();
         route.total++;
         route.add(State.CONNECTING, 1);
         this.pool.total++;
@@ -123,7 +123,7 @@ final class Ledger {
     void move(PoolEntry e, State to) {
         State from = e.state;
         assert from != State.CLOSED && from != to : "cannot move " + e + " from " + from + " to " + to;
-        Counts route = e.route.counts;
+        Counts route = e.route.counts();
         route.add(from, -1);
         this.pool.add(from, -1);
         if (to == State.CLOSED) {
@@ -139,14 +139,14 @@ final class Ledger {
     }
 
     void waiterAdded(RoutePool r) {
-        r.counts.waiting++;
+        r.counts().waiting++;
         this.pool.waiting++;
     }
 
     void waiterLeft(RoutePool r) {
-        r.counts.waiting--;
+        r.counts().waiting--;
         this.pool.waiting--;
-        assert r.counts.waiting >= 0 && this.pool.waiting >= 0 : r.counts + "; pool " + this.pool;
+        assert r.counts().waiting >= 0 && this.pool.waiting >= 0 : r.counts() + "; pool " + this.pool;
     }
 
     void countOpen() {
@@ -177,9 +177,9 @@ final class Ledger {
     /** A route's counts and the pool's, for messages: {@code per-host 1/1: 1 leased, …; pool 1/5: …}. */
     String describe(RoutePool r) {
         Counts c = this.pool;
-        return "per-host " + r.total() + "/" + r.maxConns + ": " + r.counts.leased() + " leased, "
-                + (r.counts.idle() + r.counts.checking()) + " idle, " + r.counts.connecting() + " connecting, "
-                + r.counts.waiting() + " waiting; pool " + c.total() + "/" + this.maxConnections + ": " + c.leased()
+        return "per-host " + r.total() + "/" + r.maxConns() + ": " + r.counts().leased() + " leased, "
+                + (r.counts().idle() + r.counts().checking()) + " idle, " + r.counts().connecting() + " connecting, "
+                + r.counts().waiting() + " waiting; pool " + c.total() + "/" + this.maxConnections + ": " + c.leased()
                 + " leased, " + (c.idle() + c.checking()) + " idle, " + c.waiting() + " waiting";
     }
 
@@ -197,7 +197,7 @@ final class Ledger {
         int[] sums = new int[State.values().length];
         int[] totals = new int[3];
         routes.forEach(null, r -> {
-            check(!r.removed && !r.unused(), "a live route is removed or unused", r);
+            check(!r.removed() && !r.unused(), "a live route is removed or unused", r);
             int[] byState = new int[State.values().length];
             int members = 0;
             for (PoolEntry e = r.firstMember(); e != null; e = r.nextMember(e)) {
@@ -206,10 +206,10 @@ final class Ledger {
                 members++;
             }
             for (State st : State.values()) {
-                check(st == State.CLOSED || byState[st.ordinal()] == r.counts.count(st), st + " count", r);
-                sums[st.ordinal()] += r.counts.count(st);
+                check(st == State.CLOSED || byState[st.ordinal()] == r.counts().count(st), st + " count", r);
+                sums[st.ordinal()] += r.counts().count(st);
             }
-            check(members == r.total() && r.counts.balanced(r.maxConns), "total or per-host limit", r);
+            check(members == r.total() && r.counts().balanced(r.maxConns()), "total or per-host limit", r);
             int inIdleList = 0;
             for (PoolEntry e = r.newestIdle(); e != null; e = r.olderIdle(e)) {
                 check(e.state == State.IDLE || e.state == State.CHECKING, "its idle list holds " + e, r);
@@ -217,13 +217,13 @@ final class Ledger {
                 check(lru.containsByWalk(e), "an idle connection is missing from the pool's idle list", r);
                 inIdleList++;
             }
-            check(inIdleList == r.counts.idle() + r.counts.checking(), "idle list size", r);
-            check(r.waiterCount() == r.counts.waiting(), "waiting count", r);
-            check(r.needsRoom == needRoom.contains(r), "room line flag", r);
-            check(poolClosed || r.needsRoom == (r.hasWaiters() && r.total() < r.maxConns),
+            check(inIdleList == r.counts().idle() + r.counts().checking(), "idle list size", r);
+            check(r.waiterCount() == r.counts().waiting(), "waiting count", r);
+            check(r.inRoomLine() == needRoom.contains(r), "room line flag", r);
+            check(poolClosed || r.inRoomLine() == (r.hasWaiters() && r.hasRoom()),
                     "in the room line exactly when waiting with per-host room", r);
             totals[0] += r.total();
-            totals[1] += r.counts.waiting();
+            totals[1] += r.counts().waiting();
             totals[2]++;
         });
         for (State st : State.values()) {
@@ -236,7 +236,7 @@ final class Ledger {
         check(this.pool.idle() <= maxIdleConns, "max-idle-conns", null);
         check(lru.size() == this.pool.idle() + this.pool.checking(), "pool idle list size", null);
         for (RoutePool r : needRoom) {
-            check(!r.removed, "a removed route in the room line", r);
+            check(!r.removed(), "a removed route in the room line", r);
         }
         check(poolClosed || needRoom.isEmpty() || (this.pool.total() >= this.maxConnections && !idleToEvict),
                 "routes wait for room while the pool has room", null);
@@ -250,6 +250,6 @@ final class Ledger {
     }
 
     private boolean balanced(RoutePool route) {
-        return route.counts.balanced(route.maxConns) && this.pool.balanced(this.maxConnections);
+        return route.counts().balanced(route.maxConns()) && this.pool.balanced(this.maxConnections);
     }
 }

@@ -106,7 +106,7 @@ final class PoolEntry implements Lease, Admission {
         if (now >= this.lifetimeDeadline) {
             return CloseReason.MAX_LIFETIME;
         }
-        if (now - this.idleSince >= this.route.idleTimeoutMillis || now >= this.keepAliveDeadline) {
+        if (now - this.idleSince >= this.route.idleTimeoutMillis() || now >= this.keepAliveDeadline) {
             return CloseReason.IDLE_TIMEOUT;
         }
         return null;
@@ -114,7 +114,7 @@ final class PoolEntry implements Lease, Admission {
 
     /** Whether the address filters (the pool's and the route's) still allow this connection's address. */
     boolean allowedBy(AddressFilter poolFilter) {
-        return this.route.route.admits(this.transport.remote().getAddress(), poolFilter);
+        return this.route.route().admits(this.transport.remote().getAddress(), poolFilter);
     }
 
     /** Starts the idle time on release, with the server's keep-alive hint. Under the pool lock. */
@@ -129,7 +129,7 @@ final class PoolEntry implements Lease, Admission {
 
     @Override
     public Origin origin() {
-        return this.route.route.origin();
+        return this.route.route().origin();
     }
 
     @Override
@@ -149,7 +149,7 @@ final class PoolEntry implements Lease, Admission {
 
     @Override
     public HttpProxy proxy() {
-        return this.route.route.proxy();
+        return this.route.route().proxy();
     }
 
     @Override
@@ -229,6 +229,6 @@ final class PoolEntry implements Lease, Admission {
 
     @Override
     public String toString() {
-        return "#" + this.id + " " + this.route.route + (this.transport != null ? " via " + this.transport : "");
+        return "#" + this.id + " " + this.route.route() + (this.transport != null ? " via " + this.transport : "");
     }
 }

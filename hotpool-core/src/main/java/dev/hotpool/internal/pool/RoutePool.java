@@ -1,70 +1,124 @@
 package dev.hotpool.internal.pool;
 
+import dev.hotpool.CloseReason;
 import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.PoolStats;
 import dev.hotpool.internal.pool.PoolEntry.State;
 
+import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * One live route's connections and line: its idle connections (newest first, so reuse is LIFO and the rest idle
- * out), every connection it has open or opening, and its waiting leases (oldest first). It owns these lists; its
- * counts are kept by the pool's {@link Ledger}.
+ * One live route's connections and line, and the decisions that are the route's own: which idle connection a lease
+ * takes (the newest usable, so reuse is LIFO and the rest idle out), which waiter a connection goes to (the oldest),
+ * whether a new connection fits under the route's own cap, which of its connections close when they idle out or
+ * their address is retired, and what its server was seen to allow an idle connection ({@link ServerIdleLimits}). It
+ * owns its lists: its idle connections (newest first), every connection it has open or opening, and its waiting leases
+ * (oldest first); no other class writes its fields. Its counts are kept by the pool's {@link Ledger}, which it asks
+ * whenever its lists change. What concerns the whole pool (the pool's idle list, {@code max-connections}, the line of
+ * routes waiting for room) is the pool's: a decision here that closes a connection asks the pool to ({@link Closer}).
  *
- * <p>A route lives while it is in use: while it has a connection (in any state), a waiter, or is a warm-up target
- * ({@link #pinned}). The pool removes it as soon as it has none of these, at the end of the operation that emptied
- * it, so the pool's memory follows its live connections, never the number of origins it has seen. Its counters of
- * leases and connections opened go with it.
+ * <p>A route lives while it is in use: while it has a connection (in any state), a waiter, or is a warm-up target. The
+ * pool removes it as soon as it has none of these, at the end of the operation that emptied it (see
+ * {@link RouteTable}), so the pool's memory follows its live connections, never the number of origins it has seen. Its
+ * counters of leases and connections opened go with it.
  *
- * <p>Not thread-safe: guarded by the owning {@link ConnectionPool}'s lock, except {@link #load} and {@link #leases},
- * which are thread-safe on their own.
+ * <p>Guarded by the pool's lock: every method runs under the owning {@link ConnectionPool}'s lock (in the pool's
+ * steps, {@link PoolUpkeep}'s and {@link Waiter#await}), except {@link #load()} and {@link #countLease()}, which are
+ * thread-safe, and the getters of its final settings. Not thread-safe otherwise.
  */
 final class RoutePool {
 
-    final Route route;
+    /** How a route's decision closes a connection: the pool's close, which updates the pool's lists and counts too. */
+    @FunctionalInterface
+    interface Closer {
+
+        /** Marks the connection closed for the reason; its transport is closed after the pool's lock is released. */
+        void close(PoolEntry e, CloseReason reason);
+    }
+
+    private final Route route;
     /** Whether the route is a warm-up target: kept even when it has nothing. */
-    final boolean pinned;
+    private final boolean pinned;
     /** The settings of the route's host ({@code hotpool.hosts}, else the pool's), resolved when it was created. */
-    final EffectiveHostSettings settings;
+    private final EffectiveHostSettings settings;
     /** The route's own cap: {@code hotpool.hosts[<pattern>].max-connections}, else {@code max-conns-per-host}. */
-    final int maxConns;
-    final long idleTimeoutMillis;
-    final long maxLifetimeMillis;
+    private final int maxConns;
+    private final long idleTimeoutMillis;
+    private final long maxLifetimeMillis;
     /**
-     * Its origin's observed server idle limit ({@link ServerIdleLimits}), {@code null} while none is known; set when
-     * the route is created or when the pool first sees the server close one of its connections. Guarded by the pool
-     * lock.
+     * Its origin's observed server idle limit ({@link ServerIdleLimits}), {@code null} while none is known; given when
+     * the route is created, or taken when the route first sees its server close one of its connections.
      */
-    ServerIdleLimits.Limit serverLimit;
+    private ServerIdleLimits.Limit serverLimit;
     /** This route's counts; changed by the pool's {@link Ledger} only. */
-    final Ledger.Counts counts = new Ledger.Counts();
+    private final Ledger.Counts counts = new Ledger.Counts();
     /** IDLE and in-place CHECKING connections, newest at the head. */
     private final EntryList idle = new EntryList(EntryList.Kind.ROUTE_IDLE);
     /** Every connection not CLOSED, CONNECTING ones included, oldest first. */
     private final EntryList members = new EntryList(EntryList.Kind.ROUTE_MEMBERS);
     /** Leases waiting in line, oldest first; made on first use (most routes never wait). */
     private ArrayDeque<Waiter> waiters;
-    /** Live connections per address; read by connecting threads without the lock. */
-    final AddressLoad load = new AddressLoad();
-    /** Leases granted since the route was created; counted without the lock. */
-    final LongAdder leases = new LongAdder();
-    long created;
-    /** The next live route to the same host name: the pool's route map holds the first of each host. */
-    RoutePool sameHost;
+    /** Live connections per address; thread-safe, read by connecting threads without the lock. */
+    private final AddressLoad load = new AddressLoad();
+    /** Leases granted since the route was created; thread-safe, counted without the lock. */
+    private final LongAdder leases = new LongAdder();
+    private long created;
+    /** The next live route to the same host name: the {@link RouteTable} holds the first of each host. */
+    private RoutePool sameHost;
     /** Whether the route is in the pool's line of routes waiting for room under {@code max-connections}. */
-    boolean needsRoom;
+    private boolean inRoomLine;
     /** Set once, when the pool removes the route; nothing may use it after. */
-    boolean removed;
+    private boolean removed;
 
-    RoutePool(Route route, boolean pinned, EffectiveHostSettings settings) {
+    /** @param serverLimit what its origin's server was seen to allow, or {@code null} when nothing is known */
+    RoutePool(Route route, boolean pinned, EffectiveHostSettings settings, ServerIdleLimits.Limit serverLimit) {
         this.route = route;
         this.pinned = pinned;
         this.settings = settings;
         this.maxConns = settings.maxConnections();
         this.idleTimeoutMillis = settings.idleTimeout().toMillis();
         this.maxLifetimeMillis = settings.maxLifetime().toMillis();
+        this.serverLimit = serverLimit;
+    }
+
+    Route route() {
+        return this.route;
+    }
+
+    EffectiveHostSettings settings() {
+        return this.settings;
+    }
+
+    /** The route's own cap on its connections. */
+    int maxConns() {
+        return this.maxConns;
+    }
+
+    long idleTimeoutMillis() {
+        return this.idleTimeoutMillis;
+    }
+
+    /** The route's counts, read-only outside the {@link Ledger}. */
+    Ledger.Counts counts() {
+        return this.counts;
+    }
+
+    /** Live connections of the route per address. Thread-safe. */
+    AddressLoad load() {
+        return this.load;
+    }
+
+    /** A lease of the route began. Thread-safe. */
+    void countLease() {
+        this.leases.increment();
     }
 
     /** The property the route's cap comes from, for messages. */
@@ -77,9 +131,81 @@ final class RoutePool {
         return this.counts.total();
     }
 
+    /** Whether the route is under its own cap: the per-host part of reserving room for a new connection. */
+    boolean hasRoom() {
+        return this.counts.total() < this.maxConns;
+    }
+
     /** Whether nothing keeps the route alive: no connection, no waiter, not a warm-up target. */
     boolean unused() {
         return this.counts.total() == 0 && this.counts.waiting() == 0 && !this.pinned;
+    }
+
+    /** Idle, checked and connecting connections: what warm-up counts toward the route's minimum. */
+    int warmCount() {
+        return this.counts.idle() + this.counts.checking() + this.counts.connecting();
+    }
+
+    // ---- leasing an idle connection -----------------------------------------------------------------------
+
+    /**
+     * Takes the newest usable idle connection out of the route's idle list; the caller takes it out of the pool's and
+     * leases it. Expired ones met on the way are closed, and for a lease that cannot be retried
+     * ({@link LeaseMode#NOT_RETRYABLE}) so are those idle nearly as long as the route's server was seen to allow.
+     *
+     * @return the connection, still IDLE in the ledger and in the pool's idle list; {@code null} when none is usable
+     */
+    PoolEntry takeIdle(LeaseMode mode, long now, Closer pool) {
+        for (PoolEntry e = this.idle.first(); e != null; ) {
+            PoolEntry older = this.idle.next(e);
+            if (e.state == State.IDLE) {
+                CloseReason expiry = e.expiry(now);
+                if (expiry == null && mode == LeaseMode.NOT_RETRYABLE && this.serverLimit != null
+                        && this.serverLimit.near(now - e.idleSince, now)) {
+                    expiry = CloseReason.IDLE_TIMEOUT;
+                }
+                if (expiry != null) {
+                    pool.close(e, expiry);
+                }
+                else {
+                    this.idle.remove(e);
+                    e.idleAtLease = Math.max(1, now - e.idleSince);
+                    return e;
+                }
+            }
+            e = older;
+        }
+        return null;
+    }
+
+    /** For a {@link LeaseMode#NEW_CONNECTION} lease: at the route's cap, closes its oldest idle connection for room. */
+    void makeRoomForNew(Closer pool) {
+        PoolEntry oldest = hasRoom() ? null : oldestIdle();
+        if (oldest != null) {
+            pool.close(oldest, CloseReason.EVICTED);
+        }
+    }
+
+    /** A connection of the route answered after idling {@code idleAtLease}: a server limit at or below is outdated. */
+    void served(PoolEntry entry) {
+        if (this.serverLimit != null) {
+            this.serverLimit.servedAfter(entry.idleAtLease);
+        }
+    }
+
+    /**
+     * The pool is closing a connection of the route because its server closed it: when it had idled, the time it had
+     * idled is what the server allows (learned per origin in {@code limits}, which keeps it past the route's life).
+     */
+    void closedByServer(PoolEntry e, Clock clock, ServerIdleLimits limits) {
+        if (!e.idledOnce) {
+            return;
+        }
+        if (this.serverLimit == null) {
+            this.serverLimit = limits.of(this.route.origin());
+        }
+        long now = clock.millis();
+        this.serverLimit.closedAfter(now - e.idleSince, now);
     }
 
     // ---- idle connections ---------------------------------------------------------------------------------
@@ -111,22 +237,55 @@ final class RoutePool {
         this.idle.remove(e);
     }
 
-    int idleListSize() {
-        return this.idle.size();
+    /** Closes every IDLE connection of the route (not one being checked). */
+    void closeIdle(CloseReason reason, Closer pool) {
+        PoolEntry e;
+        while ((e = oldestIdle()) != null) {
+            pool.close(e, reason);
+        }
     }
 
-    EntryList idleList() {
-        return this.idle;
+    /**
+     * Retires the route's open connections to the addresses: idle ones close now, leased and checked ones are marked
+     * to close with {@code reason} when they come back.
+     */
+    void retire(Predicate<InetAddress> addresses, CloseReason reason, Closer pool) {
+        forEachOpen(e -> {
+            if (addresses.test(e.remote().getAddress())) {
+                if (e.state == State.IDLE) {
+                    pool.close(e, reason);
+                }
+                else {
+                    e.retiring = reason; // Closes when it comes back.
+                }
+            }
+        });
     }
 
     // ---- members ------------------------------------------------------------------------------------------
 
-    void join(PoolEntry e) {
+    /** Reserves the slot of a new connection of the route (the caller checked both limits): CONNECTING, counted. */
+    PoolEntry reserve(long id, ConnectionPool pool, Ledger ledger) {
+        PoolEntry e = new PoolEntry(id, this, pool);
+        ledger.reserved(e);
         this.members.addLast(e);
+        return e;
     }
 
+    /** The connect of a reserved slot succeeded: it lives until {@code max-lifetime}, less up to 2.5 % of jitter. */
+    void opened(PoolEntry e, Transport transport, long now) {
+        long jitter = (long) (this.maxLifetimeMillis * 0.025 * ThreadLocalRandom.current().nextDouble());
+        e.opened(transport, now, now + this.maxLifetimeMillis - jitter);
+        this.created++;
+    }
+
+    /** A connection (already CLOSED in the ledger, or a slot whose connect failed) leaves the route and its address. */
     void leave(PoolEntry e) {
         this.members.remove(e);
+        Transport t = e.transport();
+        if (t != null) {
+            this.load.add(t.remote().getAddress(), -1);
+        }
     }
 
     /** Every connection of the route not closed, oldest first; walk on with {@link #nextMember}. */
@@ -136,10 +295,6 @@ final class RoutePool {
 
     PoolEntry nextMember(PoolEntry e) {
         return this.members.next(e);
-    }
-
-    EntryList memberList() {
-        return this.members;
     }
 
     /** Visits every open connection of the route (those with a transport); the action may close the one it visits. */
@@ -163,25 +318,77 @@ final class RoutePool {
         return this.waiters == null ? 0 : this.waiters.size();
     }
 
-    void addWaiter(Waiter w) {
+    /** A lease joins the end of the route's line, counted; it waits on {@code condition}, one of the pool's lock. */
+    Waiter enqueue(Condition condition, Ledger ledger) {
+        Waiter w = new Waiter(this, condition);
         if (this.waiters == null) {
             this.waiters = new ArrayDeque<>(4);
         }
         this.waiters.addLast(w);
+        ledger.waiterAdded(this);
+        return w;
     }
 
-    /** The oldest waiter, taken out of the line, or {@code null}. */
-    Waiter pollWaiter() {
-        return this.waiters == null ? null : this.waiters.pollFirst();
+    /**
+     * Grants a connection (a released one, LEASED; or a slot reserved for it, CONNECTING) to the oldest waiter, which
+     * leaves the line; false when none waits.
+     */
+    boolean grantOldest(PoolEntry entry, Ledger ledger) {
+        Waiter w = this.waiters == null ? null : this.waiters.pollFirst();
+        if (w == null) {
+            return false;
+        }
+        ledger.waiterLeft(this);
+        w.grant(entry);
+        return true;
     }
 
     /** Takes a waiter that gives up out of the line; false when it was not in it (granted meanwhile). */
-    boolean removeWaiter(Waiter w) {
-        return this.waiters != null && this.waiters.remove(w);
+    boolean cancel(Waiter w, Ledger ledger) {
+        if (w.done || this.waiters == null || !this.waiters.remove(w)) {
+            return false;
+        }
+        ledger.waiterLeft(this);
+        return true;
     }
 
-    Iterable<Waiter> waiters() {
-        return this.waiters == null ? java.util.List.of() : this.waiters;
+    /** Wakes every waiter, to find the pool closed. */
+    void wakeWaiters() {
+        for (Waiter w : this.waiters == null ? List.<Waiter>of() : this.waiters) {
+            w.condition.signal();
+        }
+    }
+
+    // ---- the pool's bookkeeping of the route ----------------------------------------------------------------
+
+    /** Whether the route is in the pool's line of routes waiting for room. */
+    boolean inRoomLine() {
+        return this.inRoomLine;
+    }
+
+    /** Marks the route in or out of the pool's room line; false when it already was. */
+    boolean markInRoomLine(boolean in) {
+        boolean changed = this.inRoomLine != in;
+        this.inRoomLine = in;
+        return changed;
+    }
+
+    /** The next live route to the same host; {@link RouteTable}'s chain. */
+    RoutePool sameHost() {
+        return this.sameHost;
+    }
+
+    void linkSameHost(RoutePool next) {
+        this.sameHost = next;
+    }
+
+    boolean removed() {
+        return this.removed;
+    }
+
+    /** The {@link RouteTable} removed the route. */
+    void markRemoved() {
+        this.removed = true;
     }
 
     /** This route's counts for {@link PoolStats}; idle includes connections being checked. */

@@ -131,7 +131,7 @@ public final class SocketConnector implements Connector {
             this.listener.connectFailed(origin, ConnectPhase.PROXY, e);
             throw e;
         }
-        InetAddress address = Dialer.leastLoaded(candidates, load);
+        InetAddress address = load.leastLoaded(candidates);
         load.add(address, 1);
         InetSocketAddress remote = new InetSocketAddress(address, origin.port());
         Socket raw;
@@ -165,7 +165,7 @@ public final class SocketConnector implements Connector {
                 return open(raw, raw, remote, readTimeoutMillis, null);
             }
             if (route.proxy() != null) {
-                this.proxies.connect(raw, route.proxy(), origin, Dialer.remainingMillis(deadline));
+                this.proxies.connect(raw, route.proxy(), origin, TcpSockets.remainingMillis(deadline));
             }
             TlsProfile profile = profile(route);
             return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
@@ -227,7 +227,7 @@ public final class SocketConnector implements Connector {
     private SSLSocket handshake(Route route, Socket raw, InetSocketAddress remote, long deadline, TlsProfile profile)
             throws IOException {
         Origin origin = route.origin();
-        int budget = Math.max(1, Dialer.remainingMillis(deadline));
+        int budget = Math.max(1, TcpSockets.remainingMillis(deadline));
         long start = System.nanoTime();
         try {
             SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), profile, budget);

@@ -69,7 +69,7 @@ final class StarvationWarning {
      * @param now the pool clock's millis, for the interval
      */
     String noteLocked(RoutePool r, String what, long now) {
-        int leased = r.counts.leased();
+        int leased = r.counts().leased();
         if (leased == 0 || leased != r.total()) {
             return "";
         }
@@ -84,7 +84,7 @@ final class StarvationWarning {
             }
         }
         holders.sort(Comparator.comparingLong(Holder::heldMillis).reversed());
-        String origin = r.route.origin().toString();
+        String origin = r.route().origin().toString();
         Holder top = holders.isEmpty() ? null : holders.get(0);
         String sentence = (leased == 1 ? ". The one connection to " + origin + " was leased"
                 : ". All " + leased + " connections to " + origin + " were leased")

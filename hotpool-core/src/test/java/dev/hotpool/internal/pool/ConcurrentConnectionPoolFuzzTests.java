@@ -143,7 +143,7 @@ class ConcurrentConnectionPoolFuzzTests {
             }
         };
         ConnectionPool pool = new ConnectionPool(HotPoolConfig.builder().name("closing").clock(clock)
-                .shutdownTimeout(Duration.ZERO).build(), listener, Set.of(), ConnectionPool.OriginGone.NONE);
+                .shutdownTimeout(Duration.ZERO).build(), listener, Set.of(), RouteTable.OriginGone.NONE);
         Route route = Route.of(Origin.of("http", "a.test", 80), null);
         PoolEntry slot = (PoolEntry) pool.admit(route, LeaseMode.ANY, clock.millis()); // Its connect is under way.
         pool.close();
@@ -296,7 +296,7 @@ class ConcurrentConnectionPoolFuzzTests {
 
             this.events = new EventCounts(this);
             this.connector = new TestConnector(this.events);
-            this.pool = new ConnectionPool(this.config, this.events, warmRoutes, ConnectionPool.OriginGone.NONE);
+            this.pool = new ConnectionPool(this.config, this.events, warmRoutes, RouteTable.OriginGone.NONE);
             this.leaser = new Leaser(this.pool, this.connector, this.config);
             ConnectionProbe probe = this::probe;
             this.warmer = new Warmer(this.config, this.pool, this.leaser, probe, warmRoutes);
@@ -487,7 +487,7 @@ class ConcurrentConnectionPoolFuzzTests {
                     + "barrier: " + stats);
             // At the epoch, before any connection was made, nothing has expired: this lists every IDLE connection
             // and closes none.
-            List<PoolEntry> idle = this.pool.idleForCheck(0L, new EnumMap<>(CloseReason.class));
+            List<PoolEntry> idle = this.pool.upkeep().idleForCheck(0L, new EnumMap<>(CloseReason.class));
             Set<PoolEntry> live = identitySet();
             Set<TestTransport> open = identitySet();
             Map<Origin, int[]> byOrigin = new HashMap<>();
@@ -509,7 +509,7 @@ class ConcurrentConnectionPoolFuzzTests {
                 TestTransport t = (TestTransport) e.transport();
                 check(t != null && open.add(t), e + " has no transport of its own");
                 check(t.closes.get() == 0 && t.aborts.get() == 0, "live " + e + " has its transport closed");
-                check(t.route.equals(e.route.route), e + " has a transport opened for " + t.route);
+                check(t.route.equals(e.route.route()), e + " has a transport opened for " + t.route);
                 long lifetime = this.lifetimes.get(e.origin());
                 long given = e.lifetimeDeadline - e.createdAt;
                 check(given >= (long) (lifetime * 0.975) - 1 && given <= lifetime, "lifetime of " + e + " is "
@@ -533,7 +533,7 @@ class ConcurrentConnectionPoolFuzzTests {
                 int[] expected = byOrigin.getOrDefault(origin, new int[2]);
                 int leased = 0;
                 int idleRows = 0;
-                List<ConnectionInfo> rows = this.pool.connections(origin);
+                List<ConnectionInfo> rows = this.pool.upkeep().connections(origin);
                 for (ConnectionInfo row : rows) {
                     leased += row.state().equals("leased") ? 1 : 0;
                     idleRows += row.state().equals("idle") ? 1 : 0;
@@ -713,13 +713,14 @@ class ConcurrentConnectionPoolFuzzTests {
                 else if (dice < 75) {
                     Origin origin = this.random.nextBoolean() ? null : pick(Run.this.routes).origin();
                     begin("evict idle of " + (origin == null ? "all" : origin), 0);
-                    Run.this.pool.evictIdle(origin);
+                    Run.this.pool.upkeep().evictIdle(origin);
                     done();
                 }
                 else if (dice < 77) {
                     Origin origin = pick(Run.this.routes).origin();
                     begin("retire " + origin, 0);
-                    Run.this.pool.retireAddress(origin.host(), origin.authority(), LOOPBACK, CloseReason.EJECTED);
+                    Run.this.pool.upkeep().retireAddress(origin.host(), origin.authority(), LOOPBACK,
+                            CloseReason.EJECTED);
                     done();
                 }
                 else if (dice < 83) {
@@ -835,7 +836,7 @@ class ConcurrentConnectionPoolFuzzTests {
 
             /** A granted lease: a live connection of the route, held by no one else; it counts one exchange. */
             private void take(PoolEntry e, Route route, String what) {
-                check(e.route.route.equals(route), what + " was granted " + e);
+                check(e.route.route().equals(route), what + " was granted " + e);
                 check(e.state == State.LEASED, what + " was granted " + e + " in state " + e.state);
                 TestTransport t = (TestTransport) e.transport();
                 check(t != null && t.closes.get() == 0 && (Run.this.closeStarted || t.aborts.get() == 0), what

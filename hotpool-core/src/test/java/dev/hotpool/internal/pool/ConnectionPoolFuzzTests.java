@@ -126,7 +126,7 @@ class ConnectionPoolFuzzTests {
             this.warm = Route.of(Origin.of("http", "warm.test", 80), null);
             this.routes.add(this.warm);
             this.pool = new ConnectionPool(config, PoolListener.NONE, Set.of(this.warm),
-                    ConnectionPool.OriginGone.NONE);
+                    RouteTable.OriginGone.NONE);
             this.leaser = new Leaser(this.pool, new FakeConnector(), config);
         }
 
@@ -159,12 +159,12 @@ class ConnectionPoolFuzzTests {
             if (dice < 87) {
                 Route r = pick(this.routes);
                 boolean all = this.random.nextBoolean();
-                this.pool.evictIdle(all ? null : r.origin());
+                this.pool.upkeep().evictIdle(all ? null : r.origin());
                 return "evict " + (all ? "all" : r);
             }
             if (dice < 90) {
                 Route r = pick(this.routes);
-                this.pool.retireAddress(r.origin().host(), r.origin().authority(), REMOTE.getAddress(),
+                this.pool.upkeep().retireAddress(r.origin().host(), r.origin().authority(), REMOTE.getAddress(),
                         CloseReason.EJECTED);
                 return "retire " + r;
             }
@@ -246,20 +246,21 @@ class ConnectionPoolFuzzTests {
             Waiter w = this.waiting.get(this.random.nextInt(this.waiting.size()));
             assertThat(this.pool.cancel(w)).isTrue(); // Grants were collected before this step.
             this.waiting.remove(w);
-            return "give up waiting on " + w.route.route;
+            return "give up waiting on " + w.route.route();
         }
 
         private String healthCheck() {
             if (!this.checking.isEmpty() && this.random.nextBoolean()) {
                 PoolEntry e = this.checking.remove(this.random.nextInt(this.checking.size()));
                 Outcome outcome = Outcome.values()[this.random.nextInt(3) == 0 ? 1 + this.random.nextInt(2) : 0];
-                this.pool.endCheck(e, outcome);
+                this.pool.upkeep().endCheck(e, outcome);
                 return "end check " + e + " " + outcome;
             }
-            List<PoolEntry> idle = this.pool.idleForCheck(this.clock.millis(), new EnumMap<>(CloseReason.class));
+            List<PoolEntry> idle = this.pool.upkeep().idleForCheck(this.clock.millis(),
+                    new EnumMap<>(CloseReason.class));
             if (!idle.isEmpty() && this.checking.isEmpty()) {
                 PoolEntry e = pick(idle);
-                if (this.pool.beginCheck(e)) {
+                if (this.pool.upkeep().beginCheck(e)) {
                     this.checking.add(e);
                     return "begin check " + e;
                 }
@@ -332,7 +333,7 @@ class ConnectionPoolFuzzTests {
             }
             collectGrants();
             for (PoolEntry e : this.checking) {
-                this.pool.endCheck(e, Outcome.HEALTHY);
+                this.pool.upkeep().endCheck(e, Outcome.HEALTHY);
             }
             for (PoolEntry e : this.connecting) {
                 this.pool.connectFailed(e);

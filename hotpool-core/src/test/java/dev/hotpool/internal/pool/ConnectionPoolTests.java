@@ -194,13 +194,13 @@ class ConnectionPoolTests {
         a1.discard(CloseReason.ERROR);
         assertThat(b.done).isTrue();
         assertThat(b.granted.state).isEqualTo(PoolEntry.State.CONNECTING);
-        assertThat(b.granted.route.route).isEqualTo(B);
+        assertThat(b.granted.route.route()).isEqualTo(B);
         assertThat(c.done).isFalse();
         this.pool.verify();
 
         a2.release(); // Idle while C waits for room: closed at once to make it.
         assertThat(c.done).isTrue();
-        assertThat(c.granted.route.route).isEqualTo(C);
+        assertThat(c.granted.route.route()).isEqualTo(C);
         assertThat(closed(CloseReason.EVICTED)).isEqualTo(1);
         this.pool.connected(b.granted, new FakeTransport(this.connector.last().remote()));
         this.pool.connectFailed(c.granted);
@@ -362,7 +362,7 @@ class ConnectionPoolTests {
         first.release();
         assertThat(routes()).containsExactly("http://a.test:80");
 
-        assertThat(this.pool.evictIdle(A.origin())).isEqualTo(1);
+        assertThat(this.pool.upkeep().evictIdle(A.origin())).isEqualTo(1);
         assertThat(routes()).isEmpty();
 
         lease(A);
@@ -380,10 +380,10 @@ class ConnectionPoolTests {
         PoolEntry p = lease(plain);
         PoolEntry o = lease(otherPort);
         PoolEntry s = lease(secure);
-        assertThat(this.pool.originsOf("a.test")).hasSize(3);
+        assertThat(this.pool.upkeep().originsOf("a.test")).hasSize(3);
 
         o.discard(CloseReason.ERROR);
-        assertThat(this.pool.originsOf("a.test")).containsExactlyInAnyOrder(plain.origin(), secure.origin());
+        assertThat(this.pool.upkeep().originsOf("a.test")).containsExactlyInAnyOrder(plain.origin(), secure.origin());
         p.release();
         assertThat(lease(plain)).isSameAs(p);
         s.discard(CloseReason.ERROR);
@@ -406,7 +406,7 @@ class ConnectionPoolTests {
 
         this.clock.advance(Duration.ofSeconds(2));
         Map<CloseReason, Integer> closedNow = new EnumMap<>(CloseReason.class);
-        assertThat(this.pool.idleForCheck(this.clock.millis(), closedNow)).isEmpty();
+        assertThat(this.pool.upkeep().idleForCheck(this.clock.millis(), closedNow)).isEmpty();
 
         assertThat(closedNow).containsEntry(CloseReason.IDLE_TIMEOUT, 200);
         assertThat(this.pool.stats().total()).isZero();
@@ -424,15 +424,15 @@ class ConnectionPoolTests {
         newer.release();
         long idleSince = newer.idleSince;
 
-        assertThat(this.pool.idleForCheck(this.clock.millis(), new EnumMap<>(CloseReason.class)))
+        assertThat(this.pool.upkeep().idleForCheck(this.clock.millis(), new EnumMap<>(CloseReason.class)))
                 .containsExactly(older, newer);
-        assertThat(this.pool.beginCheck(newer)).isTrue();
+        assertThat(this.pool.upkeep().beginCheck(newer)).isTrue();
         assertThat(this.pool.stats().idle()).isEqualTo(2);
         PoolEntry leased = lease(A);
         assertThat(leased).isSameAs(older);
         this.pool.verify();
 
-        assertThat(this.pool.endCheck(newer, Outcome.HEALTHY)).isNull();
+        assertThat(this.pool.upkeep().endCheck(newer, Outcome.HEALTHY)).isNull();
         assertThat(newer.idleSince).isEqualTo(idleSince);
         assertThat(lease(A)).isSameAs(newer);
     }
@@ -442,19 +442,19 @@ class ConnectionPoolTests {
         pool(b -> b.maxConnsPerHost(1));
         PoolEntry a = lease(A);
         a.release();
-        assertThat(this.pool.beginCheck(a)).isTrue();
+        assertThat(this.pool.upkeep().beginCheck(a)).isTrue();
         Waiter waiter = (Waiter) admit(A);
 
-        assertThat(this.pool.endCheck(a, Outcome.HEALTHY)).isNull();
+        assertThat(this.pool.upkeep().endCheck(a, Outcome.HEALTHY)).isNull();
         assertThat(waiter.granted).isSameAs(a);
         a.release();
 
-        assertThat(this.pool.beginCheck(a)).isTrue();
-        assertThat(this.pool.endCheck(a, Outcome.DEAD)).isEqualTo(CloseReason.STALE);
+        assertThat(this.pool.upkeep().beginCheck(a)).isTrue();
+        assertThat(this.pool.upkeep().endCheck(a, Outcome.DEAD)).isEqualTo(CloseReason.STALE);
         PoolEntry b = lease(A);
         b.release();
-        this.pool.beginCheck(b);
-        assertThat(this.pool.endCheck(b, Outcome.UNHEALTHY)).isEqualTo(CloseReason.UNHEALTHY);
+        this.pool.upkeep().beginCheck(b);
+        assertThat(this.pool.upkeep().endCheck(b, Outcome.UNHEALTHY)).isEqualTo(CloseReason.UNHEALTHY);
         assertThat(routes()).isEmpty();
     }
 
@@ -466,12 +466,12 @@ class ConnectionPoolTests {
 
         PoolEntry w = this.leaser.openForWarmup(warm, 1_000, 1_000);
         w.release();
-        assertThat(this.pool.warmCount(warm)).isEqualTo(1);
+        assertThat(this.pool.upkeep().warmCount(warm)).isEqualTo(1);
         lease(A);
         assertThat(this.leaser.openForWarmup(warm, 1_000, 1_000)).isNull(); // Full: no room without evicting.
-        this.pool.evictIdle(null);
+        this.pool.upkeep().evictIdle(null);
         assertThat(routes()).containsExactlyInAnyOrder("http://warm.test:80", "http://a.test:80");
-        assertThat(this.pool.warmCount(warm)).isZero();
+        assertThat(this.pool.upkeep().warmCount(warm)).isZero();
     }
 
     @Test
@@ -481,7 +481,7 @@ class ConnectionPoolTests {
         PoolEntry leased = lease(A);
         idle.release();
 
-        int now = this.pool.retireAddress("a.test", "a.test:80", InetAddress.getLoopbackAddress(),
+        int now = this.pool.upkeep().retireAddress("a.test", "a.test:80", InetAddress.getLoopbackAddress(),
                 CloseReason.EJECTED);
         assertThat(now).isEqualTo(1);
         assertThat(idle.state).isEqualTo(PoolEntry.State.CLOSED);
@@ -592,7 +592,7 @@ class ConnectionPoolTests {
         o.release();
         this.clock.advance(Duration.ofSeconds(5));
         Map<CloseReason, Integer> closedNow = new EnumMap<>(CloseReason.class);
-        assertThat(this.pool.idleForCheck(this.clock.millis(), closedNow)).containsExactly(b, o);
+        assertThat(this.pool.upkeep().idleForCheck(this.clock.millis(), closedNow)).containsExactly(b, o);
         assertThat(closedNow).containsExactly(Map.entry(CloseReason.IDLE_TIMEOUT, 1));
         assertThat(a.state).isEqualTo(PoolEntry.State.CLOSED);
 
@@ -624,9 +624,9 @@ class ConnectionPoolTests {
         Route warm = route("warm.test");
         pool(b -> b.maxConnsPerHost(4).host("warm.test", HostSettings.builder().maxConnections(2).build()),
                 Set.of(warm));
-        assertThat(this.pool.reserveForWarmup(warm)).isNotNull();
-        assertThat(this.pool.reserveForWarmup(warm)).isNotNull();
-        assertThat(this.pool.reserveForWarmup(warm)).as("the host's cap of 2 holds for warm-up").isNull();
+        assertThat(this.pool.upkeep().reserveForWarmup(warm)).isNotNull();
+        assertThat(this.pool.upkeep().reserveForWarmup(warm)).isNotNull();
+        assertThat(this.pool.upkeep().reserveForWarmup(warm)).as("the host's cap of 2 holds for warm-up").isNull();
         assertThat(this.pool.stats().hosts()).singleElement()
                 .satisfies(h -> assertThat(h.connecting()).isEqualTo(2));
         this.pool.close();
