@@ -113,16 +113,20 @@ public final class ResponseShape {
     }
 
     private static void chunked(Choices c, byte[] payload, ByteArrayOutputStream out) {
-        // Chunks of a few bytes only for small bodies: a 64 KiB body in one-byte chunks is 900 KiB of chunk framing,
-        // which a close may not drain within its time (drain-timeout), so its fate would be the clock's, not the rule's.
         int max = switch (c.nextInt(4)) {
-            case 0 -> payload.length <= 8192 ? 1 + c.nextInt(8) : 100;
+            case 0 -> 1 + c.nextInt(8);
             case 1 -> 100;
             case 2 -> 5000;
             default -> 40_000;
         };
+        // Chunks of a few bytes only for bodies up to 8 KiB; a larger body's chunks are at least half the largest, also
+        // when the choices run out (a fuzzer's short input then chooses the smallest size every time). A 64 KiB body
+        // in one-byte chunks is 900 KiB of framing, which a close may not drain within drain-timeout: its fate would
+        // be the clock's, not the rule's.
+        int min = payload.length <= 8192 ? 1 : Math.max(50, max / 2);
+        max = Math.max(min, max);
         for (int at = 0; at < payload.length; ) {
-            int n = Math.min(payload.length - at, c.between(1, max));
+            int n = Math.min(payload.length - at, c.between(min, max));
             String size = Integer.toHexString(n);
             out.writeBytes((c.chance(50) ? size : size.toUpperCase()).getBytes(StandardCharsets.ISO_8859_1));
             if (c.chance(10)) {

@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -276,6 +279,47 @@ class Http1ExchangeTests {
         assertThat(this.pool.stats().total()).isZero();
         assertThat(get("/small")).isEqualTo("small");
         assertThat(this.server.connectionsAccepted()).isEqualTo(2);
+    }
+
+    /**
+     * A remainder small enough to drain that the server sends slowly: the drain stops at drain-timeout, closes the
+     * connection and does not wait for the server, which had 10 seconds of its body left to send.
+     */
+    @Test
+    void slowRemainderStopsTheDrainAtTheDrainTimeoutAndClosesTheConnection() throws Exception {
+        int trickled = 200;
+        CompletableFuture<Integer> sentBeforeClose = new CompletableFuture<>();
+        start((req, ex) -> {
+            if (req.target().equals("/small")) {
+                ex.respond(200, "small");
+                return;
+            }
+            ex.raw("HTTP/1.1 200 OK\r\nContent-Length: " + (1 + trickled) + "\r\n\r\nz");
+            int sent = 0;
+            try {
+                for (; sent < trickled; sent++) { // One byte every 50 ms: 10 s in all.
+                    Thread.sleep(50);
+                    ex.raw("z");
+                }
+            }
+            catch (IOException closedByTheClient) {
+                // Expected: the client gave up on the drain.
+            }
+            catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            }
+            sentBeforeClose.complete(sent);
+            ex.close();
+        }, HotPoolConfig.builder().drainTimeout(Duration.ofMillis(200)));
+        HotResponse response = send(HotRequest.get(this.server.uri("/slow")));
+        assertThat(response.body().read()).isEqualTo('z');
+        response.close(); // 200 bytes left, under drain-limit, but they come slowly.
+
+        assertThat(this.pool.stats().closed().get(CloseReason.ERROR)).isEqualTo(1);
+        assertThat(this.pool.stats().total()).isZero();
+        assertThat(get("/small")).isEqualTo("small");
+        assertThat(this.server.connectionsAccepted()).isEqualTo(2);
+        assertThat(sentBeforeClose.get(30, TimeUnit.SECONDS)).as("bytes the server sent before it saw the close").isLessThan(trickled);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
@@ -60,7 +61,10 @@ class ResponseBodyCallsTests {
 
     private static StubServer server;
 
-    private final HotPool pool = new HotPool(HotPoolConfig.builder().compression(true).build());
+    /** A drain-timeout no loaded machine reaches: a drained connection's reuse here follows drain-limit. */
+    private final HotPool pool = new HotPool(HotPoolConfig.builder().compression(true)
+        .drainTimeout(Duration.ofSeconds(60))
+        .build());
 
     @BeforeAll
     static void startServer() throws IOException {

@@ -10,6 +10,7 @@ import dev.hotpool.testsupport.StreamContract;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,7 +70,8 @@ class ResponseBodyContractTests {
     @Test
     void randomCallsOnRandomBodiesKeepInputStreamsContractAndGiveTheConnectionBackExactlyWhenTheyShould()
             throws Exception {
-        HotPoolConfig config = HotPoolConfig.builder().compression(true).build();
+        // A drain-timeout far beyond any drain here, so reuse follows drain-limit, not the machine's load.
+        HotPoolConfig config = HotPoolConfig.builder().compression(true).drainTimeout(Duration.ofSeconds(60)).build();
         this.pool = new HotPool(config);
         long base = Long.getLong("hotpool.body.seed", System.nanoTime());
         int sequences = Integer.getInteger("hotpool.body.sequences", 2500);

@@ -5,6 +5,7 @@ import java.net.Socket;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,9 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The BouncyCastle services hotpool's JDK-first crypto falls back to are the ones {@link HotPoolRuntimeHints}
- * registers: handshakes with every built-in profile (and profiles that force ChaCha20-Poly1305 and RSA key exchange)
- * against RSA and EC servers on TLS 1.3 and 1.2 run over BCJSSE built as {@link BcJsse} builds it, with a fallback
- * provider that records every service the JCA instantiates from it by name. Each one recorded must be registered.
+ * registers: handshakes with every built-in profile (and profiles that force ChaCha20-Poly1305 and, where the JDK
+ * allows static RSA, RSA key exchange) against RSA and EC servers on TLS 1.3 and 1.2 run over BCJSSE built as
+ * {@link BcJsse} builds it, with a fallback provider that records every service the JCA instantiates from it by name.
+ * Each one recorded must be registered.
  *
  * <p>In {@code dev.hotpool.tls} for {@link JdkFirstHelper} and {@link TlsProvider#configure}, which are
  * package-private. The servers are SunJSSE on loopback; each is closed by the test.
@@ -99,13 +101,23 @@ class BouncyCastleFallbackHintsTests {
             .protocols(List.of("TLSv1.2"))
             .cipherSuites(List.of("TLS_ECDHE_" + keyType.name().replace("EC", "ECDSA") + "_WITH_CHACHA20_POLY1305_SHA256"))
             .build());
-        if (keyType == KeyType.RSA) {
+        if (keyType == KeyType.RSA && staticRsaAllowed()) {
             profiles.add(TlsProfile.builder("rsa-key-exchange")
                 .protocols(List.of("TLSv1.2"))
                 .cipherSuites(List.of("TLS_RSA_WITH_AES_128_GCM_SHA256"))
                 .build());
         }
         return profiles;
+    }
+
+    /**
+     * Whether this JDK allows the static-RSA suites: Java 24 and later disable them ({@code TLS_RSA_*} in
+     * jdk.tls.disabledAlgorithms), for BCJSSE's client and SunJSSE's server alike, so no one can use RSA key exchange.
+     */
+    private static boolean staticRsaAllowed() {
+        return Stream.of(Security.getProperty("jdk.tls.disabledAlgorithms").split(","))
+            .map(String::trim)
+            .noneMatch("TLS_RSA_*"::equals);
     }
 
     /** One handshake to a SunJSSE server that speaks only {@code protocol}; what was agreed, as text. */
@@ -144,8 +156,10 @@ class BouncyCastleFallbackHintsTests {
     @Test
     void theHandshakesRanOverTheFallbacksThatMatter() {
         assertThat(handshakes).contains("RSA modern TLSv1.3 TLS_AES_256_GCM_SHA384",
-                "EC chacha13 TLSv1.3 TLS_CHACHA20_POLY1305_SHA256",
-                "RSA rsa-key-exchange TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256");
+                "EC chacha13 TLSv1.3 TLS_CHACHA20_POLY1305_SHA256");
+        if (staticRsaAllowed()) {
+            assertThat(handshakes).contains("RSA rsa-key-exchange TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256");
+        }
         assertThat(instantiated).as("RSA-PSS for TLS 1.3 to an RSA server, ChaCha20-Poly1305")
             .contains("org.bouncycastle.jcajce.provider.asymmetric.rsa.PSSSignatureSpi$SHA256withRSA",
                     "org.bouncycastle.jcajce.provider.symmetric.ChaCha$Base7539",
