@@ -6,7 +6,9 @@ loadavg.txt (epoch and the three load averages every 5 s), load/runs.tsv and loa
 harness's results file), jmh/runs.tsv and jmh/r<round>-<build>-t<threads>.json (JMH's -rf json), profile/<build>.txt.
 
 A metric differs "beyond noise" when every run of one build is better than every run of the other (the two ranges
-do not overlap); with R runs each, chance alone does that with probability 2 / C(2R, R) (R = 4: 2.9 %).
+do not overlap); with R runs each, chance alone does that with probability 2 / C(2R, R) (R = 4: 2.9 %); and when the
+medians differ by at least 0.5 % (JMH's gc.alloc.rate.norm of 24.008 against 24.010 B/op separates, and means
+nothing).
 """
 
 import json
@@ -81,6 +83,9 @@ def chance(m, n):
 # Separation counts as "beyond noise" only when chance alone would do it at most this often (4 runs each: 2.9 %).
 SIGNIFICANT = 0.05
 
+# A separation that moves the median by less than this is no difference, whatever chance says.
+SMALLEST_CHANGE = 0.005
+
 
 def verdict(base, new, higher_is_better):
     """Whether the two builds' runs separate, and which way."""
@@ -95,6 +100,8 @@ def verdict(base, new, higher_is_better):
     else:
         return "within noise"
     change = pct(median(new) / median(base)) if median(base) else "–"
+    if median(base) and abs(median(new) / median(base) - 1) < SMALLEST_CHANGE:
+        return f"within noise (the runs separate, but the medians differ by {change}: under 0.5 %)"
     word = "better" if better else "worse"
     p = chance(len(base), len(new))
     if p > SIGNIFICANT:
