@@ -1,5 +1,6 @@
 package dev.hotpool.metrics.micrometer;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -67,10 +68,12 @@ final class Timers {
     }
 
     private void recordEarlySamples() {
-        if (this.bound.isEmpty()) {
+        // One look at the list (a snapshot): close() may empty it between an isEmpty() and a get(0).
+        Iterator<BoundRegistry> registries = this.bound.iterator();
+        if (!registries.hasNext()) {
             return;
         }
-        BoundRegistry first = this.bound.get(0);
+        BoundRegistry first = registries.next();
         EarlySample sample;
         while ((sample = this.early.poll()) != null) {
             first.record(sample.key(), sample.nanos());
