@@ -1,5 +1,7 @@
 package dev.hotpool.benchmarks.framing;
 
+import dev.hotpool.internal.http.FramingCorpus;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,7 +43,7 @@ final class CaseServer implements AutoCloseable {
     record Seen(String method, String target, int connection) {
     }
 
-    private final Corpus.Case c;
+    private final FramingCorpus.Case c;
     private final ServerSocket listener = new ServerSocket();
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -49,7 +51,7 @@ final class CaseServer implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    CaseServer(Corpus.Case c) throws IOException {
+    CaseServer(FramingCorpus.Case c) throws IOException {
         this.c = c;
         this.listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         Thread acceptor = new Thread(this::accept, "case-server-accept");

@@ -1,5 +1,7 @@
 package dev.hotpool.benchmarks.framing;
 
+import dev.hotpool.internal.http.FramingCorpus;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.http.HttpTimeoutException;
@@ -94,7 +96,7 @@ public final class FramingComparison {
         });
         Path corpusFile = Path.of(options.get("corpus"));
         Pattern only = Pattern.compile(options.get("cases"));
-        List<Corpus.Case> cases = Corpus.read(corpusFile).stream().filter(c -> only.matcher(c.name()).matches())
+        List<FramingCorpus.Case> cases = Corpus.read(corpusFile).stream().filter(c -> only.matcher(c.name()).matches())
                 .toList();
         List<FramingClient.Kind> kinds = new ArrayList<>();
         for (String k : options.get("clients").split(",")) {
@@ -106,8 +108,8 @@ public final class FramingComparison {
                 Long.parseLong(options.get("pause-ms")));
 
         long started = System.nanoTime();
-        Map<Corpus.Case, Map<FramingClient.Kind, Outcome>> results = new LinkedHashMap<>();
-        for (Corpus.Case c : cases) {
+        Map<FramingCorpus.Case, Map<FramingClient.Kind, Outcome>> results = new LinkedHashMap<>();
+        for (FramingCorpus.Case c : cases) {
             Map<FramingClient.Kind, Outcome> row = new EnumMap<>(FramingClient.Kind.class);
             for (FramingClient.Kind kind : kinds) {
                 row.put(kind, comparison.run(c, kind));
@@ -143,13 +145,13 @@ public final class FramingComparison {
     }
 
     /** The cases where hotpool did not do what the corpus says, each with what it did instead. */
-    static List<String> hotpoolMismatches(Map<Corpus.Case, Map<FramingClient.Kind, Outcome>> results) {
+    static List<String> hotpoolMismatches(Map<FramingCorpus.Case, Map<FramingClient.Kind, Outcome>> results) {
         List<String> wrong = new ArrayList<>();
         results.forEach((c, row) -> {
             Outcome o = row.get(FramingClient.Kind.HOTPOOL);
             String why = null;
             if (!o.matches(c)) {
-                why = "expected " + c.expectText() + ", got " + FramingReport.cell(c, o, false)
+                why = "expected " + Corpus.expectText(c) + ", got " + FramingReport.cell(c, o, false)
                         + (o.error() == null ? "" : ": " + o.error());
             }
             else if (o.kind() == Outcome.Kind.ERROR && !(o.error().startsWith(MalformedResponseException.class
@@ -167,7 +169,7 @@ public final class FramingComparison {
     }
 
     /** One case through one client, on a server of its own. */
-    Outcome run(Corpus.Case c, FramingClient.Kind kind) throws InterruptedException, IOException {
+    Outcome run(FramingCorpus.Case c, FramingClient.Kind kind) throws InterruptedException, IOException {
         String target = "/case/" + c.name();
         try (CaseServer server = new CaseServer(c); FramingClient client = kind.open(this.timeout)) {
             byte[] body = null;

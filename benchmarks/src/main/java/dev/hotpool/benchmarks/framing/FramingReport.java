@@ -1,5 +1,7 @@
 package dev.hotpool.benchmarks.framing;
 
+import dev.hotpool.internal.http.FramingCorpus;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -18,18 +20,18 @@ final class FramingReport {
     }
 
     private final List<FramingClient.Kind> kinds;
-    private final Map<Corpus.Case, Map<FramingClient.Kind, Outcome>> results;
+    private final Map<FramingCorpus.Case, Map<FramingClient.Kind, Outcome>> results;
 
-    FramingReport(List<FramingClient.Kind> kinds, Map<Corpus.Case, Map<FramingClient.Kind, Outcome>> results) {
+    FramingReport(List<FramingClient.Kind> kinds, Map<FramingCorpus.Case, Map<FramingClient.Kind, Outcome>> results) {
         this.kinds = kinds;
         this.results = results;
     }
 
     String markdown(Context context) {
         StringBuilder md = new StringBuilder();
-        long reuse = count(c -> c.verdict() == Corpus.Verdict.REUSE);
-        long close = count(c -> c.verdict() == Corpus.Verdict.CLOSE);
-        long error = count(c -> c.verdict() == Corpus.Verdict.ERROR);
+        long reuse = count(c -> c.verdict() == FramingCorpus.Verdict.REUSE);
+        long close = count(c -> c.verdict() == FramingCorpus.Verdict.CLOSE);
+        long error = count(c -> c.verdict() == FramingCorpus.Verdict.ERROR);
         long real = count(c -> c.real() != null);
         md.append("# Framing: hotpool against HttpClient 5 and the JDK client, ").append(context.date()).append("\n\n");
         md.append(String.format(Locale.ROOT, "%d cases of `%s` (verdicts: %d reuse, %d close, %d error; %d of them "
@@ -53,14 +55,14 @@ final class FramingReport {
         row(md, "outcome = hotpool's verdict, body included (of " + this.results.size() + ")",
                 (c, o) -> o.matches(c));
         row(md, "reused the connection after a response the corpus does not call exact (of " + (close + error)
-                + " `close` + `error`)", (c, o) -> !c.exact() && o.sameConnection());
+                + " `close` + `error`)", (c, o) -> c.verdict() != FramingCorpus.Verdict.REUSE && o.sameConnection());
         row(md, "delivered a response the corpus calls malformed (of " + error + " `error`)",
-                (c, o) -> c.verdict() == Corpus.Verdict.ERROR && o.delivered());
+                (c, o) -> c.verdict() == FramingCorpus.Verdict.ERROR && o.delivered());
         row(md, "refused a real server's response (of " + real + " `real:`)",
                 (c, o) -> c.real() != null && !o.delivered());
         row(md, "hung (its timeout or the watchdog)", (c, o) -> o.kind() == Outcome.Kind.HANG);
         row(md, "delivered a body other than the corpus's (of " + (reuse + close) + " `reuse` + `close`)",
-                (c, o) -> c.verdict() != Corpus.Verdict.ERROR && o.delivered() && !o.bodyIs(c.body()));
+                (c, o) -> c.verdict() != FramingCorpus.Verdict.ERROR && o.delivered() && !o.bodyIs(c.body()));
         row(md, "`/next` failed after the case", (c, o) -> o.nextError() != null);
         row(md, "sent the case's request more than once (a retry)", (c, o) -> o.tries() > 1);
         md.append('\n');
@@ -80,7 +82,7 @@ final class FramingReport {
             if (c.real() != null) {
                 md.append(" (").append(c.real()).append(')');
             }
-            md.append(" | ").append(c.verdict().word()).append(" |");
+            md.append(" | ").append(Corpus.word(c.verdict())).append(" |");
             this.kinds.forEach(k -> md.append(' ').append(cell(c, row.get(k), true)).append(" |"));
             md.append('\n');
         });
@@ -93,7 +95,7 @@ final class FramingReport {
             if (!any) {
                 return;
             }
-            md.append("- `").append(c.name()).append("` (").append(clean(c.expectText())).append(")\n");
+            md.append("- `").append(c.name()).append("` (").append(clean(Corpus.expectText(c))).append(")\n");
             this.kinds.forEach(k -> {
                 Outcome o = row.get(k);
                 if (o.error() != null) {
@@ -107,11 +109,11 @@ final class FramingReport {
         return md.toString();
     }
 
-    private long count(java.util.function.Predicate<Corpus.Case> which) {
+    private long count(java.util.function.Predicate<FramingCorpus.Case> which) {
         return this.results.keySet().stream().filter(which).count();
     }
 
-    private void row(StringBuilder md, String label, BiPredicate<Corpus.Case, Outcome> counts) {
+    private void row(StringBuilder md, String label, BiPredicate<FramingCorpus.Case, Outcome> counts) {
         md.append("| ").append(label).append(" |");
         for (FramingClient.Kind k : this.kinds) {
             long n = this.results.entrySet().stream().filter(e -> counts.test(e.getKey(), e.getValue().get(k)))
@@ -122,9 +124,9 @@ final class FramingReport {
     }
 
     /** A table cell: the outcome and its marks, in bold when it is not hotpool's verdict. */
-    static String cell(Corpus.Case c, Outcome o, boolean markdown) {
+    static String cell(FramingCorpus.Case c, Outcome o, boolean markdown) {
         StringBuilder s = new StringBuilder(o.kind().word());
-        if (c.verdict() != Corpus.Verdict.ERROR && o.delivered() && !o.bodyIs(c.body())) {
+        if (c.verdict() != FramingCorpus.Verdict.ERROR && o.delivered() && !o.bodyIs(c.body())) {
             s.append(" ≠body");
         }
         if (o.kind() == Outcome.Kind.ERROR && o.sameConnection()) {

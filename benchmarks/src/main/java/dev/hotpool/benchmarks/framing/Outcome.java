@@ -1,5 +1,7 @@
 package dev.hotpool.benchmarks.framing;
 
+import dev.hotpool.internal.http.FramingCorpus;
+
 import java.util.Arrays;
 
 /**
@@ -41,7 +43,7 @@ record Outcome(Kind kind, byte[] body, String error, boolean sameConnection, int
     }
 
     /** Whether this is the verdict the corpus gives hotpool, body included. */
-    boolean matches(Corpus.Case c) {
+    boolean matches(FramingCorpus.Case c) {
         return switch (c.verdict()) {
             case REUSE -> this.kind == Kind.REUSE && bodyIs(c.body());
             case CLOSE -> this.kind == Kind.CLOSE && bodyIs(c.body());

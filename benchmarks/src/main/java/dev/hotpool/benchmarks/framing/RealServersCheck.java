@@ -1,5 +1,7 @@
 package dev.hotpool.benchmarks.framing;
 
+import dev.hotpool.internal.http.FramingCorpus;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +144,7 @@ public final class RealServersCheck {
         finally {
             deleteTree(work);
         }
-        List<Corpus.Case> corpus = Corpus.read(Path.of(options.get("corpus")));
+        List<FramingCorpus.Case> corpus = Corpus.read(Path.of(options.get("corpus")));
         String markdown = new RealServersReport(results, corpus).markdown(LocalDate.now().toString(),
                 options.get("command"));
         Path file = out.resolve(options.get("name") + ".md");

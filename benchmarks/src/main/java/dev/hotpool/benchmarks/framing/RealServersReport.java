@@ -1,5 +1,7 @@
 package dev.hotpool.benchmarks.framing;
 
+import dev.hotpool.internal.http.FramingCorpus;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +13,9 @@ import java.util.List;
 final class RealServersReport {
 
     private final List<RealServersCheck.ServerResult> results;
-    private final List<Corpus.Case> corpus;
+    private final List<FramingCorpus.Case> corpus;
 
-    RealServersReport(List<RealServersCheck.ServerResult> results, List<Corpus.Case> corpus) {
+    RealServersReport(List<RealServersCheck.ServerResult> results, List<FramingCorpus.Case> corpus) {
         this.results = results;
         this.corpus = corpus;
     }
@@ -124,7 +126,7 @@ final class RealServersReport {
         md.append("| case | capture | corpus | captured | closes after it: corpus / real server |\n"
                 + "|---|---|---|---|---|\n");
         RealServersCheck.CORPUS_CASES.forEach((name, where) -> {
-            Corpus.Case c = this.corpus.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
+            FramingCorpus.Case c = this.corpus.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
             RawExchange.Response r = this.results.stream().filter(s -> s.id().equals(where[0]) && s.notRun() == null)
                     .flatMap(s -> s.probes().stream()).filter(p -> p.probe().name().equals(where[1]))
                     .map(RealServersCheck.ProbeResult::raw).filter(x -> x != null).findFirst().orElse(null);
@@ -139,7 +141,7 @@ final class RealServersReport {
     }
 
     /** Whether the case says the server closes after it, and whether the real server did; bold when they differ. */
-    private static String closes(Corpus.Case c, RawExchange.Response r) {
+    private static String closes(FramingCorpus.Case c, RawExchange.Response r) {
         if (c == null || r == null) {
             return "?";
         }

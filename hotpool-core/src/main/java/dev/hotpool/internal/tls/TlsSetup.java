@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,13 @@ public final class TlsSetup {
     /** Captures remembered, least recently used first out. */
     private static final int REMEMBERED = 64;
 
-    /** Guarded by itself. Keyed by provider and profile (by its name and values). */
+    /** Guards {@link #verified}; held only to look up or add, never during a capture. */
+    private static final ReentrantLock lock = new ReentrantLock();
+
+    /**
+     * Guarded by {@link #lock}. Keyed by provider and profile (by its name and values); an entry leaves when it is the
+     * least recently used of more than {@link #REMEMBERED}.
+     */
     private static final Map<String, ProfileVerifier.Verified> verified = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ProfileVerifier.Verified> eldest) {
@@ -101,9 +108,18 @@ public final class TlsSetup {
         }
         Map<String, TlsProfile> all = new LinkedHashMap<>(declared.profiles());
         Map<String, Fingerprint> fingerprints = new LinkedHashMap<>();
-        ProfileVerifier[] verifier = new ProfileVerifier[1]; // Made on the first capture, for all of this pool's.
+        ProfileVerifier verifier = null; // Made on the first capture, for all of this pool's.
         for (String name : verify) {
-            ProfileVerifier.Verified v = verified(provider, all.get(name), verifier);
+            TlsProfile profile = all.get(name);
+            String key = provider + " " + profile.builtIn() + " " + profile;
+            ProfileVerifier.Verified v = remembered(key);
+            if (v == null) {
+                if (verifier == null) {
+                    verifier = newVerifier(provider);
+                }
+                v = verifier.verify(profile);
+                remember(key, v);
+            }
             all.put(name, v.profile());
             fingerprints.put(name, v.fingerprint());
             if (!v.leftOut().isEmpty()) {
@@ -120,27 +136,33 @@ public final class TlsSetup {
         return new Verified(declared, Collections.unmodifiableMap(all), Collections.unmodifiableMap(fingerprints));
     }
 
-    private static ProfileVerifier.Verified verified(TlsProvider provider, TlsProfile profile, ProfileVerifier[] one) {
-        String key = provider + " " + profile.builtIn() + " " + profile;
-        synchronized (verified) {
-            ProfileVerifier.Verified known = verified.get(key);
-            if (known != null) {
-                return known;
-            }
+    private static ProfileVerifier newVerifier(TlsProvider provider) {
+        try {
+            return new ProfileVerifier(provider);
         }
-        if (one[0] == null) {
-            try {
-                one[0] = new ProfileVerifier(provider);
-            }
-            catch (GeneralSecurityException ex) {
-                throw new IllegalStateException("hotpool: cannot set up " + provider.displayName() + ": "
-                        + ex.getMessage(), ex);
-            }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException("hotpool: cannot set up " + provider.displayName() + ": "
+                    + ex.getMessage(), ex);
         }
-        ProfileVerifier.Verified v = one[0].verify(profile);
-        synchronized (verified) {
+    }
+
+    private static ProfileVerifier.Verified remembered(String key) {
+        lock.lock();
+        try {
+            return verified.get(key);
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private static void remember(String key, ProfileVerifier.Verified v) {
+        lock.lock();
+        try {
             verified.put(key, v);
         }
-        return v;
+        finally {
+            lock.unlock();
+        }
     }
 }

@@ -96,7 +96,9 @@ final class HostMeterTable {
         if (m == null) {
             m = otherHosts();
         }
-        if (m.announced.compareAndSet(false, true)) {
+        // A read first: past max-hosts every event of every thread comes here for the one other-hosts entry, and a
+        // compare-and-set takes its cache line for writing even when it fails (x86).
+        if (!m.announced.get() && m.announced.compareAndSet(false, true)) {
             this.announce.accept(m);
         }
         return m;

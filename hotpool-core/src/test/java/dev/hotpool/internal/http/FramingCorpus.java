@@ -6,17 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The cases of {@code framing-corpus.txt}: response bytes and the verdict hotpool's framing rule gives them. The file
- * says its format at its top.
+ * says its format at its top. Public for the benchmarks' framing comparison, which runs the same cases through other
+ * clients (it depends on this module's test jar).
  */
-final class FramingCorpus {
+public final class FramingCorpus {
 
     /** What hotpool does with a response. */
-    enum Verdict {
+    public enum Verdict {
         /** Delivered, and its connection carries the next request. */
         REUSE,
         /** Delivered, and its connection is closed after it. */
@@ -32,7 +34,7 @@ final class FramingCorpus {
      *     {@link Verdict#ERROR}, a part of the message
      * @param serverCloses whether the server closes the connection after sending
      */
-    record Case(String name, byte[] send, Verdict verdict, String detail, byte[] body, String method,
+    public record Case(String name, byte[] send, Verdict verdict, String detail, byte[] body, String method,
             boolean serverCloses, String real) {
 
         @Override
@@ -53,7 +55,7 @@ final class FramingCorpus {
         }
     }
 
-    static List<Case> parse(String text) {
+    public static List<Case> parse(String text) {
         List<Case> cases = new ArrayList<>();
         String name = null;
         Map<String, String> keys = new TreeMap<>();
@@ -73,7 +75,10 @@ final class FramingCorpus {
             if (name == null || colon < 0) {
                 throw new IllegalArgumentException("framing corpus: cannot read line '" + line + "'");
             }
-            keys.put(line.substring(0, colon), line.substring(colon + 2));
+            if (keys.put(line.substring(0, colon), line.substring(colon + 2)) != null) {
+                throw new IllegalArgumentException("framing corpus: case " + name + " has two '"
+                        + line.substring(0, colon) + "' lines");
+            }
         }
         return cases;
     }
@@ -84,7 +89,7 @@ final class FramingCorpus {
             throw new IllegalArgumentException("framing corpus: case " + name + " needs send and expect");
         }
         int space = expect.indexOf(' ');
-        Verdict verdict = Verdict.valueOf((space < 0 ? expect : expect.substring(0, space)).toUpperCase());
+        Verdict verdict = Verdict.valueOf((space < 0 ? expect : expect.substring(0, space)).toUpperCase(Locale.ROOT));
         String detail = space < 0 ? "" : expect.substring(space + 1);
         return new Case(name, bytes(keys.get("send")), verdict, detail, bytes(keys.getOrDefault("body", "")),
                 keys.getOrDefault("method", "GET"), "close".equals(keys.get("then")), keys.get("real"));
@@ -102,6 +107,9 @@ final class FramingCorpus {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c != '\\') {
+                if (c > 0xff) {
+                    throw new IllegalArgumentException("framing corpus: '" + c + "' is not one byte; write \\xHH");
+                }
                 out.write(c);
                 continue;
             }
