@@ -168,9 +168,9 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
                     continue;
                 }
                 if (!coding.equalsIgnoreCase("chunked")) {
-                    throw malformed(origin, coding.length() <= 20 && coding.chars().allMatch(Framing::tokenChar)
-                            ? "the transfer coding '" + coding.toLowerCase(Locale.ROOT) + "', which hotpool does not "
-                            + "decode (only chunked)" : "an invalid transfer coding");
+                    boolean token = coding.length() <= 20 && coding.chars().allMatch(ResponseHeadParser::tchar);
+                    throw malformed(origin, token ? "the transfer coding '" + coding.toLowerCase(Locale.ROOT)
+                            + "', which hotpool does not decode (only chunked)" : "an invalid transfer coding");
                 }
                 if (++chunked > 1) {
                     throw malformed(origin, "chunked applied more than once in Transfer-Encoding");
@@ -180,10 +180,6 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
         if (chunked == 0) {
             throw malformed(origin, "a Transfer-Encoding with no coding");
         }
-    }
-
-    private static boolean tokenChar(int c) {
-        return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
     }
 
     private static MalformedResponseException malformed(Origin origin, String what) {
