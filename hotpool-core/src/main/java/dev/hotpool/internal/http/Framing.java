@@ -114,7 +114,8 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
                 int end = comma < 0 ? value.length() : comma;
                 long parsed = decimal(origin, value, start, end);
                 if (length >= 0 && parsed != length) {
-                    throw malformed(origin, "conflicting Content-Length values " + length + " and " + parsed);
+                    throw ResponseHeadParser.malformed(origin,
+                            "conflicting Content-Length values " + length + " and " + parsed);
                 }
                 length = parsed;
                 elements++;
@@ -136,16 +137,17 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
             end--;
         }
         if (start == end) {
-            throw malformed(origin, "an empty Content-Length");
+            throw ResponseHeadParser.malformed(origin, "an empty Content-Length");
         }
         if (end - start > MAX_LENGTH_DIGITS) {
-            throw malformed(origin, "a Content-Length of more than " + MAX_LENGTH_DIGITS + " digits");
+            throw ResponseHeadParser.malformed(origin,
+                    "a Content-Length of more than " + MAX_LENGTH_DIGITS + " digits");
         }
         long n = 0;
         for (int i = start; i < end; i++) {
             char c = value.charAt(i);
             if (c < '0' || c > '9') {
-                throw malformed(origin, "an invalid Content-Length: not a decimal number");
+                throw ResponseHeadParser.malformed(origin, "an invalid Content-Length: not a decimal number");
             }
             n = n * 10 + (c - '0');
         }
@@ -169,20 +171,17 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
                 }
                 if (!coding.equalsIgnoreCase("chunked")) {
                     boolean token = coding.length() <= 20 && coding.chars().allMatch(ResponseHeadParser::tchar);
-                    throw malformed(origin, token ? "the transfer coding '" + coding.toLowerCase(Locale.ROOT)
-                            + "', which hotpool does not decode (only chunked)" : "an invalid transfer coding");
+                    throw ResponseHeadParser.malformed(origin, token ? "the transfer coding '"
+                            + coding.toLowerCase(Locale.ROOT) + "', which hotpool does not decode (only chunked)"
+                            : "an invalid transfer coding");
                 }
                 if (++chunked > 1) {
-                    throw malformed(origin, "chunked applied more than once in Transfer-Encoding");
+                    throw ResponseHeadParser.malformed(origin, "chunked applied more than once in Transfer-Encoding");
                 }
             }
         }
         if (chunked == 0) {
-            throw malformed(origin, "a Transfer-Encoding with no coding");
+            throw ResponseHeadParser.malformed(origin, "a Transfer-Encoding with no coding");
         }
-    }
-
-    private static MalformedResponseException malformed(Origin origin, String what) {
-        return new MalformedResponseException("hotpool: malformed response from " + origin + ": " + what, null);
     }
 }

@@ -387,7 +387,8 @@ final class ResponseHeadParser {
         return b >= '0' && b <= '9';
     }
 
-    private static MalformedResponseException malformed(Origin origin, String what) {
+    /** The exception for a response head or its framing that breaks the rules: names the origin, never a value. */
+    static MalformedResponseException malformed(Origin origin, String what) {
         return new MalformedResponseException("hotpool: malformed response from " + origin + ": " + what, null);
     }
 }
