@@ -17,10 +17,9 @@ import java.util.Locale;
  * @param stream the body's bytes
  * @param reusable whether the connection may be pooled once the body has ended
  * @param empty whether the message has already ended (no body)
- * @param length the announced {@code Content-Length} of the body to read, or {@code -1}
  * @param lenient why the connection is not reused although the server allowed it, or {@code null}
  */
-record Framing(InputStream stream, boolean reusable, boolean empty, long length, String lenient) {
+record Framing(InputStream stream, boolean reusable, boolean empty, String lenient) {
 
     /** The most digits of a {@code Content-Length}: 18 always fit in a {@code long}. */
     static final int MAX_LENGTH_DIGITS = 18;
@@ -60,19 +59,19 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
         }
         boolean reusable = lenient == null && code != 101 && KeepAlive.allowed(requestSaidClose, head);
         if (noBody) {
-            return new Framing(InputStream.nullInputStream(), reusable, true, -1, lenient);
+            return new Framing(InputStream.nullInputStream(), reusable, true, lenient);
         }
         if (te) {
             return new Framing(new ChunkedBody(wire, origin, maxLineLength, maxFieldCount, maxHeadSize), reusable,
-                    false, -1, lenient);
+                    false, lenient);
         }
         if (length == 0) {
-            return new Framing(InputStream.nullInputStream(), reusable, true, -1, lenient);
+            return new Framing(InputStream.nullInputStream(), reusable, true, lenient);
         }
         if (length > 0) {
-            return new Framing(new LengthBody(wire, origin, length), reusable, false, length, lenient);
+            return new Framing(new LengthBody(wire, origin, length), reusable, false, lenient);
         }
-        return new Framing(new UntilCloseBody(wire), false, false, -1, lenient); // Ends when the server closes.
+        return new Framing(new UntilCloseBody(wire), false, false, lenient); // Ends when the server closes.
     }
 
     /** The response's one content coding when {@link DecodedBody} decodes it, else {@code null}. */
