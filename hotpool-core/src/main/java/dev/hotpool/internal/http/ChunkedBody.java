@@ -176,7 +176,7 @@ final class ChunkedBody extends InputStream {
                         }
                         name = false;
                     }
-                    else if (c >= 0x80 || !tchar(c)) {
+                    else if (!ResponseHeadParser.tchar(c)) {
                         throw malformed("a trailer field name with a character that is not a token character");
                     }
                     anyName = true;
@@ -202,10 +202,6 @@ final class ChunkedBody extends InputStream {
                         + this.maxTrailerSize + ")");
             }
         }
-    }
-
-    private static boolean tchar(int c) {
-        return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
     }
 
     /** The next byte of the coding; the connection's end here is a truncated body. */

@@ -17,10 +17,9 @@ import java.util.Locale;
  * @param stream the body's bytes
  * @param reusable whether the connection may be pooled once the body has ended
  * @param empty whether the message has already ended (no body)
- * @param length the announced {@code Content-Length} of the body to read, or {@code -1}
  * @param lenient why the connection is not reused although the server allowed it, or {@code null}
  */
-record Framing(InputStream stream, boolean reusable, boolean empty, long length, String lenient) {
+record Framing(InputStream stream, boolean reusable, boolean empty, String lenient) {
 
     /** The most digits of a {@code Content-Length}: 18 always fit in a {@code long}. */
     static final int MAX_LENGTH_DIGITS = 18;
@@ -60,19 +59,19 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
         }
         boolean reusable = lenient == null && code != 101 && KeepAlive.allowed(requestSaidClose, head);
         if (noBody) {
-            return new Framing(InputStream.nullInputStream(), reusable, true, -1, lenient);
+            return new Framing(InputStream.nullInputStream(), reusable, true, lenient);
         }
         if (te) {
             return new Framing(new ChunkedBody(wire, origin, maxLineLength, maxFieldCount, maxHeadSize), reusable,
-                    false, -1, lenient);
+                    false, lenient);
         }
         if (length == 0) {
-            return new Framing(InputStream.nullInputStream(), reusable, true, -1, lenient);
+            return new Framing(InputStream.nullInputStream(), reusable, true, lenient);
         }
         if (length > 0) {
-            return new Framing(new LengthBody(wire, origin, length), reusable, false, length, lenient);
+            return new Framing(new LengthBody(wire, origin, length), reusable, false, lenient);
         }
-        return new Framing(new UntilCloseBody(wire), false, false, -1, lenient); // Ends when the server closes.
+        return new Framing(new UntilCloseBody(wire), false, false, lenient); // Ends when the server closes.
     }
 
     /** The response's one content coding when {@link DecodedBody} decodes it, else {@code null}. */
@@ -114,7 +113,8 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
                 int end = comma < 0 ? value.length() : comma;
                 long parsed = decimal(origin, value, start, end);
                 if (length >= 0 && parsed != length) {
-                    throw malformed(origin, "conflicting Content-Length values " + length + " and " + parsed);
+                    throw ResponseHeadParser.malformed(origin,
+                            "conflicting Content-Length values " + length + " and " + parsed);
                 }
                 length = parsed;
                 elements++;
@@ -136,16 +136,17 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
             end--;
         }
         if (start == end) {
-            throw malformed(origin, "an empty Content-Length");
+            throw ResponseHeadParser.malformed(origin, "an empty Content-Length");
         }
         if (end - start > MAX_LENGTH_DIGITS) {
-            throw malformed(origin, "a Content-Length of more than " + MAX_LENGTH_DIGITS + " digits");
+            throw ResponseHeadParser.malformed(origin,
+                    "a Content-Length of more than " + MAX_LENGTH_DIGITS + " digits");
         }
         long n = 0;
         for (int i = start; i < end; i++) {
             char c = value.charAt(i);
             if (c < '0' || c > '9') {
-                throw malformed(origin, "an invalid Content-Length: not a decimal number");
+                throw ResponseHeadParser.malformed(origin, "an invalid Content-Length: not a decimal number");
             }
             n = n * 10 + (c - '0');
         }
@@ -168,25 +169,18 @@ record Framing(InputStream stream, boolean reusable, boolean empty, long length,
                     continue;
                 }
                 if (!coding.equalsIgnoreCase("chunked")) {
-                    throw malformed(origin, coding.length() <= 20 && coding.chars().allMatch(Framing::tokenChar)
-                            ? "the transfer coding '" + coding.toLowerCase(Locale.ROOT) + "', which hotpool does not "
-                            + "decode (only chunked)" : "an invalid transfer coding");
+                    boolean token = coding.length() <= 20 && coding.chars().allMatch(ResponseHeadParser::tchar);
+                    throw ResponseHeadParser.malformed(origin, token ? "the transfer coding '"
+                            + coding.toLowerCase(Locale.ROOT) + "', which hotpool does not decode (only chunked)"
+                            : "an invalid transfer coding");
                 }
                 if (++chunked > 1) {
-                    throw malformed(origin, "chunked applied more than once in Transfer-Encoding");
+                    throw ResponseHeadParser.malformed(origin, "chunked applied more than once in Transfer-Encoding");
                 }
             }
         }
         if (chunked == 0) {
-            throw malformed(origin, "a Transfer-Encoding with no coding");
+            throw ResponseHeadParser.malformed(origin, "a Transfer-Encoding with no coding");
         }
-    }
-
-    private static boolean tokenChar(int c) {
-        return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
-    }
-
-    private static MalformedResponseException malformed(Origin origin, String what) {
-        return new MalformedResponseException("hotpool: malformed response from " + origin + ": " + what, null);
     }
 }

@@ -241,7 +241,7 @@ public final class Http1Client {
         Framing framing = this.wire.framing(request, head, codec, requestSaidClose);
         ResponseBody body = new ResponseBody(lease, codec, framing.stream(), framing.reusable(),
                 framing.lenient() != null ? CloseReason.ERROR : CloseReason.SERVER_CLOSED, this.config.drainLimit(),
-                this.config.drainTimeout().toMillis(), this.outliers, framing.length());
+                this.config.drainTimeout().toMillis(), this.outliers);
         if (framing.lenient() != null && log.isDebugEnabled()) {
             log.debug("hotpool: the response from {} to {} was read leniently ({}); its connection is closed after it",
                     request.origin(), request, framing.lenient());

@@ -155,8 +155,8 @@ final class Http1Wire {
             ResponseHead head = codec.parser.parse(codec.in, request.origin());
             if (head == null) {
                 if (interim > 0) {
-                    throw new MalformedResponseException("hotpool: malformed response from " + request.origin()
-                            + ": the connection closed after an interim (1xx) response, before the final one", null);
+                    throw ResponseHeadParser.malformed(request.origin(),
+                            "the connection closed after an interim (1xx) response, before the final one");
                 }
                 throw new NoResponseException("hotpool: " + request.origin() + " closed the connection without answering "
                         + request + (reused ? " (a reused connection that had served " + (connection.exchanges() - 1)
@@ -167,8 +167,8 @@ final class Http1Wire {
                 return lenient == null ? head : head.lenient(lenient);
             }
             if (interim == Http1Client.MAX_INTERIM_RESPONSES) {
-                throw new MalformedResponseException("hotpool: malformed response from " + request.origin()
-                        + ": more than " + Http1Client.MAX_INTERIM_RESPONSES + " interim (1xx) responses", null);
+                throw ResponseHeadParser.malformed(request.origin(),
+                        "more than " + Http1Client.MAX_INTERIM_RESPONSES + " interim (1xx) responses");
             }
             if (lenient == null) {
                 lenient = head.lenient() != null ? head.lenient()

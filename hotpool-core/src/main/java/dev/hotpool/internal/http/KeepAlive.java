@@ -29,11 +29,8 @@ final class KeepAlive {
                 if (!h.is("Connection")) {
                     continue;
                 }
-                for (String token : h.value().split(",")) {
-                    String t = token.trim();
-                    close |= t.equalsIgnoreCase("close");
-                    keepAlive |= t.equalsIgnoreCase("keep-alive");
-                }
+                close |= hasToken(h.value(), "close");
+                keepAlive |= hasToken(h.value(), "keep-alive");
             }
         }
         if (close) {
@@ -44,15 +41,33 @@ final class KeepAlive {
 
     /** Whether a {@code Connection} request header value asks to close. */
     static boolean saysClose(String connectionHeader) {
-        if (connectionHeader == null) {
-            return false;
-        }
-        for (String token : connectionHeader.split(",")) {
-            if (token.trim().equalsIgnoreCase("close")) {
+        return connectionHeader != null && hasToken(connectionHeader, "close");
+    }
+
+    /**
+     * Whether the comma-separated {@code list} has {@code token} as an element, ignoring case and the spaces and
+     * control characters around it. Walks the value in place: a {@code Connection} field comes with most responses,
+     * so no array or substring is made for it.
+     */
+    private static boolean hasToken(String list, String token) {
+        int start = 0;
+        while (true) {
+            int comma = list.indexOf(',', start);
+            int end = comma < 0 ? list.length() : comma;
+            while (start < end && list.charAt(start) <= ' ') {
+                start++;
+            }
+            while (end > start && list.charAt(end - 1) <= ' ') {
+                end--;
+            }
+            if (end - start == token.length() && list.regionMatches(true, start, token, 0, token.length())) {
                 return true;
             }
+            if (comma < 0) {
+                return false;
+            }
+            start = comma + 1;
         }
-        return false;
     }
 
     /**

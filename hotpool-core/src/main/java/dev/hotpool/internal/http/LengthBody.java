@@ -53,6 +53,11 @@ final class LengthBody extends InputStream {
         return n;
     }
 
+    /** Bytes of the body not read yet: 0 once it has ended. */
+    long remaining() {
+        return this.remaining;
+    }
+
     @Override
     public int available() {
         return (int) Math.min(this.wire.buffered(), this.remaining);

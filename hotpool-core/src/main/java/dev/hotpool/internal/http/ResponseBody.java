@@ -95,11 +95,11 @@ final class ResponseBody extends InputStream {
     /** Whether {@link #reset} may return to the mark (no more than its read limit read since). */
     private boolean markValid;
     /**
-     * Bytes of a Content-Length body not yet delivered, or -1 for other framings. At zero the message has
-     * ended and the connection goes back at once: callers such as RestClient read exactly the announced
+     * The {@code Content-Length} body being read, or {@code null} for other framings. When it has no bytes left the
+     * message has ended and the connection goes back at once: callers such as RestClient read exactly the announced
      * length and close without reading end of stream, which would otherwise cost a drain.
      */
-    private long remaining;
+    private final LengthBody length;
     private State state = State.OPEN;
     /** Why the body failed ({@link State#FAILED}): what later reads report. */
     private IOException failure;
@@ -112,9 +112,9 @@ final class ResponseBody extends InputStream {
     private Cleaner.Cleanable cleanable;
 
     ResponseBody(Lease lease, Http1Codec codec, InputStream framed, boolean reusable, CloseReason notReusable,
-            int drainLimit, long drainTimeoutMillis, OutlierDetector outliers, long contentLength) {
+            int drainLimit, long drainTimeoutMillis, OutlierDetector outliers) {
         this.outliers = outliers;
-        this.remaining = contentLength;
+        this.length = framed instanceof LengthBody body ? body : null;
         this.lease = lease;
         this.codec = codec;
         this.framed = framed;
@@ -177,14 +177,8 @@ final class ResponseBody extends InputStream {
         if (n > 0 && this.marked != null) {
             record(b, off, n);
         }
-        if (n < 0) {
+        if (n < 0 || this.length != null && this.length.remaining() == 0) {
             end();
-        }
-        else if (this.remaining > 0) {
-            this.remaining -= n;
-            if (this.remaining == 0) {
-                end();
-            }
         }
         return n;
     }
@@ -258,7 +252,7 @@ final class ResponseBody extends InputStream {
             throw new IllegalArgumentException("len < 0");
         }
         ensureReadable();
-        long left = this.state == State.OPEN ? this.remaining : 0;
+        long left = this.state != State.OPEN ? 0 : this.length != null ? this.length.remaining() : -1;
         if (left < 0 || left + replayable() == 0) {
             return super.readNBytes(len);
         }

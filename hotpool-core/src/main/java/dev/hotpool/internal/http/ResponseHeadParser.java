@@ -37,7 +37,7 @@ final class ResponseHeadParser {
     /** How many empty lines may come before a status line (each makes the head lenient). */
     private static final int MAX_EMPTY_LINES = 8;
 
-    /** RFC 9110 §5.6.2 {@code tchar}, indexed by byte. */
+    /** RFC 9110 §5.6.2 {@code tchar}, indexed by byte; {@link #tchar} for other readers of the wire. */
     private static final boolean[] TCHAR = new boolean[256];
 
     static {
@@ -378,11 +378,17 @@ final class ResponseHeadParser {
         return true;
     }
 
+    /** Whether {@code c} is an RFC 9110 §5.6.2 {@code tchar}: a visible US-ASCII character other than a delimiter. */
+    static boolean tchar(int c) {
+        return (c & ~0xff) == 0 && TCHAR[c];
+    }
+
     private static boolean digit(byte b) {
         return b >= '0' && b <= '9';
     }
 
-    private static MalformedResponseException malformed(Origin origin, String what) {
+    /** The exception for a response head or its framing that breaks the rules: names the origin, never a value. */
+    static MalformedResponseException malformed(Origin origin, String what) {
         return new MalformedResponseException("hotpool: malformed response from " + origin + ": " + what, null);
     }
 }
