@@ -70,7 +70,7 @@ public final class Http1Probe implements ConnectionProbe {
             if (!good && log.isDebugEnabled()) {
                 log.debug("hotpool: probe {} answered {}", request, code);
             }
-            return good && framing.reusable() && !codec.in.hasBufferedData()
+            return good && framing.reusable() && codec.in.endsCleanly()
                     ? ConnectionProbe.Outcome.HEALTHY : ConnectionProbe.Outcome.UNHEALTHY;
         }
         catch (IOException | RuntimeException e) {

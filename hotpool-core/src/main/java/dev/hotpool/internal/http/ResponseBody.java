@@ -393,7 +393,7 @@ final class ResponseBody extends InputStream {
     private void finish() {
         this.endPending = false;
         letGo();
-        if (this.reusable && !this.codec.in.hasBufferedData() && !this.codec.in.sourceHasBytes()) {
+        if (this.reusable && this.codec.in.endsCleanly()) {
             this.lease.release();
         }
         else {

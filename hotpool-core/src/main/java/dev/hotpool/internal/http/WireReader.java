@@ -99,8 +99,16 @@ final class WireReader {
         return n;
     }
 
+    /**
+     * Whether nothing follows the message just read: no byte buffered and none waiting on the connection. A connection
+     * goes back to the pool only then; a byte after a response would be read as the next one's head.
+     */
+    boolean endsCleanly() {
+        return !hasBufferedData() && !sourceHasBytes();
+    }
+
     /** Whether the connection's stream has bytes that a read would give without blocking (an estimate). */
-    boolean sourceHasBytes() {
+    private boolean sourceHasBytes() {
         try {
             return this.source.available() > 0;
         }

@@ -116,6 +116,47 @@ class HealthCheckerTests {
                 "HEAD /health");
     }
 
+    /**
+     * A probe answer followed by bytes nobody asked for (here a whole second response): the connection is closed, not
+     * kept, or the next request would read those bytes as its answer. The answer is exactly the client's 8 KiB read
+     * buffer, so the extra bytes are still in the socket, not in the buffer, when the probe ends.
+     */
+    @Test
+    void probeAnswerFollowedByUnaskedBytesClosesTheConnection() throws Exception {
+        String unasked = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale";
+        this.server = StubServer.http((req, ex) -> {
+            if (req.target().equals("/health")) {
+                ex.raw(headOfExactly(8 * 1024) + unasked);
+            }
+            else {
+                ex.respond(200, "ok");
+            }
+        });
+        this.pool = new HotPool(config().healthCheckProbePath("/health").build());
+        get("/");
+
+        HealthCheckReport report = this.pool.runHealthCheck();
+
+        assertThat(report.checked()).isEqualTo(1);
+        assertThat(report.closed()).containsEntry(CloseReason.UNHEALTHY, 1);
+        assertThat(get("/")).isEqualTo("ok");
+        assertThat(this.server.connectionsAccepted()).isEqualTo(2);
+    }
+
+    /** A 200 head to a HEAD request of exactly {@code size} bytes, padded with header lines of at most 1 KiB. */
+    private static String headOfExactly(int size) {
+        StringBuilder head = new StringBuilder("HTTP/1.1 200 X\r\nContent-Length: 0\r\n");
+        int left = size - head.length() - 2; // Before the empty line that ends the head.
+        for (int line = 0; left > 0; line++) {
+            int value = left - 12 > 1024 + 12 ? 1024 : left - 12; // A line: "X-Pad-NN: " (10), value, CRLF (2).
+            head.append(String.format("X-Pad-%02d: ", line)).append("p".repeat(value)).append("\r\n");
+            left -= 12 + value;
+        }
+        head.append("\r\n");
+        assertThat(head).hasSize(size);
+        return head.toString();
+    }
+
     @Test
     void checkKeepsTheIdleTimeOfHealthyConnections() throws Exception {
         this.server = StubServer.http();
