@@ -382,7 +382,10 @@ class ConcurrentConnectionPoolFuzzTests {
             return allEnded;
         }
 
-        /** The watchdog: fails the run when an operation of a worker runs past its deadline. */
+        /**
+         * The watchdog: fails the run when an operation of a worker runs past its deadline. It looks every 50 ms, by
+         * the wall clock: what it catches is a thread stuck for real, which the test clock cannot show.
+         */
         private void watch() {
             try {
                 while (this.failure.get() == null) {
