@@ -233,9 +233,15 @@ class PerHostSettingsTests {
 
     @Test
     void aHostsReadTimeoutIsTheDefaultOfItsRequestsAndARequestsOwnWins() throws Exception {
+        CountDownLatch gaveUp = new CountDownLatch(1);
         StubServer.Handler slow = (req, ex) -> {
             try {
-                Thread.sleep(400);
+                if (req.target().equals("/unanswered")) {
+                    gaveUp.await(10, TimeUnit.SECONDS); // Answers only after the caller gave up: no race to lose.
+                }
+                else {
+                    Thread.sleep(400); // A slow server: past a.test's 100 ms, well within 5 s and 30 s.
+                }
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -246,8 +252,9 @@ class PerHostSettingsTests {
         StubServer b = server(slow);
         HotPool pool = pool(HotPoolConfig.builder().readTimeout(Duration.ofSeconds(30)).retryEnabled(false)
                 .host("a.test", HostSettings.builder().readTimeout(Duration.ofMillis(100)).build()));
-        assertThatThrownBy(() -> get(pool, uri("a.test", a, "/"))).isInstanceOf(HotPoolException.class)
+        assertThatThrownBy(() -> get(pool, uri("a.test", a, "/unanswered"))).isInstanceOf(HotPoolException.class)
                 .hasMessageContaining("within 100 ms (read timeout)");
+        gaveUp.countDown();
         assertThat(send(pool, HotRequest.builder("GET", uri("a.test", a, "/")).readTimeout(Duration.ofSeconds(5))
                 .build())).isEqualTo("slow");
         assertThat(get(pool, uri("b.test", b, "/"))).as("b.test keeps the pool's 30 s").isEqualTo("slow");

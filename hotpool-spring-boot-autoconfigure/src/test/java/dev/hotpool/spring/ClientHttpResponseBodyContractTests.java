@@ -2,16 +2,15 @@ package dev.hotpool.spring;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.testsupport.Choices;
 import dev.hotpool.testsupport.ResponseShape;
+import dev.hotpool.testsupport.ShapeServer;
 import dev.hotpool.testsupport.StreamContract;
-import dev.hotpool.testsupport.StubServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,34 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClientHttpResponseBodyContractTests {
 
-    private final Map<String, ResponseShape> shapes = new ConcurrentHashMap<>();
-
-    private final Map<String, Integer> connectionOf = new ConcurrentHashMap<>();
-
     private final HotPool pool = new HotPool(HotPoolConfig.builder().compression(true).build());
 
     private final HotPoolClientHttpRequestFactory factory = new HotPoolClientHttpRequestFactory(this.pool);
 
-    private final StubServer server;
+    private final ShapeServer server;
 
     ClientHttpResponseBodyContractTests() throws IOException {
-        this.server = StubServer.http((req, ex) -> {
-            this.connectionOf.put(req.target(), req.connection());
-            String id = req.target().substring(req.target().lastIndexOf('/') + 1);
-            if (req.target().startsWith("/redirect/")) {
-                ex.raw("HTTP/1.1 307 Temporary Redirect\r\nLocation: /seq/" + id + "\r\nContent-Length: 0\r\n\r\n");
-            }
-            else if (req.target().startsWith("/seq/")) {
-                ResponseShape shape = this.shapes.get(id);
-                shape.send(ex.stream());
-                if (shape.serverCloses()) {
-                    ex.close();
-                }
-            }
-            else {
-                ex.respond(200, "after");
-            }
-        });
+        this.server = new ShapeServer("307 Temporary Redirect");
     }
 
     @AfterEach
@@ -84,33 +63,30 @@ class ClientHttpResponseBodyContractTests {
     private void runOne(long seed, ResponseShape shape) throws IOException {
         Choices calls = Choices.seeded(~seed);
         String id = Long.toString(seed);
-        this.shapes.put(id, shape);
-        boolean redirect = calls.chance(10);
         StreamContract.Outcome outcome;
-        try (ClientHttpResponse response = this.factory.createRequest(
-                this.server.uri((redirect ? "/redirect/" : "/seq/") + id), HttpMethod.valueOf(shape.method())).execute()) {
+        try (ClientHttpResponse response = this.factory.createRequest(this.server.serve(id, shape, calls.chance(10)),
+                HttpMethod.valueOf(shape.method())).execute()) {
             outcome = StreamContract.run(response.getBody(), shape.body(), shape.markSupported(), calls, 40);
             if (!outcome.closed()) {
                 assertThat(this.pool.stats().leased()).isEqualTo(shape.heldAfter(outcome) ? 1 : 0);
             }
         }
         assertThat(this.pool.stats().leased()).isZero();
-        try (ClientHttpResponse after = this.factory.createRequest(this.server.uri("/after/" + id), HttpMethod.GET)
+        try (ClientHttpResponse after = this.factory.createRequest(this.server.after(id), HttpMethod.GET)
                 .execute()) {
             assertThat(after.getBody().readAllBytes()).asString().isEqualTo("after");
         }
-        assertThat(this.connectionOf.get("/seq/" + id).equals(this.connectionOf.get("/after/" + id)))
+        assertThat(this.server.afterOnTheSameConnection(id))
                 .as("the next request on the same connection, after " + outcome.ops())
                 .isEqualTo(shape.reusedAfter(outcome, this.pool.config().drainLimit()));
-        this.shapes.remove(id);
+        this.server.forget(id);
     }
 
     @Test
     void markWithIntegerMaxValueAsSpringsAndAssertjsCodeDoes() throws IOException {
         byte[] big = "0123456789".repeat(5000).getBytes(StandardCharsets.ISO_8859_1);
-        this.shapes.put("big", ResponseShape.ofLength(big));
-        try (ClientHttpResponse response = this.factory.createRequest(this.server.uri("/redirect/big"), HttpMethod.GET)
-                .execute()) {
+        URI redirected = this.server.serve("big", ResponseShape.ofLength(big), true);
+        try (ClientHttpResponse response = this.factory.createRequest(redirected, HttpMethod.GET).execute()) {
             InputStream body = response.getBody();
             body.mark(Integer.MAX_VALUE);
             assertThat(body).hasBinaryContent(big);
@@ -118,7 +94,7 @@ class ClientHttpResponseBodyContractTests {
             assertThat(body.readAllBytes()).isEqualTo(big);
         }
         RestClient client = RestClient.builder().requestFactory(this.factory).build();
-        assertThat(client.get().uri(this.server.uri("/redirect/big")).retrieve().body(byte[].class)).isEqualTo(big);
+        assertThat(client.get().uri(redirected).retrieve().body(byte[].class)).isEqualTo(big);
         assertThat(this.pool.stats().leased()).isZero();
         assertThat(this.pool.stats().idle()).isEqualTo(1); // Both exchanges and their redirects on one connection.
         assertThat(this.server.connectionsAccepted()).isEqualTo(1);

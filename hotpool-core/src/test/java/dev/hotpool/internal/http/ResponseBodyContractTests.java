@@ -6,14 +6,13 @@ import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
 import dev.hotpool.testsupport.Choices;
 import dev.hotpool.testsupport.ResponseShape;
+import dev.hotpool.testsupport.ShapeServer;
 import dev.hotpool.testsupport.StreamContract;
-import dev.hotpool.testsupport.StubServer;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,33 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ResponseBodyContractTests {
 
-    private final Map<String, ResponseShape> shapes = new ConcurrentHashMap<>();
-
-    /** The connection (as the server counts them) each request target came on. */
-    private final Map<String, Integer> connectionOf = new ConcurrentHashMap<>();
-
-    private final StubServer server;
+    private final ShapeServer server;
 
     private HotPool pool;
 
     ResponseBodyContractTests() throws IOException {
-        this.server = StubServer.http((req, ex) -> {
-            this.connectionOf.put(req.target(), req.connection());
-            String id = req.target().substring(req.target().lastIndexOf('/') + 1);
-            if (req.target().startsWith("/redirect/")) {
-                ex.raw("HTTP/1.1 302 Found\r\nLocation: /seq/" + id + "\r\nContent-Length: 0\r\n\r\n");
-            }
-            else if (req.target().startsWith("/seq/")) {
-                ResponseShape shape = this.shapes.get(id);
-                shape.send(ex.stream());
-                if (shape.serverCloses()) {
-                    ex.close();
-                }
-            }
-            else {
-                ex.respond(200, "after");
-            }
-        });
+        this.server = new ShapeServer("302 Found");
     }
 
     @AfterEach
@@ -94,10 +72,7 @@ class ResponseBodyContractTests {
     private void runOne(long seed, ResponseShape shape, int drainLimit) throws IOException {
         Choices calls = Choices.seeded(~seed);
         String id = Long.toString(seed);
-        this.shapes.put(id, shape);
-        boolean redirect = calls.chance(10);
-        HotRequest request = HotRequest.builder(shape.method(),
-                this.server.uri((redirect ? "/redirect/" : "/seq/") + id)).build();
+        HotRequest request = HotRequest.builder(shape.method(), this.server.serve(id, shape, calls.chance(10))).build();
         StreamContract.Outcome outcome;
         try (HotResponse response = this.pool.execute(request)) {
             outcome = StreamContract.run(response.body(), shape.body(), shape.markSupported(), calls, 40);
@@ -107,12 +82,11 @@ class ResponseBodyContractTests {
             }
         }
         assertThat(this.pool.stats().leased()).as("leased after close").isZero();
-        try (HotResponse after = this.pool.execute(HotRequest.get(this.server.uri("/after/" + id)))) {
+        try (HotResponse after = this.pool.execute(HotRequest.get(this.server.after(id)))) {
             assertThat(after.body().readAllBytes()).asString().isEqualTo("after");
         }
-        boolean same = this.connectionOf.get("/seq/" + id).equals(this.connectionOf.get("/after/" + id));
-        assertThat(same).as("the next request on the same connection, after " + outcome.ops())
-                .isEqualTo(shape.reusedAfter(outcome, drainLimit));
-        this.shapes.remove(id);
+        assertThat(this.server.afterOnTheSameConnection(id))
+                .as("the next request on the same connection, after " + outcome.ops()).isEqualTo(shape.reusedAfter(outcome, drainLimit));
+        this.server.forget(id);
     }
 }

@@ -163,6 +163,7 @@ class TinyproxyTests {
                     .redirectErrorStream(true).start();
             process.getOutputStream().close();
             Tinyproxy proxy = new Tinyproxy(process, port, log, new TaskThreads("tinyproxy-output"));
+            // Another process tells no one it listens: poll its port until it accepts, or it died, or 10 s passed.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (true) {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -17,10 +17,7 @@ import dev.hotpool.internal.pool.PoolEntry.State;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.testsupport.TestClock;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -385,7 +382,10 @@ class ConcurrentConnectionPoolFuzzTests {
             return allEnded;
         }
 
-        /** The watchdog: fails the run when an operation of a worker runs past its deadline. */
+        /**
+         * The watchdog: fails the run when an operation of a worker runs past its deadline. It looks every 50 ms, by
+         * the wall clock: what it catches is a thread stuck for real, which the test clock cannot show.
+         */
         private void watch() {
             try {
                 while (this.failure.get() == null) {
@@ -508,7 +508,7 @@ class ConcurrentConnectionPoolFuzzTests {
             for (PoolEntry e : live) {
                 TestTransport t = (TestTransport) e.transport();
                 check(t != null && open.add(t), e + " has no transport of its own");
-                check(t.closes.get() == 0 && t.aborts.get() == 0, "live " + e + " has its transport closed");
+                check(t.closes() == 0 && t.aborts() == 0, "live " + e + " has its transport closed");
                 check(t.route.equals(e.route.route()), e + " has a transport opened for " + t.route);
                 long lifetime = this.lifetimes.get(e.origin());
                 long given = e.lifetimeDeadline - e.createdAt;
@@ -519,7 +519,7 @@ class ConcurrentConnectionPoolFuzzTests {
                     + "not open");
             for (TestTransport t : this.connector.transports) {
                 if (!open.contains(t)) {
-                    check(t.closes.get() == 1, t + " belongs to no live connection and was closed " + t.closes.get()
+                    check(t.closes() == 1, t + " belongs to no live connection and was closed " + t.closes()
                             + " times");
                 }
             }
@@ -567,7 +567,7 @@ class ConcurrentConnectionPoolFuzzTests {
             check(stats.total() == 0 && stats.pending() == 0, "after close and every lease given back: " + stats);
             check(this.holders.isEmpty(), "still held: " + this.holders);
             for (TestTransport t : this.connector.transports) {
-                check(t.closes.get() == 1, t + " was closed " + t.closes.get() + " times");
+                check(t.closes() == 1, t + " was closed " + t.closes() + " times");
             }
             long closed = stats.closed().values().stream().mapToLong(Long::longValue).sum();
             check(stats.created() == closed, "the pool counts " + stats.created() + " connections opened and "
@@ -839,7 +839,7 @@ class ConcurrentConnectionPoolFuzzTests {
                 check(e.route.route().equals(route), what + " was granted " + e);
                 check(e.state == State.LEASED, what + " was granted " + e + " in state " + e.state);
                 TestTransport t = (TestTransport) e.transport();
-                check(t != null && t.closes.get() == 0 && (Run.this.closeStarted || t.aborts.get() == 0), what
+                check(t != null && t.closes() == 0 && (Run.this.closeStarted || t.aborts() == 0), what
                         + " was granted " + e + " with its transport closed");
                 Worker other = Run.this.holders.putIfAbsent(e, this);
                 check(other == null, what + " was granted " + e + ", which " + other + " holds");
@@ -1108,7 +1108,7 @@ class ConcurrentConnectionPoolFuzzTests {
             this.transports.removeAll(this.closedBefore);
             Set<TestTransport> closed = identitySet();
             for (TestTransport t : this.transports) {
-                if (t.closes.get() > 0) {
+                if (t.closes() > 0) {
                     closed.add(t);
                 }
             }
@@ -1116,85 +1116,21 @@ class ConcurrentConnectionPoolFuzzTests {
         }
     }
 
-    /** A transport without a socket: alive until its server closes it; counts its closes and aborts. */
-    private static final class TestTransport implements Transport {
+    /** A {@link FakeTransport} the test tells apart: its number, in the order opened, and its route. */
+    private static final class TestTransport extends FakeTransport {
 
         final long id;
         final Route route;
-        final AtomicInteger closes = new AtomicInteger();
-        final AtomicInteger aborts = new AtomicInteger();
-        private final InetSocketAddress remote;
-        private volatile boolean peerClosed;
-        private int soTimeout;
 
         TestTransport(long id, Route route) {
+            super(new InetSocketAddress(LOOPBACK, route.origin().port()));
             this.id = id;
             this.route = route;
-            this.remote = new InetSocketAddress(LOOPBACK, route.origin().port());
-        }
-
-        void peerCloses() {
-            this.peerClosed = true;
-        }
-
-        @Override
-        public InputStream in() {
-            return new ByteArrayInputStream(new byte[0]);
-        }
-
-        @Override
-        public OutputStream out() {
-            return OutputStream.nullOutputStream();
-        }
-
-        @Override
-        public InetSocketAddress remote() {
-            return this.remote;
-        }
-
-        @Override
-        public String protocol() {
-            return "TCP";
-        }
-
-        @Override
-        public String cipherSuite() {
-            return null;
-        }
-
-        @Override
-        public String profile() {
-            return null;
-        }
-
-        @Override
-        public void soTimeout(int millis) {
-            this.soTimeout = millis;
-        }
-
-        @Override
-        public int soTimeout() {
-            return this.soTimeout;
-        }
-
-        @Override
-        public boolean isAlive() {
-            return !this.peerClosed && this.closes.get() == 0 && this.aborts.get() == 0;
-        }
-
-        @Override
-        public void close() {
-            this.closes.incrementAndGet();
-        }
-
-        @Override
-        public void abort() {
-            this.aborts.incrementAndGet();
         }
 
         @Override
         public String toString() {
-            return "transport " + this.id + " to " + this.route + (this.closes.get() > 0 ? " (closed)" : "");
+            return "transport " + this.id + " to " + this.route + (closed() ? " (closed)" : "");
         }
     }
 }

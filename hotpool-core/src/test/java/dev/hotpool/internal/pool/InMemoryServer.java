@@ -80,7 +80,7 @@ public final class InMemoryServer {
 
     /** Connections not closed yet (in use, or idle in the pool). */
     public int open() {
-        return (int) this.opened.stream().filter(c -> !c.closed).count();
+        return (int) this.opened.stream().filter(c -> !c.shut()).count();
     }
 
     private Transport connect(Route route, AddressLoad load, int connectTimeoutMillis, int readTimeoutMillis) {
@@ -90,18 +90,16 @@ public final class InMemoryServer {
         return conn;
     }
 
-    private final class Conn implements Transport {
+    /** A {@link FakeTransport} with this server's streams: readable answers, requests counted as they are written. */
+    private final class Conn extends FakeTransport {
 
         private final int index;
-        private final InetSocketAddress remote;
         private int requests;
         /** The last four bytes written, to find the empty line that ends a request head. */
         private int tail;
         private byte[] ready = new byte[0];
         private int readAt;
         private boolean eofAfterReady;
-        private volatile boolean closed;
-        private int soTimeout;
 
         private final InputStream in = new InputStream() {
             @Override
@@ -112,7 +110,7 @@ public final class InMemoryServer {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                if (Conn.this.closed) {
+                if (shut()) {
                     throw new SocketException("Socket closed");
                 }
                 if (len == 0) {
@@ -140,7 +138,7 @@ public final class InMemoryServer {
         private final OutputStream out = new OutputStream() {
             @Override
             public void write(int b) throws IOException {
-                if (Conn.this.closed) {
+                if (shut()) {
                     throw new SocketException("Socket closed");
                 }
                 Conn.this.tail = (Conn.this.tail << 8) | (b & 0xff);
@@ -158,8 +156,8 @@ public final class InMemoryServer {
         };
 
         Conn(int index, InetSocketAddress remote) {
+            super(remote);
             this.index = index;
-            this.remote = remote;
         }
 
         private void requestEnded() {
@@ -190,49 +188,10 @@ public final class InMemoryServer {
             return this.out;
         }
 
-        @Override
-        public InetSocketAddress remote() {
-            return this.remote;
-        }
-
-        @Override
-        public String protocol() {
-            return "TCP";
-        }
-
-        @Override
-        public String cipherSuite() {
-            return null;
-        }
-
-        @Override
-        public String profile() {
-            return null;
-        }
-
-        @Override
-        public void soTimeout(int millis) {
-            this.soTimeout = millis;
-        }
-
-        @Override
-        public int soTimeout() {
-            return this.soTimeout;
-        }
-
+        /** Also not alive with an answer unread, or after the last answer said the server closes. */
         @Override
         public boolean isAlive() {
-            return !this.closed && this.readAt == this.ready.length && !this.eofAfterReady;
-        }
-
-        @Override
-        public void close() {
-            this.closed = true;
-        }
-
-        @Override
-        public void abort() {
-            this.closed = true;
+            return super.isAlive() && this.readAt == this.ready.length && !this.eofAfterReady;
         }
     }
 }
