@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 import dev.hotpool.HotPool;
-import dev.hotpool.HotPoolConfig;
 import dev.hotpool.testsupport.Choices;
 import dev.hotpool.testsupport.ResponseShape;
 import dev.hotpool.testsupport.ShapeServer;
@@ -28,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClientHttpResponseBodyContractTests {
 
-    private final HotPool pool = new HotPool(HotPoolConfig.builder().compression(true).build());
+    private final HotPool pool = new HotPool(ResponseShape.contractConfig().build());
 
     private final HotPoolClientHttpRequestFactory factory = new HotPoolClientHttpRequestFactory(this.pool);
 

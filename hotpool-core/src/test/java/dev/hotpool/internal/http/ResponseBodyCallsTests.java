@@ -1,9 +1,9 @@
 package dev.hotpool.internal.http;
 
 import dev.hotpool.HotPool;
-import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
+import dev.hotpool.testsupport.ResponseShape;
 import dev.hotpool.testsupport.StubServer;
 
 import java.io.ByteArrayOutputStream;
@@ -11,7 +11,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
@@ -61,10 +60,7 @@ class ResponseBodyCallsTests {
 
     private static StubServer server;
 
-    /** A drain-timeout no loaded machine reaches: a drained connection's reuse here follows drain-limit. */
-    private final HotPool pool = new HotPool(HotPoolConfig.builder().compression(true)
-        .drainTimeout(Duration.ofSeconds(60))
-        .build());
+    private final HotPool pool = new HotPool(ResponseShape.contractConfig().build());
 
     @BeforeAll
     static void startServer() throws IOException {

@@ -10,7 +10,6 @@ import dev.hotpool.testsupport.ShapeServer;
 import dev.hotpool.testsupport.StreamContract;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -48,8 +47,7 @@ class ResponseBodyContractTests {
     @Test
     void randomCallsOnRandomBodiesKeepInputStreamsContractAndGiveTheConnectionBackExactlyWhenTheyShould()
             throws Exception {
-        // A drain-timeout far beyond any drain here, so reuse follows drain-limit, not the machine's load.
-        HotPoolConfig config = HotPoolConfig.builder().compression(true).drainTimeout(Duration.ofSeconds(60)).build();
+        HotPoolConfig config = ResponseShape.contractConfig().build();
         this.pool = new HotPool(config);
         long base = Long.getLong("hotpool.body.seed", System.nanoTime());
         int sequences = Integer.getInteger("hotpool.body.sequences", 2500);

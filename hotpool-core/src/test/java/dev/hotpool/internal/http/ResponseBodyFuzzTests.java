@@ -12,7 +12,6 @@ import dev.hotpool.testsupport.StreamContract;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -30,14 +29,7 @@ class ResponseBodyFuzzTests {
 
     private static final InMemoryServer SERVER = new InMemoryServer((c, r) -> null, n -> n);
 
-    /**
-     * A drain-timeout far beyond any drain here: whether a connection is reused follows the byte rule (drain-limit),
-     * not how fast an instrumented JVM on a loaded machine drains (the timeout has its own test in
-     * {@link Http1ExchangeTests}). With the default 500 ms, a fuzzing run under load saw 64 KiB drains time out.
-     */
-    private static final HotPoolConfig CONFIG = HotPoolConfig.builder().compression(true)
-        .drainTimeout(Duration.ofSeconds(60))
-        .build();
+    private static final HotPoolConfig CONFIG = ResponseShape.contractConfig().build();
 
     /** One engine for every run (a new one per run would be most of the work). */
     private static final Engine ENGINE = SERVER.engine(CONFIG);
