@@ -52,6 +52,14 @@ public interface Connection {
     /** Counts the start of an exchange. */
     void beginExchange();
 
+    /**
+     * The multiplexed session the connection carries (its streams are leased one by one), or {@code null} for a
+     * connection that carries one exchange at a time through {@link #in()} and {@link #out()}.
+     */
+    default Multiplex multiplex() {
+        return null;
+    }
+
     /** Per-connection state of the protocol layer (its buffers); the pool never looks at it. */
     Object attachment();
 

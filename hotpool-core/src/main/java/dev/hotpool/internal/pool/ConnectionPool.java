@@ -80,6 +80,8 @@ final class ConnectionPool {
     private final LinkedHashSet<RoutePool> needRoom = new LinkedHashSet<>();
     /** How a route's decisions close a connection. */
     private final RoutePool.Closer closer = this::closeLocked;
+    /** How a route's decisions drain a multiplexed connection (no new streams; closed after its last). */
+    private final RoutePool.Closer drainer = this::drainLocked;
     /** Guarded by lock. */
     private long nextId;
     /** Guarded by lock. Once true, always true. */
@@ -91,6 +93,12 @@ final class ConnectionPool {
      */
     ConnectionPool(HotPoolConfig config, PoolListener listener, Set<Route> warmRoutes,
             RouteTable.OriginGone originGone) {
+        this(config, listener, warmRoutes, originGone, Multiplexing.NONE);
+    }
+
+    /** @param multiplexing which routes' connections may turn out multiplexed */
+    ConnectionPool(HotPoolConfig config, PoolListener listener, Set<Route> warmRoutes,
+            RouteTable.OriginGone originGone, Multiplexing multiplexing) {
         this.name = config.name();
         this.clock = config.clock();
         this.maxConnections = config.maxConnections();
@@ -100,7 +108,7 @@ final class ConnectionPool {
         this.failures = new LeaseFailures(this.name, this.ledger, listener, this.leases.starvation(),
                 config.maxPendingAcquires());
         ServerIdleLimits serverIdleLimits = new ServerIdleLimits(Math.max(1024, config.maxConnections()));
-        this.routes = new RouteTable(warmRoutes, config::hostSettings, serverIdleLimits, originGone);
+        this.routes = new RouteTable(warmRoutes, config::hostSettings, serverIdleLimits, originGone, multiplexing);
         this.connections = new PoolConnections(config, this.ledger, this.leases, listener, serverIdleLimits);
         this.upkeep = new PoolUpkeep(this, this.routes, this.ledger, this.connections, this.returned, config);
     }
@@ -145,12 +153,16 @@ final class ConnectionPool {
                 r.makeRoomForNew(this.closer);
             }
             else {
+                PoolEntry shared = r.streamHost(now, this.drainer);
+                if (shared != null) {
+                    return beginStreamLocked(shared);
+                }
                 PoolEntry idle = this.connections.takeIdle(r, mode, now, this.closer);
                 if (idle != null) {
-                    return idle;
+                    return idle.multiplex() == null ? idle : beginStreamLocked(idle);
                 }
             }
-            if (!r.hasWaiters()) {
+            if (!r.hasWaiters() && !r.awaitsMultiplex()) {
                 PoolEntry reserved = reserveLocked(r);
                 if (reserved != null) {
                     return reserved;
@@ -161,7 +173,7 @@ final class ConnectionPool {
                 throw this.failures.refused(r, now);
             }
             Waiter waiter = r.enqueue(this.lock.newCondition(), this.ledger);
-            if (r.hasRoom()) {
+            if (r.wantsRoom()) {
                 needsRoom(r);
             }
             return waiter;
@@ -176,6 +188,16 @@ final class ConnectionPool {
      * (counted and reported opened, then closed) and throws.
      */
     PoolEntry connected(PoolEntry entry, Transport transport) throws HotPoolException {
+        return (PoolEntry) connected(entry, transport, null);
+    }
+
+    /**
+     * Turns a reserved slot with a new transport into a LEASED connection: for a multiplexed one ({@code session} not
+     * {@code null}), the lease is its first stream, and the route's waiters get streams of it up to its limit. When the
+     * pool closed meanwhile, or the session takes no stream, closes it (counted and reported opened, then closed) and
+     * throws.
+     */
+    Held connected(PoolEntry entry, Transport transport, Multiplex session) throws HotPoolException {
         long now = this.clock.millis();
         this.lock.lock();
         try {
@@ -184,11 +206,33 @@ final class ConnectionPool {
                 closeLocked(entry, CloseReason.SHUTDOWN);
                 throw this.failures.closed(entry.route.route());
             }
+            RoutePool r = entry.route;
+            if (r.mayMultiplex()) {
+                r.learned(session != null);
+            }
             this.ledger.move(entry, State.LEASED);
             if (log.isDebugEnabled()) {
-                log.debug("{} - opened {}", this.name, entry);
+                log.debug("{} - opened {}{}", this.name, entry, session != null ? " (multiplexed)" : "");
             }
-            return entry;
+            if (session == null) {
+                if (r.wantsRoom()) {
+                    needsRoom(r); // Its waiters waited for this connect; it carries one exchange: they need room.
+                }
+                return entry;
+            }
+            entry.multiplexed(session);
+            if (entry.draining != null || !entry.takesStream()) {
+                CloseReason reason = entry.draining != null ? entry.draining : CloseReason.ERROR;
+                closeLocked(entry, reason);
+                throw this.failures.noStream(entry.route.route(), session.streamLimit(), reason);
+            }
+            r.share(entry);
+            StreamLease first = beginStreamLocked(entry);
+            grantStreamsLocked(entry, now);
+            if (r.wantsRoom()) {
+                needsRoom(r);
+            }
+            return first;
         }
         finally {
             settleAndUnlock();
@@ -246,6 +290,88 @@ final class ConnectionPool {
                 return;
             }
             closeLocked(entry, this.closed ? CloseReason.SHUTDOWN : reason);
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    /**
+     * Ends a stream's lease: its slot goes to the oldest waiter of the route, or the connection goes idle when it was
+     * the last. A connection that is draining (its session's, its lifetime's or its requests' end, its address
+     * retired, the pool closed) takes no new stream and closes when its last one ends.
+     */
+    void releaseStream(StreamLease s) {
+        long now = this.clock.millis();
+        this.lock.lock();
+        try {
+            PoolEntry e = s.entry;
+            if (!endStreamLocked(s) || e.state != State.LEASED) {
+                return; // Ended already, or its connection was closed meanwhile.
+            }
+            CloseReason reason = this.closed ? CloseReason.SHUTDOWN : e.draining != null ? e.draining
+                    : this.connections.endOfStreams(e, now);
+            if (reason != null) {
+                drainLocked(e, reason);
+                return;
+            }
+            grantStreamsLocked(e, now);
+            if (e.streamCount() == 0) {
+                e.becameIdle(now);
+                this.connections.putIdle(e);
+                trimIdleLocked();
+            }
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    /** Ends a stream's lease and closes its whole connection, which must not be reused. */
+    void discardStream(StreamLease s, CloseReason reason) {
+        this.lock.lock();
+        try {
+            endStreamLocked(s);
+            PoolEntry e = s.entry;
+            if (e.state == State.CLOSED) {
+                this.connections.closeAgain(e);
+                return;
+            }
+            closeLocked(e, this.closed ? CloseReason.SHUTDOWN : reason);
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    /** A session's limit grew: the route's waiters get the streams that fit. */
+    void streamLimitChanged(PoolEntry e) {
+        this.lock.lock();
+        try {
+            if (!this.closed && e.state != State.CLOSED && e.state != State.CONNECTING) {
+                grantStreamsLocked(e, this.clock.millis());
+            }
+        }
+        finally {
+            settleAndUnlock();
+        }
+    }
+
+    /**
+     * A session takes no new streams: an idle connection closes now, a leased one when its last stream ends; the
+     * route's waiters look for room elsewhere. Before the connect is complete, {@link #connected} finds it draining.
+     */
+    void sessionDraining(PoolEntry e, CloseReason reason) {
+        this.lock.lock();
+        try {
+            if (e.state == State.CLOSED || e.draining != null) {
+                return;
+            }
+            if (e.state == State.CONNECTING) {
+                e.draining = reason;
+                return;
+            }
+            drainLocked(e, reason);
         }
         finally {
             settleAndUnlock();
@@ -376,6 +502,17 @@ final class ConnectionPool {
      * it lies in the idle lists, its idle time kept.
      */
     void checkedLocked(PoolEntry entry) {
+        if (entry.multiplex() != null) {
+            if (entry.route.hasWaiters() && entry.takesStream()) {
+                this.connections.leaseChecked(entry);
+                grantStreamsLocked(entry, this.clock.millis());
+            }
+            else {
+                this.connections.endCheck(entry);
+                trimIdleLocked();
+            }
+            return;
+        }
         if (entry.route.hasWaiters()) {
             this.connections.leaseChecked(entry);
             handOver(entry);
@@ -383,6 +520,66 @@ final class ConnectionPool {
         else {
             this.connections.endCheck(entry);
             trimIdleLocked();
+        }
+    }
+
+    /**
+     * A new stream of a multiplexed connection that takes one (LEASED already, or IDLE: then leased now, out of the
+     * idle lists); a connection that has begun {@code max-requests-per-connection} streams drains.
+     */
+    private StreamLease beginStreamLocked(PoolEntry e) {
+        if (e.state == State.IDLE || e.state == State.CHECKING) {
+            this.connections.leaseChecked(e);
+        }
+        StreamLease s = e.addStream(this);
+        if (this.connections.lastRequest(e)) {
+            e.draining = CloseReason.MAX_REQUESTS;
+            e.route.unshare(e);
+        }
+        return s;
+    }
+
+    /** Grants the streams a multiplexed connection takes to the oldest waiters of its route. */
+    private void grantStreamsLocked(PoolEntry e, long now) {
+        RoutePool r = e.route;
+        if (now >= e.lifetimeDeadline && e.draining == null) {
+            drainLocked(e, CloseReason.MAX_LIFETIME);
+            return;
+        }
+        while (r.hasWaiters() && e.takesStream()) {
+            r.grantOldest(beginStreamLocked(e), this.ledger);
+        }
+        if (!r.hasWaiters()) {
+            leaveNeedRoom(r);
+        }
+    }
+
+    /** Ends a stream's lease, once; false when it had ended already. */
+    private boolean endStreamLocked(StreamLease s) {
+        if (s.ended) {
+            return false;
+        }
+        s.ended = true;
+        this.leases.end(s);
+        s.entry.removeStream(s);
+        return true;
+    }
+
+    /**
+     * A multiplexed connection takes no new stream from now on: closed now when it carries none, else when its last
+     * stream ends; the route's waiters may now want room for a connection of their own.
+     */
+    private void drainLocked(PoolEntry e, CloseReason reason) {
+        if (e.draining == null) {
+            e.draining = reason;
+        }
+        RoutePool r = e.route;
+        r.unshare(e);
+        if (e.state != State.CHECKING && e.streamCount() == 0) {
+            closeLocked(e, e.draining); // A connection being checked closes when its check ends.
+        }
+        if (r.wantsRoom()) {
+            needsRoom(r);
         }
     }
 
@@ -417,7 +614,7 @@ final class ConnectionPool {
 
     /** A route lost a connection: its waiters may now have room under its cap; it may have become unused. */
     private void routeShrank(RoutePool r) {
-        if (r.hasWaiters() && r.hasRoom()) {
+        if (r.wantsRoom()) {
             needsRoom(r);
         }
         this.routes.mayBeUnused(r);
@@ -455,7 +652,7 @@ final class ConnectionPool {
     private void dispatchLocked() {
         while (!this.closed && !this.needRoom.isEmpty()) {
             RoutePool r = this.needRoom.iterator().next();
-            if (!r.hasWaiters() || !r.hasRoom()) {
+            if (!r.wantsRoom()) {
                 leaveNeedRoom(r);
                 continue;
             }
@@ -467,7 +664,7 @@ final class ConnectionPool {
                 closeLocked(victim, CloseReason.EVICTED);
                 continue;
             }
-            r.grantOldest(reserveLocked(r), this.ledger); // r stays in line while it has waiters and room.
+            r.grantOldest(reserveLocked(r), this.ledger); // r stays in line while it wants room.
         }
     }
 
@@ -477,7 +674,7 @@ final class ConnectionPool {
      * outer one. Returns how many transports it closed.
      */
     int settleAndUnlock() {
-        List<Transport> doomed = List.of();
+        List<PoolConnections.Closing> doomed = List.of();
         if (this.lock.getHoldCount() == 1) {
             if (!this.needRoom.isEmpty()) {
                 dispatchLocked();

@@ -54,14 +54,24 @@ public final class Engine implements AutoCloseable {
      */
     public Engine(HotPoolConfig config, TrafficRecorder traffic, PoolListener listener, AddressBook addressBook,
             OutlierDetector outliers, Connector connector, ConnectionProbe probe) {
+        this(config, traffic, listener, addressBook, outliers, connector, probe, Multiplexing.NONE);
+    }
+
+    /**
+     * As {@link #Engine(HotPoolConfig, TrafficRecorder, PoolListener, AddressBook, OutlierDetector, Connector,
+     * ConnectionProbe)}, with the protocol layer's {@code multiplexing}: which routes may multiplex, and how a session
+     * starts on a new connection that agreed to.
+     */
+    public Engine(HotPoolConfig config, TrafficRecorder traffic, PoolListener listener, AddressBook addressBook,
+            OutlierDetector outliers, Connector connector, ConnectionProbe probe, Multiplexing multiplexing) {
         this.config = config;
         this.traffic = traffic;
         this.listener = listener;
         this.addressBook = addressBook;
         this.outliers = outliers;
         Set<Route> warmRoutes = Warmer.routes(config);
-        this.pool = new ConnectionPool(config, this.listener, warmRoutes, this::originGone);
-        this.leaser = new Leaser(this.pool, connector, config);
+        this.pool = new ConnectionPool(config, this.listener, warmRoutes, this::originGone, multiplexing);
+        this.leaser = new Leaser(this.pool, connector, config, multiplexing);
         this.outliers.onEjection(this::ejected);
         this.warmer = new Warmer(config, this.pool, this.leaser, probe, warmRoutes);
         this.healthChecker = new HealthChecker(config, this.pool, probe, this.warmer, this.addressBook, this.outliers,

@@ -31,7 +31,7 @@ final class LeakDetector {
     }
 
     /** Starts watching a lease taken now by the calling thread. */
-    Watch watch(PoolEntry entry) {
+    Watch watch(Held entry) {
         if (this.thresholdMillis <= 0) {
             return Watch.NONE;
         }
@@ -78,14 +78,14 @@ final class LeakDetector {
         };
 
         private final LeakDetector detector;
-        private final PoolEntry entry;
+        private final Held entry;
         private final Exception leasedAt;
         private final String thread;
         private final long startNanos = System.nanoTime();
         private volatile ScheduledFuture<?> future;
         private volatile boolean reported;
 
-        private Watch(LeakDetector detector, PoolEntry entry, Exception leasedAt, String thread) {
+        private Watch(LeakDetector detector, Held entry, Exception leasedAt, String thread) {
             this.detector = detector;
             this.entry = entry;
             this.leasedAt = leasedAt;

@@ -28,14 +28,14 @@ final class LeaseEvents {
     }
 
     /** A lease is about to be handed out to the caller who asked at {@code startNanos}; counts and watches it. */
-    PoolEntry begin(PoolEntry entry, boolean reused, long startNanos) {
+    <T extends Held> T begin(T entry, boolean reused, long startNanos) {
         long now = System.nanoTime();
         entry.leasedAtNanos = now;
         this.listener.acquired(entry.origin(), now - startNanos, reused);
         entry.leased(reused);
         entry.leasedBy = threadName();
         entry.leakWatch = this.leakDetector.watch(entry); // A volatile write: after the fields above.
-        entry.route.countLease();
+        entry.connection().route.countLease();
         this.leases.increment();
         if (reused) {
             this.reusedLeases.increment();
@@ -44,7 +44,7 @@ final class LeaseEvents {
     }
 
     /** A lease is over (released or closed): the usage event, and the end of its leak watch. Under the pool's lock. */
-    void end(PoolEntry entry) {
+    void end(Held entry) {
         if (entry.leasedAtNanos != 0) {
             this.listener.released(entry.origin(), System.nanoTime() - entry.leasedAtNanos);
             entry.leasedAtNanos = 0;

@@ -1,6 +1,7 @@
 package dev.hotpool.internal.pool;
 
 import dev.hotpool.AcquireTimeoutException;
+import dev.hotpool.CloseReason;
 import dev.hotpool.HotPoolException;
 import dev.hotpool.metrics.PoolListener;
 
@@ -58,5 +59,12 @@ final class LeaseFailures {
     HotPoolException closed(Route route) {
         return new HotPoolException("hotpool: pool '" + this.poolName + "' is closed; no connection to " + route
                 + " can be leased");
+    }
+
+    /** A new multiplexed connection that takes no stream: the server allows none, or said GOAWAY at once. */
+    HotPoolException noStream(Route route, int limit, CloseReason reason) {
+        return new HotPoolException("hotpool: the new HTTP/2 connection to " + route + " takes no stream: "
+                + (limit < 1 ? "the server allows " + limit + " concurrent streams (SETTINGS_MAX_CONCURRENT_STREAMS)"
+                        : "the server ended it at once (" + reason.name().toLowerCase(java.util.Locale.ROOT) + ")"));
     }
 }

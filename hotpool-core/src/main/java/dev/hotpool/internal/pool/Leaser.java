@@ -27,6 +27,7 @@ final class Leaser {
 
     private final ConnectionPool pool;
     private final Connector connector;
+    private final Multiplexing multiplexing;
     private final LeaseEvents events;
     private final Clock clock;
     private final long validateAfterMillis;
@@ -35,8 +36,14 @@ final class Leaser {
     private final AddressFilter poolFilter;
 
     Leaser(ConnectionPool pool, Connector connector, HotPoolConfig config) {
+        this(pool, connector, config, Multiplexing.NONE);
+    }
+
+    /** @param multiplexing starts the session of a new connection that agreed to multiplex */
+    Leaser(ConnectionPool pool, Connector connector, HotPoolConfig config, Multiplexing multiplexing) {
         this.pool = pool;
         this.connector = connector;
+        this.multiplexing = multiplexing;
         this.events = pool.leaseEvents();
         this.clock = config.clock();
         this.validateAfterMillis = config.validateAfterInactivity().toMillis();
@@ -77,9 +84,17 @@ final class Leaser {
             long now = this.clock.millis();
             Admission admission = this.pool.admit(origin, tls, filter, proxy, mode, now);
             if (admission instanceof Waiter waiter) {
-                PoolEntry granted = waiter.await(this.pool, start, timeoutNanos);
-                return granted.transport() == null ? connect(granted, connectTimeoutMillis, readTimeoutMillis, start)
-                        : this.events.begin(granted, true /* reused: handed over */, start);
+                Held granted = waiter.await(this.pool, start, timeoutNanos);
+                return granted instanceof PoolEntry e && e.transport() == null
+                        ? connect(e, connectTimeoutMillis, readTimeoutMillis, start)
+                        : this.events.begin(granted, true /* reused: handed over, or a stream of one open */, start);
+            }
+            if (admission instanceof StreamLease stream) {
+                if (!stream.entry.allowedBy(this.poolFilter)) {
+                    this.pool.discardStream(stream, CloseReason.EVICTED); // Its address is no longer allowed.
+                    continue;
+                }
+                return this.events.begin(stream, true /* reused: a stream of a connection already open */, start);
             }
             PoolEntry entry = (PoolEntry) admission;
             if (entry.transport() == null) {
@@ -105,27 +120,43 @@ final class Leaser {
      *
      * @return the new connection, LEASED, or {@code null} when there is no room or the pool is closed
      */
-    PoolEntry openForWarmup(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    Held openForWarmup(Route route, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         PoolEntry reserved = this.pool.upkeep().reserveForWarmup(route);
-        return reserved == null ? null
-                : this.pool.connected(reserved, open(reserved, connectTimeoutMillis, readTimeoutMillis));
+        return reserved == null ? null : open(reserved, connectTimeoutMillis, readTimeoutMillis);
     }
 
     private Lease connect(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis, long start)
             throws IOException {
-        Transport transport = open(reserved, connectTimeoutMillis, readTimeoutMillis);
-        return this.events.begin(this.pool.connected(reserved, transport), false /* new connection */, start);
+        return this.events.begin(open(reserved, connectTimeoutMillis, readTimeoutMillis), false /* new */, start);
     }
 
-    /** Opens the transport of a reserved slot; on failure gives the slot back (to a waiter, if any) and rethrows. */
-    private Transport open(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    /**
+     * Opens the connection of a reserved slot (its transport, and its multiplexed session when it agreed to one) and
+     * leases it: the connection, or its first stream. On failure gives the slot back (to a waiter, if any) and
+     * rethrows.
+     */
+    private Held open(PoolEntry reserved, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        RoutePool r = reserved.route;
+        Transport transport;
         try {
-            return this.connector.connect(reserved.route.route(), reserved.route.load(), connectTimeoutMillis,
-                    readTimeoutMillis);
+            transport = this.connector.connect(r.route(), r.load(), connectTimeoutMillis, readTimeoutMillis);
         }
         catch (IOException | RuntimeException | Error e) {
             this.pool.connectFailed(reserved);
             throw e;
         }
+        Multiplex session = null;
+        if (r.mayMultiplex()) {
+            try {
+                session = this.multiplexing.open(r.route().origin(), transport, reserved, connectTimeoutMillis);
+            }
+            catch (IOException | RuntimeException | Error e) {
+                transport.abort();
+                r.load().add(transport.remote().getAddress(), -1); // The connector counted it: the connect succeeded.
+                this.pool.connectFailed(reserved);
+                throw e;
+            }
+        }
+        return this.pool.connected(reserved, transport, session);
     }
 }

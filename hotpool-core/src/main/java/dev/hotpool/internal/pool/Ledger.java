@@ -200,11 +200,23 @@ final class Ledger {
             check(!r.removed() && !r.unused(), "a live route is removed or unused", r);
             int[] byState = new int[State.values().length];
             int members = 0;
+            int sharing = 0;
             for (PoolEntry e = r.firstMember(); e != null; e = r.nextMember(e)) {
                 check(e.route == r && e.state != State.CLOSED, "a member is closed or of another route: " + e, r);
                 byState[e.state.ordinal()]++;
                 members++;
+                if (e.multiplex() != null) {
+                    check((e.state == State.LEASED) == (e.streamCount() > 0), "a multiplexed connection is LEASED "
+                            + "exactly while it has streams: " + e + " " + e.state + ", " + e.streamCount(), r);
+                    check((e.draining == null) == r.shared().contains(e), "shared exactly while not draining: " + e, r);
+                    check(!r.hasWaiters() || !e.takesStream(), "a stream is free while leases wait: " + e, r);
+                    sharing += e.draining == null ? 1 : 0;
+                }
+                else {
+                    check(e.streamCount() == 0, "streams on a connection leased whole: " + e, r);
+                }
             }
+            check(sharing == r.shared().size(), "shared holds a connection that is not a member", r);
             for (State st : State.values()) {
                 check(st == State.CLOSED || byState[st.ordinal()] == r.counts().count(st), st + " count", r);
                 sums[st.ordinal()] += r.counts().count(st);
@@ -213,14 +225,18 @@ final class Ledger {
             int inIdleList = 0;
             for (PoolEntry e = r.newestIdle(); e != null; e = r.olderIdle(e)) {
                 check(e.state == State.IDLE || e.state == State.CHECKING, "its idle list holds " + e, r);
-                check(e.state != State.IDLE || !r.hasWaiters(), "an idle connection while leases wait", r);
+                check(e.state != State.IDLE || !r.hasWaiters() || (e.multiplex() != null && !e.takesStream()),
+                        "an idle connection while leases wait", r);
                 check(lru.containsByWalk(e), "an idle connection is missing from the pool's idle list", r);
                 inIdleList++;
             }
             check(inIdleList == r.counts().idle() + r.counts().checking(), "idle list size", r);
             check(r.waiterCount() == r.counts().waiting(), "waiting count", r);
             check(r.inRoomLine() == needRoom.contains(r), "room line flag", r);
-            check(poolClosed || r.inRoomLine() == (r.hasWaiters() && r.hasRoom()),
+            check(poolClosed || !r.wantsRoom() || r.inRoomLine(), "waiting with per-host room, out of the room line",
+                    r);
+            check(!r.inRoomLine() || r.hasWaiters(), "in the room line without waiters", r);
+            check(poolClosed || r.mayMultiplex() || r.inRoomLine() == r.wantsRoom(),
                     "in the room line exactly when waiting with per-host room", r);
             totals[0] += r.total();
             totals[1] += r.counts().waiting();

@@ -44,7 +44,7 @@ final class PoolConnections {
      * Connections marked closed whose transports are still open. The thread that marked them takes them on its way out
      * of the lock and closes them after unlocking.
      */
-    private List<Transport> closing = new ArrayList<>();
+    private List<Closing> closing = new ArrayList<>();
 
     PoolConnections(HotPoolConfig config, Ledger ledger, LeaseEvents leases, PoolListener listener,
             ServerIdleLimits serverIdleLimits) {
@@ -65,6 +65,19 @@ final class PoolConnections {
         return e.retiring != null ? e.retiring : now >= e.lifetimeDeadline ? CloseReason.MAX_LIFETIME
                 : this.maxRequestsPerConnection > 0 && e.exchanges() >= this.maxRequestsPerConnection
                         ? CloseReason.MAX_REQUESTS : null;
+    }
+
+    /**
+     * Why a multiplexed connection whose stream ended takes no new one: its address was retired or it outlived its
+     * lifetime; {@code null} when it may. (Its requests are counted as its streams begin: {@link #lastRequest}.)
+     */
+    CloseReason endOfStreams(PoolEntry e, long now) {
+        return e.retiring != null ? e.retiring : now >= e.lifetimeDeadline ? CloseReason.MAX_LIFETIME : null;
+    }
+
+    /** Whether a multiplexed connection has begun its last stream under {@code max-requests-per-connection}. */
+    boolean lastRequest(PoolEntry e) {
+        return this.maxRequestsPerConnection > 0 && e.exchanges() >= this.maxRequestsPerConnection;
     }
 
     /** Every IDLE connection of the pool and those CHECKING in place, least recently used first. */
@@ -154,7 +167,7 @@ final class PoolConnections {
         r.leave(e);
         Transport t = e.transport();
         if (t != null) {
-            this.closing.add(t);
+            queueClose(e, t);
         }
         long ageNanos = t != null ? TimeUnit.MILLISECONDS.toNanos(Math.max(0, this.clock.millis() - e.createdAt)) : -1;
         this.listener.connectionClosed(r.route().origin(), reason, ageNanos);
@@ -168,16 +181,32 @@ final class PoolConnections {
     void closeAgain(PoolEntry e) {
         Transport t = e.transport();
         if (t != null) {
-            this.closing.add(t);
+            queueClose(e, t);
+        }
+    }
+
+    /** Queues a socket to close after unlocking, with its multiplexed session if it has one. */
+    private void queueClose(PoolEntry e, Transport t) {
+        this.closing.add(new Closing(t, e.multiplex()));
+    }
+
+    /** A socket to close after unlocking: a multiplexed connection's session first, which says GOAWAY. */
+    record Closing(Transport transport, Multiplex session) {
+
+        void close() {
+            if (this.session != null) {
+                this.session.close();
+            }
+            this.transport.close();
         }
     }
 
     /** The sockets queued since the last call, for the caller to close after unlocking. */
-    List<Transport> drainClosing() {
+    List<Closing> drainClosing() {
         if (this.closing.isEmpty()) {
             return List.of();
         }
-        List<Transport> doomed = this.closing;
+        List<Closing> doomed = this.closing;
         this.closing = new ArrayList<>();
         return doomed;
     }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,11 +19,16 @@ import java.util.Locale;
  * any of them {@code CLOSED}; once CLOSED, never anything else again. It is created when a slot is reserved for it
  * (CONNECTING, no transport yet) and gets its transport once when the connect succeeds.
  *
- * <p>Thread-safety: {@link #state}, the times, {@link #retiring} and the links are guarded by the pool's lock and
- * changed only by the pool (the state only through its {@link Ledger}). The exchange count, the keep-alive hint and the
- * attachment belong to whoever holds the lease (one thread at a time).
+ * <p>A multiplexed connection ({@link #multiplex()} not {@code null}) is leased by the stream: each lease is a
+ * {@link StreamLease} in {@link #streams}, and the connection is LEASED while it has any, IDLE when it has none. It
+ * takes new streams while its session accepts them, below the session's limit, until it is {@link #draining}.
+ *
+ * <p>Thread-safety: {@link #state}, the times, {@link #retiring}, {@link #draining}, the streams and the links are
+ * guarded by the pool's lock and changed only by the pool (the state only through its {@link Ledger}). The exchange
+ * count, the keep-alive hint and the attachment of a connection leased whole belong to whoever holds the lease (one
+ * thread at a time); a multiplexed connection's exchange count is its streams', counted under the lock.
  */
-final class PoolEntry implements Lease, Admission {
+final class PoolEntry extends Held implements Admission, Multiplex.Events {
 
     /** Where a connection is in its life. */
     enum State {
@@ -62,21 +69,19 @@ final class PoolEntry implements Lease, Admission {
      * the pool. Guarded by the pool lock.
      */
     CloseReason retiring;
-    /** System.nanoTime() when the current lease began, 0 when not leased by a caller. Guarded by the pool lock. */
-    long leasedAtNanos;
     /**
-     * The name of the thread that began the current lease, for {@link StarvationWarning}. Written by the leasing
-     * thread before {@link #leakWatch}, so a reader that reads that volatile field first sees it (and
-     * {@link #leasedAtNanos}).
+     * Set when a multiplexed connection takes no new streams (its session drains, or it reached its lifetime or
+     * request limit): it closes with this reason once its last stream ends. Guarded by the pool lock.
      */
-    String leasedBy;
-    /** The leak watch of the current lease: set by the leasing thread, ended by the pool. */
-    volatile LeakDetector.Watch leakWatch = LeakDetector.Watch.NONE;
+    CloseReason draining;
+    /** The multiplexed session, set once under the pool lock when the connect succeeded; {@code null}: not one. */
+    private Multiplex mux;
+    /** The leased streams of a multiplexed connection; made on first use. Guarded by the pool lock. */
+    private ArrayList<StreamLease> streams;
     /** Links of the {@link EntryList}s it is in, two per {@link EntryList.Kind}. Guarded by the pool lock. */
     final PoolEntry[] links = new PoolEntry[EntryList.Kind.LINKS];
 
     private int exchanges;
-    private boolean reused;
     private long keepAliveHintMillis = -1;
     private Object attachment;
 
@@ -96,6 +101,65 @@ final class PoolEntry implements Lease, Admission {
 
     Transport transport() {
         return this.transport;
+    }
+
+    @Override
+    PoolEntry connection() {
+        return this;
+    }
+
+    // ---- multiplexed connections: under the pool lock ---------------------------------------------------------
+
+    /** The connect succeeded with a multiplexed session. */
+    void multiplexed(Multiplex session) {
+        this.mux = session;
+    }
+
+    /**
+     * Whether the multiplexed connection takes one more stream now: its session accepts them, it is not draining or
+     * retiring, it is IDLE or LEASED, and it has fewer streams than the session's limit. Its lifetime is the caller's.
+     */
+    boolean takesStream() {
+        return this.mux != null && this.draining == null && this.retiring == null
+                && (this.state == State.IDLE || this.state == State.LEASED) && streamCount() < this.mux.streamLimit()
+                && this.mux.accepting();
+    }
+
+    int streamCount() {
+        return this.streams == null ? 0 : this.streams.size();
+    }
+
+    /** A new stream lease on this connection, counted as an exchange. */
+    StreamLease addStream(ConnectionPool pool) {
+        StreamLease s = new StreamLease(this, pool);
+        if (this.streams == null) {
+            this.streams = new ArrayList<>(4);
+        }
+        this.streams.add(s);
+        this.exchanges++;
+        return s;
+    }
+
+    /** A stream lease ended; false when it was not one of this connection's open streams. */
+    boolean removeStream(StreamLease s) {
+        return this.streams != null && this.streams.remove(s);
+    }
+
+    /** The leased streams, for the pool's reports and checks; empty for a connection leased whole. */
+    List<StreamLease> streams() {
+        return this.streams == null ? List.of() : this.streams;
+    }
+
+    // ---- Multiplex.Events: what the session tells the pool ---------------------------------------------------------
+
+    @Override
+    public void limitChanged() {
+        this.pool.streamLimitChanged(this);
+    }
+
+    @Override
+    public void draining(CloseReason reason) {
+        this.pool.sessionDraining(this, reason);
     }
 
     /**
@@ -178,12 +242,8 @@ final class PoolEntry implements Lease, Admission {
     }
 
     @Override
-    public boolean reused() {
-        return this.reused;
-    }
-
-    void leased(boolean fromPool) {
-        this.reused = fromPool;
+    public Multiplex multiplex() {
+        return this.mux;
     }
 
     @Override

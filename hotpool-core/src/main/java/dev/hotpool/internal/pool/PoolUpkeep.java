@@ -133,7 +133,8 @@ final class PoolUpkeep {
                 case DEAD -> CloseReason.STALE;
                 case UNHEALTHY -> CloseReason.UNHEALTHY;
                 case HEALTHY -> this.pool.closedLocked() ? CloseReason.SHUTDOWN
-                        : entry.retiring != null ? entry.retiring : entry.expiry(now);
+                        : entry.retiring != null ? entry.retiring : entry.draining != null ? entry.draining
+                        : entry.expiry(now);
             };
             if (reason != null) {
                 this.pool.closeLocked(entry, reason);

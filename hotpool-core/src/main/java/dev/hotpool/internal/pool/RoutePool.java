@@ -8,6 +8,7 @@ import dev.hotpool.internal.pool.PoolEntry.State;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -77,10 +78,18 @@ final class RoutePool {
     private boolean inRoomLine;
     /** Set once, when the pool removes the route; nothing may use it after. */
     private boolean removed;
+    /** Whether its new connections may turn out multiplexed ({@link Multiplexing#offered}). */
+    private final boolean mayMultiplex;
+    /** What its last connect agreed: multiplexed or not; {@code null} before the first. */
+    private Boolean multiplexed;
+    /** Its multiplexed connections that may take streams (not draining, not closed), oldest first. */
+    private final ArrayList<PoolEntry> shared = new ArrayList<>(1);
 
     /** @param serverLimit what its origin's server was seen to allow, or {@code null} when nothing is known */
-    RoutePool(Route route, boolean pinned, EffectiveHostSettings settings, ServerIdleLimits.Limit serverLimit) {
+    RoutePool(Route route, boolean pinned, EffectiveHostSettings settings, ServerIdleLimits.Limit serverLimit,
+            boolean mayMultiplex) {
         this.route = route;
+        this.mayMultiplex = mayMultiplex;
         this.pinned = pinned;
         this.settings = settings;
         this.maxConns = settings.maxConnections();
@@ -136,6 +145,67 @@ final class RoutePool {
         return this.counts.total() < this.maxConns;
     }
 
+    /** Whether its new connections may turn out multiplexed. */
+    boolean mayMultiplex() {
+        return this.mayMultiplex;
+    }
+
+    /**
+     * Whether its waiters wait for a connect under way rather than for room: a connect that may turn out multiplexed
+     * will carry them as streams (unless the route's last connect spoke one exchange at a time). Without this, a burst
+     * of leases on a cold route would open a connection each where one multiplexed connection carries them all.
+     */
+    boolean awaitsMultiplex() {
+        return this.mayMultiplex && this.multiplexed != Boolean.FALSE && this.counts.connecting() > 0;
+    }
+
+    /** Whether its waiters want room for a new connection: it has waiters, room under its cap, and awaits no connect. */
+    boolean wantsRoom() {
+        return hasWaiters() && hasRoom() && !awaitsMultiplex();
+    }
+
+    /** A connect of the route agreed to multiplex, or not: later bursts wait for a connect only while it does. */
+    void learned(boolean multiplexes) {
+        this.multiplexed = multiplexes;
+    }
+
+    /** A new multiplexed connection joins those that may take streams. */
+    void share(PoolEntry e) {
+        this.shared.add(e);
+    }
+
+    /** A multiplexed connection takes no more streams (draining or closed). */
+    void unshare(PoolEntry e) {
+        this.shared.remove(e);
+    }
+
+    /** Its multiplexed connections that may take streams, oldest first; read-only. */
+    List<PoolEntry> shared() {
+        return this.shared;
+    }
+
+    /**
+     * The multiplexed LEASED connection a new stream goes on: the oldest that takes one, so streams gather on as few
+     * connections as they fit and the others idle out; {@code null} when none does. One past its lifetime is drained
+     * on the way ({@code drain}).
+     */
+    PoolEntry streamHost(long now, Closer drain) {
+        for (int i = 0; i < this.shared.size(); i++) {
+            PoolEntry e = this.shared.get(i);
+            if (e.state != State.LEASED) {
+                continue;
+            }
+            if (now >= e.lifetimeDeadline) {
+                drain.close(e, CloseReason.MAX_LIFETIME); // Leaves shared: the next one is at i now.
+                i--;
+            }
+            else if (e.takesStream()) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** Whether nothing keeps the route alive: no connection, no waiter, not a warm-up target. */
     boolean unused() {
         return this.counts.total() == 0 && this.counts.waiting() == 0 && !this.pinned;
@@ -158,7 +228,7 @@ final class RoutePool {
     PoolEntry takeIdle(LeaseMode mode, long now, Closer pool) {
         for (PoolEntry e = this.idle.first(); e != null; ) {
             PoolEntry older = this.idle.next(e);
-            if (e.state == State.IDLE) {
+            if (e.state == State.IDLE && (e.multiplex() == null || e.takesStream())) {
                 CloseReason expiry = e.expiry(now);
                 if (expiry == null && mode == LeaseMode.NOT_RETRYABLE && this.serverLimit != null
                         && this.serverLimit.near(now - e.idleSince, now)) {
@@ -282,6 +352,9 @@ final class RoutePool {
     /** A connection (already CLOSED in the ledger, or a slot whose connect failed) leaves the route and its address. */
     void leave(PoolEntry e) {
         this.members.remove(e);
+        if (e.multiplex() != null) {
+            this.shared.remove(e);
+        }
         Transport t = e.transport();
         if (t != null) {
             this.load.add(t.remote().getAddress(), -1);
@@ -330,10 +403,10 @@ final class RoutePool {
     }
 
     /**
-     * Grants a connection (a released one, LEASED; or a slot reserved for it, CONNECTING) to the oldest waiter, which
-     * leaves the line; false when none waits.
+     * Grants a connection (a released one, LEASED; or a slot reserved for it, CONNECTING), or a stream of a
+     * multiplexed one, to the oldest waiter, which leaves the line; false when none waits.
      */
-    boolean grantOldest(PoolEntry entry, Ledger ledger) {
+    boolean grantOldest(Held entry, Ledger ledger) {
         Waiter w = this.waiters == null ? null : this.waiters.pollFirst();
         if (w == null) {
             return false;

@@ -42,6 +42,8 @@ final class RouteTable {
     }
 
     private final Map<String, RoutePool> byHost = new HashMap<>();
+    /** Whether a route's connections may turn out multiplexed, asked once per route when it is created. */
+    private final Multiplexing multiplexing;
     private final Set<Route> pinned;
     /** What applies to a host name: asked once per route created, at the cost of a look-up per label. */
     private final Function<String, EffectiveHostSettings> settings;
@@ -59,7 +61,8 @@ final class RouteTable {
      * @param originGone told when the last route of an origin is removed
      */
     RouteTable(Set<Route> pinned, Function<String, EffectiveHostSettings> settings,
-            ServerIdleLimits serverIdleLimits, OriginGone originGone) {
+            ServerIdleLimits serverIdleLimits, OriginGone originGone, Multiplexing multiplexing) {
+        this.multiplexing = multiplexing;
         this.pinned = Set.copyOf(pinned);
         this.settings = settings;
         this.serverIdleLimits = serverIdleLimits;
@@ -100,7 +103,7 @@ final class RouteTable {
         }
         Route route = new Route(origin, settings, filter, proxy);
         RoutePool created = new RoutePool(route, this.pinned.contains(route), this.settings.apply(host),
-                this.serverIdleLimits.existing(origin));
+                this.serverIdleLimits.existing(origin), this.multiplexing.offered(origin, proxy));
         created.linkSameHost(first);
         this.byHost.put(host, created);
         this.size++;

@@ -76,11 +76,16 @@ final class StarvationWarning {
         long nanos = System.nanoTime();
         List<Holder> holders = new ArrayList<>(leased);
         for (PoolEntry e = r.firstMember(); e != null; e = r.nextMember(e)) {
-            LeakDetector.Watch watch = e.leakWatch; // Volatile: read first, so the fields begin() set before are seen.
-            long since = e.leasedAtNanos;
-            if (e.state == State.LEASED && since != 0) {
-                holders.add(new Holder(e.id, TimeUnit.NANOSECONDS.toMillis(nanos - since), e.leasedBy,
-                        watch.leasedAt()));
+            if (e.state != State.LEASED) {
+                continue;
+            }
+            if (e.multiplex() == null) {
+                addHolder(holders, e, e, nanos);
+            }
+            else {
+                for (StreamLease s : e.streams()) {
+                    addHolder(holders, e, s, nanos);
+                }
             }
         }
         holders.sort(Comparator.comparingLong(Holder::heldMillis).reversed());
@@ -141,5 +146,15 @@ final class StarvationWarning {
             }
         }
         return first;
+    }
+
+    /** A lease as a holder, when it was begun by a caller (not a warm-up or a check). */
+    private static void addHolder(List<Holder> holders, PoolEntry connection, Held lease, long nanos) {
+        LeakDetector.Watch watch = lease.leakWatch; // Volatile: read first, so the fields begin() set before are seen.
+        long since = lease.leasedAtNanos;
+        if (since != 0) {
+            holders.add(new Holder(connection.id, TimeUnit.NANOSECONDS.toMillis(nanos - since), lease.leasedBy,
+                    watch.leasedAt()));
+        }
     }
 }

@@ -10,10 +10,13 @@ import java.net.InetSocketAddress;
  * one is {@link PooledSocket} (TCP, plus TLS for {@code https}); the engine's own tests give fakes. Knows nothing of
  * pooling or HTTP.
  *
- * <p>Not thread-safe: used by one lease holder at a time, or by the pool while idle. {@link #close()} and
+ * <p>Public for the protocol layer's {@link Multiplexing}, which reads and writes a multiplexed connection's streams.
+ *
+ * <p>Not thread-safe: used by one lease holder at a time, or by the pool while idle (a multiplexed session uses it
+ * from its own threads). {@link #close()} and
  * {@link #abort()} may be called from any thread and are idempotent.
  */
-interface Transport {
+public interface Transport {
 
     InputStream in();
 
@@ -27,6 +30,14 @@ interface Transport {
 
     /** {@code TLSv1.3}, {@code TLSv1.2}, or {@code TCP} for plain connections. */
     String protocol();
+
+    /**
+     * The application protocol agreed by ALPN ({@code h2}, {@code http/1.1}), or {@code ""} when none was (plain
+     * connections, or a server without ALPN).
+     */
+    default String applicationProtocol() {
+        return "";
+    }
 
     /** The negotiated cipher suite, or {@code null} for plain connections. */
     String cipherSuite();

@@ -11,15 +11,15 @@ import java.util.concurrent.locks.Condition;
 
 /**
  * A lease waiting in its route's line, and its wait. The granting thread, holding the pool's lock, sets
- * {@link #granted} (a released connection handed over, LEASED; or a slot reserved for the waiter to connect,
- * CONNECTING), then {@link #done}, then signals. Guarded by the pool's lock.
+ * {@link #granted} (a released connection handed over, LEASED; a stream of a multiplexed connection; or a slot
+ * reserved for the waiter to connect, CONNECTING), then {@link #done}, then signals. Guarded by the pool's lock.
  */
 final class Waiter implements Admission {
 
     /** The route whose line it waits in; alive while the waiter is in its line. */
     final RoutePool route;
     final Condition condition;
-    PoolEntry granted;
+    Held granted;
     boolean done;
 
     Waiter(RoutePool route, Condition condition) {
@@ -37,7 +37,7 @@ final class Waiter implements Admission {
         }
     }
 
-    void grant(PoolEntry entry) {
+    void grant(Held entry) {
         this.granted = entry;
         this.done = true;
         this.condition.signal();
@@ -48,12 +48,13 @@ final class Waiter implements Admission {
      * since {@code start} (System.nanoTime()); blocks on its condition, which releases the pool's lock meanwhile. One
      * that gives up leaves its route's line ({@link ConnectionPool#cancelLocked}).
      *
-     * @return what it was granted: a LEASED connection handed over, or a CONNECTING slot to connect
+     * @return what it was granted: a LEASED connection handed over, a stream of a multiplexed connection, or a
+     *     CONNECTING slot to connect
      * @throws AcquireTimeoutException when the time is up
      * @throws InterruptedIOException when the thread is interrupted before a grant
      * @throws HotPoolException when the pool closes
      */
-    PoolEntry await(ConnectionPool pool, long start, long timeoutNanos) throws IOException {
+    Held await(ConnectionPool pool, long start, long timeoutNanos) throws IOException {
         pool.lock();
         try {
             while (!this.done) {

@@ -186,7 +186,7 @@ final class Warmer implements AutoCloseable {
 
     /** Opens one connection, probes it, and leaves it idle; false when it could not be had. */
     private boolean open(Route route) {
-        PoolEntry entry;
+        Held entry;
         try {
             EffectiveHostSettings host = this.settings.get(route);
             entry = this.leaser.openForWarmup(route, millis(host.connectTimeout().toMillis()),

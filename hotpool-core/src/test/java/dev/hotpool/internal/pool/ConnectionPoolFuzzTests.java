@@ -169,7 +169,7 @@ class ConnectionPoolFuzzTests {
                 return "retire " + r;
             }
             if (dice < 96) {
-                PoolEntry w = this.leaser.openForWarmup(this.warm, 1_000, 1_000);
+                PoolEntry w = (PoolEntry) this.leaser.openForWarmup(this.warm, 1_000, 1_000);
                 if (w != null) {
                     this.seen.add(w);
                     this.leased.add(w);
@@ -274,7 +274,7 @@ class ConnectionPoolFuzzTests {
                 Waiter w = this.waiting.get(i);
                 if (w.done) {
                     this.waiting.remove(i);
-                    take(w.granted);
+                    take(((PoolEntry) w.granted));
                 }
             }
         }

@@ -141,14 +141,14 @@ class ConnectionPoolTests {
 
         held.release();
         assertThat(first.done).isTrue();
-        assertThat(first.granted).isSameAs(held);
+        assertThat(((PoolEntry) first.granted)).isSameAs(held);
         assertThat(second.done).isFalse();
         assertThat(this.pool.stats().idle()).isZero();
         assertThat(this.pool.stats().leased()).isEqualTo(1);
         this.pool.verify();
 
         held.release();
-        assertThat(second.granted).isSameAs(held);
+        assertThat(((PoolEntry) second.granted)).isSameAs(held);
         assertThat(this.connector.attempts()).isEqualTo(1);
     }
 
@@ -193,17 +193,17 @@ class ConnectionPoolTests {
 
         a1.discard(CloseReason.ERROR);
         assertThat(b.done).isTrue();
-        assertThat(b.granted.state).isEqualTo(PoolEntry.State.CONNECTING);
-        assertThat(b.granted.route.route()).isEqualTo(B);
+        assertThat(((PoolEntry) b.granted).state).isEqualTo(PoolEntry.State.CONNECTING);
+        assertThat(((PoolEntry) b.granted).route.route()).isEqualTo(B);
         assertThat(c.done).isFalse();
         this.pool.verify();
 
         a2.release(); // Idle while C waits for room: closed at once to make it.
         assertThat(c.done).isTrue();
-        assertThat(c.granted.route.route()).isEqualTo(C);
+        assertThat(((PoolEntry) c.granted).route.route()).isEqualTo(C);
         assertThat(closed(CloseReason.EVICTED)).isEqualTo(1);
-        this.pool.connected(b.granted, new FakeTransport(this.connector.last().remote()));
-        this.pool.connectFailed(c.granted);
+        this.pool.connected(((PoolEntry) b.granted), new FakeTransport(this.connector.last().remote()));
+        this.pool.connectFailed(((PoolEntry) c.granted));
         assertThat(routes()).containsExactly("http://b.test:80");
     }
 
@@ -215,8 +215,8 @@ class ConnectionPoolTests {
 
         this.pool.connectFailed(reserved);
         assertThat(waiter.done).isTrue();
-        assertThat(waiter.granted.state).isEqualTo(PoolEntry.State.CONNECTING);
-        this.pool.connectFailed(waiter.granted);
+        assertThat(((PoolEntry) waiter.granted).state).isEqualTo(PoolEntry.State.CONNECTING);
+        this.pool.connectFailed(((PoolEntry) waiter.granted));
         assertThat(routes()).isEmpty();
 
         this.connector.failNext(1);
@@ -446,7 +446,7 @@ class ConnectionPoolTests {
         Waiter waiter = (Waiter) admit(A);
 
         assertThat(this.pool.upkeep().endCheck(a, Outcome.HEALTHY)).isNull();
-        assertThat(waiter.granted).isSameAs(a);
+        assertThat(((PoolEntry) waiter.granted)).isSameAs(a);
         a.release();
 
         assertThat(this.pool.upkeep().beginCheck(a)).isTrue();
@@ -464,7 +464,7 @@ class ConnectionPoolTests {
         pool(b -> b.maxConnections(2).maxConnsPerHost(2), Set.of(warm));
         assertThat(routes()).containsExactly("http://warm.test:80");
 
-        PoolEntry w = this.leaser.openForWarmup(warm, 1_000, 1_000);
+        PoolEntry w = (PoolEntry) this.leaser.openForWarmup(warm, 1_000, 1_000);
         w.release();
         assertThat(this.pool.upkeep().warmCount(warm)).isEqualTo(1);
         lease(A);
