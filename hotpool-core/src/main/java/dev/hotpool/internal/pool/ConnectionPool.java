@@ -149,18 +149,18 @@ final class ConnectionPool {
                 throw this.failures.closed(Route.of(origin, tls));
             }
             RoutePool r = this.routes.getOrCreate(origin, tls, filter, proxy);
+            // A stream of a multiplexed connection, even for a lease that asks for a new connection: its session
+            // reads the socket all the time, so it is not the kind a retry after a stale connection avoids.
+            PoolEntry shared = r.streamHost(now, this.drainer);
+            if (shared != null) {
+                return beginStreamLocked(shared);
+            }
+            PoolEntry idle = this.connections.takeIdle(r, mode, now, this.closer);
+            if (idle != null) {
+                return idle.multiplex() == null ? idle : beginStreamLocked(idle);
+            }
             if (mode == LeaseMode.NEW_CONNECTION) {
                 r.makeRoomForNew(this.closer);
-            }
-            else {
-                PoolEntry shared = r.streamHost(now, this.drainer);
-                if (shared != null) {
-                    return beginStreamLocked(shared);
-                }
-                PoolEntry idle = this.connections.takeIdle(r, mode, now, this.closer);
-                if (idle != null) {
-                    return idle.multiplex() == null ? idle : beginStreamLocked(idle);
-                }
             }
             if (!r.hasWaiters() && !r.awaitsMultiplex()) {
                 PoolEntry reserved = reserveLocked(r);
@@ -503,12 +503,11 @@ final class ConnectionPool {
      */
     void checkedLocked(PoolEntry entry) {
         if (entry.multiplex() != null) {
+            this.connections.endCheck(entry);
             if (entry.route.hasWaiters() && entry.takesStream()) {
-                this.connections.leaseChecked(entry);
                 grantStreamsLocked(entry, this.clock.millis());
             }
             else {
-                this.connections.endCheck(entry);
                 trimIdleLocked();
             }
             return;

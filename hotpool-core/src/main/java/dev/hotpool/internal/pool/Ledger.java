@@ -209,7 +209,8 @@ final class Ledger {
                     check((e.state == State.LEASED) == (e.streamCount() > 0), "a multiplexed connection is LEASED "
                             + "exactly while it has streams: " + e + " " + e.state + ", " + e.streamCount(), r);
                     check((e.draining == null) == r.shared().contains(e), "shared exactly while not draining: " + e, r);
-                    check(!r.hasWaiters() || !e.takesStream(), "a stream is free while leases wait: " + e, r);
+                    check(poolClosed || !r.hasWaiters() || !e.takesStream(), "a stream is free while leases wait: "
+                            + e, r);
                     sharing += e.draining == null ? 1 : 0;
                 }
                 else {
@@ -225,8 +226,10 @@ final class Ledger {
             int inIdleList = 0;
             for (PoolEntry e = r.newestIdle(); e != null; e = r.olderIdle(e)) {
                 check(e.state == State.IDLE || e.state == State.CHECKING, "its idle list holds " + e, r);
-                check(e.state != State.IDLE || !r.hasWaiters() || (e.multiplex() != null && !e.takesStream()),
-                        "an idle connection while leases wait", r);
+                // A lease for a new connection waits for a connect under way that may multiplex, past an idle one
+                // that does not.
+                check(e.state != State.IDLE || !r.hasWaiters() || (e.multiplex() != null ? !e.takesStream()
+                        : r.awaitsMultiplex()), "an idle connection while leases wait", r);
                 check(lru.containsByWalk(e), "an idle connection is missing from the pool's idle list", r);
                 inIdleList++;
             }

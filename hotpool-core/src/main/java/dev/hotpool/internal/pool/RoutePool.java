@@ -190,18 +190,19 @@ final class RoutePool {
      * on the way ({@code drain}).
      */
     PoolEntry streamHost(long now, Closer drain) {
-        for (int i = 0; i < this.shared.size(); i++) {
+        for (int i = 0; i < this.shared.size(); ) {
             PoolEntry e = this.shared.get(i);
-            if (e.state != State.LEASED) {
+            if (e.state == State.LEASED && now >= e.lifetimeDeadline) {
+                drain.close(e, CloseReason.MAX_LIFETIME); // It leaves shared: the next one is at i now.
+                if (i < this.shared.size() && this.shared.get(i) == e) {
+                    i++;
+                }
                 continue;
             }
-            if (now >= e.lifetimeDeadline) {
-                drain.close(e, CloseReason.MAX_LIFETIME); // Leaves shared: the next one is at i now.
-                i--;
-            }
-            else if (e.takesStream()) {
+            if (e.state == State.LEASED && e.takesStream()) {
                 return e;
             }
+            i++;
         }
         return null;
     }
@@ -223,12 +224,15 @@ final class RoutePool {
      * leases it. Expired ones met on the way are closed, and for a lease that cannot be retried
      * ({@link LeaseMode#NOT_RETRYABLE}) so are those idle nearly as long as the route's server was seen to allow.
      *
+     * <p>A {@link LeaseMode#NEW_CONNECTION} lease takes only a multiplexed connection, whose session would have seen
+     * a close by the server.
+     *
      * @return the connection, still IDLE in the ledger and in the pool's idle list; {@code null} when none is usable
      */
     PoolEntry takeIdle(LeaseMode mode, long now, Closer pool) {
         for (PoolEntry e = this.idle.first(); e != null; ) {
             PoolEntry older = this.idle.next(e);
-            if (e.state == State.IDLE && (e.multiplex() == null || e.takesStream())) {
+            if (e.state == State.IDLE && (e.multiplex() == null ? mode != LeaseMode.NEW_CONNECTION : e.takesStream())) {
                 CloseReason expiry = e.expiry(now);
                 if (expiry == null && mode == LeaseMode.NOT_RETRYABLE && this.serverLimit != null
                         && this.serverLimit.near(now - e.idleSince, now)) {
