@@ -87,6 +87,15 @@ public final class HpackDecoder {
         this.maxHeaderListSize = maxHeaderListSize;
     }
 
+    /**
+     * Sets the table's capacity as if the peer's size update to it had been read (no update is then required): for the
+     * examples of RFC 7541 Appendix C, whose blocks assume it.
+     */
+    void assumeTableCapacity(int capacity) {
+        this.table.setCapacity(capacity);
+        this.updateRequired = false;
+    }
+
     /** The dynamic table's capacity, as the peer last set it. */
     public int tableCapacity() {
         return this.table.capacity();
