@@ -5,7 +5,6 @@ import dev.hotpool.Header;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -160,12 +159,18 @@ public final class HpackEncoder {
         return name.equals("authorization") || name.equals("proxy-authorization") || name.equals("cookie");
     }
 
-    /** The name in ASCII lower case; the same instance when it is already. */
-    private static String lowerCase(String name) {
+    /** The name with ASCII upper-case letters lowered (only those: RFC 9113 §8.2.1); the same instance if none. */
+    static String lowerCase(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c >= 'A' && c <= 'Z') {
-                return name.toLowerCase(Locale.ROOT);
+                char[] chars = name.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
+                        chars[j] += 'a' - 'A';
+                    }
+                }
+                return new String(chars);
             }
         }
         return name;
