@@ -74,6 +74,9 @@ final class DynamicTable {
 
     /** Changes the capacity, evicting what no longer fits. */
     void setCapacity(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("a table capacity is not negative: " + capacity);
+        }
         this.capacity = capacity;
         evictTo(capacity);
     }

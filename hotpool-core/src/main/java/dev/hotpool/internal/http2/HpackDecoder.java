@@ -254,10 +254,11 @@ public final class HpackDecoder {
             if (v > Integer.MAX_VALUE) {
                 throw compression("an integer above 2^31-1");
             }
+            if ((b & 0x80) == 0 && b == 0 && octets > 1 || octets > 5) {
+                // 2^31-1 takes at most five octets after the prefix; a sixth that did not overflow adds nothing.
+                throw compression("an integer in more octets than needed");
+            }
             if ((b & 0x80) == 0) {
-                if (b == 0 && octets > 1) {
-                    throw compression("an integer in more octets than needed");
-                }
                 return (int) v;
             }
         }

@@ -225,6 +225,13 @@ class HpackTests {
         // 127 + 0 is written ff 00; ff 80 00 spells the same with a needless octet.
         compressionError("ff 80 00", "an integer in more octets than needed");
         compressionError("ff 81 00", "an integer in more octets than needed");
+        // Zero-valued continuation octets past the fifth: the shift once wrapped around 64 bits here and gave a
+        // negative table size (found by HpackDecoderFuzzTests, crash-6240db87...).
+        compressionError("3f 80 80 80 80 80 80 80 80 80 81 01", "an integer in more octets than needed");
+        compressionError("3f " + "80 ".repeat(70) + "ff ff 03", "an integer in more octets than needed");
+        // Five octets after the prefix still carry 2^31-1.
+        assertThatThrownBy(() -> new HpackDecoder(4096, 65536, ORIGIN).decode(hex("ff 80 ff ff ff 07"), 1))
+                .hasMessageContaining("index 2147483647 outside the tables");
     }
 
     @Test
