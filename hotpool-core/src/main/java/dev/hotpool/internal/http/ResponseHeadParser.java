@@ -32,7 +32,7 @@ import java.util.List;
  * <p>A blocking parser: {@link #parse} reads one head whole. Not thread-safe: used only by the connection's current
  * lease holder.
  */
-final class ResponseHeadParser {
+public final class ResponseHeadParser {
 
     /** How many empty lines may come before a status line (each makes the head lenient). */
     private static final int MAX_EMPTY_LINES = 8;
@@ -379,7 +379,7 @@ final class ResponseHeadParser {
     }
 
     /** Whether {@code c} is an RFC 9110 §5.6.2 {@code tchar}: a visible US-ASCII character other than a delimiter. */
-    static boolean tchar(int c) {
+    public static boolean tchar(int c) {
         return (c & ~0xff) == 0 && TCHAR[c];
     }
 

@@ -9,17 +9,18 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 
 /**
  * What the fuzz targets share: the origin their messages name, fuzz bytes as {@link Choices}, and the memory bound
- * every target checks (no allocation proportional to a length the input announces beyond what arrived).
+ * every target checks (no allocation proportional to a length the input announces beyond what arrived). Public for the
+ * fuzz targets of {@code internal.http2}.
  */
-final class FuzzSupport {
+public final class FuzzSupport {
 
-    static final Origin ORIGIN = Origin.parse("http://fuzz.test:8080");
+    public static final Origin ORIGIN = Origin.parse("http://fuzz.test:8080");
 
     /** Bytes a target may allocate per input byte, beyond {@link #ALLOCATION_BASE}. */
-    static final long ALLOCATION_PER_BYTE = 64;
+    public static final long ALLOCATION_PER_BYTE = 64;
 
     /** Bytes a target may allocate whatever its input: buffers, exceptions and their stack traces, the pool. */
-    static final long ALLOCATION_BASE = 4L * 1024 * 1024;
+    public static final long ALLOCATION_BASE = 4L * 1024 * 1024;
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -28,12 +29,12 @@ final class FuzzSupport {
     }
 
     /** Bytes this thread has allocated so far. */
-    static long allocated() {
+    public static long allocated() {
         return THREADS.getCurrentThreadAllocatedBytes();
     }
 
     /** A target's work on one input. */
-    interface Run {
+    public interface Run {
         void run(boolean checked) throws java.io.IOException;
     }
 
@@ -43,7 +44,7 @@ final class FuzzSupport {
      * and the least of them is taken, since the thread's allocation counter sometimes jumps by a whole allocation
      * buffer while the fuzzer runs. An allocation that follows the input is there every time.
      */
-    static void runAndMeasure(Run run, int inputLength, String target) throws java.io.IOException {
+    public static void runAndMeasure(Run run, int inputLength, String target) throws java.io.IOException {
         run.run(true);
         long bound = ALLOCATION_BASE + ALLOCATION_PER_BYTE * inputLength;
         long least = Long.MAX_VALUE;
@@ -59,7 +60,7 @@ final class FuzzSupport {
     }
 
     /** Fails when a run allocated more than its input can account for. */
-    static void checkAllocation(long before, int inputLength, String target) {
+    public static void checkAllocation(long before, int inputLength, String target) {
         long used = allocated() - before;
         long bound = ALLOCATION_BASE + ALLOCATION_PER_BYTE * inputLength;
         if (used > bound) {
@@ -69,7 +70,7 @@ final class FuzzSupport {
     }
 
     /** The fuzz engine's bytes as choices (a provider out of bytes answers its minimum). */
-    static Choices choices(FuzzedDataProvider data) {
+    public static Choices choices(FuzzedDataProvider data) {
         return new Choices() {
             @Override
             public int nextInt(int bound) {
