@@ -46,15 +46,25 @@ final class Cookies {
 
     /** Gives the response's {@code Set-Cookie} headers to the request's store, if it has one. */
     static void store(HotRequest request, ResponseHead head) {
+        if (request.cookies() != null && head.has(ResponseHead.SET_COOKIE)) {
+            store(request, head.fields());
+        }
+    }
+
+    /** Gives the {@code Set-Cookie} fields among a response's fields to the request's store, if it has one. */
+    static void store(HotRequest request, List<Header> fields) {
         CookieHandler store = request.cookies();
-        if (store == null || !head.has(ResponseHead.SET_COOKIE)) {
+        if (store == null) {
             return;
         }
         List<String> cookies = new ArrayList<>();
-        for (Header h : head.fields()) {
+        for (Header h : fields) {
             if (h.is("Set-Cookie")) {
                 cookies.add(h.value());
             }
+        }
+        if (cookies.isEmpty()) {
+            return;
         }
         try {
             store.put(request.uri(), Map.of("Set-Cookie", cookies));

@@ -31,7 +31,7 @@ final class DecodedBody extends InputStream {
         return coding.equals("gzip") || coding.equals("x-gzip") || coding.equals("deflate");
     }
 
-    private final ResponseBody body;
+    private final LeasedBody body;
     private final String coding;
     private final Origin origin;
     /** Made on the first read: making a gzip stream reads its header, which must not block the response head. */
@@ -42,7 +42,7 @@ final class DecodedBody extends InputStream {
     /** Why decoding failed: what later reads report. */
     private IOException failure;
 
-    DecodedBody(ResponseBody body, String coding, Origin origin) {
+    DecodedBody(LeasedBody body, String coding, Origin origin) {
         body.holdUntilClose();
         this.body = body;
         this.coding = coding;

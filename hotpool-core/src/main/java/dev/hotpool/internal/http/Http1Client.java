@@ -57,6 +57,7 @@ public final class Http1Client {
     private final PoolListener listener;
     private final OutlierDetector outliers;
     private final Http1Wire wire;
+    private final Http2Exchange http2;
 
     public Http1Client(HotPoolConfig config, Engine engine, PoolListener listener, OutlierDetector outliers) {
         this.config = config;
@@ -64,6 +65,7 @@ public final class Http1Client {
         this.listener = listener;
         this.outliers = outliers;
         this.wire = new Http1Wire(config);
+        this.http2 = new Http2Exchange(config, outliers);
     }
 
     /** Sends the request, following redirects as it asks; the body of the returned response streams. */
@@ -102,9 +104,14 @@ public final class Http1Client {
                     this.listener.requestCompleted(request.origin(), false, retries > 0);
                     throw e;
                 }
-                String refusal = retryRefusal(request, retries);
+                String refusal = unanswered.notProcessed ? resendRefusal(request, retries)
+                        : retryRefusal(request, retries);
                 if (refusal != null) {
                     this.listener.requestCompleted(request.origin(), false, retries > 0);
+                    if (unanswered.notProcessed) {
+                        throw new UnansweredRequestException(unanswered.getCause().getMessage() + ". Not sent again: "
+                                + refusal, unanswered.getCause());
+                    }
                     throw new UnansweredRequestException("hotpool: " + request.origin() + " closed a reused "
                             + "connection after " + request + " was sent and before any response arrived; the "
                             + "server may or may not have processed it. Not retried: " + refusal,
@@ -131,6 +138,21 @@ public final class Http1Client {
         return notRetryable(request);
     }
 
+    /**
+     * Why a request the server did not process must not be sent again, or {@code null} when it may: its method does
+     * not matter (RFC 9113 §8.7), its body must be replayable, and the retry settings apply.
+     */
+    private String resendRefusal(HotRequest request, int retriesSoFar) {
+        if (!this.config.retryEnabled()) {
+            return "retries are off (hotpool.retry.enabled=false)";
+        }
+        if (retriesSoFar >= this.config.maxRetries()) {
+            return "retried " + retriesSoFar + " time(s) already (hotpool.retry.max-retries="
+                    + this.config.maxRetries() + ")";
+        }
+        return request.body() != null && !request.body().repeatable() ? "its body cannot be replayed" : null;
+    }
+
     /** Why the request itself (its method and body, whatever the retry settings) must not be sent twice, or null. */
     private static String notRetryable(HotRequest request) {
         if (!IDEMPOTENT.contains(request.method()) && request.header("Idempotency-Key") == null) {
@@ -152,6 +174,9 @@ public final class Http1Client {
         String cookies = Cookies.header(request);
         boolean decode = this.config.compression() && request.header("Accept-Encoding") == null;
         Lease lease = lease(request, tls, mode, connectTimeout, readTimeout, deadline);
+        if (lease.multiplex() != null) {
+            return this.http2.exchange(request, lease, readTimeout, cookies, decode, deadline);
+        }
         Http1Codec codec = this.wire.codec(lease);
         boolean reused = lease.reused();
         lease.beginExchange();
@@ -302,13 +327,24 @@ public final class Http1Client {
                 + e.getMessage(), e);
     }
 
-    /** Internal signal: a reused connection was lost before any response byte; the cause says how. */
-    private static final class Unanswered extends IOException {
+    /**
+     * Internal signal: a reused connection was lost before any response byte, or (HTTP/2) the server did not process
+     * the request at all; the cause says how.
+     */
+    static final class Unanswered extends IOException {
 
         private static final long serialVersionUID = 1L;
 
+        /** Whether the server said it did not process the request: it may be sent again whatever its method. */
+        final boolean notProcessed;
+
         Unanswered(Exception cause) {
+            this(cause, false);
+        }
+
+        Unanswered(Exception cause, boolean notProcessed) {
             super(cause);
+            this.notProcessed = notProcessed;
         }
     }
 

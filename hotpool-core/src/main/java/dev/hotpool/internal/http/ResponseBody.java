@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe (like any {@link InputStream}).
  */
-final class ResponseBody extends InputStream {
+final class ResponseBody extends LeasedBody {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseBody.class);
 
@@ -361,11 +361,13 @@ final class ResponseBody extends InputStream {
      * Keeps the connection when the message ends until {@link #close()} (or {@link #abandon()}): for a decoded body,
      * whose connection must not go back before its decoder has found the bytes sound.
      */
+    @Override
     void holdUntilClose() {
         this.holdUntilClose = true;
     }
 
     /** Gives up on the message (its decoded form was corrupt): the connection is closed, not reused. */
+    @Override
     void abandon() {
         if (this.state == State.OPEN || this.endPending) {
             this.state = State.FAILED;
