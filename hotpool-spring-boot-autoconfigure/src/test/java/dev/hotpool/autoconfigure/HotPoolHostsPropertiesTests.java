@@ -53,7 +53,7 @@ class HotPoolHostsPropertiesTests {
                 assertThat(config.hosts()).containsOnlyKeys("api.example.com", "*.example.com", "*.eu.example.com");
                 assertThat(config.hostSettings("api.example.com")).isEqualTo(new EffectiveHostSettings(
                         "api.example.com", 4, Duration.ofSeconds(15), Duration.ofMinutes(2), 2, "modern", "/health",
-                        Duration.ofSeconds(3), Duration.ofSeconds(1)));
+                        Duration.ofSeconds(3), Duration.ofSeconds(1), List.of("http/1.1")));
                 EffectiveHostSettings web = config.hostSettings("web.example.com");
                 assertThat(web.pattern()).isEqualTo("*.example.com");
                 assertThat(web.maxConnections()).isEqualTo(6);
