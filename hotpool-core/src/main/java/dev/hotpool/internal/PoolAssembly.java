@@ -104,7 +104,7 @@ public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine e
      * By profile name, the ALPN lists new connections with it offer (the pool's first, then the hosts' in configuration
      * order): so the fingerprints are those of the hellos really sent, {@code h2} included when the protocols have it.
      */
-    static Map<String, Set<List<String>>> alpnInUse(HotPoolConfig config) {
+    public static Map<String, Set<List<String>>> alpnInUse(HotPoolConfig config) {
         Map<String, Set<List<String>>> lists = new LinkedHashMap<>();
         TlsProfiles declared = config.tlsProfiles();
         for (TlsProfile p : declared.inUse()) {

@@ -59,7 +59,15 @@ public final class SniffingProxy implements AutoCloseable {
 
     /** {@link #nextHello()}, as a {@link Seen}. */
     public Seen nextSeen() throws InterruptedException {
-        ClientHello hello = nextHello();
+        return seen(nextHello());
+    }
+
+    /** The ClientHello in {@code records} (as {@code TestProxy.firstTlsRecords()} gives them), as a {@link Seen}. */
+    public static Seen seen(byte[] records) {
+        return seen(ClientHello.parse(records));
+    }
+
+    private static Seen seen(ClientHello hello) {
         return new Seen(hello.alpn(), hello.serverName(), hello.ja3(), hello.ja4());
     }
 
