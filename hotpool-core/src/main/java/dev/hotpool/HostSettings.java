@@ -1,6 +1,9 @@
 package dev.hotpool;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,6 +29,7 @@ public final class HostSettings {
     private final String probePath;
     private final Duration readTimeout;
     private final Duration connectTimeout;
+    private final List<String> protocols;
 
     private HostSettings(Builder b) {
         this.maxConnections = b.maxConnections;
@@ -36,6 +40,8 @@ public final class HostSettings {
         this.probePath = b.probePath;
         this.readTimeout = b.readTimeout;
         this.connectTimeout = b.connectTimeout;
+        // Copied as given (nulls too): the values are checked, with the pattern in the message, when the pool is built.
+        this.protocols = b.protocols == null ? null : Collections.unmodifiableList(new ArrayList<>(b.protocols));
     }
 
     public static Builder builder() {
@@ -66,19 +72,27 @@ public final class HostSettings {
     /** Connect timeout (TCP plus TLS) of requests to the host that do not set their own. */
     public Duration connectTimeout() { return this.connectTimeout; }
 
+    /**
+     * The HTTP protocols new connections to the host may speak, in order of preference, in place of
+     * {@code hotpool.protocols}: {@code h2}, {@code http/1.1}, and here also {@code h2c} (cleartext HTTP/2 by prior
+     * knowledge, for {@code http} origins of a host known to speak it; not through a configured proxy).
+     */
+    public List<String> protocols() { return this.protocols; }
+
     @Override
     public boolean equals(Object o) {
         return this == o || (o instanceof HostSettings h && Objects.equals(this.maxConnections, h.maxConnections)
                 && Objects.equals(this.idleTimeout, h.idleTimeout) && Objects.equals(this.maxLifetime, h.maxLifetime)
                 && Objects.equals(this.minIdle, h.minIdle) && Objects.equals(this.tlsProfile, h.tlsProfile)
                 && Objects.equals(this.probePath, h.probePath) && Objects.equals(this.readTimeout, h.readTimeout)
-                && Objects.equals(this.connectTimeout, h.connectTimeout));
+                && Objects.equals(this.connectTimeout, h.connectTimeout)
+                && Objects.equals(this.protocols, h.protocols));
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(this.maxConnections, this.idleTimeout, this.maxLifetime, this.minIdle, this.tlsProfile,
-                this.probePath, this.readTimeout, this.connectTimeout);
+                this.probePath, this.readTimeout, this.connectTimeout, this.protocols);
     }
 
     @Override
@@ -92,6 +106,7 @@ public final class HostSettings {
         append(s, "health-check.probe-path", this.probePath);
         append(s, "read-timeout", this.readTimeout);
         append(s, "connect-timeout", this.connectTimeout);
+        append(s, "protocols", this.protocols);
         return s.append(']').toString();
     }
 
@@ -112,6 +127,7 @@ public final class HostSettings {
         private String probePath;
         private Duration readTimeout;
         private Duration connectTimeout;
+        private List<String> protocols;
 
         private Builder() {
         }
@@ -124,6 +140,8 @@ public final class HostSettings {
         public Builder probePath(String path) { this.probePath = path; return this; }
         public Builder readTimeout(Duration d) { this.readTimeout = d; return this; }
         public Builder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
+        /** {@code hotpool.hosts.<pattern>.protocols}; see {@link HostSettings#protocols()}. */
+        public Builder protocols(List<String> protocols) { this.protocols = protocols; return this; }
 
         /** Builds; the values are checked against the pool's when the {@link HotPoolConfig} is built. */
         public HostSettings build() {

@@ -59,7 +59,7 @@ final class HostSettingsTable {
     static HostSettingsTable of(HotPoolConfig c, Map<String, HostSettings> hosts, Collection<String> profiles) {
         EffectiveHostSettings pool = new EffectiveHostSettings(null, c.maxConnsPerHost(), c.idleTimeout(),
                 c.maxLifetime(), c.warmupMinIdlePerHost(), null, c.healthCheckProbePath(), c.readTimeout(),
-                c.connectTimeout());
+                c.connectTimeout(), c.protocols());
         Map<String, EffectiveHostSettings> all = new LinkedHashMap<>();
         hosts.forEach((given, h) -> {
             String pattern = normalize(given);
@@ -112,7 +112,8 @@ final class HostSettingsTable {
         EffectiveHostSettings e = new EffectiveHostSettings(pattern, or(h.maxConnections(), pool.maxConnections()),
                 or(h.idleTimeout(), pool.idleTimeout()), or(h.maxLifetime(), pool.maxLifetime()),
                 or(h.minIdle(), pool.minIdle()), h.tlsProfile(), or(h.probePath(), pool.probePath()),
-                or(h.readTimeout(), pool.readTimeout()), or(h.connectTimeout(), pool.connectTimeout()));
+                or(h.readTimeout(), pool.readTimeout()), or(h.connectTimeout(), pool.connectTimeout()),
+                h.protocols() != null ? Protocols.check(prefix + "protocols", h.protocols(), true) : pool.protocols());
         if ((h.idleTimeout() != null || h.maxLifetime() != null) && e.idleTimeout().compareTo(e.maxLifetime()) > 0) {
             throw new IllegalArgumentException((h.idleTimeout() != null ? prefix : "hotpool.") + "idle-timeout ("
                     + e.idleTimeout() + ") must not exceed " + (h.maxLifetime() != null ? prefix : "hotpool.")

@@ -81,6 +81,8 @@ public final class HotPoolConfig {
     private final AddressFilter addressFilter;
     private final LocalAddressPool localAddresses;
     private final ProxySettings proxy;
+    private final List<String> protocols;
+    private final Http2Settings http2;
     private final Clock clock;
     // Per-host settings (hotpool.hosts.<pattern>.*): as configured, and resolved.
     private final Map<String, HostSettings> hosts;
@@ -135,6 +137,8 @@ public final class HotPoolConfig {
         this.addressFilter = b.addressFilter;
         this.localAddresses = b.localAddresses;
         this.proxy = b.proxy;
+        this.protocols = b.protocols; // Checked and normalised by build().
+        this.http2 = b.http2;
         this.clock = b.clock;
         Map<String, HostSettings> hosts = new LinkedHashMap<>();
         b.hosts.forEach((pattern, settings) -> hosts.put(HostSettingsTable.normalize(pattern), settings));
@@ -320,6 +324,20 @@ public final class HotPoolConfig {
      */
     public ProxySettings proxy() { return this.proxy; }
 
+    /**
+     * The HTTP protocols new connections may speak, in order of preference ({@code hotpool.protocols}): ALPN
+     * identifiers, {@code http/1.1} (the default: HTTP/1.1 only, the ClientHello offers what the TLS profile
+     * offers) and {@code h2}. With {@code h2} in the list, TLS connections offer the list in ALPN (e.g.
+     * {@code [h2, http/1.1]}) and speak what the server picks; a server without HTTP/2 picks {@code http/1.1} and is
+     * spoken to as before. Cleartext HTTP/2 ({@code h2c}) is set per host only
+     * ({@link HostSettings#protocols()}); a host's own list replaces this one for it
+     * ({@link EffectiveHostSettings#protocols()}).
+     */
+    public List<String> protocols() { return this.protocols; }
+
+    /** What hotpool asks of and allows its HTTP/2 connections ({@code hotpool.http2.*}). */
+    public Http2Settings http2() { return this.http2; }
+
     /** Receives the pool's events, for metrics. */
     public PoolListener listener() { return this.listener; }
 
@@ -340,6 +358,9 @@ public final class HotPoolConfig {
     public EffectiveHostSettings hostSettings(String host) {
         return this.hostTable.resolve(host.toLowerCase(java.util.Locale.ROOT));
     }
+
+    /** What applies to a host no {@code hotpool.hosts} pattern matches: the pool's own values. */
+    public EffectiveHostSettings defaultHostSettings() { return this.hostTable.pool(); }
 
     /** Every configured pattern with the settings that apply to the hosts it matches, in configuration order. */
     public Map<String, EffectiveHostSettings> effectiveHostSettings() { return this.hostTable.all(); }
@@ -452,6 +473,8 @@ public final class HotPoolConfig {
         private AddressFilter addressFilter = AddressFilter.ALL;
         private LocalAddressPool localAddresses = LocalAddressPool.NONE;
         private ProxySettings proxy = ProxySettings.SYSTEM;
+        private List<String> protocols = Protocols.DEFAULT;
+        private Http2Settings http2 = Http2Settings.DEFAULTS;
         private Clock clock = Clock.systemUTC();
         private Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
@@ -507,6 +530,8 @@ public final class HotPoolConfig {
             this.addressFilter = c.addressFilter;
             this.localAddresses = c.localAddresses;
             this.proxy = c.proxy;
+            this.protocols = c.protocols;
+            this.http2 = c.http2;
             this.clock = c.clock;
             this.hosts = new LinkedHashMap<>(c.hosts);
         }
@@ -566,6 +591,16 @@ public final class HotPoolConfig {
          * {@link ProxySettings#NONE}, or {@link ProxySettings#of} one proxy with its non-proxy hosts.
          */
         public Builder proxy(ProxySettings proxy) { this.proxy = proxy; return this; }
+
+        /**
+         * The HTTP protocols new connections may speak, in order of preference ({@code hotpool.protocols}):
+         * {@code http/1.1} (the default) and {@code h2}; {@code [h2, http/1.1]} turns HTTP/2 on over TLS. See
+         * {@link HotPoolConfig#protocols()}.
+         */
+        public Builder protocols(List<String> protocols) { this.protocols = protocols; return this; }
+
+        /** What hotpool asks of and allows its HTTP/2 connections ({@code hotpool.http2.*}). */
+        public Builder http2(Http2Settings http2) { this.http2 = http2; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
         /**
@@ -603,6 +638,8 @@ public final class HotPoolConfig {
             Objects.requireNonNull(this.addressFilter, "'addressFilter' must not be null");
             Objects.requireNonNull(this.localAddresses, "'localAddresses' must not be null");
             Objects.requireNonNull(this.proxy, "'proxy' must not be null");
+            Objects.requireNonNull(this.http2, "'http2' must not be null");
+            this.protocols = Protocols.check("hotpool.protocols", this.protocols, false);
             positive("dns.refresh-interval", this.dnsRefreshInterval);
             positive("max-connections", this.maxConnections);
             positive("max-conns-per-host", this.maxConnsPerHost);
@@ -668,6 +705,7 @@ public final class HotPoolConfig {
             }
             HotPoolConfig config = new HotPoolConfig(this); // Checks the host patterns.
             config.checkWarmOrigins();
+            ProtocolChecks.check(config);
             return config;
         }
 

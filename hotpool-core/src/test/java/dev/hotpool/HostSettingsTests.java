@@ -54,7 +54,8 @@ class HostSettingsTests {
                         .probePath("/ping").build()));
         EffectiveHostSettings api = c.hostSettings("api.example.com");
         assertThat(api).isEqualTo(new EffectiveHostSettings("api.example.com", 10, Duration.ofSeconds(5),
-                Duration.ofMinutes(5), 2, null, "/ping", Duration.ofSeconds(7), Duration.ofSeconds(10)));
+                Duration.ofMinutes(5), 2, null, "/ping", Duration.ofSeconds(7), Duration.ofSeconds(10),
+                List.of("http/1.1")));
         EffectiveHostSettings web = c.hostSettings("web.example.com");
         assertThat(web.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(web.tlsProfile()).isEqualTo("modern");

@@ -15,10 +15,13 @@ import dev.hotpool.internal.tls.TlsConnector;
 import dev.hotpool.internal.tls.TlsSetup;
 import dev.hotpool.metrics.PoolListener;
 import dev.hotpool.tls.TlsProfile;
+import dev.hotpool.tls.TlsProfiles;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,7 +42,7 @@ public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine e
      *     bundle options name what no profile in use offers; the message names the property and the value
      */
     public static PoolAssembly assemble(HotPoolConfig config) {
-        TlsSetup.Verified tls = TlsSetup.verify(config.tlsProfiles(), hostProfiles(config));
+        TlsSetup.Verified tls = TlsSetup.verify(config.tlsProfiles(), hostProfiles(config), alpnInUse(config));
         TlsConnector tlsConnector = new TlsConnector(config.tlsProfiles().provider());
         tlsConnector.checkOptions(config.tls(), profilesInUse(tls, config));
         Parts parts = parts(config);
@@ -95,6 +98,26 @@ public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine e
             }
         }
         return names;
+    }
+
+    /**
+     * By profile name, the ALPN lists new connections with it offer (the pool's first, then the hosts' in configuration
+     * order): so the fingerprints are those of the hellos really sent, {@code h2} included when the protocols have it.
+     */
+    public static Map<String, Set<List<String>>> alpnInUse(HotPoolConfig config) {
+        Map<String, Set<List<String>>> lists = new LinkedHashMap<>();
+        TlsProfiles declared = config.tlsProfiles();
+        for (TlsProfile p : declared.inUse()) {
+            lists.computeIfAbsent(p.name(), (k) -> new LinkedHashSet<>()).add(config.defaultHostSettings().alpn(p));
+        }
+        config.effectiveHostSettings().forEach((pattern, host) -> {
+            List<TlsProfile> used = host.tlsProfile() != null ? List.of(declared.profile(host.tlsProfile()))
+                    : declared.inUse();
+            for (TlsProfile p : used) {
+                lists.computeIfAbsent(p.name(), (k) -> new LinkedHashSet<>()).add(host.alpn(p));
+            }
+        });
+        return lists;
     }
 
     /** The profiles new connections may use, as this JVM sends them: the pool's, and those the hosts name. */

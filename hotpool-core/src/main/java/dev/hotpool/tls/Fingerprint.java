@@ -1,5 +1,6 @@
 package dev.hotpool.tls;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Objects;
  * {@code HotPool.tlsFingerprints()}). Two
  * captures, because a hello with SNI differs from one without: {@link #hostName()} for origins named by a host name
  * (the pool's usual case: SNI and the profile's ALPN) and {@link #ipLiteral()} for origins given as an IP address
- * (no SNI).
+ * (no SNI). Both with the ALPN list {@link #alpn()}: the profile's own, or with {@code h2} in
+ * {@code hotpool.protocols} (or a host's) the protocols, which the pool's connections then offer instead.
  *
  * <p>Immutable and thread-safe.
  *
@@ -16,14 +18,16 @@ import java.util.Objects;
  * @param provider the JSSE that sent it
  * @param hostName the hello to a host name
  * @param ipLiteral the hello to an IP literal
+ * @param alpn the ALPN protocols both hellos offer ({@code [h2, http/1.1]}), empty for none
  */
-public record Fingerprint(String profile, TlsProvider provider, Hello hostName, Hello ipLiteral) {
+public record Fingerprint(String profile, TlsProvider provider, Hello hostName, Hello ipLiteral, List<String> alpn) {
 
     public Fingerprint {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(hostName, "hostName");
         Objects.requireNonNull(ipLiteral, "ipLiteral");
+        alpn = List.copyOf(Objects.requireNonNull(alpn, "alpn"));
     }
 
     /** The JA3 string of the hello to a host name. */

@@ -17,9 +17,11 @@ import java.util.Set;
  *
  * <p>An empty cipher-suite, named-group, key-share or signature-scheme list means "the provider's own default";
  * protocols default to TLSv1.3 and TLSv1.2, ALPN to {@code http/1.1} (an empty ALPN list sends no ALPN
- * extension). Which names the provider really supports on this JVM is checked when a pool is made of the profiles
- * ({@code new HotPool(config)}); this class checks only what holds everywhere: hotpool speaks TLSv1.3 and TLSv1.2 and HTTP/1.1, and
- * lists have no duplicates.
+ * extension). The ALPN list is what connections offer while {@code hotpool.protocols} (or a host's) leaves HTTP/2
+ * out; with {@code h2} there, they offer those protocols instead, and the profile's list must be the default or the
+ * same (checked when the {@code HotPoolConfig} is built). Which names the provider really supports on this JVM is
+ * checked when a pool is made of the profiles ({@code new HotPool(config)}); this class checks only what holds
+ * everywhere: hotpool speaks TLSv1.3 and TLSv1.2, h2 and http/1.1, and lists have no duplicates.
  *
  * <p>Four profiles are built in ({@link #builtIns()}): {@code default}, {@code modern}, {@code compatible} and
  * {@code browser-like}; docs/tls.md lists what each one sends.
@@ -31,8 +33,9 @@ public final class TlsProfile {
     /** The protocols hotpool speaks. */
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
-    /** The only application protocol hotpool speaks. */
+    /** The application protocols hotpool speaks over TLS, by their ALPN names. */
     static final String HTTP_1_1 = "http/1.1";
+    static final String H2 = "h2";
 
     private static final List<String> TLS13_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
             "TLS_CHACHA20_POLY1305_SHA256");
@@ -89,7 +92,8 @@ public final class TlsProfile {
      * x25519, secp256r1 and secp384r1 with a key share for x25519 (not Chrome's post-quantum X25519MLKEM768: BCJSSE
      * finds ML-KEM only through the JCA's global lookup, which on Java 17 means a registered BouncyCastle provider,
      * which hotpool never installs; Java 24 and later have ML-KEM, but the profile sends the same on every JDK),
-     * Chrome's 8 signature schemes, and ALPN http/1.1 only (hotpool speaks HTTP/1.1; Chrome offers h2 first).
+     * Chrome's 8 signature schemes, and ALPN http/1.1 (Chrome offers h2 first: so does this profile when
+     * {@code hotpool.protocols} is {@code h2, http/1.1}).
      * Extension order, GREASE, padding, compress_certificate, session tickets, ALPS and ECH cannot be reproduced: see
      * docs/tls.md.
      */
@@ -279,7 +283,10 @@ public final class TlsProfile {
             return this;
         }
 
-        /** ALPN protocols: {@code http/1.1} (the default) or none at all. */
+        /**
+         * ALPN protocols offered while {@code hotpool.protocols} leaves HTTP/2 out: {@code http/1.1} (the default),
+         * none at all, or with {@code h2} (then {@code hotpool.protocols} must have h2 too, in the same order).
+         */
         public Builder alpn(List<String> alpn) {
             this.alpn = copy(alpn);
             return this;
@@ -320,10 +327,10 @@ public final class TlsProfile {
                 }
             }
             for (int i = 0; i < this.alpn.size(); i++) {
-                if (!HTTP_1_1.equals(this.alpn.get(i))) {
+                if (!HTTP_1_1.equals(this.alpn.get(i)) && !H2.equals(this.alpn.get(i))) {
                     throw new IllegalArgumentException(property(this.name, "alpn") + "[" + i + "] (" + this.alpn.get(i)
-                            + ") is not supported: hotpool speaks HTTP/1.1 only, so it offers http/1.1 or no ALPN"
-                            + " at all");
+                            + ") is not supported: hotpool speaks h2 and http/1.1 over TLS, so it offers those or no"
+                            + " ALPN at all");
                 }
             }
             noDuplicates("protocols", this.protocols);

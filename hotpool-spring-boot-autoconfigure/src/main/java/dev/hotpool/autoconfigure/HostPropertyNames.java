@@ -19,7 +19,7 @@ final class HostPropertyNames {
 
     /** The settings of one pattern, as they follow its key. */
     static final List<String> SETTINGS = List.of("max-connections", "idle-timeout", "max-lifetime", "min-idle",
-            "tls.profile", "health-check.probe-path", "read-timeout", "connect-timeout");
+            "tls.profile", "health-check.probe-path", "read-timeout", "connect-timeout", "protocols");
 
     private static final ConfigurationPropertyName HOSTS = ConfigurationPropertyName.of("hotpool.hosts");
 
@@ -45,11 +45,12 @@ final class HostPropertyNames {
         if (name.getNumberOfElements() < 4) {
             return; // hotpool.hosts.<pattern> alone: nothing to bind, nothing to check.
         }
-        String setting = name.subName(3).toString();
+        // A list's elements, as YAML or indexed properties give them: hotpool.hosts[a.example.com].protocols[0].
+        String setting = name.subName(3).toString().replaceFirst("\\[\\d+]$", "");
         if (SETTINGS.contains(setting)) {
             return;
         }
-        String full = name.toString();
+        String full = name.toString().replaceFirst("\\[\\d+]$", "");
         for (String known : SETTINGS) {
             if (full.endsWith("." + known)) {
                 String pattern = full.substring(HOSTS.toString().length() + 1, full.length() - known.length() - 1);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.hotpool.HostSettings;
 import dev.hotpool.HotPoolConfig;
+import dev.hotpool.Http2Settings;
 import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
 import dev.hotpool.ProxySettings;
@@ -110,6 +111,8 @@ final class HotPoolConfigMapper {
         builder.tlsProfiles(TlsProfilesMapper.map(properties.getTls()));
         properties.getHosts().forEach((pattern, host) -> builder.host(pattern, hostSettings(host)));
         builder.proxy(proxy(properties.getProxy()));
+        builder.protocols(properties.getProtocols());
+        builder.http2(http2(properties.getHttp2()));
         return builder.build();
     }
 
@@ -149,7 +152,18 @@ final class HotPoolConfigMapper {
                 .maxLifetime(host.getMaxLifetime()).minIdle(host.getMinIdle())
                 .tlsProfile(profile != null && !profile.isBlank() ? profile.trim() : null)
                 .probePath(probePath != null && !probePath.isBlank() ? probePath : null)
-                .readTimeout(host.getReadTimeout()).connectTimeout(host.getConnectTimeout()).build();
+                .readTimeout(host.getReadTimeout()).connectTimeout(host.getConnectTimeout())
+                .protocols(host.getProtocols()).build();
+    }
+
+    /** {@code hotpool.http2.*}; the core checks the values, naming the property. */
+    private static Http2Settings http2(HotPoolProperties.Http2 http2) {
+        return new Http2Settings(http2.getMaxConcurrentStreams(),
+                bytes("http2.initial-window-size", http2.getInitialWindowSize()),
+                bytes("http2.connection-window-size", http2.getConnectionWindowSize()),
+                bytes("http2.max-frame-size", http2.getMaxFrameSize()),
+                bytes("http2.max-header-list-size", http2.getMaxHeaderListSize()),
+                bytes("http2.header-table-size", http2.getHeaderTableSize()));
     }
 
     private static List<Origin> origins(List<String> hosts) {
@@ -165,6 +179,19 @@ final class HotPoolConfigMapper {
             }
         }
         return origins;
+    }
+
+    /** A size in bytes as an int; one past the int range fails naming the property, a negative one reaches the core. */
+    private static int bytes(String property, DataSize size) {
+        if (size == null) {
+            throw new IllegalArgumentException("hotpool." + property + " must not be empty");
+        }
+        long bytes = size.toBytes();
+        if (bytes > Integer.MAX_VALUE || bytes < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException("hotpool." + property + " (" + size + ") must be at most "
+                    + Integer.MAX_VALUE + " bytes");
+        }
+        return (int) bytes;
     }
 
     private static int drainLimitBytes(DataSize size) {

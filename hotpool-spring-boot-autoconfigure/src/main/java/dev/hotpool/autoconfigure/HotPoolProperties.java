@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.hotpool.HotPoolConfig;
+import dev.hotpool.Http2Settings;
 import dev.hotpool.net.OutlierSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -35,6 +36,9 @@ public class HotPoolProperties {
 
     /** The outlier detection's defaults, which {@code hotpool.outlier.*} start from. */
     private static final OutlierSettings OUTLIER = OutlierSettings.DEFAULTS;
+
+    /** The HTTP/2 settings' defaults, which {@code hotpool.http2.*} start from. */
+    private static final Http2Settings HTTP2 = Http2Settings.DEFAULTS;
 
     /**
      * Whether hotpool is enabled. When disabled, RestClient and RestTemplate use Spring Boot's own
@@ -200,6 +204,17 @@ public class HotPoolProperties {
     private final Connect connect = new Connect();
 
     private final Tcp tcp = new Tcp();
+
+    /**
+     * HTTP protocols new connections may speak, in order of preference, by their ALPN names: 'http/1.1' and 'h2'.
+     * 'h2, http/1.1' turns HTTP/2 on: TLS connections offer the list in ALPN (in place of the TLS profile's own list)
+     * and speak what the server picks; a server without HTTP/2 picks 'http/1.1'. The default, 'http/1.1', leaves
+     * the ClientHello as the TLS profile has it. Cleartext HTTP/2 by prior knowledge ('h2c') is set per host only:
+     * 'hotpool.hosts[<pattern>].protocols'.
+     */
+    private List<String> protocols = new ArrayList<>(CORE.protocols());
+
+    private final Http2 http2 = new Http2();
 
     /**
      * Settings of their own for some hosts, by host pattern: a host name or IP address ('api.example.com'), or
@@ -409,6 +424,18 @@ public class HotPoolProperties {
         return this.tcp;
     }
 
+    public List<String> getProtocols() {
+        return this.protocols;
+    }
+
+    public void setProtocols(List<String> protocols) {
+        this.protocols = protocols;
+    }
+
+    public Http2 getHttp2() {
+        return this.http2;
+    }
+
     public HealthCheck getHealthCheck() {
         return this.healthCheck;
     }
@@ -581,7 +608,9 @@ public class HotPoolProperties {
             private List<String> signatureSchemes;
 
             /**
-             * ALPN protocols to offer: http/1.1, or none at all when empty.
+             * ALPN protocols to offer while 'hotpool.protocols' (or a host's) leaves h2 out: http/1.1, or none at
+             * all when empty. With h2 there, connections offer those protocols instead, and this must be 'http/1.1'
+             * (it follows them) or the same list; a list with h2 needs h2 in the protocols.
              */
             private List<String> alpn = new ArrayList<>(List.of("http/1.1"));
 
@@ -835,6 +864,93 @@ public class HotPoolProperties {
 
         public void setFallbackDelay(Duration fallbackDelay) {
             this.fallbackDelay = fallbackDelay;
+        }
+    }
+
+    /** HTTP/2 connections: what hotpool asks of the server and allows it (used where 'hotpool.protocols' has h2). */
+    public static class Http2 {
+
+        /**
+         * Maximum number of streams (requests in flight) hotpool opens at once on one HTTP/2 connection. Zero: as
+         * many as the server's SETTINGS_MAX_CONCURRENT_STREAMS allows; above zero, the lower of the two.
+         */
+        private int maxConcurrentStreams = HTTP2.maxConcurrentStreams();
+
+        /**
+         * Receive window of each stream that hotpool advertises (SETTINGS_INITIAL_WINDOW_SIZE): how much of a
+         * response body the server may send ahead of hotpool's reading. From 65535 bytes to 2147483647 bytes.
+         */
+        private DataSize initialWindowSize = DataSize.ofBytes(HTTP2.initialWindowSize());
+
+        /**
+         * Receive window of a whole HTTP/2 connection, shared by its streams. From 65535 bytes to 2147483647 bytes,
+         * and at least 'hotpool.http2.initial-window-size'.
+         */
+        private DataSize connectionWindowSize = DataSize.ofBytes(HTTP2.connectionWindowSize());
+
+        /**
+         * Largest frame payload hotpool accepts (SETTINGS_MAX_FRAME_SIZE). From 16384 bytes to 16777215 bytes.
+         */
+        private DataSize maxFrameSize = DataSize.ofBytes(HTTP2.maxFrameSize());
+
+        /**
+         * Largest decoded header list of a response hotpool accepts (SETTINGS_MAX_HEADER_LIST_SIZE: each field's
+         * name and value plus 32 bytes), which bounds what a small HPACK block may expand to. At least 1024 bytes.
+         */
+        private DataSize maxHeaderListSize = DataSize.ofBytes(HTTP2.maxHeaderListSize());
+
+        /**
+         * Size of the HPACK dynamic table hotpool keeps for decoding the server's headers
+         * (SETTINGS_HEADER_TABLE_SIZE). Zero or more.
+         */
+        private DataSize headerTableSize = DataSize.ofBytes(HTTP2.headerTableSize());
+
+        public int getMaxConcurrentStreams() {
+            return this.maxConcurrentStreams;
+        }
+
+        public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+            this.maxConcurrentStreams = maxConcurrentStreams;
+        }
+
+        public DataSize getInitialWindowSize() {
+            return this.initialWindowSize;
+        }
+
+        public void setInitialWindowSize(DataSize initialWindowSize) {
+            this.initialWindowSize = initialWindowSize;
+        }
+
+        public DataSize getConnectionWindowSize() {
+            return this.connectionWindowSize;
+        }
+
+        public void setConnectionWindowSize(DataSize connectionWindowSize) {
+            this.connectionWindowSize = connectionWindowSize;
+        }
+
+        public DataSize getMaxFrameSize() {
+            return this.maxFrameSize;
+        }
+
+        public void setMaxFrameSize(DataSize maxFrameSize) {
+            this.maxFrameSize = maxFrameSize;
+        }
+
+        public DataSize getMaxHeaderListSize() {
+            return this.maxHeaderListSize;
+        }
+
+        public void setMaxHeaderListSize(DataSize maxHeaderListSize) {
+            this.maxHeaderListSize = maxHeaderListSize;
+        }
+
+        public DataSize getHeaderTableSize() {
+            return this.headerTableSize;
+        }
+
+        public void setHeaderTableSize(DataSize headerTableSize) {
+            this.headerTableSize = headerTableSize;
         }
     }
 
@@ -1129,6 +1245,13 @@ public class HotPoolProperties {
          */
         private Duration connectTimeout;
 
+        /**
+         * HTTP protocols new connections to the host may speak, in order of preference, in place of
+         * 'hotpool.protocols': 'h2', 'http/1.1', and here also 'h2c' (cleartext HTTP/2 by prior knowledge, for the
+         * host's http origins; only for servers known to speak it, and not through 'hotpool.proxy.url').
+         */
+        private List<String> protocols;
+
         private final HostTls tls = new HostTls();
 
         private final HostHealthCheck healthCheck = new HostHealthCheck();
@@ -1179,6 +1302,14 @@ public class HotPoolProperties {
 
         public void setConnectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
+        }
+
+        public List<String> getProtocols() {
+            return this.protocols;
+        }
+
+        public void setProtocols(List<String> protocols) {
+            this.protocols = protocols;
         }
 
         public HostTls getTls() {

@@ -2,6 +2,7 @@ package dev.hotpool.autoconfigure;
 
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 
 import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.HotPool;
@@ -42,6 +43,7 @@ class HotPoolHostsPropertiesTests {
                     "hotpool.hosts[api.example.com].tls.profile=modern",
                     "hotpool.hosts[api.example.com].health-check.probe-path=/health",
                     "hotpool.hosts[api.example.com].read-timeout=3s",
+                    "hotpool.hosts[api.example.com].protocols=h2, http/1.1",
                     "hotpool.hosts[api.example.com].connect-timeout=1s",
                     "hotpool.hosts[*.example.com].max-connections=6", "hotpool.hosts[*.example.com].read-timeout=9s",
                     "hotpool.hosts[*.eu.example.com].max-connections=2",
@@ -53,7 +55,7 @@ class HotPoolHostsPropertiesTests {
                 assertThat(config.hosts()).containsOnlyKeys("api.example.com", "*.example.com", "*.eu.example.com");
                 assertThat(config.hostSettings("api.example.com")).isEqualTo(new EffectiveHostSettings(
                         "api.example.com", 4, Duration.ofSeconds(15), Duration.ofMinutes(2), 2, "modern", "/health",
-                        Duration.ofSeconds(3), Duration.ofSeconds(1)));
+                        Duration.ofSeconds(3), Duration.ofSeconds(1), List.of("h2", "http/1.1")));
                 EffectiveHostSettings web = config.hostSettings("web.example.com");
                 assertThat(web.pattern()).isEqualTo("*.example.com");
                 assertThat(web.maxConnections()).isEqualTo(6);

@@ -136,11 +136,17 @@ class TlsProfilesMapperTests {
     }
 
     @Test
-    void anAlpnOtherThanHttp11FailsTheStartup() {
-        this.contextRunner.withPropertyValues("hotpool.tls.profiles.h2.alpn=h2,http/1.1")
+    void anAlpnOtherThanH2AndHttp11FailsTheStartup() {
+        this.contextRunner.withPropertyValues("hotpool.tls.profiles.spdy.alpn=h2,spdy/3")
             .run((context) -> assertThatIllegalArgumentException()
                 .isThrownBy(() -> TlsProfilesMapper.map(context.getBean(HotPoolProperties.class).getTls()))
-                .withMessageStartingWith("hotpool.tls.profiles.h2.alpn[0] (h2) is not supported"));
+                .withMessageStartingWith("hotpool.tls.profiles.spdy.alpn[1] (spdy/3) is not supported"));
+    }
+
+    @Test
+    void anAlpnWithH2IsMappedAndCheckedAgainstTheProtocolsWhenThePoolIsBuilt() {
+        map((profiles) -> assertThat(profiles.profile("h2").alpn()).containsExactly("h2", "http/1.1"),
+                "hotpool.tls.profiles.h2.alpn=h2,http/1.1");
     }
 
     private void map(Consumer<TlsProfiles> assertions, String... properties) {

@@ -25,6 +25,7 @@ final class PooledSocket implements Transport {
     private final OutputStream out;
     private final String protocol;
     private final String cipherSuite;
+    private final String applicationProtocol;
     private final String profile;
     private int soTimeout;
 
@@ -40,9 +41,12 @@ final class PooledSocket implements Transport {
             SSLSession session = ssl.getSession();
             this.protocol = session.getProtocol();
             this.cipherSuite = session.getCipherSuite();
+            String agreed = ssl.getApplicationProtocol(); // null only before a handshake
+            this.applicationProtocol = agreed == null ? "" : agreed;
         } else {
             this.protocol = "TCP";
             this.cipherSuite = null;
+            this.applicationProtocol = "";
         }
         this.soTimeout = soTimeout;
         socket.setSoTimeout(soTimeout);
@@ -66,6 +70,11 @@ final class PooledSocket implements Transport {
     @Override
     public String protocol() {
         return this.protocol;
+    }
+
+    @Override
+    public String applicationProtocol() {
+        return this.applicationProtocol;
     }
 
     @Override
@@ -156,6 +165,7 @@ final class PooledSocket implements Transport {
 
     @Override
     public String toString() {
-        return this.remote.getAddress().getHostAddress() + ":" + this.remote.getPort() + " " + this.protocol;
+        return this.remote.getAddress().getHostAddress() + ":" + this.remote.getPort() + " " + this.protocol
+                + (this.applicationProtocol.isEmpty() ? "" : " " + this.applicationProtocol);
     }
 }

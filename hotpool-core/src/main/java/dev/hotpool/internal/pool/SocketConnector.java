@@ -3,6 +3,7 @@ package dev.hotpool.internal.pool;
 import dev.hotpool.AccessDeniedException;
 import dev.hotpool.ConnectException;
 import dev.hotpool.ConnectPhase;
+import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.FilteredAddressException;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotPoolException;
@@ -33,7 +34,8 @@ import javax.net.ssl.SSLSocket;
  * The real {@link Connector}. For a route it takes the host's addresses from the {@link AddressBook}, drops those the
  * {@link OutlierDetector} has ejected and those the {@link AccessPolicy} or an {@link AddressFilter} refuses, has the
  * {@link Dialer} connect to one of them (the least loaded first, others by fast fallback or on failure, all within the
- * connect timeout), then layers TLS for {@code https}. Through an HTTP proxy (the route's), the origin's addresses
+ * connect timeout), then layers TLS for {@code https}, offering in ALPN what the host's protocols make of the profile's
+ * list ({@link EffectiveHostSettings#alpn}; the same inside a proxy's tunnel). Through an HTTP proxy (the route's), the origin's addresses
  * are still resolved and checked first, exactly as above, but the TCP connection goes to the proxy, and for
  * {@code https} a {@link ProxyTunnel} opens the tunnel before TLS; the least loaded origin address stays the
  * connection's {@code remote()} for the pool's per-address bookkeeping (the proxy resolves the name again). Knows
@@ -52,7 +54,10 @@ public final class SocketConnector implements Connector {
     private final AddressFilter addressFilter;
     private final Dialer dialer;
     private final ProxyTunnel proxies;
-    /** For the TLS profile of a host's own ({@code hotpool.hosts[<pattern>].tls.profile}). */
+    /**
+     * For the TLS profile and protocols of a host's own ({@code hotpool.hosts[<pattern>].tls.profile},
+     * {@code .protocols}): the protocols decide the ALPN list offered.
+     */
     private final HotPoolConfig hosts;
 
     public SocketConnector(HotPoolConfig config, TlsConnector tls, TlsSetup.Verified profiles, PoolListener listener,
@@ -167,9 +172,10 @@ public final class SocketConnector implements Connector {
             if (route.proxy() != null) {
                 this.proxies.connect(raw, route.proxy(), origin, TcpSockets.remainingMillis(deadline));
             }
-            TlsProfile profile = profile(route);
-            return open(raw, handshake(route, raw, remote, deadline, profile), remote, readTimeoutMillis,
-                    profile.name());
+            EffectiveHostSettings host = this.hosts.hostSettings(origin.host());
+            TlsProfile profile = profile(host);
+            return open(raw, handshake(route, raw, remote, deadline, profile, host.alpn(profile)), remote,
+                    readTimeoutMillis, profile.name());
         }
         catch (IOException | RuntimeException e) {
             closeQuietly(raw);
@@ -224,13 +230,13 @@ public final class SocketConnector implements Connector {
         return admitted;
     }
 
-    private SSLSocket handshake(Route route, Socket raw, InetSocketAddress remote, long deadline, TlsProfile profile)
-            throws IOException {
+    private SSLSocket handshake(Route route, Socket raw, InetSocketAddress remote, long deadline, TlsProfile profile,
+            List<String> alpn) throws IOException {
         Origin origin = route.origin();
         int budget = Math.max(1, TcpSockets.remainingMillis(deadline));
         long start = System.nanoTime();
         try {
-            SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), profile, budget);
+            SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), profile, alpn, budget);
             this.listener.handshake(origin, profile.name(), true, System.nanoTime() - start);
             return ssl;
         }
@@ -255,9 +261,8 @@ public final class SocketConnector implements Connector {
      * The profile of a new connection, as this JVM sends it: its host's {@code hotpool.hosts[<pattern>].tls.profile},
      * else the pool's.
      */
-    private TlsProfile profile(Route route) {
-        String named = this.hosts.hosts().isEmpty() ? null
-                : this.hosts.hostSettings(route.origin().host()).tlsProfile();
+    private TlsProfile profile(EffectiveHostSettings host) {
+        String named = host.tlsProfile();
         TlsProfiles declared = this.profiles.declared();
         return this.profiles.effective(named != null ? declared.profile(named) : declared.next());
     }

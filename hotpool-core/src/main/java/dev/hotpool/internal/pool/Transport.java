@@ -42,6 +42,14 @@ public interface Transport {
     /** The negotiated cipher suite, or {@code null} for plain connections. */
     String cipherSuite();
 
+    /**
+     * What ALPN agreed for a TLS connection: {@code h2}, {@code http/1.1}, or {@code ""} when nothing was agreed (the
+     * server, or the profile, does without ALPN: HTTP/1.1); always {@code ""} for plain TCP, whose protocol the host's
+     * settings decide ({@code EffectiveHostSettings.h2c()}). Never a protocol the connection did not offer, and never
+     * {@code ""} when it offered protocols without {@code http/1.1}: such handshakes fail.
+     */
+    String applicationProtocol();
+
     /** The TLS client profile the connection was made with, or {@code null} for plain connections. */
     String profile();
 

@@ -38,6 +38,8 @@ final class HandshakeFailures {
     static final String CLIENT_CERTIFICATE_REQUIRED = "server requires a client certificate";
     static final String CLOSED_BY_SERVER = "connection closed by the server during the handshake";
     static final String CLIENT_CERTIFICATE_REJECTED = "server rejected the client certificate";
+    static final String NO_APPLICATION_PROTOCOL = "no application protocol in common: the server speaks none of those"
+            + " offered in ALPN";
 
     private static final String SUN_RECEIVED_ALERT = "Received fatal alert: ";
 
@@ -201,6 +203,8 @@ final class HandshakeFailures {
                 return NOTHING_IN_COMMON;
             case AlertDescription.certificate_required:
                 return CLIENT_CERTIFICATE_REQUIRED;
+            case AlertDescription.no_application_protocol:
+                return NO_APPLICATION_PROTOCOL;
             case AlertDescription.bad_certificate, AlertDescription.unsupported_certificate,
                     AlertDescription.certificate_revoked, AlertDescription.certificate_expired,
                     AlertDescription.certificate_unknown, AlertDescription.unknown_ca, AlertDescription.access_denied:

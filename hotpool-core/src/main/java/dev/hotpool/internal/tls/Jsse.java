@@ -78,15 +78,25 @@ final class Jsse {
      * begun its handshake.
      */
     public static void configure(TlsProvider provider, SSLSocket socket, TlsProfile profile, String host) {
+        configure(provider, socket, profile, profile.alpn(), host);
+    }
+
+    /**
+     * Applies a profile with {@code alpn} in place of its own ALPN list (what the protocols of the connection's host
+     * make it offer), HTTPS hostname verification and SNI for {@code host}, to a socket that has not begun its
+     * handshake.
+     */
+    public static void configure(TlsProvider provider, SSLSocket socket, TlsProfile profile, List<String> alpn,
+            String host) {
         if (provider == TlsProvider.BC) {
-            configureBc(socket, profile, host);
+            configureBc(socket, profile, alpn, host);
         }
         else {
-            configureJdk(socket, profile, host);
+            configureJdk(socket, profile, alpn, host);
         }
     }
 
-    private static void configureBc(SSLSocket socket, TlsProfile profile, String host) {
+    private static void configureBc(SSLSocket socket, TlsProfile profile, List<String> alpn, String host) {
         BCSSLSocket bc = (BCSSLSocket) socket;
         BCSSLParameters p = bc.getParameters();
         p.setProtocols(array(profile.protocols()));
@@ -102,7 +112,7 @@ final class Jsse {
         if (!profile.signatureSchemes().isEmpty()) {
             p.setSignatureSchemes(array(profile.signatureSchemes()));
         }
-        p.setApplicationProtocols(array(profile.alpn()));
+        p.setApplicationProtocols(array(alpn));
         p.setEndpointIdentificationAlgorithm("HTTPS");
         String sni = sniName(host);
         if (sni != null) {
@@ -112,7 +122,7 @@ final class Jsse {
         bc.setParameters(p);
     }
 
-    private static void configureJdk(SSLSocket socket, TlsProfile profile, String host) {
+    private static void configureJdk(SSLSocket socket, TlsProfile profile, List<String> alpn, String host) {
         SSLParameters p = socket.getSSLParameters();
         p.setProtocols(array(profile.protocols()));
         if (!profile.cipherSuites().isEmpty()) {
@@ -124,7 +134,7 @@ final class Jsse {
         if (!profile.signatureSchemes().isEmpty() && JdkParameters.SET_SIGNATURE_SCHEMES != null) {
             JdkParameters.set(JdkParameters.SET_SIGNATURE_SCHEMES, p, array(profile.signatureSchemes()));
         }
-        p.setApplicationProtocols(array(profile.alpn()));
+        p.setApplicationProtocols(array(alpn));
         p.setEndpointIdentificationAlgorithm("HTTPS");
         String sni = sniName(host);
         if (sni != null) {

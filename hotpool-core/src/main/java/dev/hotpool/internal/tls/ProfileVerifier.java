@@ -93,13 +93,13 @@ final class ProfileVerifier {
             List<Problem> problems = namingProblems(candidate);
             ClientHello hello = null;
             if (problems.isEmpty()) {
-                hello = capture(candidate, SNI_HOST);
+                hello = capture(candidate, candidate.alpn(), SNI_HOST);
                 problems = wireProblems(candidate, hello);
             }
             if (problems.isEmpty()) {
-                ClientHello withoutSni = capture(candidate, IP_HOST);
+                ClientHello withoutSni = capture(candidate, candidate.alpn(), IP_HOST);
                 Fingerprint fingerprint = new Fingerprint(candidate.name(), this.provider, hello.fingerprint(),
-                        withoutSni.fingerprint());
+                        withoutSni.fingerprint(), candidate.alpn());
                 return new Verified(candidate, fingerprint, List.copyOf(leftOut));
             }
             if (!candidate.builtIn() || attempt > 0 || problems.stream().anyMatch(Problem::fatal)) {
@@ -109,9 +109,26 @@ final class ProfileVerifier {
         }
     }
 
-    private ClientHello capture(TlsProfile profile, String host) {
+    /**
+     * The fingerprint of a verified profile (one {@link #verify} returned) whose connections offer {@code alpn} in
+     * place of its own ALPN list, as they do with {@code h2} in {@code hotpool.protocols}.
+     *
+     * @throws IllegalStateException when the loopback capture failed, or the provider did not send that list
+     */
+    Fingerprint fingerprint(TlsProfile verified, List<String> alpn) {
+        ClientHello hello = capture(verified, alpn, SNI_HOST);
+        if (!hello.alpn().equals(alpn)) {
+            throw new IllegalStateException("hotpool: TLS profile '" + verified.name() + "' on "
+                    + this.provider.displayName() + " was to offer " + alpn + " in ALPN but sent " + hello.alpn());
+        }
+        ClientHello withoutSni = capture(verified, alpn, IP_HOST);
+        return new Fingerprint(verified.name(), this.provider, hello.fingerprint(), withoutSni.fingerprint(), alpn);
+    }
+
+    private ClientHello capture(TlsProfile profile, List<String> alpn, String host) {
         try {
-            return ClientHelloCapture.capture(this.context, host, (s) -> Jsse.configure(this.provider, s, profile, host));
+            return ClientHelloCapture.capture(this.context, host,
+                    (s) -> Jsse.configure(this.provider, s, profile, alpn, host));
         }
         catch (IOException | RuntimeException ex) {
             throw new IllegalStateException("hotpool: cannot capture the ClientHello of TLS profile '" + profile.name()

@@ -112,9 +112,24 @@ public final class TlsConnector {
     }
 
     /**
+     * {@link #handshake(Socket, Origin, InetSocketAddress, TlsSettings, TlsProfile, List, int)} offering the profile's
+     * own ALPN list.
+     */
+    public SSLSocket handshake(Socket raw, Origin origin, InetSocketAddress address, TlsSettings settings,
+            TlsProfile profile, int timeoutMillis) throws IOException {
+        return handshake(raw, origin, address, settings, profile, profile.alpn(), timeoutMillis);
+    }
+
+    /**
      * Layers TLS over a connected raw socket (autoClose=true), handshakes with the profile within timeoutMillis,
      * returns the connected SSLSocket. On any failure closes the raw socket and throws TlsHandshakeException naming
      * origin, address, profile and the reason in words.
+     *
+     * <p>The ClientHello offers {@code alpn} in ALPN. What the server agreed is the returned socket's
+     * {@code getApplicationProtocol()}: one of {@code alpn}, or {@code ""} when it agreed none (no ALPN on either
+     * side). The handshake fails when the server picked a protocol that was not offered (no JSSE lets that through
+     * today; the check keeps hotpool from speaking a protocol it never asked for if one did), and when it agreed none
+     * while {@code alpn} offers protocols but not {@code http/1.1}: the protocol a server without ALPN speaks.
      *
      * <p>The returned socket's {@code soTimeout} is {@code timeoutMillis}; the caller sets its own afterwards.
      *
@@ -123,12 +138,15 @@ public final class TlsConnector {
      * @param address the address {@code raw} is connected to (for messages)
      * @param settings trust and client key, or {@code null} for {@link TlsSettings#defaults()}
      * @param profile what the ClientHello offers; one verified ({@link TlsSetup}) for this connector's provider
+     * @param alpn the ALPN protocols offered in place of the profile's own ({@code EffectiveHostSettings.alpn}),
+     *     empty for no ALPN extension
      * @param timeoutMillis the handshake's whole budget, at least 1
-     * @throws TlsHandshakeException when the handshake failed or timed out
+     * @throws TlsHandshakeException when the handshake failed or timed out, or ALPN agreed on what was not offered
      */
     public SSLSocket handshake(Socket raw, Origin origin, InetSocketAddress address, TlsSettings settings,
-            TlsProfile profile, int timeoutMillis) throws IOException {
+            TlsProfile profile, List<String> alpn, int timeoutMillis) throws IOException {
         Objects.requireNonNull(profile, "'profile' must not be null");
+        Objects.requireNonNull(alpn, "'alpn' must not be null");
         TlsSettings tls = settings != null ? settings : TlsSettings.defaults();
         int budget = Math.max(1, timeoutMillis);
         Material material;
@@ -149,13 +167,14 @@ public final class TlsConnector {
         try {
             ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, origin.host(), origin.port(), true);
             ssl.setSoTimeout(budget);
-            Jsse.configure(this.provider, ssl, offered, origin.host());
+            Jsse.configure(this.provider, ssl, offered, alpn, origin.host());
             watchdog = HandshakeWatchdog.schedule(() -> {
                 timedOut.set(true);
                 closeQuietly(raw);
             }, budget);
             long start = System.nanoTime();
             ssl.startHandshake();
+            checkApplicationProtocol(ssl.getApplicationProtocol(), alpn);
             ClientKeyChooser.Request request = material.keys().request(ssl);
             if (request != null && !request.answered() && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
                 awaitCertificateVerdict(ssl, start, budget);
@@ -175,14 +194,36 @@ public final class TlsConnector {
             closeQuietly(raw);
             ClientKeyChooser.Request request = ssl != null ? material.keys().request(ssl) : null;
             String reason = timedOut.get() ? HandshakeFailures.timedOut(budget)
-                    : ex instanceof ServerSpokeFirst ? ex.getMessage()
+                    : ex instanceof OwnVerdict ? ex.getMessage()
                     : HandshakeFailures.reason(ex, origin, tls, budget, request);
+            if (reason.equals(HandshakeFailures.NO_APPLICATION_PROTOCOL)) {
+                reason += " (" + String.join(", ", alpn) + ")";
+            }
             throw failure(origin, address, profile, reason, ex);
         }
         finally {
             if (ssl != null) {
                 material.keys().forget(ssl);
             }
+        }
+    }
+
+    /**
+     * Fails a handshake whose ALPN result hotpool cannot speak: a protocol it did not offer, or none when it offered
+     * protocols without {@code http/1.1}.
+     */
+    static void checkApplicationProtocol(String agreed, List<String> offered) throws SSLException {
+        if (agreed == null || agreed.isEmpty()) {
+            if (!offered.isEmpty() && !offered.contains("http/1.1")) {
+                throw new OwnVerdict("the server agreed no application protocol in ALPN, and only "
+                        + String.join(", ", offered) + " was offered, not http/1.1 (what a server without ALPN speaks)"
+                        + "; add http/1.1 to the protocols (hotpool.protocols, or the host's)");
+            }
+            return;
+        }
+        if (!offered.contains(agreed)) {
+            throw new OwnVerdict("the server picked the application protocol '" + agreed + "' in ALPN, which was not"
+                    + " offered (" + (offered.isEmpty() ? "no ALPN" : String.join(", ", offered)) + ")");
         }
     }
 
@@ -209,7 +250,7 @@ public final class TlsConnector {
             return;
         }
         if (first >= 0) {
-            throw new ServerSpokeFirst();
+            throw new OwnVerdict("the server sent data before any request");
         }
         throw new SSLException("the server closed the connection after the handshake");
     }
@@ -455,13 +496,17 @@ public final class TlsConnector {
     private record ContextKey(TlsSettings settings, TlsProfile profile) {
     }
 
-    /** An HTTP/1.1 server never speaks first: a byte before any request cannot be handed back, so it is a failure. */
-    private static final class ServerSpokeFirst extends SSLException {
+    /**
+     * A handshake the provider completed that hotpool fails itself, its message the reason: a server that spoke before
+     * any request (an HTTP/1.1 server never does, and a byte read while waiting for a certificate verdict cannot be
+     * handed back), or an ALPN result hotpool cannot speak.
+     */
+    private static final class OwnVerdict extends SSLException {
 
         private static final long serialVersionUID = 1L;
 
-        ServerSpokeFirst() {
-            super("the server sent data before any request");
+        OwnVerdict(String reason) {
+            super(reason);
         }
     }
 

@@ -80,6 +80,11 @@ class FakeTransport implements Transport {
     }
 
     @Override
+    public final String applicationProtocol() {
+        return "";
+    }
+
+    @Override
     public final String profile() {
         return null;
     }

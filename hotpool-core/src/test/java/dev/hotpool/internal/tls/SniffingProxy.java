@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,14 @@ import java.util.concurrent.TimeUnit;
  * {@link #nextHello()}.
  *
  * <p>Thread-safe; one daemon thread accepts, two per connection relay (a {@link LoopbackServer}). {@link #close()}
- * closes everything.
+ * closes everything. Public for the connector's tests in the pool package ({@link #nextSeen()}).
  */
-final class SniffingProxy implements AutoCloseable {
+public final class SniffingProxy implements AutoCloseable {
+
+    /** What a ClientHello showed, for tests outside this package: its ALPN list, SNI name, JA3 string and JA4. */
+    public record Seen(List<String> alpn, String serverName, String ja3, String ja4) {
+    }
+
 
     private final LoopbackServer server;
     private final int backendPort;
@@ -34,11 +40,11 @@ final class SniffingProxy implements AutoCloseable {
     }
 
     /** A relay to {@code 127.0.0.1:backendPort}. */
-    static SniffingProxy to(int backendPort) throws IOException {
+    public static SniffingProxy to(int backendPort) throws IOException {
         return new SniffingProxy(backendPort);
     }
 
-    int port() {
+    public int port() {
         return this.server.port();
     }
 
@@ -49,6 +55,20 @@ final class SniffingProxy implements AutoCloseable {
             throw new AssertionError("no ClientHello reached the proxy within 10 s");
         }
         return hello;
+    }
+
+    /** {@link #nextHello()}, as a {@link Seen}. */
+    public Seen nextSeen() throws InterruptedException {
+        return seen(nextHello());
+    }
+
+    /** The ClientHello in {@code records} (as {@code TestProxy.firstTlsRecords()} gives them), as a {@link Seen}. */
+    public static Seen seen(byte[] records) {
+        return seen(ClientHello.parse(records));
+    }
+
+    private static Seen seen(ClientHello hello) {
+        return new Seen(hello.alpn(), hello.serverName(), hello.ja3(), hello.ja4());
     }
 
     @Override

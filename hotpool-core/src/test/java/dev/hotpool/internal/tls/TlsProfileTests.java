@@ -83,11 +83,16 @@ class TlsProfileTests {
     }
 
     @Test
-    void alpnOtherThanHttp11IsRefusedBecauseThePoolSpeaksHttp11Only() {
+    void alpnOtherThanH2AndHttp11IsRefusedBecauseThePoolSpeaksOnlyThose() {
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> TlsProfile.builder("h2").alpn(List.of("h2", "http/1.1")).build())
-            .withMessage("hotpool.tls.profiles.h2.alpn[0] (h2) is not supported: hotpool speaks HTTP/1.1 only, so it"
-                    + " offers http/1.1 or no ALPN at all");
+            .isThrownBy(() -> TlsProfile.builder("spdy").alpn(List.of("h2", "spdy/3", "http/1.1")).build())
+            .withMessage("hotpool.tls.profiles.spdy.alpn[1] (spdy/3) is not supported: hotpool speaks h2 and http/1.1"
+                    + " over TLS, so it offers those or no ALPN at all");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> TlsProfile.builder("h2c").alpn(List.of("h2c")).build())
+            .withMessageStartingWith("hotpool.tls.profiles.h2c.alpn[0] (h2c) is not supported");
+        assertThat(TlsProfile.builder("h2").alpn(List.of("h2", "http/1.1")).build().alpn())
+            .containsExactly("h2", "http/1.1");
         assertThat(TlsProfile.builder("none").alpn(List.of()).build().alpn()).isEmpty();
     }
 

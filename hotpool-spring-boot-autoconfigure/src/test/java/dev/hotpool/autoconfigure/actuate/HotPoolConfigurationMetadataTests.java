@@ -138,8 +138,18 @@ class HotPoolConfigurationMetadataTests {
                     continue; // A key or field of a map property, or a property without a default (a list, a name).
                 }
                 Matcher value = DEFAULT_CELL.matcher(row[1]);
+                JsonNode defaultValue = property.path("defaultValue");
+                if (defaultValue.isArray()) { // A list with a default (hotpool.protocols): `a, b` in the table.
+                    List<String> expected = new ArrayList<>();
+                    defaultValue.forEach((element) -> expected.add(element.asString()));
+                    if (!value.matches() || !List.of(value.group(1).split(",\\s*")).equals(expected)) {
+                        wrong.add(page + ": " + row[0] + " shows " + row[1] + ", its default is " + expected);
+                    }
+                    compared++;
+                    continue;
+                }
                 Class<?> type = Class.forName(property.path("type").asString());
-                String expected = property.path("defaultValue").asString();
+                String expected = defaultValue.asString();
                 if (!value.matches() || !Objects.equals(conversion.convert(value.group(1), type),
                         conversion.convert(expected, type))) {
                     wrong.add(page + ": " + row[0] + " shows " + row[1] + ", its default is " + expected);
