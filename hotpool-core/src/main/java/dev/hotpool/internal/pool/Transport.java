@@ -31,14 +31,6 @@ public interface Transport {
     /** {@code TLSv1.3}, {@code TLSv1.2}, or {@code TCP} for plain connections. */
     String protocol();
 
-    /**
-     * The application protocol agreed by ALPN ({@code h2}, {@code http/1.1}), or {@code ""} when none was (plain
-     * connections, or a server without ALPN).
-     */
-    default String applicationProtocol() {
-        return "";
-    }
-
     /** The negotiated cipher suite, or {@code null} for plain connections. */
     String cipherSuite();
 
