@@ -4,12 +4,14 @@ import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.internal.http.Http1Client;
 import dev.hotpool.internal.http.Http1Probe;
+import dev.hotpool.internal.http2.Http2Multiplexing;
 import dev.hotpool.internal.metrics.TrafficRecorder;
 import dev.hotpool.internal.net.AddressBook;
 import dev.hotpool.internal.net.OutlierDetector;
 import dev.hotpool.internal.pool.ConnectionProbe;
 import dev.hotpool.internal.pool.Connector;
 import dev.hotpool.internal.pool.Engine;
+import dev.hotpool.internal.pool.Multiplexing;
 import dev.hotpool.internal.pool.SocketConnector;
 import dev.hotpool.internal.tls.TlsConnector;
 import dev.hotpool.internal.tls.TlsSetup;
@@ -49,7 +51,8 @@ public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine e
         Connector connector = new SocketConnector(config, tlsConnector, tls, parts.listener(), parts.addressBook(),
                 parts.outliers());
         ConnectionProbe probe = probes(config) ? new Http1Probe(config) : ConnectionProbe.LIVENESS;
-        Engine engine = parts.engine(config, connector, probe);
+        Engine engine = parts.engine(config, connector, probe, Http2Multiplexing.used(config)
+                ? new Http2Multiplexing(config) : Multiplexing.NONE);
         Http1Client client = new Http1Client(config, engine, engine.listener(), engine.outliers());
         engine.startWarmup();
         return new PoolAssembly(config, tls, engine, client);
@@ -60,15 +63,16 @@ public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine e
      * connections come from memory. Warm-up is not started.
      */
     public static Engine engine(HotPoolConfig config, Connector connector) {
-        return parts(config).engine(config, connector, ConnectionProbe.LIVENESS);
+        return parts(config).engine(config, connector, ConnectionProbe.LIVENESS, Multiplexing.NONE);
     }
 
     /** What the engine and the connector share, made first. */
     private record Parts(TrafficRecorder traffic, PoolListener listener, AddressBook addressBook,
             OutlierDetector outliers) {
 
-        Engine engine(HotPoolConfig config, Connector connector, ConnectionProbe probe) {
-            return new Engine(config, this.traffic, this.listener, this.addressBook, this.outliers, connector, probe);
+        Engine engine(HotPoolConfig config, Connector connector, ConnectionProbe probe, Multiplexing multiplexing) {
+            return new Engine(config, this.traffic, this.listener, this.addressBook, this.outliers, connector, probe,
+                    multiplexing);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hotpool.internal.http;
 
 import dev.hotpool.MalformedResponseException;
 import dev.hotpool.Origin;
+import dev.hotpool.internal.util.Tokens;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -176,7 +177,7 @@ final class ChunkedBody extends InputStream {
                         }
                         name = false;
                     }
-                    else if (!ResponseHeadParser.tchar(c)) {
+                    else if (!Tokens.tchar(c)) {
                         throw malformed("a trailer field name with a character that is not a token character");
                     }
                     anyName = true;

@@ -3,6 +3,7 @@ package dev.hotpool.internal.http;
 import dev.hotpool.Header;
 import dev.hotpool.MalformedResponseException;
 import dev.hotpool.Origin;
+import dev.hotpool.internal.util.Tokens;
 
 import java.io.InputStream;
 import java.util.Locale;
@@ -169,7 +170,7 @@ record Framing(InputStream stream, boolean reusable, boolean empty, String lenie
                     continue;
                 }
                 if (!coding.equalsIgnoreCase("chunked")) {
-                    boolean token = coding.length() <= 20 && coding.chars().allMatch(ResponseHeadParser::tchar);
+                    boolean token = coding.length() <= 20 && coding.chars().allMatch(Tokens::tchar);
                     throw ResponseHeadParser.malformed(origin, token ? "the transfer coding '"
                             + coding.toLowerCase(Locale.ROOT) + "', which hotpool does not decode (only chunked)"
                             : "an invalid transfer coding");

@@ -3,6 +3,7 @@ package dev.hotpool.internal.http;
 import dev.hotpool.Header;
 import dev.hotpool.MalformedResponseException;
 import dev.hotpool.Origin;
+import dev.hotpool.internal.util.Tokens;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,26 +33,10 @@ import java.util.List;
  * <p>A blocking parser: {@link #parse} reads one head whole. Not thread-safe: used only by the connection's current
  * lease holder.
  */
-public final class ResponseHeadParser {
+final class ResponseHeadParser {
 
     /** How many empty lines may come before a status line (each makes the head lenient). */
     private static final int MAX_EMPTY_LINES = 8;
-
-    /** RFC 9110 §5.6.2 {@code tchar}, indexed by byte; {@link #tchar} for other readers of the wire. */
-    private static final boolean[] TCHAR = new boolean[256];
-
-    static {
-        for (int c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (int c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[c - 32] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-    }
 
     private final int maxLineLength;
     private final int maxHeaderCount;
@@ -187,7 +172,7 @@ public final class ResponseHeadParser {
     private Header field(Origin origin, int n) throws MalformedResponseException {
         byte[] b = this.line;
         int colon = 0;
-        while (colon < n && TCHAR[b[colon] & 0xff]) {
+        while (colon < n && Tokens.tchar(b[colon] & 0xff)) {
             colon++;
         }
         int nameEnd = colon;
@@ -378,10 +363,6 @@ public final class ResponseHeadParser {
         return true;
     }
 
-    /** Whether {@code c} is an RFC 9110 §5.6.2 {@code tchar}: a visible US-ASCII character other than a delimiter. */
-    public static boolean tchar(int c) {
-        return (c & ~0xff) == 0 && TCHAR[c];
-    }
 
     private static boolean digit(byte b) {
         return b >= '0' && b <= '9';

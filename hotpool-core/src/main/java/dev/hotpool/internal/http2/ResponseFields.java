@@ -1,7 +1,7 @@
 package dev.hotpool.internal.http2;
 
 import dev.hotpool.Header;
-import dev.hotpool.internal.http.ResponseHeadParser;
+import dev.hotpool.internal.util.Tokens;
 
 import java.util.List;
 
@@ -121,7 +121,7 @@ public final class ResponseFields {
         boolean upper = false;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (!ResponseHeadParser.tchar(c)) {
+            if (!Tokens.tchar(c)) {
                 throw malformed(streamId, origin, "a field name with a character that is not a token character");
             }
             upper |= c >= 'A' && c <= 'Z';
@@ -199,7 +199,7 @@ public final class ResponseFields {
         if (name.length() > 1 && name.length() <= 32) {
             boolean token = true;
             for (int i = 1; i < name.length() && token; i++) {
-                token = ResponseHeadParser.tchar(name.charAt(i));
+                token = Tokens.tchar(name.charAt(i));
             }
             if (token) {
                 return name;
