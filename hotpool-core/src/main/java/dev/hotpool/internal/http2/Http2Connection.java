@@ -452,14 +452,18 @@ public final class Http2Connection implements Multiplex {
     private void readLoop() {
         try {
             while (!this.closed) {
-                Frame f = this.reader.read();
-                dispatch(f);
+                try {
+                    dispatch(this.reader.read());
+                }
+                catch (Http2Exception e) {
+                    if (e.isConnectionError()) {
+                        throw e;
+                    }
+                    streamError(e); // The frame was read to its end: the connection goes on.
+                }
             }
         }
         catch (Http2Exception e) {
-            if (!e.isConnectionError()) {
-                throw new IllegalStateException("unreachable: stream errors are handled per frame", e);
-            }
             goAwayQuietly(e.errorCode(), e.getMessage());
             fail(e, true);
         }
@@ -606,6 +610,24 @@ public final class Http2Connection implements Multiplex {
     private void streamError(Http2Stream stream, Http2Exception e) {
         stream.fail(e, true);
         closeStream(stream, e.errorCode());
+    }
+
+    /** A stream error the reader or decoder found: its stream, if still open, fails; the server hears RST_STREAM. */
+    private void streamError(Http2Exception e) throws IOException {
+        Http2Stream stream = this.streams.get(e.streamId());
+        if (stream != null) {
+            streamError(stream, e);
+            return;
+        }
+        knownStream(e.streamId()); // A stream hotpool never opened is a connection error.
+        this.writeLock.lock();
+        try {
+            this.writer.rstStream(e.streamId(), e.errorCode());
+            this.out.flush();
+        }
+        finally {
+            this.writeLock.unlock();
+        }
     }
 
     private void onSettings(Frame f) throws IOException {
