@@ -175,6 +175,14 @@ final class PoolUpkeep {
         });
     }
 
+    /** How many connections warm-up opens for the route to reach {@code minIdle} ({@link RoutePool#warmDeficit}). */
+    int warmDeficit(Route route, int minIdle) {
+        return this.pool.read(() -> {
+            RoutePool r = this.routes.get(route);
+            return r == null ? minIdle : r.warmDeficit(minIdle);
+        });
+    }
+
     // ---- closing connections from outside ------------------------------------------------------------------
 
     /** Closes the idle connections of one origin, or of all when {@code origin} is {@code null}; returns how many. */

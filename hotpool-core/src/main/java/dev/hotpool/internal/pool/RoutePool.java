@@ -217,6 +217,18 @@ final class RoutePool {
         return this.counts.idle() + this.counts.checking() + this.counts.connecting();
     }
 
+    /**
+     * How many connections warm-up opens to bring the route to {@code minIdle}: the idle, checked and connecting ones
+     * count; for a route whose connections multiplex (or may, before its first connect says), one open connection that
+     * takes streams is warm whatever its state, so it opens at most one.
+     */
+    int warmDeficit(int minIdle) {
+        if (this.mayMultiplex && this.multiplexed != Boolean.FALSE) {
+            return this.shared.isEmpty() && this.counts.connecting() == 0 ? Math.min(1, minIdle) : 0;
+        }
+        return minIdle - warmCount();
+    }
+
     // ---- leasing an idle connection -----------------------------------------------------------------------
 
     /**

@@ -133,7 +133,7 @@ final class Warmer implements AutoCloseable {
                 if (now < e.getValue().nextAttemptAt) {
                     continue;
                 }
-                int missing = this.settings.get(e.getKey()).minIdle() - this.pool.upkeep().warmCount(e.getKey());
+                int missing = this.pool.upkeep().warmDeficit(e.getKey(), this.settings.get(e.getKey()).minIdle());
                 for (int i = 0; i < missing; i++) {
                     Route route = e.getKey();
                     opening.add(CompletableFuture.supplyAsync(() -> open(route), this.executor));

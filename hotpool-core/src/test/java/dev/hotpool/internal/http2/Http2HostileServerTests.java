@@ -334,4 +334,46 @@ class Http2HostileServerTests {
             assertThat(pool.stats().closed().get(CloseReason.STALE)).isEqualTo(1);
         }
     }
+
+    @Test
+    void theProbeRequestGoesOnAStreamAfterAPingAndABadAnswerClosesTheConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        try (H2TestServer server = H2TestServer.h2c(H2TestServer.respond((request) -> {
+            if ("hotpool-health-check".equals(request.field("user-agent"))) {
+                return H2TestServer.Response.of(probes.incrementAndGet() == 1 ? 204 : 503, "");
+            }
+            return H2TestServer.Response.of(200, "work");
+        }));
+                HotPool pool = pool((b) -> b.healthCheckProbePath("/health"))) {
+            try (HotResponse r = pool.execute(HotRequest.get(server.uri("/")))) {
+                assertThat(body(r)).isEqualTo("work");
+            }
+            pool.runHealthCheck();
+            assertThat(probes.get()).isEqualTo(1);
+            assertThat(pool.stats().idle()).isEqualTo(1);
+            pool.runHealthCheck();
+            assertThat(probes.get()).isEqualTo(2);
+            assertThat(pool.stats().total()).isZero();
+            assertThat(pool.stats().closed().get(CloseReason.UNHEALTHY)).isEqualTo(1);
+            assertThat(server.connectionsAccepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void warmingAHostWhoseConnectionsMultiplexOpensOneConnectionWhateverTheMinimum() throws Exception {
+        try (H2TestServer server = H2TestServer.h2c(H2TestServer.respond(200, "warm"))) {
+            try (HotPool pool = pool((b) -> b.warmupHosts(List.of(dev.hotpool.Origin.of("http", "localhost",
+                    server.port()))).warmupMinIdlePerHost(3))) {
+                assertThat(pool.awaitWarmup(Duration.ofSeconds(10))).isTrue();
+                assertThat(pool.stats().total()).isEqualTo(1);
+                pool.runHealthCheck(); // Tops up again: still one.
+                assertThat(pool.stats().total()).isEqualTo(1);
+                try (HotResponse r = pool.execute(HotRequest.get(server.uri("/")))) {
+                    assertThat(r.reused()).isTrue();
+                    assertThat(body(r)).isEqualTo("warm");
+                }
+                assertThat(server.connectionsAccepted()).isEqualTo(1);
+            }
+        }
+    }
 }
