@@ -51,7 +51,9 @@ final class LeaseFailures {
         this.listener.acquireFailed(r.route().origin());
         return new AcquireTimeoutException("hotpool: no connection to " + r.route() + " within " + waitedMillis
                 + " ms (" + this.ledger.describe(r) + "); raise " + r.capProperty() + " or "
-                + "hotpool.acquire-timeout, or check that responses are closed"
+                + "hotpool.acquire-timeout, or check that responses are closed" + (r.shared().isEmpty() ? ""
+                        : " (on HTTP/2 a connection carries as many streams as its server's "
+                        + "SETTINGS_MAX_CONCURRENT_STREAMS and hotpool.http2.max-concurrent-streams allow)")
                 + this.starvation.noteLocked(r, "a lease timed out after " + waitedMillis + " ms", now));
     }
 

@@ -179,7 +179,7 @@ final class Ledger {
         Counts c = this.pool;
         return "per-host " + r.total() + "/" + r.maxConns() + ": " + r.counts().leased() + " leased, "
                 + (r.counts().idle() + r.counts().checking()) + " idle, " + r.counts().connecting() + " connecting, "
-                + r.counts().waiting() + " waiting; pool " + c.total() + "/" + this.maxConnections + ": " + c.leased()
+                + r.counts().waiting() + " waiting" + r.streamsSummary() + "; pool " + c.total() + "/" + this.maxConnections + ": " + c.leased()
                 + " leased, " + (c.idle() + c.checking()) + " idle, " + c.waiting() + " waiting";
     }
 

@@ -207,6 +207,26 @@ final class RoutePool {
         return null;
     }
 
+    /**
+     * The streams its multiplexed connections carry against their limits, for messages ({@code ; HTTP/2 streams 100
+     * of 100 on 1 connection}), or the empty string when it has none.
+     */
+    String streamsSummary() {
+        int connections = 0;
+        long streams = 0;
+        long limits = 0;
+        for (PoolEntry e = this.members.first(); e != null; e = this.members.next(e)) {
+            Multiplex m = e.multiplex();
+            if (m != null && e.state != State.CLOSED) {
+                connections++;
+                streams += e.streamCount();
+                limits += e.draining == null ? m.streamLimit() : e.streamCount();
+            }
+        }
+        return connections == 0 ? "" : "; HTTP/2 streams " + streams + " of " + limits + " on " + connections
+                + (connections == 1 ? " connection" : " connections");
+    }
+
     /** Whether nothing keeps the route alive: no connection, no waiter, not a warm-up target. */
     boolean unused() {
         return this.counts.total() == 0 && this.counts.waiting() == 0 && !this.pinned;

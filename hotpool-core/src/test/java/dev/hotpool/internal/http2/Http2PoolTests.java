@@ -1,17 +1,20 @@
 package dev.hotpool.internal.http2;
 
+import dev.hotpool.CallTimeoutException;
 import dev.hotpool.Header;
 import dev.hotpool.HostSettings;
 import dev.hotpool.HotPool;
 import dev.hotpool.HotPoolConfig;
 import dev.hotpool.HotRequest;
 import dev.hotpool.HotResponse;
+import dev.hotpool.HttpProxy;
 import dev.hotpool.PoolStats;
 import dev.hotpool.ProxySettings;
 import dev.hotpool.testsupport.H2TestServer;
 import dev.hotpool.testsupport.JettyH2Server;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
+import dev.hotpool.testsupport.TestProxy;
 import dev.hotpool.tls.TlsProfiles;
 import dev.hotpool.tls.TlsProvider;
 
@@ -19,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * HTTP/2 through the whole pool on real sockets: ALPN picks it, requests become streams of one connection, bodies
@@ -133,6 +138,60 @@ class Http2PoolTests {
             assertThat(server.connectionsAccepted()).isEqualTo(1);
             assertThat(pool.stats().created()).isEqualTo(1);
             assertThat(pool.stats().leases()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void throughAnHttpProxyHttp2RunsInsideTheConnectTunnel() throws Exception {
+        try (TestProxy proxy = TestProxy.start();
+                HotPool pool = pool(TlsProvider.BC, (b) -> b.proxy(ProxySettings.of(
+                        HttpProxy.parse(proxy.url(), null, null), List.of())))) {
+            URI uri = URI.create("https://localhost:" + jetty.tlsPort() + "/");
+            for (int i = 0; i < 3; i++) {
+                try (HotResponse response = pool.execute(HotRequest.get(uri))) {
+                    assertThat(response.protocol()).isEqualTo("HTTP/2.0");
+                    assertThat(body(response)).isEqualTo("jetty HTTP/2.0");
+                }
+            }
+            assertThat(proxy.connects()).isEqualTo(1);
+            assertThat(pool.stats().created()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCallTimeoutCancelsItsStreamOnlyAndTheConnectionServesTheNextRequest() throws Exception {
+        try (H2TestServer server = H2TestServer.h2c((peer) -> {
+            peer.handshake(H2TestServer.DEFAULT_SETTINGS);
+            boolean first = true;
+            while (true) {
+                Frame f = peer.readFrame();
+                if (f.type() == FrameType.HEADERS) {
+                    peer.readBlock(f);
+                    if (first) {
+                        first = false; // Never answered: the call timeout ends it.
+                        continue;
+                    }
+                    peer.headers(f.streamId(), List.of(new Header(":status", "200")), false);
+                    peer.data(f.streamId(), "second".getBytes(StandardCharsets.US_ASCII), true);
+                }
+                else if (f.type() == FrameType.SETTINGS && !f.isAck()) {
+                    peer.settingsAck();
+                }
+                else if (f.type() == FrameType.GOAWAY) {
+                    return;
+                }
+            }
+        });
+                HotPool pool = pool(TlsProvider.BC, (b) -> b
+                        .host("localhost", HostSettings.builder().protocols(List.of("h2c")).build()))) {
+            assertThatThrownBy(() -> pool.execute(HotRequest.builder("GET", server.uri("/"))
+                    .callTimeout(Duration.ofMillis(200)).build()))
+                    .isInstanceOf(CallTimeoutException.class);
+            try (HotResponse r = pool.execute(HotRequest.get(server.uri("/")))) {
+                assertThat(body(r)).isEqualTo("second");
+            }
+            assertThat(server.connectionsAccepted()).isEqualTo(1);
+            assertThat(pool.stats().leased()).isZero();
         }
     }
 }

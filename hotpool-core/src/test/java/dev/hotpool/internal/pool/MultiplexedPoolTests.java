@@ -100,7 +100,9 @@ class MultiplexedPoolTests {
         assertThat(stats().leased()).isEqualTo(1);
         assertThat(stats().leases()).isEqualTo(3);
         assertThatThrownBy(() -> lease(H2)).isInstanceOf(AcquireTimeoutException.class)
-                .hasMessageContaining("h2.test");
+                .hasMessageContaining("h2.test")
+                .hasMessageContaining("HTTP/2 streams 3 of 3 on 1 connection")
+                .hasMessageContaining("SETTINGS_MAX_CONCURRENT_STREAMS");
 
         second.release();
         assertThat(stream(H2).entry).isSameAs(first.entry);
