@@ -48,7 +48,8 @@ import org.bouncycastle.jsse.BCSNIHostName;
  *
  * <p>A TLS 1.3 server that requires a client certificate says so only after the client's side of the handshake is
  * complete. When it asked for one and got none, {@link #handshake} waits briefly for that verdict and fails as a
- * TLS 1.2 handshake would. When it got one it does not trust, the handshake succeeds and the server's alert
+ * TLS 1.2 handshake would (not when ALPN agreed {@code h2}: an HTTP/2 server speaks first, so the verdict is left to
+ * the first read, as below). When it got one it does not trust, the handshake succeeds and the server's alert
  * ({@code bad_certificate} from SunJSSE, {@code certificate_required} or {@code unknown_ca} from others) arrives on
  * the first read: on BouncyCastle as {@code org.bouncycastle.tls.TlsFatalAlertReceived}, on SunJSSE as an
  * {@code javax.net.ssl.SSLException} "Received fatal alert: …". {@link #rejectedAfterHandshake} turns either into
@@ -174,9 +175,14 @@ public final class TlsConnector {
             }, budget);
             long start = System.nanoTime();
             ssl.startHandshake();
-            checkApplicationProtocol(ssl.getApplicationProtocol(), alpn);
+            String agreed = ssl.getApplicationProtocol();
+            checkApplicationProtocol(agreed, alpn);
             ClientKeyChooser.Request request = material.keys().request(ssl);
-            if (request != null && !request.answered() && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
+            if (request != null && !request.answered() && "TLSv1.3".equals(ssl.getSession().getProtocol())
+                    && !"h2".equals(agreed)) {
+                // An HTTP/2 server speaks first (its SETTINGS), so its bytes say nothing of the verdict and cannot be
+                // read here without losing them: a refusal then comes on the first read, which
+                // rejectedAfterHandshake names as it does for a rejected certificate.
                 awaitCertificateVerdict(ssl, start, budget);
             }
             watchdog.cancel(false);

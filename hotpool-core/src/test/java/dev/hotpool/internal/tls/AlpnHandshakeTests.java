@@ -7,6 +7,7 @@ import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProvider;
+import dev.hotpool.tls.TlsSettings;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,6 +50,41 @@ class AlpnHandshakeTests {
                 SSLSocket socket = handshake(provider, sniffer.port(), H2_FIRST)) {
             assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
             assertThat(sniffer.nextHello().alpn()).containsExactly("h2", "http/1.1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void anHttp2ServerThatAsksForAnOptionalClientCertificateAndSpeaksFirstIsNotTakenForAFailure(TlsProvider provider)
+            throws Exception {
+        // The client has no key, so it sends no certificate. Over TLS 1.3 the handshake then waits for the server's
+        // verdict, failing on any byte (an HTTP/1.1 server never speaks first); an HTTP/2 server may send its
+        // SETTINGS at once, as this one does.
+        byte[] settings = { 0, 0, 0, 4, 0, 0, 0, 0, 0 }; // An empty SETTINGS frame.
+        SSLServerSocket listener = alpnServerSocket("h2");
+        listener.setWantClientAuth(true);
+        try (listener) {
+            Thread server = new Thread(() -> {
+                try (SSLSocket s = (SSLSocket) listener.accept()) {
+                    s.setSoTimeout(10_000);
+                    s.startHandshake();
+                    s.getOutputStream().write(settings);
+                    s.getOutputStream().flush();
+                    s.getInputStream().read(); // Until the client closes.
+                }
+                catch (IOException ignored) {
+                    // The client went away: the assertions below tell what happened.
+                }
+            }, "speaks-first-h2-server");
+            server.setDaemon(true);
+            server.start();
+            try (SSLSocket socket = handshake(provider, listener.getLocalPort(), H2_FIRST)) {
+                assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+                assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+                assertThat(socket.getInputStream().readNBytes(settings.length))
+                    .as("the server's SETTINGS, left unread by the handshake").isEqualTo(settings);
+            }
+            server.join(10_000);
         }
     }
 
@@ -148,10 +184,15 @@ class AlpnHandshakeTests {
     }
 
     private static SSLSocket handshake(TlsProvider provider, int port, List<String> alpn) throws IOException {
+        return handshake(provider, port, alpn, certs.clientSettings());
+    }
+
+    private static SSLSocket handshake(TlsProvider provider, int port, List<String> alpn, TlsSettings settings)
+            throws IOException {
         InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
         Socket raw = new Socket();
         raw.connect(address, 10_000);
-        return new TlsConnector(provider).handshake(raw, Origin.of("https", "localhost", port), address,
-                certs.clientSettings(), TlsProfile.DEFAULT, alpn, 10_000);
+        return new TlsConnector(provider).handshake(raw, Origin.of("https", "localhost", port), address, settings,
+                TlsProfile.DEFAULT, alpn, 10_000);
     }
 }
