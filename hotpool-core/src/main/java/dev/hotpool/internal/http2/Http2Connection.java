@@ -66,8 +66,11 @@ public final class Http2Connection implements Multiplex {
     private final OutputStream out;
     /** Guarded by writeLock. */
     private final HpackEncoder encoder;
-    /** Guarded by writeLock: the id of the next stream. */
-    private int nextStreamId = 1;
+    /**
+     * The id of the next stream, -1 once they are used up: written under writeLock, read by the reader without it (the
+     * reader must never wait for a writer, which may be stuck on a full socket).
+     */
+    private volatile int nextStreamId = 1;
 
     private final ReentrantLock flow = new ReentrantLock();
     private final Condition windowOpened = this.flow.newCondition();
@@ -597,13 +600,8 @@ public final class Http2Connection implements Multiplex {
     }
 
     private int nextStreamIdSnapshot() {
-        this.writeLock.lock();
-        try {
-            return this.nextStreamId < 0 ? Integer.MAX_VALUE : this.nextStreamId;
-        }
-        finally {
-            this.writeLock.unlock();
-        }
+        int next = this.nextStreamId;
+        return next < 0 ? Integer.MAX_VALUE : next;
     }
 
     /** A stream error found here: the stream is reset and its request fails; the connection goes on. */
