@@ -1,6 +1,10 @@
 package dev.hotpool;
 
+import dev.hotpool.internal.http2.Frame;
+import dev.hotpool.internal.http2.FrameType;
+import dev.hotpool.internal.http2.Setting;
 import dev.hotpool.testsupport.Await;
+import dev.hotpool.testsupport.H2TestServer;
 import dev.hotpool.testsupport.StubServer;
 import dev.hotpool.testsupport.TestCertificates;
 import dev.hotpool.testsupport.TestCertificates.KeyType;
@@ -138,6 +142,71 @@ class VirtualThreadTests {
             assertThat(plain.maxOpenConnections()).isEqualTo(CONNECTIONS_PER_ORIGIN);
             assertThat(tls.maxOpenConnections()).isEqualTo(CONNECTIONS_PER_ORIGIN);
             assertThat(plain.requestsServed() + tls.requestsServed()).isEqualTo(uris.size() * PER_ORIGIN);
+        }
+    }
+
+    /**
+     * The same over HTTP/2: eight requests on virtual threads share one h2c connection whose server allows two streams
+     * at a time, so six wait for a stream while two read responses that come in slowly, frame by frame.
+     */
+    @Test
+    void http2StreamsWaitingForASlotAndReadingSlowDataNeverPinTheirCarrier() throws Exception {
+        slowStreamsBehindAFullConnection();
+        List<RecordedEvent> pins = pinsDuring(this::slowStreamsBehindAFullConnection);
+        assertThat(pins.stream().filter(VirtualThreadTests::pointsAtHotpool).map(VirtualThreadTests::describe))
+            .as("virtual threads pinned with a hotpool frame on the stack").isEmpty();
+    }
+
+    private void slowStreamsBehindAFullConnection() throws Exception {
+        try (H2TestServer server = H2TestServer.h2c((peer) -> {
+            peer.handshake(List.of(new Setting(Setting.MAX_CONCURRENT_STREAMS, 2)));
+            List<Integer> ready = new ArrayList<>();
+            while (true) {
+                Frame f = peer.readFrame();
+                if (f.type() == FrameType.GOAWAY) {
+                    return;
+                }
+                if (f.type() == FrameType.SETTINGS && !f.isAck()) {
+                    peer.settingsAck();
+                }
+                if (f.type() == FrameType.HEADERS) {
+                    peer.readBlock(f);
+                    ready.add(f.streamId());
+                }
+                if (ready.size() == 2) { // Both streams in use: answer them slowly, then take the next two.
+                    for (int id : ready) {
+                        peer.headers(id, List.of(new Header(":status", "200")), false);
+                    }
+                    for (int at = 0; at < BODY.length(); at += 50) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                        for (int id : ready) {
+                            peer.data(id, BODY.substring(at, at + 50).getBytes(StandardCharsets.US_ASCII),
+                                    at + 50 >= BODY.length());
+                        }
+                    }
+                    ready.clear();
+                }
+            }
+        });
+                HotPool pool = new HotPool(HotPoolConfig.builder().maxConnsPerHost(1)
+                    .acquireTimeout(Duration.ofSeconds(30)).readTimeout(Duration.ofSeconds(30))
+                    .host("h2c.test", HostSettings.builder().protocols(List.of("h2c")).build())
+                    .staticAddresses(Map.of("h2c.test", List.of("127.0.0.1"))).build())) {
+            URI uri = URI.create("http://h2c.test:" + server.port() + "/");
+            ExecutorService virtualThreads = newVirtualThreadPerTaskExecutor();
+            try {
+                List<Future<String>> calls = new ArrayList<>();
+                for (int i = 0; i < PER_ORIGIN; i++) {
+                    calls.add(virtualThreads.submit(() -> onAVirtualThread(() -> get(pool, uri))));
+                }
+                for (Future<String> call : calls) {
+                    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo(BODY);
+                }
+            }
+            finally {
+                virtualThreads.shutdownNow();
+            }
+            assertThat(server.connectionsAccepted()).isEqualTo(1);
         }
     }
 

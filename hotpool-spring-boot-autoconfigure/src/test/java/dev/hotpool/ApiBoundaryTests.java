@@ -115,8 +115,8 @@ class ApiBoundaryTests {
                         "dev.hotpool.metrics.micrometer", "dev.hotpool.spring", "dev.hotpool.autoconfigure..")
                 .and().doNotHaveFullyQualifiedName(HotPool.class.getName())
                 .should().dependOnClassesThat().resideInAnyPackage("dev.hotpool.internal", "dev.hotpool.internal.pool",
-                        "dev.hotpool.internal.http", "dev.hotpool.internal.tls", "dev.hotpool.internal.net",
-                        "dev.hotpool.internal.metrics")
+                        "dev.hotpool.internal.http", "dev.hotpool.internal.http2", "dev.hotpool.internal.tls",
+                        "dev.hotpool.internal.net", "dev.hotpool.internal.metrics")
                 .because("the API builds a pool only through PoolAssembly; the auto-configuration reaches core's "
                         + "internals not at all")
                 .check(MAIN);

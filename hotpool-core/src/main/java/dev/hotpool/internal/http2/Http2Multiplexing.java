@@ -2,6 +2,7 @@ package dev.hotpool.internal.http2;
 
 import dev.hotpool.EffectiveHostSettings;
 import dev.hotpool.HotPoolConfig;
+import dev.hotpool.HotPoolException;
 import dev.hotpool.Http2Settings;
 import dev.hotpool.HttpProxy;
 import dev.hotpool.Origin;
@@ -55,6 +56,17 @@ public final class Http2Multiplexing implements Multiplexing {
             throws IOException {
         boolean h2 = origin.secure() ? "h2".equals(transport.applicationProtocol())
                 : this.config.hostSettings(origin.host()).h2c();
-        return h2 ? Http2Connection.open(origin, transport, this.options, events, timeoutMillis) : null;
+        if (!h2) {
+            return null;
+        }
+        try {
+            return Http2Connection.open(origin, transport, this.options, events, timeoutMillis);
+        }
+        catch (HotPoolException e) {
+            throw e;
+        }
+        catch (IOException e) { // A TLS alert, a reset: what the socket said, with the origin.
+            throw new HotPoolException("hotpool: starting HTTP/2 with " + origin + " failed: " + e, e);
+        }
     }
 }
