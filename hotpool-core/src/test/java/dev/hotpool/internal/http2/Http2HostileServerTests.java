@@ -376,4 +376,32 @@ class Http2HostileServerTests {
             }
         }
     }
+
+    @Test
+    void aPushPromiseIsAConnectionErrorThatFailsItsRequestByNameAndTheNextRequestOpensAnotherConnection()
+            throws Exception {
+        try (H2TestServer server = H2TestServer.h2c((peer) -> {
+            peer.handshake(H2TestServer.DEFAULT_SETTINGS);
+            if (peer.connection() == 1) {
+                int id = readRequests(peer, 1).get(0);
+                byte[] promise = {0, 0, 0, 2}; // Promised stream 2, no field block.
+                peer.frame(FrameType.PUSH_PROMISE, Frame.FLAG_END_HEADERS, id, promise);
+                while (peer.readFrame().type() != FrameType.GOAWAY) {
+                    // Until hotpool's GOAWAY.
+                }
+                return;
+            }
+            peer.serve((request) -> H2TestServer.Response.of(200, "no push"));
+        });
+                HotPool pool = pool((b) -> b)) {
+            assertThatThrownBy(() -> pool.execute(HotRequest.get(server.uri("/"))))
+                    .isInstanceOf(HotPoolException.class)
+                    .hasMessageContaining("http://localhost:" + server.port())
+                    .hasMessageContaining("PUSH_PROMISE");
+            try (HotResponse r = pool.execute(HotRequest.get(server.uri("/")))) {
+                assertThat(body(r)).isEqualTo("no push");
+            }
+            assertThat(server.connectionsAccepted()).isEqualTo(2);
+        }
+    }
 }
