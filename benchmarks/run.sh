@@ -31,6 +31,9 @@
 #                                  golang-go (and nodejs, python3 if missing) with apt-get as root; exits 1 on a
 #                                  finding (results/real-servers-<date>.md, results/real-servers/*.txt)
 #       --servers=nginx,tomcat,jetty,netty,node,python,python-http11,python-handler,go
+#   benchmarks/run.sh --real-servers-h2   about 1 minute: hotpool's HTTP/2 against nginx (h2 over TLS, h2c) and nghttpd
+#                                  on loopback, both TLS providers; installs nginx and nghttp2-server with apt-get as
+#                                  root; exits 1 on a finding (results/real-servers-h2-<date>.md)
 #
 # What it does: installs nginx with apt-get when it is missing (as root), generates a throw-away certificate,
 # writes an nginx.conf (worker_processes 1, HTTPS on 127.0.0.1, keep-alive, GET /1k = 1,024 bytes, GET /204, an
@@ -45,7 +48,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 . "$ROOT/benchmarks/nginx-setup.sh"
 
-quick=; jmh=1; profile=; origins=; faults=; jmh_only=; shapes=; framing=; harness_args=()
+quick=; jmh=1; profile=; origins=; faults=; jmh_only=; shapes=; framing=; http2check=; harness_args=()
 for arg in "$@"; do
     case "$arg" in
         --quick) quick=1; harness_args+=(--quick) ;;
@@ -58,9 +61,10 @@ for arg in "$@"; do
         --check-cost) faults=CheckCost ;;
         --framing) framing=FramingComparison ;;
         --real-servers) framing=RealServersCheck ;;
+        --real-servers-h2) http2check=Http2RealServersCheck ;;
         --jmh-only=*) jmh_only=${arg#--jmh-only=} ;;
         --shape=*|--shapes=*) shapes=${arg#--shape*=}; harness_args+=("$arg") ;;
-        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,43p' "$0"; exit 0 ;;
         *) harness_args+=("$arg") ;;   # in the many-origins modes they go to ManyOrigins
     esac
 done
@@ -87,8 +91,27 @@ if [ "$framing" = RealServersCheck ]; then
     fi
 fi
 
+# ---- the HTTP/2 servers' packages (nginx, nghttpd), installed when missing ----
+if [ -n "$http2check" ]; then
+    missing=()
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+    command -v nghttpd >/dev/null 2>&1 || missing+=(nghttp2-server)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "not installed: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
+        else
+            echo "installing ${missing[*]} (Debian packages)"
+            apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
+                || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; } \
+                || echo "apt-get could not install all of: ${missing[*]}" >&2
+        fi
+    fi
+    export PATH="$PATH:/usr/sbin"
+fi
+
 # ---- nginx, installed when missing ----------------------------------------------------------------------------
-if [ -z "$faults$jmh_only$framing" ]; then nginx_install; fi
+if [ -z "$faults$jmh_only$framing$http2check" ]; then nginx_install; fi
 nginx_locate
 
 # ---- build (never runs a test: the module has none) -----------------------------------------------------------
@@ -115,6 +138,11 @@ if [ -n "$framing" ]; then
     exec timeout --kill-after=30 $((MAX_MINUTES * 60)) "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m \
         -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
         -cp "$CP" "dev.hotpool.benchmarks.framing.$framing" --command="benchmarks/run.sh${*:+ $*}" "${harness_args[@]}"
+fi
+if [ -n "$http2check" ]; then
+    exec timeout --kill-after=30 $((MAX_MINUTES * 60)) "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m \
+        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" "dev.hotpool.benchmarks.http2.$http2check" \
+        --out="$out" --command="benchmarks/run.sh${*:+ $*}" "${harness_args[@]}"
 fi
 if [ -n "$jmh_only" ]; then
     exec java "${JAVA_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main "$jmh_only" -f 1 -wi 3 -w 1s -i 5 -r 1s \
