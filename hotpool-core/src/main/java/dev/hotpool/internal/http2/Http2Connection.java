@@ -7,6 +7,7 @@ import dev.hotpool.Origin;
 import dev.hotpool.internal.pool.Multiplex;
 import dev.hotpool.internal.pool.Transport;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -101,7 +102,9 @@ public final class Http2Connection implements Multiplex {
         this.transport = transport;
         this.options = options;
         this.events = events;
-        this.reader = new FrameReader(transport.in(), options.maxFrameSize(), this.origin);
+        // Two reads per frame (header, payload): buffered, most frames come in one read of the socket.
+        this.reader = new FrameReader(new BufferedInputStream(transport.in(), 16 * 1024), options.maxFrameSize(),
+                this.origin);
         this.block = new FieldBlock(options.maxHeaderListSize() + 4096, this.origin);
         this.decoder = new HpackDecoder(options.headerTableSize(), options.maxHeaderListSize(), this.origin);
         this.out = new BufferedOutputStream(transport.out(), 16 * 1024);
