@@ -123,39 +123,80 @@ final class Huffman {
     static final String BAD_PADDING = "a Huffman-coded string whose padding is not the EOS prefix (all ones)";
 
     /**
-     * Decodes {@code len} octets at {@code in[off]} into {@code out} (chars 0-255), at most {@code max} of them.
+     * For each 8-bit prefix whose first code is at most 8 bits long: that code's length (bits 9 and up) and symbol (low
+     * 9 bits); 0 when the first code at that prefix is longer. Most header characters have codes of 5 to 8 bits.
+     */
+    private static final int[] FAST = new int[256];
+
+    static {
+        for (int sym = 0; sym < 256; sym++) {
+            int len = LENGTHS[sym];
+            if (len <= 8) {
+                int first = CODES[sym] << (8 - len);
+                for (int suffix = 0; suffix < 1 << (8 - len); suffix++) {
+                    FAST[first | suffix] = (len << 9) | sym;
+                }
+            }
+        }
+    }
+
+    /**
+     * Decodes {@code len} octets at {@code in[off]} into {@code out} (chars 0-255), at most {@code max} of them: a
+     * symbol of up to 8 bits by one table look-up, a longer one by the canonical code's lengths.
      *
      * @return the number of chars decoded, or -1 when more than {@code max} would be
      * @throws IllegalArgumentException with one of {@link #EOS_IN_STRING}, {@link #LONG_PADDING}, {@link #BAD_PADDING}
      */
     static int decode(byte[] in, int off, int len, char[] out, int max) {
         int n = 0;
-        int code = 0;
+        long acc = 0;
         int bits = 0;
-        for (int i = off; i < off + len; i++) {
-            int b = in[i];
-            for (int k = 7; k >= 0; k--) {
-                code = (code << 1) | ((b >>> k) & 1);
-                bits++;
-                int rank = code - FIRST[bits];
-                if (rank < COUNT[bits]) {
-                    int sym = SYMBOLS[START[bits] + rank];
-                    if (sym == EOS) {
-                        throw new IllegalArgumentException(EOS_IN_STRING);
-                    }
-                    if (n == max) {
-                        return -1;
-                    }
-                    out[n++] = (char) sym;
-                    code = 0;
-                    bits = 0;
+        int i = off;
+        int end = off + len;
+        while (true) {
+            while (bits <= 48 && i < end) {
+                acc = (acc << 8) | (in[i++] & 0xff);
+                bits += 8;
+            }
+            if (bits == 0) {
+                break;
+            }
+            int sym = -1;
+            int length = 0;
+            if (bits >= 8) {
+                int entry = FAST[(int) (acc >>> (bits - 8)) & 0xff];
+                if (entry != 0) {
+                    sym = entry & 0x1ff;
+                    length = entry >>> 9;
                 }
             }
+            if (sym < 0) {
+                for (int l = 1; l <= Math.min(bits, MAX_LENGTH); l++) {
+                    int rank = ((int) (acc >>> (bits - l)) & ((1 << l) - 1)) - FIRST[l];
+                    if (rank < COUNT[l]) {
+                        sym = SYMBOLS[START[l] + rank];
+                        length = l;
+                        break;
+                    }
+                }
+                if (sym < 0) {
+                    break; // What is left is no whole code: the padding.
+                }
+            }
+            if (sym == EOS) {
+                throw new IllegalArgumentException(EOS_IN_STRING);
+            }
+            if (n == max) {
+                return -1;
+            }
+            out[n++] = (char) sym;
+            bits -= length;
+            acc &= bits == 0 ? 0 : (1L << bits) - 1;
         }
         if (bits > 7) {
             throw new IllegalArgumentException(LONG_PADDING);
         }
-        if (code != (1 << bits) - 1) {
+        if ((int) acc != (1 << bits) - 1) {
             throw new IllegalArgumentException(BAD_PADDING);
         }
         return n;
