@@ -30,6 +30,7 @@ public final class JfrSummary {
         LAYERS.put("dev.hotpool.benchmarks", "harness");
         LAYERS.put("dev.hotpool.spring", "hotpool: Spring factory");
         // Since the restructuring the engine lives under dev.hotpool.internal; the old names stay for older builds.
+        LAYERS.put("dev.hotpool.internal.http2", "hotpool: http2 (connection, frames, HPACK)"); // before its prefix
         LAYERS.put("dev.hotpool.internal.http", "hotpool: http (exchange, codec use)");
         LAYERS.put("dev.hotpool.http", "hotpool: http (exchange, codec use)");
         LAYERS.put("dev.hotpool.internal.pool", "hotpool: pool (lease/release)");
