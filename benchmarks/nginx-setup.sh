@@ -5,9 +5,10 @@
 # nginx_start      in the caller's $work (an empty directory): a throw-away certificate (and the many-origins CA
 #                  and *.many.test certificate), the large-body files, an nginx.conf (worker_processes 1, HTTPS on
 #                  127.0.0.1, keep-alive, GET /1k = 1,024 bytes, GET /204, the upload and connection-per-request
-#                  servers, the many-origins servers, an access log with $connection per request); starts nginx as a
-#                  child on free ports and a watchdog that stops it after MAX_MINUTES (+1) whatever happens.
-#                  Sets nginx_pid, watchdog_pid, port, plain_port, many_tls_port, close_port.
+#                  servers, the many-origins servers, the HTTP/2 server (ALPN h2 and http/1.1), an access log with
+#                  $connection and $server_protocol per request); starts nginx as a child on free ports and a watchdog
+#                  that stops it after MAX_MINUTES (+1) whatever happens.
+#                  Sets nginx_pid, watchdog_pid, port, plain_port, many_tls_port, close_port, h2_port.
 # nginx_stop       stops nginx (graceful, then KILL after 10 s) and its watchdog; safe to call twice.
 #
 # The caller sets MAX_MINUTES and work (nginx_start uses both, and NGINX), and traps EXIT to call nginx_stop, then
@@ -50,7 +51,8 @@ nginx_stop() {
     watchdog_pid=
 }
 
-write_conf() { # $1 = HTTPS port, $2 = many-origins plain HTTP port, $3 = many-origins HTTPS port, $4 = HTTPS, closing
+write_conf() { # $1 = HTTPS port, $2 = many-origins plain HTTP port, $3 = many-origins HTTPS port, $4 = HTTPS, closing,
+               # $5 = HTTPS with HTTP/2
     cat >"$work/nginx.conf" <<EOF
 worker_processes 1;
 # Many origins open and close a connection per request at up to 200 at once: room for that, twice over.
@@ -68,8 +70,10 @@ http {
     keepalive_timeout 300s;
     keepalive_requests 1000000000;
     # One line per request: connection serial, its request count (1 = new connection = a TLS handshake), the
-    # window's tag, status, session reuse, protocol/cipher, bytes received (line, head and body).
-    log_format bench '\$connection \$connection_requests \$arg_w \$status \$ssl_session_reused \$ssl_protocol/\$ssl_cipher \$request_length';
+    # window's tag, status, session reuse, protocol/cipher, bytes received (line, head and body), HTTP version
+    # (HTTP/1.1 or HTTP/2.0). On an HTTP/2 connection every stream is a request of that connection: same
+    # \$connection, \$connection_requests counting up.
+    log_format bench '\$connection \$connection_requests \$arg_w \$status \$ssl_session_reused \$ssl_protocol/\$ssl_cipher \$request_length \$server_protocol';
     # One session cache for the HTTPS servers: TLS 1.2 resumption by session id, and tickets (on by default).
     ssl_session_cache shared:bench:16m;
     ssl_session_timeout 1h;
@@ -93,6 +97,23 @@ http {
         }
         location = /discard { internal; return 204; }
         location @uploaded { return 204; }
+        location / { return 404; }
+    }
+    # HTTP/2 (run.sh --shape=h2): the same /1k and /1m on a port of its own whose ALPN offers h2 and http/1.1
+    # (nginx 1.22 has no "http2 on;": the listen parameter turns it on for the port), so the HTTP/1.1 clients of that
+    # run talk to the very same server block. keepalive_requests (above, 10^9) also bounds the streams of an HTTP/2
+    # connection in 1.22 (http2_max_requests is obsolete): its default 1000 would send GOAWAY after the 1000th
+    # request and make every client open a new connection every 1000 requests. 128 concurrent streams (nginx's
+    # default, said here) is more than the 64 threads of the run, so one connection can carry them all.
+    server {
+        listen 127.0.0.1:$5 ssl http2;
+        ssl_certificate $work/cert.pem;
+        ssl_certificate_key $work/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        http2_max_concurrent_streams 128;
+        access_log $work/access.log bench buffer=256k flush=1s;
+        location = /1k { default_type application/octet-stream; return 200 "$body"; }
+        location ~ ^/(64k|1m|16m)\$ { root $work/www; default_type application/octet-stream; }
         location / { return 404; }
     }
     # Connection per request: the same /1k, closed after every response; TLS 1.2 only, so the log tells
@@ -158,8 +179,8 @@ nginx_start() {
     for _ in 1 2 3 4 5; do
         candidate=$((20000 + RANDOM % 30000))
         { listening "$candidate" || listening $((candidate + 1)) || listening $((candidate + 2)) \
-            || listening $((candidate + 3)); } && continue
-        write_conf "$candidate" $((candidate + 1)) $((candidate + 2)) $((candidate + 3))
+            || listening $((candidate + 3)) || listening $((candidate + 4)); } && continue
+        write_conf "$candidate" $((candidate + 1)) $((candidate + 2)) $((candidate + 3)) $((candidate + 4))
         "$NGINX" -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>>"$work/error.log" &
         nginx_pid=$!
         for _ in $(seq 50); do listening "$candidate" && break; kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
@@ -172,5 +193,5 @@ nginx_start() {
       sleep $((MAX_MINUTES * 60 + 60)) & sleeper=$!; wait $sleeper
       kill -QUIT "$nginx_pid" 2>/dev/null ) &
     watchdog_pid=$!
-    plain_port=$((port + 1)); many_tls_port=$((port + 2)); close_port=$((port + 3))
+    plain_port=$((port + 1)); many_tls_port=$((port + 2)); close_port=$((port + 3)); h2_port=$((port + 4))
 }

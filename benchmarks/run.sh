@@ -11,6 +11,11 @@
 #                                  large bodies both ways and a connection per request, at 1 and 8 threads, for
 #                                  hotpool (bc, jdk), the peers and the raw-socket ceilings (about 20 minutes with
 #                                  --rounds=2 --warmup=1.5 --window=3; results/<date>-large-bodies.*)
+#   benchmarks/run.sh --shape=h2   HTTP/2 (issue 26, about 12 minutes): hotpool over HTTP/2 (bc, jdk), hotpool over
+#                                  HTTP/1.1, the JDK client, Jetty 12 and Reactor Netty over HTTP/2, GET /1k and GET /1m
+#                                  at 8 and 64 threads against nginx's http2 server; no JMH (results/<date>-h2.json/.md)
+#       --shape=h2:get1k  one body only;  --profile=hotpool-h2 --shape=h2:get1k --threads=64   JFR, load threads and
+#                                  hotpool's HTTP/2 reader threads
 #   benchmarks/run.sh --many-origins   only the many-origins benchmark (about 8 minutes; see benchmarks/README.md):
 #                                  hotpool's core API and HttpClient 5 over N host names, N = 100 ... 100,000,
 #                                  plain HTTP, each measurement in its own JVM
@@ -64,10 +69,12 @@ for arg in "$@"; do
         --real-servers-h2) http2check=Http2RealServersCheck ;;
         --jmh-only=*) jmh_only=${arg#--jmh-only=} ;;
         --shape=*|--shapes=*) shapes=${arg#--shape*=}; harness_args+=("$arg") ;;
-        -h|--help) sed -n '2,43p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,48p' "$0"; exit 0 ;;
         *) harness_args+=("$arg") ;;   # in the many-origins modes they go to ManyOrigins
     esac
 done
+
+h2=; case "$shapes" in h2|h2:*) h2=1; jmh= ;; esac
 
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average at start: $load_at_start ($(nproc) CPUs)"
@@ -122,7 +129,8 @@ CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt
 JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC -Djava.awt.headless=true -Dhttp.maxConnections=64
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 name=$(date +%F)${quick:+-quick}
-[ -n "$shapes" ] && [ "$shapes" != get1k ] && name="$name-large-bodies${quick:+-quick}" && name=${name/-quick-large/-large}
+[ -n "$shapes" ] && [ "$shapes" != get1k ] && [ -z "$h2" ] && name="$name-large-bodies${quick:+-quick}" && name=${name/-quick-large/-large}
+[ -n "$h2" ] && name="$name-h2"
 [ -n "$profile" ] && name="$name-profile-$profile"
 out="$ROOT/benchmarks/results"
 [ -n "$profile" ] && out="$ROOT/benchmarks/target/profile"   # profiles are not results: kept out of git
@@ -170,7 +178,7 @@ trap 'exit 130' INT TERM
 
 nginx_start
 echo "nginx ($nginx_version, pid $nginx_pid, worker_processes 1) on https://127.0.0.1:$port" \
-    "(closing after each response: $close_port);" \
+    "(closing after each response: $close_port; HTTP/2: $h2_port);" \
     "many origins on http://127.0.0.1:$plain_port and https://127.0.0.1:$many_tls_port"
 
 # ---- the many-origins benchmark (instead of the harness) -----------------------------------------------------
@@ -193,7 +201,8 @@ fi
 
 # ---- the harness ---------------------------------------------------------------------------------------------
 command="benchmarks/run.sh${*:+ $*}"
-common=(--port="$port" --close-port="$close_port" --cert="$work/cert.pem" --access-log="$work/access.log" --out="$out" --name="$name"
+# --shape=h2 talks to nginx's HTTP/2 server (ALPN h2 and http/1.1), every client of the run, the HTTP/1.1 one too.
+common=(--port="$([ -n "$h2" ] && echo "$h2_port" || echo "$port")" --close-port="$close_port" --cert="$work/cert.pem" --access-log="$work/access.log" --out="$out" --name="$name"
     --nginx-version="$nginx_version" --nginx-pid="$nginx_pid" --load-at-start="$load_at_start" --command="$command")
 if [ -n "$profile" ]; then
     jfr="$out/$name.jfr"
@@ -202,6 +211,8 @@ if [ -n "$profile" ]; then
         -cp "$CP" dev.hotpool.benchmarks.load.LoadHarness "${common[@]}" --clients="$profile" --threads=8 \
         --rounds=1 --prewarm=3 --warmup=3 --window=20 --bodiless-window=0 --first-reps=1 "${harness_args[@]}"
     java -cp "$CP" dev.hotpool.benchmarks.load.JfrSummary "$jfr" load-
+    # HTTP/2: each connection's reader thread reads and decrypts every frame; its CPU is not on the load threads.
+    if [ -n "$h2" ]; then java -cp "$CP" dev.hotpool.benchmarks.load.JfrSummary "$jfr" hotpool-h2-reader-; fi
     echo "raw samples: jfr print --events jdk.ExecutionSample $jfr"
 else
     timeout --kill-after=30 $((MAX_MINUTES * 60)) \

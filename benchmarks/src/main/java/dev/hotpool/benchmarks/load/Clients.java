@@ -27,7 +27,12 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.http.MediaType;
@@ -58,6 +63,16 @@ final class Clients {
     /** The clients of a run with {@code --shape=} other than {@code get1k} alone, when {@code --clients=} is not given. */
     static final List<String> SHAPE_CLIENTS = List.of("hotpool-bc", "hotpool-jdk", "hc5", "jetty", "reactor", "jdk",
             "raw-bc", "raw-sun");
+
+    /**
+     * The clients of {@code --shape=h2} when {@code --clients=} is not given: hotpool over HTTP/2 on both TLS providers,
+     * hotpool over HTTP/1.1, and the HTTP/2 peers, all against nginx's HTTP/2 server (ALPN {@code h2, http/1.1}).
+     */
+    static final List<String> H2_CLIENTS = List.of("hotpool-h2", "hotpool-h2-jdk", "hotpool-h1", "jdk-h2", "jetty-h2",
+            "reactor-h2");
+
+    /** The clients of {@code --shape=h2} that must speak HTTP/2 (nginx's {@code $server_protocol} says whether they do). */
+    static final List<String> H2_SPEAKERS = List.of("hotpool-h2", "hotpool-h2-jdk", "jdk-h2", "jetty-h2", "reactor-h2");
 
     private Clients() {
     }
@@ -105,6 +120,28 @@ final class Clients {
         specs.add(new ClientSpec("raw-sun", "ceiling: raw socket (SunJSSE)", "raw Sun", ClientSpec.Kind.CEILING_RAW,
                 "a kept-alive SunJSSE socket per thread writing pre-encoded request bytes, reading by "
                         + "Content-Length, no RestClient", null, (s, warmup) -> raw(s, BenchTls.Jsse.SUN)));
+        // HTTP/2 (run.sh --shape=h2): each with a pool big enough for 64 threads, otherwise the library's defaults.
+        specs.add(new ClientSpec("hotpool-h2", "hotpool/h2 (bc)", "hotpool h2 bc", ClientSpec.Kind.HOTPOOL,
+                "as hotpool (bc) with hotpool.protocols=h2,http/1.1 (ALPN h2 first; a connection's streams up to the "
+                        + "server's SETTINGS_MAX_CONCURRENT_STREAMS)", null,
+                (s, warmup) -> hotpool(s, warmup, false, true, List.of("h2", "http/1.1"))));
+        specs.add(new ClientSpec("hotpool-h2-jdk", "hotpool/h2 (jdk)", "hotpool h2 jdk", ClientSpec.Kind.HOTPOOL,
+                "as hotpool/h2 (bc) with hotpool.tls.provider=jdk (SunJSSE)", null,
+                (s, warmup) -> hotpool(s, warmup, true, true, List.of("h2", "http/1.1"))));
+        specs.add(new ClientSpec("hotpool-h1", "hotpool/1.1 (bc)", "hotpool h1 bc", ClientSpec.Kind.HOTPOOL,
+                "hotpool (bc) as today: hotpool.protocols=http/1.1 (the default), max-conns-per-host "
+                        + POOL_SIZE, null, (s, warmup) -> hotpool(s, warmup, false, true)));
+        specs.add(new ClientSpec("jdk-h2", "JDK HttpClient/h2", "JDK h2", ClientSpec.Kind.PEER,
+                "JdkClientHttpRequestFactory, java.net.http.HttpClient with its default version HTTP_2 (ALPN h2, "
+                        + "one connection per origin), SunJSSE", null, (s, warmup) -> jdkH2(s)));
+        specs.add(new ClientSpec("jetty-h2", "Jetty 12/h2", "Jetty h2", ClientSpec.Kind.PEER,
+                "JettyClientHttpRequestFactory, jetty-client over HttpClientTransportOverHTTP2 (HTTP2Client, ALPN h2 "
+                        + "by jetty-alpn-java-client), max " + POOL_SIZE + " connections per destination, SunJSSE", null,
+                (s, warmup) -> jettyH2(s)));
+        specs.add(new ClientSpec("reactor-h2", "Reactor Netty/h2", "Reactor h2", ClientSpec.Kind.PEER,
+                "ReactorClientHttpRequestFactory, reactor-netty HttpClient.protocol(HttpProtocol.H2), "
+                        + "Http2SslContextSpec (JDK provider, ALPN h2), ConnectionProvider max " + POOL_SIZE
+                        + ", global event loops", null, (s, warmup) -> reactorH2(s)));
         specs.add(new ClientSpec("raw-bc", "ceiling: raw socket (BCJSSE)", "raw BC", ClientSpec.Kind.CEILING_RAW,
                 "as above over BCJSSE with JDK crypto", null, (s, warmup) -> raw(s, BenchTls.Jsse.BC)));
         return specs;
@@ -145,6 +182,12 @@ final class Clients {
 
     private static BenchClient hotpool(Setup s, ClientSpec.Warmup warmup, boolean jdkProvider, boolean viaRestClient)
             throws InterruptedException {
+        return hotpool(s, warmup, jdkProvider, viaRestClient, null);
+    }
+
+    /** @param protocols {@code hotpool.protocols}, or {@code null} for the default ({@code http/1.1}) */
+    private static BenchClient hotpool(Setup s, ClientSpec.Warmup warmup, boolean jdkProvider, boolean viaRestClient,
+            List<String> protocols) throws InterruptedException {
         TlsSettings tls = TlsSettings.of("nginx", s.tls().trustStore(), null, null);
         HotPoolConfig.Builder config = HotPoolConfig.builder()
                 .name(jdkProvider ? "bench-jdk" : "bench-bc")
@@ -154,6 +197,9 @@ final class Clients {
                 .tls(tls);
         if (jdkProvider) {
             config = JdkProviderSwitch.apply(config, tls);
+        }
+        if (protocols != null) {
+            config.protocols(protocols);
         }
         if (warmup != ClientSpec.Warmup.OFF) {
             config.warmupHosts(List.of(s.origin())).warmupMinIdlePerHost(2);
@@ -238,6 +284,44 @@ final class Clients {
         ConnectionProvider provider = ConnectionProvider.builder("bench").maxConnections(POOL_SIZE).build();
         SslContext ssl = SslContextBuilder.forClient().trustManager((X509Certificate) s.tls().certificate()).build();
         reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(provider)
+                .secure(spec -> spec.sslContext(ssl));
+        return overRestClient(new ReactorClientHttpRequestFactory(client), () -> provider.disposeLater().block());
+    }
+
+    // ---- the HTTP/2 peers ------------------------------------------------------------------------------------
+
+    private static BenchClient jdkH2(Setup s) {
+        // No version(...): HTTP_2 is the client's default (ALPN h2, http/1.1 over TLS).
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .sslContext(s.tls().sslContext())
+                .build();
+        if (client.version() != java.net.http.HttpClient.Version.HTTP_2) {
+            throw new IllegalStateException("benchmark: the JDK client's default version is " + client.version());
+        }
+        return overRestClient(new JdkClientHttpRequestFactory(client), () -> {
+            // No close() before Java 21 (see jdk()).
+        });
+    }
+
+    private static BenchClient jettyH2(Setup s) throws Exception {
+        SslContextFactory.Client ssl = new SslContextFactory.Client();
+        ssl.setSslContext(s.tls().sslContext());
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(ssl);
+        HTTP2Client http2 = new HTTP2Client(connector);
+        org.eclipse.jetty.client.HttpClient client =
+                new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(http2));
+        client.setMaxConnectionsPerDestination(POOL_SIZE);
+        client.start();
+        return overRestClient(new JettyClientHttpRequestFactory(client), client::stop);
+    }
+
+    private static BenchClient reactorH2(Setup s) {
+        ConnectionProvider provider = ConnectionProvider.builder("bench-h2").maxConnections(POOL_SIZE).build();
+        Http2SslContextSpec ssl = Http2SslContextSpec.forClient()
+                .configure(b -> b.trustManager((X509Certificate) s.tls().certificate()));
+        reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(provider)
+                .protocol(HttpProtocol.H2)
                 .secure(spec -> spec.sslContext(ssl));
         return overRestClient(new ReactorClientHttpRequestFactory(client), () -> provider.disposeLater().block());
     }

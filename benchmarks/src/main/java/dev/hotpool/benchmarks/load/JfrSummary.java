@@ -30,6 +30,7 @@ public final class JfrSummary {
         LAYERS.put("dev.hotpool.benchmarks", "harness");
         LAYERS.put("dev.hotpool.spring", "hotpool: Spring factory");
         // Since the restructuring the engine lives under dev.hotpool.internal; the old names stay for older builds.
+        LAYERS.put("dev.hotpool.internal.http2", "hotpool: http2 (connection, frames, HPACK)"); // before its prefix
         LAYERS.put("dev.hotpool.internal.http", "hotpool: http (exchange, codec use)");
         LAYERS.put("dev.hotpool.http", "hotpool: http (exchange, codec use)");
         LAYERS.put("dev.hotpool.internal.pool", "hotpool: pool (lease/release)");
@@ -59,6 +60,7 @@ public final class JfrSummary {
         Map<String, Integer> layers = new HashMap<>();
         Map<String, Long> allocationSites = new HashMap<>();
         Map<String, Long> allocationLayers = new HashMap<>();
+        Map<String, long[]> parks = new HashMap<>();
         long allocated = 0;
         int total = 0;
         try (RecordingFile recording = new RecordingFile(file)) {
@@ -73,6 +75,13 @@ public final class JfrSummary {
                     String site = allocationSite(e.getStackTrace().getFrames());
                     allocationSites.merge(e.getClass("objectClass").getName() + "  <-  " + site, weight, Long::sum);
                     allocationLayers.merge(layer(site), weight, Long::sum);
+                    continue;
+                }
+                if (type.equals("jdk.ThreadPark") && e.getStackTrace() != null && e.getThread() != null
+                        && String.valueOf(e.getThread().getJavaName()).startsWith(prefix)) {
+                    long[] p = parks.computeIfAbsent(parkSite(e.getStackTrace().getFrames()), k -> new long[2]);
+                    p[0]++;
+                    p[1] += e.getDuration().toNanos();
                     continue;
                 }
                 if (!type.equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
@@ -111,6 +120,14 @@ public final class JfrSummary {
         print("Top frames (self)", self, total, 25);
         print("On the stack (inclusive)", inclusive, total, 40);
         print("By layer (inclusive; a sample counts once per layer)", layers, total, 20);
+        if (!parks.isEmpty()) {
+            // The 'profile' settings record a park of 10 ms or more: where the threads waited long, not every wait.
+            System.out.printf(Locale.ROOT, "%nWaits (jdk.ThreadPark events, 10 ms or more under the 'profile' settings), "
+                    + "by the first hotpool frame%n");
+            parks.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(10)
+                    .forEach(x -> System.out.printf(Locale.ROOT, "  %,8d parks  %,10.0f ms  %s%n", x.getValue()[0],
+                            x.getValue()[1] / 1e6, x.getKey()));
+        }
         if (allocated > 0) {
             System.out.printf(Locale.ROOT, "%nAllocation (jdk.ObjectAllocationSample, weighted), %,d MB sampled%n",
                     allocated >> 20);
@@ -118,6 +135,17 @@ public final class JfrSummary {
                     allocated, 30);
             printWeights("Allocation by layer of that frame", allocationLayers, allocated, 20);
         }
+    }
+
+    /** The first hotpool frame from the top (the benchmark's own if none), with its line: what waited. */
+    private static String parkSite(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            String owner = f.getMethod().getType().getName();
+            if (owner.startsWith("dev.hotpool")) {
+                return name(f.getMethod()) + ":" + f.getLineNumber();
+            }
+        }
+        return frames.isEmpty() ? "?" : name(frames.get(0).getMethod()) + " (no hotpool frame)";
     }
 
     /** The first frame, from the top, that is not the JDK's own: who asked for the memory. */

@@ -81,6 +81,8 @@ public final class LoadHarness {
         List<Integer> threads = List.of(1, 8, 32);
         boolean threadsGiven;
         List<Shape> shapes = List.of(Shape.GET_1K);
+        /** {@code --shape=h2}: the HTTP/2 comparison (see {@link H2Report}); run.sh points --port at nginx's h2 server. */
+        boolean h2;
         List<String> clients = List.of();
         int nginxPid = -1;
         double prewarmSeconds = 3;
@@ -130,7 +132,12 @@ public final class LoadHarness {
                         o.threads = Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
                         o.threadsGiven = true;
                     }
-                    case "shape", "shapes" -> o.shapes = Shape.parse(v);
+                    case "shape", "shapes" -> {
+                        // h2, or h2:get1k / h2:get1m / h2:get1k,get1m: the HTTP/2 comparison on those bodies.
+                        o.h2 = v.equals("h2") || v.startsWith("h2:");
+                        o.shapes = v.equals("h2") ? List.of(Shape.GET_1K, Shape.GET_1M)
+                                : Shape.parse(o.h2 ? v.substring(3) : v);
+                    }
                     case "close-port" -> o.closePort = Integer.parseInt(v);
                     case "clients" -> o.clients = List.of(v.split(","));
                     case "prewarm" -> o.prewarmSeconds = Double.parseDouble(v);
@@ -146,7 +153,17 @@ public final class LoadHarness {
                     default -> throw Args.unknown(k);
                 }
             }, "--quick");
-            if (!o.shapes.equals(List.of(Shape.GET_1K))) {
+            if (o.h2) {
+                if (!o.threadsGiven) {
+                    o.threads = List.of(8, 64);
+                }
+                if (o.clients.isEmpty()) {
+                    o.clients = Clients.H2_CLIENTS;
+                }
+                o.bodilessWindowSeconds = 0;
+                o.firstReps = 0;
+            }
+            else if (!o.shapes.equals(List.of(Shape.GET_1K))) {
                 if (!o.threadsGiven) {
                     o.threads = List.of(1, 8);
                 }
@@ -224,7 +241,7 @@ public final class LoadHarness {
                 }
             }
         }
-        boolean today = this.options.shapes.contains(Shape.GET_1K);
+        boolean today = this.options.shapes.contains(Shape.GET_1K) && !this.options.h2;
         if (today && this.options.bodilessWindowSeconds > 0) {
             for (ClientSpec spec : runnable) {
                 this.slots.add(turn(spec, this.options.bodilessThreads, null,
@@ -251,7 +268,20 @@ public final class LoadHarness {
         log("nginx access log: " + nginx.lines() + " lines");
 
         String name = this.options.name != null ? this.options.name
-                : LocalDate.now() + (this.options.quick ? "-quick" : "");
+                : LocalDate.now() + (this.options.quick ? "-quick" : "") + (this.options.h2 ? "-h2" : "");
+        if (this.options.h2) {
+            H2Report h2 = new H2Report(this.options, this.specs, this.slots, nginx, started, loadBefore, loadAfter,
+                    machine());
+            Files.createDirectories(this.options.outDir);
+            Path json = this.options.outDir.resolve(name + ".json");
+            Path md = this.options.outDir.resolve(name + ".md");
+            Files.writeString(json, h2.json());
+            Files.writeString(md, h2.markdown());
+            log("wrote " + json + ", " + md);
+            System.out.println();
+            System.out.println(Files.readString(md));
+            return;
+        }
         Report report = new Report(this.options, this.specs, this.slots, this.firsts, nginx, started, loadBefore,
                 loadAfter, machine());
         Files.createDirectories(this.options.outDir);
@@ -317,6 +347,7 @@ public final class LoadHarness {
         long nginxBefore = Proc.cpuNanos(this.options.nginxWorkerPids());
         long cpuBefore = processCpuNanos();
         long[] gcBefore = gc();
+        String loadAtWindow = loadAverage();
         long start = System.nanoTime();
         this.phase = measured;
         sleep(windowSeconds);
@@ -339,6 +370,7 @@ public final class LoadHarness {
         slot.shape = shape;
         slot.round = round;
         slot.tag = tag;
+        slot.loadAverage = loadAtWindow;
         slot.nanos = nanos;
         slot.latency = new Histogram(1_000L, 60_000_000_000L, 3);
         for (int i = 0; i < threads; i++) {

@@ -13,10 +13,13 @@ import java.util.Set;
 /**
  * What nginx saw, per window tag, from its access log written with
  * {@code log_format bench '$connection $connection_requests $arg_w $status $ssl_session_reused
- * $ssl_protocol/$ssl_cipher $request_length'}: requests,
+ * $ssl_protocol/$ssl_cipher $request_length $server_protocol'}: requests,
  * distinct connections, and new connections (a connection's first request, {@code $connection_requests = 1}),
  * each of which cost a TLS handshake ({@code $ssl_session_reused = r} marks an abbreviated one, a resumption), and
- * the bytes nginx received (request line, head and body: what tells that an upload's body was read).
+ * the bytes nginx received (request line, head and body: what tells that an upload's body was read), and the HTTP
+ * version each request came in ({@code HTTP/1.1}, {@code HTTP/2.0}; absent from logs of older builds). On an HTTP/2
+ * connection every stream is one request of its connection: same {@code $connection}, {@code $connection_requests}
+ * counting up, so connections and new connections count the same way for both protocols.
  *
  * <p>Not thread-safe; built once after the run.
  */
@@ -33,6 +36,8 @@ final class NginxLog {
         final Set<Long> connections = new HashSet<>();
         /** What the connections had negotiated: {@code TLSv1.3/TLS_AES_256_GCM_SHA384}. */
         final Set<String> tls = new java.util.TreeSet<>();
+        /** The HTTP versions of the requests: {@code HTTP/1.1}, {@code HTTP/2.0}. */
+        final Set<String> protocols = new java.util.TreeSet<>();
 
         void add(Counts o) {
             this.requests += o.requests;
@@ -42,6 +47,7 @@ final class NginxLog {
             this.requestBytes += o.requestBytes;
             this.connections.addAll(o.connections);
             this.tls.addAll(o.tls);
+            this.protocols.addAll(o.protocols);
         }
     }
 
@@ -75,6 +81,9 @@ final class NginxLog {
                 }
                 if (f.length > 6) {
                     c.requestBytes += Long.parseLong(f[6]);
+                }
+                if (f.length > 7) {
+                    c.protocols.add(f[7]);
                 }
                 if (!f[3].startsWith("2")) {
                     c.non2xx++;

@@ -15,6 +15,8 @@ final class Slot {
     Shape shape;
     int round;
     String tag;
+    /** {@code /proc/loadavg}'s three load averages when the timed window began. */
+    String loadAverage = "";
     long requests;
     long nanos;
     /** Request latency in nanoseconds (closed loop: a slow request delays the thread's next one). */
