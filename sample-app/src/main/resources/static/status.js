@@ -43,8 +43,15 @@ function table(headers, rows, attributes) {
     el('tbody', {}, ...rows));
 }
 
+// An HTTP/2 connection's streams against its limit; an HTTP/1.1 connection has none (one exchange at a time).
+function streams(c) {
+  return c.streams === null || c.streams === undefined ? '–' : `${c.streams} of ${c.streamLimit}`;
+}
+
 function connectionRow(c) {
-  return el('tr', { class: 'conn', 'data-id': c.id, 'data-state': c.state },
+  const http = c.applicationProtocol ?? 'http/1.1';
+  return el('tr', { class: 'conn', 'data-id': c.id, 'data-state': c.state, 'data-http': http,
+    'data-streams': c.streams, 'data-stream-limit': c.streamLimit },
     el('td', { class: 'num' }, c.id),
     el('td', { class: 'state' }, c.state),
     el('td', {}, c.address),
@@ -53,7 +60,21 @@ function connectionRow(c) {
     el('td', { class: 'num' }, c.requests),
     el('td', {}, c.profile ?? '–'),
     el('td', {}, c.protocol ?? '–'),
-    el('td', {}, el('code', {}, c.cipher ?? '–')));
+    el('td', {}, el('code', {}, c.cipher ?? '–')),
+    el('td', { class: 'http' }, http),
+    el('td', { class: 'num streams' }, streams(c)));
+}
+
+// The streams of a host's HTTP/2 connections, summed from its rows: in use, and the limits in force.
+function hostStreams(connections) {
+  const h2 = connections.filter((c) => c.streams !== null && c.streams !== undefined);
+  if (!h2.length) {
+    return '';
+  }
+  const used = h2.reduce((sum, c) => sum + c.streams, 0);
+  const limit = h2.reduce((sum, c) => sum + c.streamLimit, 0);
+  return el('span', { class: 'meta streams', 'data-streams': used, 'data-stream-limit': limit },
+    ` · ${h2.length} h2 · ${used} of ${limit} streams`);
 }
 
 function addressRow(a) {
@@ -70,8 +91,9 @@ function hostSection(key, counts, detail) {
   return el('div', { class: 'host', 'data-host': key },
     el('h3', {}, key, ' ',
       el('span', { class: 'meta' }, `${counts.connections} open · ${counts.active} leased · ${counts.idle} idle · `
-        + `${counts.connecting} connecting · ${counts.pending} waiting · ${counts.requests} requests`)),
-    table(['id', 'state', 'address', 'age', 'idle', 'requests', 'profile', 'protocol', 'cipher'],
+        + `${counts.connecting} connecting · ${counts.pending} waiting · ${counts.requests} requests`),
+      hostStreams(connections)),
+    table(['id', 'state', 'address', 'age', 'idle', 'requests', 'profile', 'protocol', 'cipher', 'http', 'streams'],
       connections.map(connectionRow), { class: 'connections' }),
     table(['address', 'connections', 'ejection', 'failures in a row'], addresses.map(addressRow), { class: 'addresses' }));
 }

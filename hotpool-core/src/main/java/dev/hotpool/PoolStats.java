@@ -51,9 +51,20 @@ public record PoolStats(int maxConnections, int total, int leased, int idle, int
      * @param route the origin, then the TLS settings' name in parentheses when not the pool's default, then
      *     {@code via host:port} of its proxy, if any
      * @param proxy the proxy's {@code host:port} (never its credentials), or {@code null} for direct connections
+     * @param streams streams leased now on the route's HTTP/2 connections (0 when none speaks HTTP/2); each HTTP/2
+     *     connection carrying any counts as one in {@code leased}
+     * @param streamLimit how many streams the route's HTTP/2 connections that take new ones may carry at once now:
+     *     the sum of their limits (0 when none speaks HTTP/2); a route waits for a stream, or opens another
+     *     connection, when {@code streams} reaches it
      */
     public record HostStats(Origin origin, String route, int total, int leased, int idle, int connecting, int pending,
-            long leases, long created, String proxy) {
+            long leases, long created, String proxy, int streams, int streamLimit) {
+
+        /** A route's counts without HTTP/2 connections (the constructor before HTTP/2). */
+        public HostStats(Origin origin, String route, int total, int leased, int idle, int connecting, int pending,
+                long leases, long created, String proxy) {
+            this(origin, route, total, leased, idle, connecting, pending, leases, created, proxy, 0, 0);
+        }
 
         /** A direct route's counts. */
         public HostStats(Origin origin, String route, int total, int leased, int idle, int connecting, int pending,

@@ -14,6 +14,15 @@ import java.net.InetAddress;
  */
 public interface PoolListener {
 
+    /** The protocol of an HTTP/2 connection in {@link #connect} and {@link #handshake} events. */
+    String H2 = "h2";
+
+    /** The protocol of a connection whose ALPN agreed HTTP/1.1, in {@link #connect} and {@link #handshake} events. */
+    String HTTP_1_1 = "http/1.1";
+
+    /** The protocol of a connection that agreed none (plain HTTP/1.1, no ALPN, a failure). */
+    String NO_PROTOCOL = "none";
+
     /** Ignores every event. */
     PoolListener NONE = new PoolListener() {
     };
@@ -50,6 +59,20 @@ public interface PoolListener {
     }
 
     /**
+     * A TCP connect attempt ended, with the protocol the connection it gave agreed on; what the pool reports. The
+     * default passes it on to {@link #connect(Origin, InetAddress, boolean, long)}, so listeners written before it keep
+     * working. An attempt that failed is reported when it fails; the one that gave the connection once its protocol
+     * is known: for {@code https} after the TLS handshake (and the proxy's tunnel), whether that succeeded or not.
+     *
+     * @param protocol {@value #H2} (ALPN agreed {@code h2}, or a cleartext connection to a host whose protocols name
+     *     {@code h2c}), {@value #HTTP_1_1} (ALPN agreed {@code http/1.1}), or {@value #NO_PROTOCOL}: nothing was
+     *     agreed (plain HTTP/1.1, a server without ALPN, a failed attempt or handshake)
+     */
+    default void connect(Origin origin, InetAddress address, boolean succeeded, long nanos, String protocol) {
+        connect(origin, address, succeeded, nanos);
+    }
+
+    /**
      * Opening a connection failed, in {@code phase} (DNS, TCP, TLS, or the route's HTTP proxy). Reported once per
      * failed connection, on the caller's thread (the {@link #connect} event of an attempt that failed on a
      * fast-fallback thread may come just before or just after it). Not reported when the access policy or an address
@@ -71,12 +94,33 @@ public interface PoolListener {
     }
 
     /**
+     * A TLS handshake ended, with what ALPN agreed; what the pool reports. The default passes it on to
+     * {@link #handshake(Origin, String, boolean, long)}, so listeners written before it keep working.
+     *
+     * @param protocol {@value #H2}, {@value #HTTP_1_1}, or {@value #NO_PROTOCOL} when ALPN agreed nothing (the
+     *     server does without it) or the handshake failed
+     */
+    default void handshake(Origin origin, String profile, boolean succeeded, long nanos, String protocol) {
+        handshake(origin, profile, succeeded, nanos);
+    }
+
+    /**
      * A lease was granted.
      *
      * @param waitNanos time from asking to getting it, connecting included
      * @param reused whether the connection already existed
      */
     default void acquired(Origin origin, long waitNanos, boolean reused) {
+    }
+
+    /**
+     * A lease waited in its route's line and was given a stream of an HTTP/2 connection: every stream the route's
+     * connections could carry was taken (or its HTTP/2 connection was still being opened). Reported on the leasing
+     * thread, after its {@link #acquired} event, once per such lease.
+     *
+     * @param waitNanos time from asking to getting the stream
+     */
+    default void streamWaited(Origin origin, long waitNanos) {
     }
 
     /** A lease failed for lack of a connection: timeout, or the line of waiters was full. */
@@ -133,6 +177,12 @@ public interface PoolListener {
             }
 
             @Override
+            public void connect(Origin origin, InetAddress address, boolean succeeded, long nanos, String protocol) {
+                first.connect(origin, address, succeeded, nanos, protocol);
+                second.connect(origin, address, succeeded, nanos, protocol);
+            }
+
+            @Override
             public void connectFailed(Origin origin, ConnectPhase phase, Exception cause) {
                 first.connectFailed(origin, phase, cause);
                 second.connectFailed(origin, phase, cause);
@@ -142,6 +192,18 @@ public interface PoolListener {
             public void handshake(Origin origin, String profile, boolean succeeded, long nanos) {
                 first.handshake(origin, profile, succeeded, nanos);
                 second.handshake(origin, profile, succeeded, nanos);
+            }
+
+            @Override
+            public void handshake(Origin origin, String profile, boolean succeeded, long nanos, String protocol) {
+                first.handshake(origin, profile, succeeded, nanos, protocol);
+                second.handshake(origin, profile, succeeded, nanos, protocol);
+            }
+
+            @Override
+            public void streamWaited(Origin origin, long waitNanos) {
+                first.streamWaited(origin, waitNanos);
+                second.streamWaited(origin, waitNanos);
             }
 
             @Override

@@ -165,7 +165,8 @@ class GrafanaDashboardTests {
                 "hotpool_connections_acquire_seconds_bucket", "hotpool_connections_timeout_total",
                 "hotpool_connections_created_connections_total", "hotpool_connections_closed_connections_total",
                 "hotpool_connect_seconds_count", "hotpool_tls_handshake_seconds_count",
-                "hotpool_address_ejections_total");
+                "hotpool_address_ejections_total", "hotpool_streams_active", "hotpool_streams_limit",
+                "hotpool_streams_wait_seconds_count", "hotpool_streams_wait_seconds_max");
     }
 
     @Test
@@ -173,7 +174,9 @@ class GrafanaDashboardTests {
         assertThat(this.scraped).doesNotContainKey("hotpool_connection_acquire_seconds_count");
         assertThat(this.scraped.get("hotpool_connections")).contains("pool", "host", "state")
             .doesNotContain("address");
-        assertThat(this.scraped.get("hotpool_tls_handshake_seconds_count")).contains("outcome", "profile", "host");
-        assertThat(this.scraped.get("hotpool_connect_seconds_count")).contains("outcome", "host");
+        assertThat(this.scraped.get("hotpool_tls_handshake_seconds_count")).contains("outcome", "profile", "host",
+                "protocol");
+        assertThat(this.scraped.get("hotpool_connect_seconds_count")).contains("outcome", "host", "protocol");
+        assertThat(this.scraped.get("hotpool_streams_active")).contains("pool", "host");
     }
 }

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StatusPageBrowserTests {
 
     private static final Pattern CONNECTION_ROW = Pattern
-        .compile("<tr class=\"conn\" data-id=\"(\\d+)\" data-state=\"(\\w+)\">");
+        .compile("<tr class=\"conn\" data-id=\"(\\d+)\" data-state=\"(\\w+)\"[^>]*>");
 
     /** A chart's element: {@code <div class="chart…" id="…" …>}. */
     private static final Pattern CHART = Pattern.compile("<div class=\"chart[^\"]*\" id=\"([^\"]+)\"[^>]*>");

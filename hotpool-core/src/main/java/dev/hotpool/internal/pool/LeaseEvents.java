@@ -43,6 +43,14 @@ final class LeaseEvents {
         return entry;
     }
 
+    /**
+     * A lease that waited in its route's line was given a stream of a multiplexed connection, and {@link #begin} has
+     * begun it: the listener's {@code streamWaited}, with the same wait as its {@code acquired}.
+     */
+    void streamWaited(Held stream, long startNanos) {
+        this.listener.streamWaited(stream.origin(), stream.leasedAtNanos - startNanos);
+    }
+
     /** A lease is over (released or closed): the usage event, and the end of its leak watch. Under the pool's lock. */
     void end(Held entry) {
         if (entry.leasedAtNanos != 0) {

@@ -85,9 +85,14 @@ final class Leaser {
             Admission admission = this.pool.admit(origin, tls, filter, proxy, mode, now);
             if (admission instanceof Waiter waiter) {
                 Held granted = waiter.await(this.pool, start, timeoutNanos);
-                return granted instanceof PoolEntry e && e.transport() == null
-                        ? connect(e, connectTimeoutMillis, readTimeoutMillis, start)
-                        : this.events.begin(granted, true /* reused: handed over, or a stream of one open */, start);
+                if (granted instanceof PoolEntry e && e.transport() == null) {
+                    return connect(e, connectTimeoutMillis, readTimeoutMillis, start);
+                }
+                Held lease = this.events.begin(granted, true /* reused: handed over, or a stream of one open */, start);
+                if (lease instanceof StreamLease) {
+                    this.events.streamWaited(lease, start);
+                }
+                return lease;
             }
             if (admission instanceof StreamLease stream) {
                 if (!stream.entry.allowedBy(this.poolFilter)) {

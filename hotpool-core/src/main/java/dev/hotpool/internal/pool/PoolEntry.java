@@ -279,12 +279,17 @@ final class PoolEntry extends Held implements Admission, Multiplex.Events {
         }
     }
 
-    /** The connection as the endpoint shows it. Under the pool lock; only for connections with a transport. */
+    /**
+     * The connection as the endpoint shows it: for a multiplexed (HTTP/2) one, {@code h2} with its leased streams and
+     * its session's limit now. Under the pool lock; only for connections with a transport.
+     */
     ConnectionInfo infoLocked(long now) {
+        Multiplex m = this.mux;
         return new ConnectionInfo(this.id, this.transport.remote().getAddress().getHostAddress() + ":"
                 + this.transport.remote().getPort(), this.state.name().toLowerCase(Locale.ROOT), now - this.createdAt,
                 this.state == State.LEASED ? 0 : now - this.idleSince, this.exchanges, this.transport.profile(),
-                this.transport.protocol(), this.transport.cipherSuite());
+                this.transport.protocol(), this.transport.cipherSuite(), m != null ? "h2" : "http/1.1",
+                m != null ? streamCount() : null, m != null ? m.streamLimit() : null);
     }
 
     @Override

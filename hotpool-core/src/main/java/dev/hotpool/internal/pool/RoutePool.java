@@ -500,12 +500,29 @@ final class RoutePool {
         this.removed = true;
     }
 
-    /** This route's counts for {@link PoolStats}; idle includes connections being checked. */
+    /**
+     * This route's counts for {@link PoolStats}; idle includes connections being checked. A route that may multiplex
+     * sums its multiplexed connections' leased streams, and the limits of those that take new ones (a walk over its
+     * connections: few, as streams gather on as few as they fit).
+     */
     PoolStats.HostStats stats() {
+        int streams = 0;
+        int streamLimit = 0;
+        if (this.mayMultiplex) {
+            for (PoolEntry e = this.members.first(); e != null; e = this.members.next(e)) {
+                Multiplex m = e.multiplex();
+                if (m != null) {
+                    streams += e.streamCount();
+                    if (this.shared.contains(e)) {
+                        streamLimit = (int) Math.min(Integer.MAX_VALUE, (long) streamLimit + m.streamLimit());
+                    }
+                }
+            }
+        }
         return new PoolStats.HostStats(this.route.origin(), this.route.toString(), this.counts.total(),
                 this.counts.leased(), this.counts.idle() + this.counts.checking(), this.counts.connecting(),
                 this.counts.waiting(), this.leases.sum(), this.created,
-                this.route.proxy() == null ? null : this.route.proxy().authority());
+                this.route.proxy() == null ? null : this.route.proxy().authority(), streams, streamLimit);
     }
 
     @Override

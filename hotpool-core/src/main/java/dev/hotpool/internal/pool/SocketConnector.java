@@ -95,18 +95,20 @@ public final class SocketConnector implements Connector {
             return throughProxy(route, route.proxy(), candidates, load, deadline, readTimeoutMillis);
         }
         Socket raw;
+        Won won = new Won();
         try {
             raw = this.dialer.dial(origin, candidates, load, deadline, connectTimeoutMillis, new Dialer.Attempts() {
                 @Override
                 public void failed(InetAddress address, IOException cause, long nanos) {
-                    SocketConnector.this.listener.connect(origin, address, false, nanos);
+                    SocketConnector.this.listener.connect(origin, address, false, nanos, PoolListener.NO_PROTOCOL);
                     SocketConnector.this.outliers.recordFailure(origin.authority(), address,
                             OutlierDetector.Failure.CONNECT);
                 }
 
                 @Override
                 public void connected(InetAddress address, long nanos) {
-                    SocketConnector.this.listener.connect(origin, address, true, nanos);
+                    won.address = address; // Reported by layer(), once the connection's protocol is known.
+                    won.nanos = nanos;
                 }
             });
         }
@@ -114,7 +116,8 @@ public final class SocketConnector implements Connector {
             this.listener.connectFailed(origin, ConnectPhase.TCP, e);
             throw e;
         }
-        return layer(route, raw, (InetSocketAddress) raw.getRemoteSocketAddress(), load, deadline, readTimeoutMillis);
+        return layer(route, raw, (InetSocketAddress) raw.getRemoteSocketAddress(), load, deadline, readTimeoutMillis,
+                won);
     }
 
     /**
@@ -140,19 +143,22 @@ public final class SocketConnector implements Connector {
         load.add(address, 1);
         InetSocketAddress remote = new InetSocketAddress(address, origin.port());
         Socket raw;
+        Won won = new Won();
         long started = System.nanoTime();
         try {
             raw = this.dialer.connect(proxyAddress, deadline);
-            this.listener.connect(origin, proxyAddress.getAddress(), true, System.nanoTime() - started);
+            won.address = proxyAddress.getAddress(); // Reported by layer(), once the protocol is known.
+            won.nanos = System.nanoTime() - started;
         }
         catch (IOException e) {
-            this.listener.connect(origin, proxyAddress.getAddress(), false, System.nanoTime() - started);
+            this.listener.connect(origin, proxyAddress.getAddress(), false, System.nanoTime() - started,
+                    PoolListener.NO_PROTOCOL);
             load.add(address, -1);
             ProxyException failure = ProxyTunnel.unreachable(proxy, proxyAddress, origin, e);
             this.listener.connectFailed(origin, ConnectPhase.PROXY, failure);
             throw failure;
         }
-        return layer(route, raw, remote, load, deadline, readTimeoutMillis);
+        return layer(route, raw, remote, load, deadline, readTimeoutMillis, won);
     }
 
     /**
@@ -160,24 +166,35 @@ public final class SocketConnector implements Connector {
      * TLS to the origin; for {@code http}, the socket as it is. On failure closes it, uncounts its address, and
      * counts the failure against the origin's address (unless the proxy refused: the origin was never reached).
      *
+     * Reports the TCP connect that gave {@code raw} ({@code won}) with the protocol the connection agreed, or with
+     * none when it failed.
+     *
      * @param remote the origin address the connection stands for (through a proxy, the one checked for it)
      */
     private Transport layer(Route route, Socket raw, InetSocketAddress remote, AddressLoad load, long deadline,
-            int readTimeoutMillis) throws IOException {
+            int readTimeoutMillis, Won won) throws IOException {
         Origin origin = route.origin();
+        PooledSocket transport;
+        String protocol;
         try {
-            if (!origin.secure()) {
-                return open(raw, raw, remote, readTimeoutMillis, null);
-            }
-            if (route.proxy() != null) {
-                this.proxies.connect(raw, route.proxy(), origin, TcpSockets.remainingMillis(deadline));
-            }
             EffectiveHostSettings host = this.hosts.hostSettings(origin.host());
-            TlsProfile profile = profile(host);
-            return open(raw, handshake(route, raw, remote, deadline, profile, host.alpn(profile)), remote,
-                    readTimeoutMillis, profile.name());
+            if (!origin.secure()) {
+                transport = open(raw, raw, remote, readTimeoutMillis, null);
+                // Prior knowledge, as Http2Multiplexing decides it: never through a proxy.
+                protocol = host.h2c() && route.proxy() == null ? PoolListener.H2 : PoolListener.NO_PROTOCOL;
+            }
+            else {
+                if (route.proxy() != null) {
+                    this.proxies.connect(raw, route.proxy(), origin, TcpSockets.remainingMillis(deadline));
+                }
+                TlsProfile profile = profile(host);
+                transport = open(raw, handshake(route, raw, remote, deadline, profile, host.alpn(profile)), remote,
+                        readTimeoutMillis, profile.name());
+                protocol = agreed(transport.applicationProtocol());
+            }
         }
         catch (IOException | RuntimeException e) {
+            this.listener.connect(origin, won.address, true, won.nanos, PoolListener.NO_PROTOCOL);
             closeQuietly(raw);
             load.add(remote.getAddress(), -1);
             boolean refusedByProxy = e instanceof ProxyException;
@@ -188,6 +205,13 @@ public final class SocketConnector implements Connector {
                     : origin.secure() ? ConnectPhase.TLS : ConnectPhase.TCP, e);
             throw e;
         }
+        this.listener.connect(origin, won.address, true, won.nanos, protocol);
+        return transport;
+    }
+
+    /** The listener's protocol of what ALPN agreed ({@code null} or {@code ""}: nothing). */
+    private static String agreed(String alpn) {
+        return alpn == null || alpn.isEmpty() ? PoolListener.NO_PROTOCOL : alpn;
     }
 
     /**
@@ -237,11 +261,13 @@ public final class SocketConnector implements Connector {
         long start = System.nanoTime();
         try {
             SSLSocket ssl = this.tls.handshake(raw, origin, remote, route.tls(), profile, alpn, budget);
-            this.listener.handshake(origin, profile.name(), true, System.nanoTime() - start);
+            this.listener.handshake(origin, profile.name(), true, System.nanoTime() - start,
+                    agreed(ssl.getApplicationProtocol()));
             return ssl;
         }
         catch (IOException | RuntimeException e) {
-            this.listener.handshake(origin, profile.name(), false, System.nanoTime() - start);
+            this.listener.handshake(origin, profile.name(), false, System.nanoTime() - start,
+                    PoolListener.NO_PROTOCOL);
             throw e;
         }
     }
@@ -265,6 +291,12 @@ public final class SocketConnector implements Connector {
         String named = host.tlsProfile();
         TlsProfiles declared = this.profiles.declared();
         return this.profiles.effective(named != null ? declared.profile(named) : declared.next());
+    }
+
+    /** The TCP connect that gave a connection: reported once its protocol is known. Used by one thread. */
+    private static final class Won {
+        InetAddress address;
+        long nanos;
     }
 
     private static void closeQuietly(Socket s) {

@@ -87,7 +87,10 @@ final class BoundRegistry {
         }
     }
 
-    /** A host tag's meters: its connection gauges, its counters, then its acquire and usage timers. */
+    /**
+     * A host tag's meters: its connection gauges, its counters, its acquire and usage timers (the order of the first
+     * release), then its HTTP/2 stream gauges and stream-wait timer.
+     */
     void registerHost(HostMeters host) {
         try {
             Tags tags = this.poolTags.and(host.tags);
@@ -124,6 +127,14 @@ final class BoundRegistry {
                 .register(this.registry));
             timer(host.acquireKey);
             timer(host.usageKey);
+            for (StreamCount count : StreamCount.values()) {
+                add(Gauge.builder(count.meterName, this.gauges, (g) -> g.streams(host, count))
+                    .tags(tags)
+                    .description(count.description)
+                    .strongReference(true)
+                    .register(this.registry));
+            }
+            timer(host.streamWaitKey);
         }
         catch (RuntimeException ex) {
             this.failures.accept(ex);

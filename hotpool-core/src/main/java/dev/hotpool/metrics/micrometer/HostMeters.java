@@ -36,9 +36,7 @@ final class HostMeters {
 
     final TimerKey usageKey;
 
-    final TimerKey connectSuccessKey;
-
-    final TimerKey connectFailureKey;
+    final TimerKey streamWaitKey;
 
     final TimerKey durationKey;
 
@@ -50,11 +48,10 @@ final class HostMeters {
         for (int i = 0; i < this.closed.length; i++) {
             this.closed[i] = new LongAdder();
         }
-        this.acquireKey = new TimerKey(TimerKind.ACQUIRE, this, null, null);
-        this.usageKey = new TimerKey(TimerKind.USAGE, this, null, null);
-        this.connectSuccessKey = new TimerKey(TimerKind.CONNECT, this, MeterNaming.SUCCESS, null);
-        this.connectFailureKey = new TimerKey(TimerKind.CONNECT, this, MeterNaming.FAILURE, null);
-        this.durationKey = new TimerKey(TimerKind.DURATION, this, null, null);
+        this.acquireKey = new TimerKey(TimerKind.ACQUIRE, this);
+        this.usageKey = new TimerKey(TimerKind.USAGE, this);
+        this.streamWaitKey = new TimerKey(TimerKind.STREAM_WAIT, this);
+        this.durationKey = new TimerKey(TimerKind.DURATION, this);
     }
 
     /** The adder of connections closed for {@code reason}. */
@@ -62,10 +59,16 @@ final class HostMeters {
         return this.closed[reason.ordinal()];
     }
 
-    /** The key of a handshake's timer; made per event, as its profile is the event's. */
-    TimerKey handshakeKey(boolean succeeded, String profile) {
+    /** The key of a handshake's timer; made per event, as its profile and protocol are the event's. */
+    TimerKey handshakeKey(boolean succeeded, String profile, String protocol) {
         return new TimerKey(TimerKind.HANDSHAKE, this, MeterNaming.outcome(succeeded),
-                profile != null ? profile : MeterNaming.NO_PROFILE);
+                profile != null ? profile : MeterNaming.NO_PROFILE, MeterNaming.protocol(protocol));
+    }
+
+    /** The key of a TCP connect's timer; made per event (a connect is rare), as its protocol is the event's. */
+    TimerKey connectKey(boolean succeeded, String protocol) {
+        return new TimerKey(TimerKind.CONNECT, this, MeterNaming.outcome(succeeded), null,
+                MeterNaming.protocol(protocol));
     }
 
     @Override

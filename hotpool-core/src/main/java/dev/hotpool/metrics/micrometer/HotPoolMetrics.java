@@ -43,9 +43,14 @@ import org.slf4j.LoggerFactory;
  * {@code hotpool.connections.timeout} counter (leases that got no connection);</li>
  * <li>{@code hotpool.connections.usage} timer (how long a lease was held);</li>
  * <li>{@code hotpool.connect} timer: each TCP connect attempt that gave a connection or failed (not those that lost
- * a fast-fallback race), tagged {@code outcome} = {@code success} | {@code failure};</li>
- * <li>{@code hotpool.tls.handshake} timer, tagged {@code outcome} = {@code success} | {@code failure} and
- * {@code profile};</li>
+ * a fast-fallback race), tagged {@code outcome} = {@code success} | {@code failure} and {@code protocol} =
+ * {@code h2} | {@code http/1.1} | {@code none} (what the connection agreed: by ALPN, or {@code h2} for a host's
+ * {@code h2c}; {@code none} when nothing was, as for plain HTTP/1.1 and every failure);</li>
+ * <li>{@code hotpool.tls.handshake} timer, tagged {@code outcome} = {@code success} | {@code failure},
+ * {@code profile} and {@code protocol} (what ALPN agreed, as above);</li>
+ * <li>{@code hotpool.streams.active} gauge: streams leased on HTTP/2 connections; {@code hotpool.streams.limit}
+ * gauge: how many the HTTP/2 connections that take new streams may carry at once (the sum of their limits);
+ * {@code hotpool.streams.wait} timer: leases that waited in line for a stream (only those);</li>
  * <li>{@code hotpool.address.ejections} counter;</li>
  * <li>{@code hotpool.proxy.connections} gauge, only when {@code hotpool.proxy.url} names a proxy: tagged
  * {@code proxy} ({@code host:port}, never its credentials) and {@code state} as {@code hotpool.connections}, the
@@ -239,15 +244,31 @@ public final class HotPoolMetrics implements MeterBinder, PoolListener, AutoClos
         }
     }
 
+    /** As the five-argument event, with protocol {@code none}. */
     @Override
     public void connect(Origin origin, InetAddress address, boolean succeeded, long nanos) {
-        HostMeters m = this.hosts.meters(origin);
-        this.timers.record(succeeded ? m.connectSuccessKey : m.connectFailureKey, nanos);
+        connect(origin, address, succeeded, nanos, NO_PROTOCOL);
     }
 
     @Override
+    public void connect(Origin origin, InetAddress address, boolean succeeded, long nanos, String protocol) {
+        this.timers.record(this.hosts.meters(origin).connectKey(succeeded, protocol), nanos);
+    }
+
+    /** As the five-argument event, with protocol {@code none}. */
+    @Override
     public void handshake(Origin origin, String profile, boolean succeeded, long nanos) {
-        this.timers.record(this.hosts.meters(origin).handshakeKey(succeeded, profile), nanos);
+        handshake(origin, profile, succeeded, nanos, NO_PROTOCOL);
+    }
+
+    @Override
+    public void handshake(Origin origin, String profile, boolean succeeded, long nanos, String protocol) {
+        this.timers.record(this.hosts.meters(origin).handshakeKey(succeeded, profile, protocol), nanos);
+    }
+
+    @Override
+    public void streamWaited(Origin origin, long waitNanos) {
+        this.timers.record(this.hosts.meters(origin).streamWaitKey, waitNanos);
     }
 
     @Override

@@ -34,6 +34,12 @@ final class MeterNaming {
     /** Addresses ejected as outliers. */
     static final String EJECTIONS = "hotpool.address.ejections";
 
+    /** Streams leased now on HTTP/2 connections. */
+    static final String ACTIVE_STREAMS = "hotpool.streams.active";
+
+    /** How many streams the HTTP/2 connections that take new ones may carry at once: the sum of their limits. */
+    static final String STREAM_LIMIT = "hotpool.streams.limit";
+
     /** Connections through the configured HTTP proxy, tagged {@link #PROXY} and {@link #STATE}. */
     static final String PROXY_CONNECTIONS = "hotpool.proxy.connections";
 
@@ -54,6 +60,16 @@ final class MeterNaming {
 
     /** Tag of the connect and handshake timers: {@link #SUCCESS} or {@link #FAILURE}. */
     static final String OUTCOME = "outcome";
+
+    /**
+     * Tag of the connect and handshake timers: the protocol the connection agreed, {@code h2}, {@code http/1.1} or
+     * {@link #NO_PROTOCOL} ({@link dev.hotpool.metrics.PoolListener#connect(Origin, java.net.InetAddress, boolean,
+     * long, String)}).
+     */
+    static final String PROTOCOL = "protocol";
+
+    /** The {@link #PROTOCOL} of a connection that agreed none: plain HTTP/1.1, no ALPN, or a failure. */
+    static final String NO_PROTOCOL = "none";
 
     /** Tag of the handshake timer: the TLS client profile. */
     static final String PROFILE = "profile";
@@ -129,6 +145,11 @@ final class MeterNaming {
     /** The {@link #OUTCOME} tag value. */
     static String outcome(boolean succeeded) {
         return succeeded ? SUCCESS : FAILURE;
+    }
+
+    /** The {@link #PROTOCOL} tag value: {@code protocol}, or {@link #NO_PROTOCOL} when there is none. */
+    static String protocol(String protocol) {
+        return protocol == null || protocol.isEmpty() ? NO_PROTOCOL : protocol;
     }
 
     /** The {@link #REASON} tag value of {@code reason}, computed once. */

@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * What the pool's gauges read: connections per state (over all hosts, or per host tag), the global limit, and the
- * connections through the configured proxy. Every value comes from one snapshot of {@link HotPool#stats()} taken at
+ * What the pool's gauges read: connections per state and HTTP/2 streams (over all hosts, or per host tag), the global
+ * limit, and the connections through the configured proxy. Every value comes from one snapshot of {@link HotPool#stats()} taken at
  * most once a second, so a scrape takes the pool's lock at most once a second whatever the number of gauges or
  * registries. {@link BoundRegistry} registers the gauges; this only answers them.
  *
@@ -23,6 +23,9 @@ import java.util.function.Supplier;
 final class PoolGauges {
 
     private static final long SNAPSHOT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Where the stream counts begin in a host's counts of a snapshot: after the connection states. */
+    private static final int STATES = ConnectionState.values().length;
 
     /** Decides when the snapshot is a second old. */
     private final LongSupplier nanoTime;
@@ -79,6 +82,19 @@ final class PoolGauges {
         return counts != null ? counts[state.ordinal()] : 0;
     }
 
+    /**
+     * HTTP/2 streams ({@code count}): the sum over every route for {@link HostMeterTable#allHosts()}, else over the
+     * routes whose host counts into {@code host}.
+     */
+    double streams(HostMeters host, StreamCount count) {
+        Snapshot s = snapshot();
+        if (host == this.hosts.allHosts()) {
+            return s.streams()[count.ordinal()];
+        }
+        int[] counts = s.byHost().get(host);
+        return counts != null ? counts[STATES + count.ordinal()] : 0;
+    }
+
     /** The connections in a state of the routes through the proxy ({@code host:port}). */
     double proxyConnections(String proxy, ConnectionState state) {
         int sum = 0;
@@ -112,6 +128,12 @@ final class PoolGauges {
 
     private Snapshot takeSnapshot(long now) {
         PoolStats stats = pool().stats();
+        int[] streams = new int[StreamCount.values().length];
+        for (PoolStats.HostStats h : stats.hosts()) {
+            for (StreamCount count : StreamCount.values()) {
+                streams[count.ordinal()] += count.count(h);
+            }
+        }
         Map<HostMeters, int[]> byHost = new HashMap<>();
         if (this.hosts.perHost()) {
             // A host without an entry once the names are taken counts as other, as its events do.
@@ -122,17 +144,25 @@ final class PoolGauges {
                     m = other;
                 }
                 if (m != null) {
-                    int[] counts = byHost.computeIfAbsent(m, (k) -> new int[ConnectionState.values().length]);
+                    int[] counts = byHost.computeIfAbsent(m,
+                            (k) -> new int[STATES + StreamCount.values().length]);
                     for (ConnectionState state : ConnectionState.values()) {
                         counts[state.ordinal()] += state.count(h);
+                    }
+                    for (StreamCount count : StreamCount.values()) {
+                        counts[STATES + count.ordinal()] += count.count(h);
                     }
                 }
             }
         }
-        return new Snapshot(stats, byHost, now);
+        return new Snapshot(stats, streams, byHost, now);
     }
 
-    /** A snapshot of the pool's counts, and per-host sums of them when hosts are tagged. Immutable once published. */
-    private record Snapshot(PoolStats stats, Map<HostMeters, int[]> byHost, long takenAt) {
+    /**
+     * A snapshot of the pool's counts, the streams summed over every route (by {@link StreamCount#ordinal()}), and
+     * per-host sums when hosts are tagged (connection states by ordinal, then the stream counts after
+     * {@link #STATES}). Immutable once published.
+     */
+    private record Snapshot(PoolStats stats, int[] streams, Map<HostMeters, int[]> byHost, long takenAt) {
     }
 }

@@ -14,10 +14,14 @@ enum TimerKind {
     /** How long a lease was held. */
     USAGE("hotpool.connections.usage", "Time a connection was leased"),
 
-    /** A TLS handshake, tagged {@code outcome} and {@code profile}. */
+    /** A lease that waited in line for a stream of an HTTP/2 connection. */
+    STREAM_WAIT("hotpool.streams.wait", "Time leases waited in line for a stream of an HTTP/2 connection (only those "
+            + "that waited)"),
+
+    /** A TLS handshake, tagged {@code outcome}, {@code profile} and {@code protocol}. */
     HANDSHAKE("hotpool.tls.handshake", "Time a TLS handshake took"),
 
-    /** A TCP connect attempt that gave the connection or failed, tagged {@code outcome}. */
+    /** A TCP connect attempt that gave the connection or failed, tagged {@code outcome} and {@code protocol}. */
     CONNECT("hotpool.connect", "Time a TCP connect attempt took (the one that won, and each that failed)"),
 
     /** How long a connection that opened stayed open (OpenTelemetry's names only). */

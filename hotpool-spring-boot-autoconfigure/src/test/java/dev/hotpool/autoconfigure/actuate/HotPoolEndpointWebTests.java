@@ -236,8 +236,12 @@ class HotPoolEndpointWebTests {
         JsonNode rows = host.path("connections");
         assertThat(rows.size()).isEqualTo(this.pool.connections(origin()).size()).isGreaterThanOrEqualTo(2);
         JsonNode row = rows.get(0);
+        // The keys of the first release first, unchanged; then what HTTP/2 added (null for an HTTP/1.1 connection).
         assertThat(row.propertyNames()).containsExactly("id", "address", "state", "ageMillis", "idleMillis",
-                "requests", "profile", "protocol", "cipher");
+                "requests", "profile", "protocol", "cipher", "applicationProtocol", "streams", "streamLimit");
+        assertThat(row.path("applicationProtocol").asString()).isEqualTo("http/1.1");
+        assertThat(row.path("streams").isNull()).isTrue();
+        assertThat(row.path("streamLimit").isNull()).isTrue();
         assertThat(row.path("address").asString()).startsWith("127.0.0.1:");
         assertThat(row.path("state").asString()).isEqualTo("idle");
         assertThat(row.path("profile").asString()).isEqualTo("default");
