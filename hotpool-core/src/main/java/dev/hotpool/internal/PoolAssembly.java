@@ -66,6 +66,11 @@ public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine e
         return parts(config).engine(config, connector, ConnectionProbe.LIVENESS, Multiplexing.NONE);
     }
 
+    /** As {@link #engine(HotPoolConfig, Connector)}, with the protocol layer's {@code multiplexing} (HTTP/2 tests). */
+    public static Engine engine(HotPoolConfig config, Connector connector, Multiplexing multiplexing) {
+        return parts(config).engine(config, connector, ConnectionProbe.LIVENESS, multiplexing);
+    }
+
     /** What the engine and the connector share, made first. */
     private record Parts(TrafficRecorder traffic, PoolListener listener, AddressBook addressBook,
             OutlierDetector outliers) {

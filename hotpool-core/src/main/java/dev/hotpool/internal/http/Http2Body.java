@@ -17,10 +17,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the connection goes on), or when it fails. A body dropped without being closed is reclaimed when it becomes
  * unreachable.
  *
- * <p>Keeps {@link java.io.InputStream}'s contract without mark support: {@code read(b, off, len)} checks its bounds,
- * {@code len} 0 returns 0, reads after {@link #close()} fail, closing twice is harmless; the bulk reads
- * ({@code readNBytes}, {@code readAllBytes}, {@code transferTo}) are {@link java.io.InputStream}'s, which grow with
- * what arrives.
+ * <p>The lease goes back as soon as the stream has ended and its last byte was read (a response without content, or
+ * one whose END_STREAM came with its last DATA, needs no read of the end), as a {@code Content-Length} body on HTTP/1.1.
+ *
+ * <p>Keeps {@link java.io.InputStream}'s contract as {@link ResponseBody} does: {@link #mark}/{@link #reset} with any
+ * read limit, the bytes after the mark kept in a buffer that grows as they are read ({@link MarkBuffer}: Spring's
+ * RestClient peeks at one byte with them); {@code read(b, off, len)} checks its bounds, {@code len} 0 returns 0, reads
+ * after {@link #close()} fail, closing twice is harmless; the bulk reads ({@code readNBytes}, {@code readAllBytes},
+ * {@code transferTo}) are {@link java.io.InputStream}'s, which grow with what arrives.
  *
  * <p>Not thread-safe (like any input stream).
  */
@@ -70,6 +74,8 @@ final class Http2Body extends LeasedBody {
     private boolean endPending;
     private IOException failure;
     private byte[] one;
+    /** What mark/reset keep; made at the first mark. */
+    private MarkBuffer marked;
 
     Http2Body(Http2Stream stream, Lease lease, Origin origin, int readTimeoutMillis) {
         this.stream = stream;
@@ -91,18 +97,15 @@ final class Http2Body extends LeasedBody {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        switch (this.state) {
-            case CLOSED -> throw new IOException("hotpool: the response body from " + this.origin + " has been closed");
-            case FAILED -> throw new HotPoolException("hotpool: the response body from " + this.origin + " cannot be "
-                    + "read: reading it failed before (" + this.failure.getMessage() + ")", this.failure);
-            case DONE -> {
-                return len == 0 ? 0 : -1;
-            }
-            default -> {
-            }
-        }
+        ensureReadable();
         if (len == 0) {
             return 0;
+        }
+        if (this.marked != null && this.marked.replayable() > 0) {
+            return this.marked.replay(b, off, len);
+        }
+        if (this.state == State.DONE) {
+            return -1;
         }
         int n;
         try {
@@ -112,22 +115,76 @@ final class Http2Body extends LeasedBody {
             this.state = State.FAILED;
             this.failure = e;
             this.endPending = false;
+            this.marked = null;
             this.cleanable.clean(); // Cancels the stream and gives its lease back; the connection goes on.
             throw e instanceof MalformedResponseException || e instanceof HotPoolException ? e
                     : Http1Client.bodyFailure(this.origin, e);
         }
-        if (n < 0) {
+        if (n > 0 && this.marked != null) {
+            this.marked.record(b, off, n);
+        }
+        if (n < 0 || this.stream.complete()) {
             end();
         }
         return n;
     }
 
+    /** Fails when the body was closed or failed. */
+    private void ensureReadable() throws IOException {
+        switch (this.state) {
+            case CLOSED -> throw new IOException("hotpool: the response body from " + this.origin + " has been closed");
+            case FAILED -> throw new HotPoolException("hotpool: the response body from " + this.origin + " cannot be "
+                    + "read: reading it failed before (" + this.failure.getMessage() + ")", this.failure);
+            default -> {
+            }
+        }
+    }
+
     @Override
     public int available() throws IOException {
-        if (this.state == State.CLOSED) {
-            return 0;
+        int replayable = this.marked != null ? this.marked.replayable() : 0;
+        return switch (this.state) {
+            case OPEN -> (int) Math.min(Integer.MAX_VALUE, (long) replayable + this.stream.available());
+            case DONE -> replayable;
+            default -> 0;
+        };
+    }
+
+    @Override
+    public boolean markSupported() {
+        return true;
+    }
+
+    /**
+     * Marks this place: up to {@code readlimit} bytes read after it can be read again after {@link #reset}. Bytes are
+     * kept as they are read, so a large limit costs nothing until the bytes arrive. A negative limit is taken as 0.
+     */
+    @Override
+    public void mark(int readlimit) {
+        if (this.state == State.CLOSED || this.state == State.FAILED) {
+            return;
         }
-        return this.state == State.OPEN ? this.stream.available() : 0;
+        if (this.marked == null) {
+            this.marked = new MarkBuffer();
+        }
+        this.marked.mark(readlimit);
+    }
+
+    /** Goes back to the mark; fails when there is none or more than its read limit was read since. */
+    @Override
+    public void reset() throws IOException {
+        ensureReadable();
+        if (this.marked == null || !this.marked.reset()) {
+            throw new IOException("hotpool: reset of the response body from " + this.origin + " without a valid mark "
+                    + "(none was set, or more than its read limit was read since)");
+        }
+    }
+
+    /** Ends the body at once when its stream has already ended with nothing to read (no content, or all of it read). */
+    void endIfComplete() {
+        if (this.state == State.OPEN && this.stream.complete()) {
+            end();
+        }
     }
 
     @Override
@@ -137,6 +194,7 @@ final class Http2Body extends LeasedBody {
         }
         this.state = State.CLOSED;
         this.endPending = false;
+        this.marked = null;
         this.cleanable.clean();
     }
 

@@ -119,6 +119,9 @@ final class Http2Exchange {
             in = new DecodedBody(stream2, coding, origin);
             fields = without(fields, "content-encoding", "content-length");
         }
+        else {
+            stream2.endIfComplete(); // Nothing to read (no content, or all of it came with the head): the lease goes back.
+        }
         return new Http1Response(head.status(), "", "HTTP/2.0", fields, in, reused);
     }
 

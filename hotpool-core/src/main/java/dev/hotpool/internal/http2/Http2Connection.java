@@ -435,6 +435,24 @@ public final class Http2Connection implements Multiplex {
         }
     }
 
+    /**
+     * Bytes a cancelled stream had received and nobody will read: the connection's window gets them back, in a
+     * WINDOW_UPDATE now when half the window is due. Not left for the reader's next DATA: with the window closed by
+     * them, no DATA would come, and every stream of the connection would stall. Never called under a stream's lock.
+     */
+    void giveBack(long n) {
+        discardBuffered(n);
+        if (this.closed) {
+            return;
+        }
+        try {
+            giveBackIfDue();
+        }
+        catch (IOException e) {
+            lost(e);
+        }
+    }
+
     /** A stream is done: out of the open streams; reset first when the server may still send on it. */
     void closeStream(Http2Stream stream, ErrorCode reset) {
         if (this.streams.remove(stream.id()) == null || reset == null || this.closed) {
@@ -554,9 +572,7 @@ public final class Http2Connection implements Multiplex {
             return;
         }
         boolean overrun = stream.recvWindow.addAndGet(-length) < 0;
-        if (f.payloadLength() < length) {
-            discardBuffered(length - f.payloadLength()); // The padding: never read by anyone.
-        }
+        int padding = length - f.payloadLength();
         try {
             if (overrun) {
                 throw Http2Exception.stream(ErrorCode.FLOW_CONTROL_ERROR, id, this.origin, "DATA beyond the stream "
@@ -567,9 +583,14 @@ public final class Http2Connection implements Multiplex {
             }
         }
         catch (Http2Exception e) {
-            discardBuffered(f.payloadLength());
+            discardBuffered(length);
             streamError(stream, e);
+            giveBackIfDue();
+            return;
         }
+        // The padding is never read by anyone: both windows get it back now, as if the caller had read it (a server
+        // padding every frame would otherwise close the stream's window with bytes the caller never sees).
+        stream.discarded(padding);
         giveBackIfDue();
     }
 
@@ -579,6 +600,9 @@ public final class Http2Connection implements Multiplex {
         if (pending >= this.options.connectionWindowSize() / 2 && this.unacknowledged.compareAndSet(pending, 0)) {
             this.writeLock.lock();
             try {
+                if (this.closed) {
+                    return;
+                }
                 windowOpenedLocally((int) pending, null);
                 this.writer.windowUpdate(0, (int) pending);
                 this.out.flush();

@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,8 +57,11 @@ public final class Http2Stream {
     /** Guarded by lock: anything came for this stream (a head, DATA, a reset). */
     private boolean answered;
 
-    /** Read by the request thread only: bytes read since the last WINDOW_UPDATE for the stream. */
-    private int unacknowledged;
+    /**
+     * Bytes read by the caller, or discarded by the reader (padding), since the last WINDOW_UPDATE for the stream: the
+     * request thread and the connection's reader both add to it.
+     */
+    private final AtomicInteger unacknowledged = new AtomicInteger();
     /** The receive window this stream advertised; the reader counts the server's DATA against it. */
     private final int recvWindowSize;
     /** What the server may still send on the stream: the reader takes DATA from it, WINDOW_UPDATEs add. */
@@ -200,6 +204,7 @@ public final class Http2Stream {
      */
     public void cancel() {
         boolean reset;
+        long unread;
         this.lock.lock();
         try {
             reset = !this.remoteClosed && this.failure == null;
@@ -208,7 +213,7 @@ public final class Http2Stream {
                         + " was cancelled");
             }
             this.changed.signalAll();
-            this.connection.discardBuffered(this.buffered);
+            unread = this.buffered;
             this.buffered = 0;
             this.chunks.clear();
         }
@@ -216,6 +221,8 @@ public final class Http2Stream {
             this.lock.unlock();
         }
         this.connection.closeStream(this, reset ? ErrorCode.CANCEL : null);
+        // Outside the lock (a write takes the connection's write lock, which is held while streams are failed).
+        this.connection.giveBack(unread);
     }
 
     private void consumed(int n) throws IOException {
@@ -227,13 +234,22 @@ public final class Http2Stream {
         finally {
             this.lock.unlock();
         }
-        this.unacknowledged += n;
+        int pending = this.unacknowledged.addAndGet(n);
         int update = 0;
-        if (open && this.unacknowledged >= this.recvWindowSize / 2) {
-            update = this.unacknowledged;
-            this.unacknowledged = 0;
+        if (open && pending >= this.recvWindowSize / 2 && this.unacknowledged.compareAndSet(pending, 0)) {
+            update = pending;
         }
         this.connection.consumed(this, n, update);
+    }
+
+    /**
+     * Bytes of a DATA frame for this stream that nobody will read (its padding): given back to the stream's window and
+     * the connection's as read bytes are. The connection's reader calls it.
+     */
+    void discarded(int n) throws IOException {
+        if (n > 0) {
+            consumed(n);
+        }
     }
 
     /** Waits for a change, up to the deadline. Under lock. */

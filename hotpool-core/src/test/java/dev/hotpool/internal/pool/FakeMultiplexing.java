@@ -80,6 +80,11 @@ final class FakeMultiplexing implements Multiplexing {
             this.limit = limit;
         }
 
+        /** The connection the session was started on (the pool's entry, which hears its events). */
+        PoolEntry entry() {
+            return (PoolEntry) this.events;
+        }
+
         /** The peer's SETTINGS change the limit; the pool hears of it. */
         void limit(int streams) {
             this.limit = streams;
