@@ -8,6 +8,7 @@ import dev.hotpool.internal.pool.Lease;
 
 import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,6 +36,12 @@ final class Http2Body extends LeasedBody {
         t.setDaemon(true);
         return t;
     });
+
+    /** The first array of {@link #readNBytes(int)} when fewer bytes have arrived. */
+    private static final int FIRST_ARRAY = 64 * 1024;
+
+    /** How many times the bytes received so far an array of {@link #readNBytes(int)} may grow to. */
+    private static final int GROWTH = 16;
 
     private enum State {
         OPEN, DONE, FAILED, CLOSED
@@ -127,6 +134,40 @@ final class Http2Body extends LeasedBody {
             end();
         }
         return n;
+    }
+
+    /**
+     * Reads up to {@code len} bytes into one array that starts at what has arrived (at least 64 KiB) and grows with
+     * what arrives (to at most 16 times what came), up to what the {@code content-length} leaves: RestClient's
+     * {@code readNBytes(contentLength)} gets its body in one array without the copies of
+     * {@link java.io.InputStream#readNBytes(int)}, and a length announced but not sent is never allocated. Without a
+     * {@code content-length}, {@link java.io.InputStream}'s own.
+     */
+    @Override
+    public byte[] readNBytes(int len) throws IOException {
+        if (len < 0) {
+            throw new IllegalArgumentException("len < 0");
+        }
+        ensureReadable();
+        int replayable = this.marked != null ? this.marked.replayable() : 0;
+        long left = this.state != State.OPEN ? 0 : this.stream.remainingContentLength();
+        if (left < 0 || left + replayable == 0) {
+            return super.readNBytes(len);
+        }
+        int want = (int) Math.min(len, left + replayable);
+        byte[] b = new byte[(int) Math.min(want, Math.max(FIRST_ARRAY, (long) available()))];
+        int filled = 0;
+        while (filled < want) {
+            if (filled == b.length) {
+                b = Arrays.copyOf(b, (int) Math.min(want, (long) GROWTH * filled));
+            }
+            int n = read(b, filled, b.length - filled);
+            if (n < 0) {
+                break;
+            }
+            filled += n;
+        }
+        return filled == b.length ? b : Arrays.copyOf(b, filled);
     }
 
     /** Fails when the body was closed or failed. */

@@ -52,6 +52,8 @@ public final class Http2Stream {
     private boolean remoteClosed;
     /** Guarded by lock: why the stream failed (reset, malformed, the connection's end); reads throw it. */
     private IOException failure;
+    /** Guarded by lock: body bytes the caller has read. */
+    private long readTotal;
     /** Guarded by lock: DATA bytes received, against the head's content-length. */
     private long received;
     /** Guarded by lock: anything came for this stream (a head, DATA, a reset). */
@@ -154,12 +156,28 @@ public final class Http2Stream {
                 this.chunks.addFirst(new Chunk(c.array, c.offset + n, c.length - n));
             }
             this.buffered -= n;
+            this.readTotal += n;
         }
         finally {
             this.lock.unlock();
         }
         consumed(n);
         return n;
+    }
+
+    /**
+     * How many body bytes the caller has yet to read by the response's {@code content-length} ({@code -1} when it has
+     * none, or before the head): what a sized read may expect, never allocated before the bytes arrive.
+     */
+    public long remainingContentLength() {
+        this.lock.lock();
+        try {
+            return this.head == null || this.head.contentLength() < 0 ? -1
+                    : Math.max(0, this.head.contentLength() - this.readTotal);
+        }
+        finally {
+            this.lock.unlock();
+        }
     }
 
     /** Body bytes received and not read yet. */
