@@ -215,8 +215,13 @@ public final class H2ResponseShape {
      * the end of the stream).
      */
     public Boolean heldAfter(StreamContract.Outcome outcome) {
-        if (this.kind.empty() || outcome.eofSeen()) {
+        if (outcome.eofSeen()) {
             return false;
+        }
+        if (this.kind.empty()) {
+            // With END_STREAM on the head the stream is over before the body exists; apart, only once it has come
+            // (it may come after the calls, which need not read).
+            return this.endsApart ? null : false;
         }
         if (outcome.furthest() < this.body.length || this.kind.gzip()) {
             return true; // A decoder gives its stream back once it has seen the end of the encoded bytes.

@@ -167,6 +167,14 @@ final class Http2Body extends LeasedBody {
             }
             filled += n;
         }
+        if (filled == want && want < len) {
+            // All the content-length promised; fewer than asked says "the end", so see it: END_STREAM may come apart.
+            byte[] end = new byte[1];
+            if (read(end, 0, 1) > 0) { // Cannot be: DATA past the content-length fails the stream.
+                b = Arrays.copyOf(b, filled + 1);
+                b[filled++] = end[0];
+            }
+        }
         return filled == b.length ? b : Arrays.copyOf(b, filled);
     }
 
