@@ -169,7 +169,7 @@ public final class TlsProfile {
         this.signatureSchemes = List.copyOf(b.signatureSchemes);
         this.alpn = List.copyOf(b.alpn);
         this.http2Settings = b.http2Settings;
-        this.http2WindowUpdate = b.http2WindowUpdate;
+        this.http2WindowUpdate = b.http2WindowUpdate == null ? OWN : b.http2WindowUpdate;
         this.http2PseudoHeaderOrder = b.http2PseudoHeaderOrder;
     }
 
@@ -262,7 +262,7 @@ public final class TlsProfile {
         b.signatureSchemes = this.signatureSchemes;
         b.alpn = this.alpn;
         b.http2Settings = this.http2Settings;
-        b.http2WindowUpdate = this.http2WindowUpdate;
+        b.http2WindowUpdate = this.http2WindowUpdate == OWN ? null : this.http2WindowUpdate;
         b.http2PseudoHeaderOrder = this.http2PseudoHeaderOrder;
         b.variantOf = this;
         return b;
@@ -335,7 +335,8 @@ public final class TlsProfile {
         private List<String> signatureSchemes = List.of();
         private List<String> alpn = List.of(HTTP_1_1);
         private List<Http2Setting> http2Settings = List.of();
-        private int http2WindowUpdate = OWN;
+        /** {@code null}: hotpool's own. */
+        private Integer http2WindowUpdate;
         private String http2PseudoHeaderOrder = DEFAULT_PSEUDO_HEADER_ORDER;
         /** The pseudo-header order as given, when it is not four distinct letters of m, a, s, p; else null. */
         private String badPseudoHeaderOrder;
@@ -503,7 +504,7 @@ public final class TlsProfile {
                         + this.badPseudoHeaderOrder + ") must name m, a, s and p each once (:method, :authority,"
                         + " :scheme, :path), e.g. m,a,s,p");
             }
-            if (this.http2WindowUpdate != OWN && (this.http2WindowUpdate < 0
+            if (this.http2WindowUpdate != null && (this.http2WindowUpdate < 0
                     || this.http2WindowUpdate > MAX_WINDOW_UPDATE)) {
                 throw new IllegalArgumentException(property(this.name, "http2.window-update") + " ("
                         + this.http2WindowUpdate + ") must be from 0 (none) to " + MAX_WINDOW_UPDATE
