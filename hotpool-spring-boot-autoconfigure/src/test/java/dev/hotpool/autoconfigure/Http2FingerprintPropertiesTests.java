@@ -4,8 +4,8 @@ import dev.hotpool.HotPool;
 import dev.hotpool.Http2Settings;
 import dev.hotpool.autoconfigure.actuate.HotPoolActuatorAutoConfiguration;
 import dev.hotpool.autoconfigure.actuate.HotPoolEndpoint;
-import dev.hotpool.tls.Http2Setting;
 import dev.hotpool.tls.TlsProfile;
+import dev.hotpool.tls.TlsProfile.Http2Setting;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

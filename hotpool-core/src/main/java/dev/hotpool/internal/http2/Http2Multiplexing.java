@@ -8,8 +8,8 @@ import dev.hotpool.Origin;
 import dev.hotpool.internal.pool.Multiplex;
 import dev.hotpool.internal.pool.Multiplexing;
 import dev.hotpool.internal.pool.Transport;
-import dev.hotpool.tls.Http2Setting;
 import dev.hotpool.tls.TlsProfile;
+import dev.hotpool.tls.TlsProfile.Http2Setting;
 
 import java.io.IOException;
 import java.util.ArrayList;

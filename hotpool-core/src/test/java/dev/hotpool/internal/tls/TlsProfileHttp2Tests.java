@@ -1,7 +1,7 @@
 package dev.hotpool.internal.tls;
 
-import dev.hotpool.tls.Http2Setting;
 import dev.hotpool.tls.TlsProfile;
+import dev.hotpool.tls.TlsProfile.Http2Setting;
 
 import java.util.List;
 import java.util.OptionalInt;
