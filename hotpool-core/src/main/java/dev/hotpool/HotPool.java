@@ -42,7 +42,7 @@ public final class HotPool implements AutoCloseable {
         this.config = config;
         this.engine = parts.engine();
         this.client = parts.client();
-        this.fingerprints = parts.tls().inUseFingerprints();
+        this.fingerprints = parts.fingerprints();
     }
 
     /**
@@ -101,7 +101,8 @@ public final class HotPool implements AutoCloseable {
 
     /**
      * The fingerprint of every TLS profile the pool's new connections use, by name, in configuration order: the JA3 and
-     * JA4 of the ClientHello they send on this JVM, captured from the bytes the pool writes.
+     * JA4 of the ClientHello they send on this JVM, captured from the bytes the pool writes, and where they may speak
+     * HTTP/2 the HTTP/2 fingerprint of what they send first ({@link Fingerprint#http2()}).
      */
     public Map<String, Fingerprint> tlsFingerprints() {
         return this.fingerprints;

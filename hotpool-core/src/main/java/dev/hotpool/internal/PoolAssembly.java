@@ -16,10 +16,12 @@ import dev.hotpool.internal.pool.SocketConnector;
 import dev.hotpool.internal.tls.TlsConnector;
 import dev.hotpool.internal.tls.TlsSetup;
 import dev.hotpool.metrics.PoolListener;
+import dev.hotpool.tls.Fingerprint;
 import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,8 +36,11 @@ import java.util.Set;
  * over what this returns; it is the one place the public API reaches into the internal packages.
  *
  * @param tls the TLS profiles in effect, with their fingerprints
+ * @param fingerprints the fingerprint of every profile the pool's new connections use, by name, in configuration
+ *     order: its ClientHello's, and the HTTP/2 fingerprint of its connections where they may speak HTTP/2
  */
-public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine engine, Http1Client client) {
+public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine engine, Http1Client client,
+        Map<String, Fingerprint> fingerprints) {
 
     /**
      * Builds every part of a pool and starts the first warm-up.
@@ -44,18 +49,34 @@ public record PoolAssembly(HotPoolConfig config, TlsSetup.Verified tls, Engine e
      *     bundle options name what no profile in use offers; the message names the property and the value
      */
     public static PoolAssembly assemble(HotPoolConfig config) {
-        TlsSetup.Verified tls = TlsSetup.verify(config.tlsProfiles(), hostProfiles(config), alpnInUse(config));
+        Map<String, Set<List<String>>> alpnInUse = alpnInUse(config);
+        TlsSetup.Verified tls = TlsSetup.verify(config.tlsProfiles(), hostProfiles(config), alpnInUse);
         TlsConnector tlsConnector = new TlsConnector(config.tlsProfiles().provider());
         tlsConnector.checkOptions(config.tls(), profilesInUse(tls, config));
         Parts parts = parts(config);
         Connector connector = new SocketConnector(config, tlsConnector, tls, parts.listener(), parts.addressBook(),
                 parts.outliers());
         ConnectionProbe probe = probes(config) ? new Http1Probe(config) : ConnectionProbe.LIVENESS;
-        Engine engine = parts.engine(config, connector, probe, Http2Multiplexing.used(config)
-                ? new Http2Multiplexing(config) : Multiplexing.NONE);
+        Http2Multiplexing http2 = Http2Multiplexing.used(config) ? new Http2Multiplexing(config) : null;
+        Engine engine = parts.engine(config, connector, probe, http2 != null ? http2 : Multiplexing.NONE);
         Http1Client client = new Http1Client(config, engine, engine.listener(), engine.outliers());
         engine.startWarmup();
-        return new PoolAssembly(config, tls, engine, client);
+        return new PoolAssembly(config, tls, engine, client, fingerprints(tls, alpnInUse, http2));
+    }
+
+    /**
+     * The in-use fingerprints, each with the HTTP/2 fingerprint of its profile's connections (from the options they
+     * send, {@link Http2Multiplexing#options(String)}) when some of them offer {@code h2} in ALPN.
+     */
+    private static Map<String, Fingerprint> fingerprints(TlsSetup.Verified tls,
+            Map<String, Set<List<String>>> alpnInUse, Http2Multiplexing http2) {
+        Map<String, Fingerprint> all = new LinkedHashMap<>();
+        tls.inUseFingerprints().forEach((name, f) -> {
+            boolean h2 = http2 != null && alpnInUse.getOrDefault(name, Set.of()).stream()
+                .anyMatch((alpn) -> alpn.contains("h2"));
+            all.put(name, f == null || !h2 ? f : f.withHttp2(http2.options(name).fingerprint()));
+        });
+        return Collections.unmodifiableMap(all);
     }
 
     /**

@@ -12,6 +12,10 @@ import java.util.Objects;
  * (no SNI). Both with the ALPN list {@link #alpn()}: the profile's own, or with {@code h2} in
  * {@code hotpool.protocols} (or a host's) the protocols, which the pool's connections then offer instead.
  *
+ * <p>Beside them, {@link #http2()}: what the profile's HTTP/2 connections send first, in the form passive HTTP/2
+ * fingerprinting (Akamai's) writes it, computed from the very options those connections send (see
+ * {@link TlsProfile#http2Settings()}).
+ *
  * <p>Immutable and thread-safe.
  *
  * @param profile the profile's name
@@ -19,8 +23,14 @@ import java.util.Objects;
  * @param hostName the hello to a host name
  * @param ipLiteral the hello to an IP literal
  * @param alpn the ALPN protocols both hellos offer ({@code [h2, http/1.1]}), empty for none
+ * @param http2 the HTTP/2 fingerprint of the profile's connections that agree {@code h2}:
+ *     {@code SETTINGS|WINDOW_UPDATE|PRIORITY|PSEUDO_HEADER_ORDER}, e.g.
+ *     {@code 1:65536;2:0;4:6291456;6:262144|15663105|0|m,a,s,p} (SETTINGS as {@code id:value} in the order sent, the
+ *     connection-level WINDOW_UPDATE increment or 0, PRIORITY frames: always 0, none sent); {@code null} when no
+ *     connection of the pool offers {@code h2} ({@code hotpool.protocols} and every host's leave it out)
  */
-public record Fingerprint(String profile, TlsProvider provider, Hello hostName, Hello ipLiteral, List<String> alpn) {
+public record Fingerprint(String profile, TlsProvider provider, Hello hostName, Hello ipLiteral, List<String> alpn,
+        String http2) {
 
     public Fingerprint {
         Objects.requireNonNull(profile, "profile");
@@ -28,6 +38,16 @@ public record Fingerprint(String profile, TlsProvider provider, Hello hostName, 
         Objects.requireNonNull(hostName, "hostName");
         Objects.requireNonNull(ipLiteral, "ipLiteral");
         alpn = List.copyOf(Objects.requireNonNull(alpn, "alpn"));
+    }
+
+    /** The fingerprints of a ClientHello, without an HTTP/2 fingerprint. */
+    public Fingerprint(String profile, TlsProvider provider, Hello hostName, Hello ipLiteral, List<String> alpn) {
+        this(profile, provider, hostName, ipLiteral, alpn, null);
+    }
+
+    /** The same with this HTTP/2 fingerprint (or none, with {@code null}). */
+    public Fingerprint withHttp2(String http2) {
+        return new Fingerprint(this.profile, this.provider, this.hostName, this.ipLiteral, this.alpn, http2);
     }
 
     /** The JA3 string of the hello to a host name. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -23,12 +24,30 @@ import java.util.Set;
  * checked when a pool is made of the profiles ({@code new HotPool(config)}); this class checks only what holds
  * everywhere: hotpool speaks TLSv1.3 and TLSv1.2, h2 and http/1.1, and lists have no duplicates.
  *
+ * <p>A profile may also set what its HTTP/2 connections send first, the other half of what servers see of a client:
+ * the SETTINGS (identifiers, values and order), the connection-level WINDOW_UPDATE after them and the order of the
+ * request pseudo-header fields ({@link #http2Settings()}, {@link #http2WindowUpdate()},
+ * {@link #http2PseudoHeaderOrder()}). Each one left unset is hotpool's own, from {@code hotpool.http2.*}. hotpool never
+ * sends PRIORITY frames (RFC 9113 deprecates them; current Chrome and Firefox send none either). How a profile's values
+ * and {@code hotpool.http2.*} combine is docs/tls.md's "HTTP/2 fingerprint" section: the profile decides what is sent,
+ * a {@code hotpool.http2.*} value set explicitly replaces the profile's, and hotpool enforces what it sent.
+ *
  * <p>Four profiles are built in ({@link #builtIns()}): {@code default}, {@code modern}, {@code compatible} and
- * {@code browser-like}; docs/tls.md lists what each one sends.
+ * {@code browser-like}; docs/tls.md lists what each one sends. Only {@code browser-like} imitates a browser, and it
+ * sends Chrome's HTTP/2 values too; the others send hotpool's own.
  *
  * <p>Immutable and thread-safe.
  */
 public final class TlsProfile {
+
+    /** {@link #http2WindowUpdate} unset: hotpool's own. */
+    private static final int OWN = -1;
+
+    /** hotpool's own pseudo-header order. */
+    static final String DEFAULT_PSEUDO_HEADER_ORDER = "m,a,s,p";
+
+    /** The largest connection-level WINDOW_UPDATE at the start: the window may not pass 2^31-1 (RFC 9113 §6.9.1). */
+    static final int MAX_WINDOW_UPDATE = Integer.MAX_VALUE - 65_535;
 
     /** The protocols hotpool speaks. */
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -87,13 +106,25 @@ public final class TlsProfile {
                     "rsa_pss_pss_sha384", "rsa_pss_pss_sha512")));
 
     /**
+     * Current Chrome's HTTP/2 start (Chrome 131 to 148 alike): SETTINGS HEADER_TABLE_SIZE 65536, ENABLE_PUSH 0,
+     * INITIAL_WINDOW_SIZE 6291456, MAX_HEADER_LIST_SIZE 262144 in that order (Chromium's {@code kSpdyMaxHeaderTableSize},
+     * {@code kSpdyStreamMaxRecvWindowSize}, {@code kSpdyMaxHeaderListSize}; ids ascending, defaults left out), then a
+     * WINDOW_UPDATE of 15663105 (a 15 MiB connection window, {@code kSpdySessionMaxRecvWindowSize}), no PRIORITY frame,
+     * pseudo-header fields {@code :method, :authority, :scheme, :path}. Its fingerprint:
+     * {@code 1:65536;2:0;4:6291456;6:262144|15663105|0|m,a,s,p}.
+     */
+    static final String CHROME_HTTP2_SETTINGS = "1:65536;2:0;4:6291456;6:262144";
+    static final int CHROME_HTTP2_WINDOW_UPDATE = 15_663_105;
+
+    /**
      * The cipher-suite, group and signature-scheme order of current Chrome (131 and later), as far as BCJSSE can
      * send it: Chrome's 15 suites in Chrome's order (static RSA and SHA-1 CBC suites included, as Chrome has them),
      * x25519, secp256r1 and secp384r1 with a key share for x25519 (not Chrome's post-quantum X25519MLKEM768: BCJSSE
      * finds ML-KEM only through the JCA's global lookup, which on Java 17 means a registered BouncyCastle provider,
      * which hotpool never installs; Java 24 and later have ML-KEM, but the profile sends the same on every JDK),
      * Chrome's 8 signature schemes, and ALPN http/1.1 (Chrome offers h2 first: so does this profile when
-     * {@code hotpool.protocols} is {@code h2, http/1.1}).
+     * {@code hotpool.protocols} is {@code h2, http/1.1}), and over HTTP/2 Chrome's SETTINGS, WINDOW_UPDATE and
+     * pseudo-header order ({@link #CHROME_HTTP2_SETTINGS}).
      * Extension order, GREASE, padding, compress_certificate, session tickets, ALPS and ECH cannot be reproduced: see
      * docs/tls.md.
      */
@@ -106,7 +137,10 @@ public final class TlsProfile {
             "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA"),
             List.of("x25519", "secp256r1", "secp384r1"), List.of("x25519"),
             List.of("ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256", "rsa_pkcs1_sha256", "ecdsa_secp384r1_sha384",
-                    "rsa_pss_rsae_sha384", "rsa_pkcs1_sha384", "rsa_pss_rsae_sha512", "rsa_pkcs1_sha512"));
+                    "rsa_pss_rsae_sha384", "rsa_pkcs1_sha384", "rsa_pss_rsae_sha512", "rsa_pkcs1_sha512"),
+            (b) -> b.http2Settings(Http2Setting.parseAll(CHROME_HTTP2_SETTINGS))
+                .http2WindowUpdate(CHROME_HTTP2_WINDOW_UPDATE)
+                .http2PseudoHeaderOrder("m,a,s,p"));
 
     private static final Map<String, TlsProfile> BUILT_INS = builtInMap(DEFAULT, MODERN, COMPATIBLE, BROWSER_LIKE);
 
@@ -118,6 +152,12 @@ public final class TlsProfile {
     private final List<String> keyShares;
     private final List<String> signatureSchemes;
     private final List<String> alpn;
+    /** Empty: hotpool's own SETTINGS. */
+    private final List<Http2Setting> http2Settings;
+    /** {@link #OWN}: hotpool's own WINDOW_UPDATE. */
+    private final int http2WindowUpdate;
+    /** As {@code m,a,s,p}. */
+    private final String http2PseudoHeaderOrder;
 
     private TlsProfile(Builder b, boolean builtIn) {
         this.name = b.name;
@@ -128,6 +168,9 @@ public final class TlsProfile {
         this.keyShares = List.copyOf(b.keyShares);
         this.signatureSchemes = List.copyOf(b.signatureSchemes);
         this.alpn = List.copyOf(b.alpn);
+        this.http2Settings = b.http2Settings;
+        this.http2WindowUpdate = b.http2WindowUpdate == null ? OWN : b.http2WindowUpdate;
+        this.http2PseudoHeaderOrder = b.http2PseudoHeaderOrder;
     }
 
     /** A builder for a profile of the given name (not a built-in's name). */
@@ -180,6 +223,32 @@ public final class TlsProfile {
     }
 
     /**
+     * The SETTINGS this profile's HTTP/2 connections send in their preface, in order; empty for hotpool's own (those of
+     * {@code hotpool.http2.*} that differ from the protocol's defaults, ENABLE_PUSH 0 and MAX_HEADER_LIST_SIZE). A
+     * {@code hotpool.http2.*} size set explicitly replaces the value of its identifier here (or joins the list).
+     */
+    public List<Http2Setting> http2Settings() {
+        return this.http2Settings;
+    }
+
+    /**
+     * The increment of the connection-level WINDOW_UPDATE sent after the SETTINGS (0: none, a 65,535-byte connection
+     * window); empty for hotpool's own ({@code hotpool.http2.connection-window-size} less 65,535), which
+     * {@code hotpool.http2.connection-window-size} also replaces when set explicitly.
+     */
+    public OptionalInt http2WindowUpdate() {
+        return this.http2WindowUpdate == OWN ? OptionalInt.empty() : OptionalInt.of(this.http2WindowUpdate);
+    }
+
+    /**
+     * The order of the request pseudo-header fields as an HTTP/2 fingerprint writes it: {@code m,a,s,p}
+     * ({@code :method, :authority, :scheme, :path}, hotpool's own and Chrome's) or another order of the four letters.
+     */
+    public String http2PseudoHeaderOrder() {
+        return this.http2PseudoHeaderOrder;
+    }
+
+    /**
      * A builder holding this profile's values under its name, to build a variant of it. A variant of a built-in profile
      * keeps its name and is still that built-in profile (as a provider sends it on a JVM, or as an SSL bundle's options
      * narrow it), so a {@link TlsProfiles} still refuses it as a configured profile.
@@ -192,6 +261,9 @@ public final class TlsProfile {
         b.keyShares = this.keyShares;
         b.signatureSchemes = this.signatureSchemes;
         b.alpn = this.alpn;
+        b.http2Settings = this.http2Settings;
+        b.http2WindowUpdate = this.http2WindowUpdate == OWN ? null : this.http2WindowUpdate;
+        b.http2PseudoHeaderOrder = this.http2PseudoHeaderOrder;
         b.variantOf = this;
         return b;
     }
@@ -200,7 +272,18 @@ public final class TlsProfile {
     public String toString() {
         return "TlsProfile[" + this.name + ": " + this.protocols + ", " + describe(this.cipherSuites, "cipher suites")
                 + ", groups " + orDefault(this.namedGroups) + ", key shares " + orDefault(this.keyShares) + ", "
-                + describe(this.signatureSchemes, "signature schemes") + ", alpn " + this.alpn + "]";
+                + describe(this.signatureSchemes, "signature schemes") + ", alpn " + this.alpn + http2() + "]";
+    }
+
+    /** The HTTP/2 values this profile sets, for {@link #toString()}; empty when it sets none. */
+    private String http2() {
+        if (this.http2Settings.isEmpty() && this.http2WindowUpdate == OWN
+                && this.http2PseudoHeaderOrder.equals(DEFAULT_PSEUDO_HEADER_ORDER)) {
+            return "";
+        }
+        return ", http2 " + (this.http2Settings.isEmpty() ? "(own settings)" : settingsText(this.http2Settings)) + "|"
+                + (this.http2WindowUpdate == OWN ? "(own)" : this.http2WindowUpdate) + "|0|"
+                + this.http2PseudoHeaderOrder;
     }
 
     private static String describe(List<String> values, String what) {
@@ -213,8 +296,13 @@ public final class TlsProfile {
 
     private static TlsProfile builtIn(String name, List<String> protocols, List<String> ciphers, List<String> groups,
             List<String> keyShares, List<String> signatures) {
-        Builder b = new Builder(name).protocols(protocols).cipherSuites(ciphers).namedGroups(groups)
-            .keyShares(keyShares).signatureSchemes(signatures);
+        return builtIn(name, protocols, ciphers, groups, keyShares, signatures, (b) -> b);
+    }
+
+    private static TlsProfile builtIn(String name, List<String> protocols, List<String> ciphers, List<String> groups,
+            List<String> keyShares, List<String> signatures, java.util.function.UnaryOperator<Builder> http2) {
+        Builder b = http2.apply(new Builder(name).protocols(protocols).cipherSuites(ciphers).namedGroups(groups)
+            .keyShares(keyShares).signatureSchemes(signatures));
         b.check();
         return new TlsProfile(b, true);
     }
@@ -246,6 +334,12 @@ public final class TlsProfile {
         private List<String> keyShares = List.of();
         private List<String> signatureSchemes = List.of();
         private List<String> alpn = List.of(HTTP_1_1);
+        private List<Http2Setting> http2Settings = List.of();
+        /** {@code null}: hotpool's own. */
+        private Integer http2WindowUpdate;
+        private String http2PseudoHeaderOrder = DEFAULT_PSEUDO_HEADER_ORDER;
+        /** The pseudo-header order as given, when it is not four distinct letters of m, a, s, p; else null. */
+        private String badPseudoHeaderOrder;
         /** The profile this builder makes a variant of ({@link TlsProfile#toBuilder()}), or {@code null}. */
         private TlsProfile variantOf;
 
@@ -289,6 +383,58 @@ public final class TlsProfile {
          */
         public Builder alpn(List<String> alpn) {
             this.alpn = copy(alpn);
+            return this;
+        }
+
+        /**
+         * The SETTINGS its HTTP/2 connections send, in order (see {@link TlsProfile#http2Settings()}); empty (the
+         * default) for hotpool's own. Checked by {@link #build()}: it must hold {@code 2:0} (hotpool takes no server
+         * push), name each identifier once, and give each known one a value RFC 9113 allows and hotpool can honour.
+         */
+        public Builder http2Settings(List<Http2Setting> settings) {
+            Objects.requireNonNull(settings, "'settings' must not be null; use an empty list for hotpool's own");
+            settings.forEach((s) -> Objects.requireNonNull(s, "a setting must not be null"));
+            this.http2Settings = List.copyOf(settings);
+            return this;
+        }
+
+        /**
+         * The SETTINGS as an HTTP/2 fingerprint writes them: {@code 1:65536;2:0;4:6291456;6:262144}.
+         *
+         * @throws IllegalArgumentException naming {@code hotpool.tls.profiles.<name>.http2.settings} when the text is
+         *     not {@code id:value} pairs joined by {@code ;}
+         */
+        public Builder http2Settings(String settings) {
+            try {
+                return http2Settings(Http2Setting.parseAll(settings));
+            }
+            catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(property(this.name, "http2.settings") + " (" + settings + "): "
+                        + ex.getMessage());
+            }
+        }
+
+        /**
+         * The increment of the connection-level WINDOW_UPDATE after the SETTINGS: 0 for none, at most 2147418112 (the
+         * connection window may not pass 2^31-1). Unset, hotpool's own.
+         */
+        public Builder http2WindowUpdate(int increment) {
+            this.http2WindowUpdate = increment;
+            return this;
+        }
+
+        /**
+         * The order of the request pseudo-header fields: the letters m, a, s and p ({@code :method},
+         * {@code :authority}, {@code :scheme}, {@code :path}) each once, with or without commas: {@code m,a,s,p} (the
+         * default) or {@code m,p,a,s}.
+         */
+        public Builder http2PseudoHeaderOrder(String order) {
+            Objects.requireNonNull(order, "'order' must not be null");
+            String letters = order.replace(",", "").replace(" ", "");
+            boolean permutation = letters.length() == 4 && letters.chars().distinct().count() == 4
+                    && letters.chars().allMatch((c) -> "masp".indexOf(c) >= 0);
+            this.badPseudoHeaderOrder = permutation ? null : order;
+            this.http2PseudoHeaderOrder = permutation ? String.join(",", letters.split("")) : DEFAULT_PSEUDO_HEADER_ORDER;
             return this;
         }
 
@@ -339,6 +485,7 @@ public final class TlsProfile {
             noDuplicates("key-shares", this.keyShares);
             noDuplicates("signature-schemes", this.signatureSchemes);
             noDuplicates("alpn", this.alpn);
+            checkHttp2();
             if (!this.namedGroups.isEmpty()) {
                 for (int i = 0; i < this.keyShares.size(); i++) {
                     if (!containsIgnoreCase(this.namedGroups, this.keyShares.get(i))) {
@@ -348,6 +495,67 @@ public final class TlsProfile {
                     }
                 }
             }
+        }
+
+        /** What no HTTP/2 connection of hotpool's could send or honour (RFC 9113 §6.5.2, §6.9.1, RFC 8441, RFC 9218). */
+        private void checkHttp2() {
+            if (this.badPseudoHeaderOrder != null) {
+                throw new IllegalArgumentException(property(this.name, "http2.pseudo-header-order") + " ("
+                        + this.badPseudoHeaderOrder + ") must name m, a, s and p each once (:method, :authority,"
+                        + " :scheme, :path), e.g. m,a,s,p");
+            }
+            if (this.http2WindowUpdate != null && (this.http2WindowUpdate < 0
+                    || this.http2WindowUpdate > MAX_WINDOW_UPDATE)) {
+                throw new IllegalArgumentException(property(this.name, "http2.window-update") + " ("
+                        + this.http2WindowUpdate + ") must be from 0 (none) to " + MAX_WINDOW_UPDATE
+                        + ": the connection window, 65535 plus the increment, may not pass 2147483647");
+            }
+            if (this.http2Settings.isEmpty()) {
+                return;
+            }
+            String property = property(this.name, "http2.settings") + " (" + settingsText(this.http2Settings) + ")";
+            Set<Integer> seen = new LinkedHashSet<>();
+            for (Http2Setting s : this.http2Settings) {
+                if (!seen.add(s.id())) {
+                    throw new IllegalArgumentException(property + " sets identifier " + s.id() + " twice");
+                }
+                String problem = switch (s.id()) {
+                    case Http2Setting.HEADER_TABLE_SIZE -> range(s, 0, Integer.MAX_VALUE, "HEADER_TABLE_SIZE");
+                    case Http2Setting.ENABLE_PUSH -> s.value() == 0 ? null : s + " would let the server push"
+                            + " (SETTINGS_ENABLE_PUSH), which hotpool does not take: send 2:0";
+                    case Http2Setting.INITIAL_WINDOW_SIZE -> range(s, 65_535, Integer.MAX_VALUE, "INITIAL_WINDOW_SIZE");
+                    case Http2Setting.MAX_FRAME_SIZE -> range(s, 16_384, 16_777_215, "MAX_FRAME_SIZE");
+                    case Http2Setting.MAX_HEADER_LIST_SIZE -> range(s, 1024, Integer.MAX_VALUE,
+                            "MAX_HEADER_LIST_SIZE");
+                    case Http2Setting.ENABLE_CONNECT_PROTOCOL -> range(s, 0, 1, "ENABLE_CONNECT_PROTOCOL");
+                    case Http2Setting.NO_RFC7540_PRIORITIES -> range(s, 0, 1, "NO_RFC7540_PRIORITIES");
+                    default -> null; // MAX_CONCURRENT_STREAMS and unknown identifiers (GREASE): any 32-bit value.
+                };
+                if (problem != null) {
+                    throw new IllegalArgumentException(property + ": " + problem);
+                }
+            }
+            if (!seen.contains(Http2Setting.ENABLE_PUSH)) {
+                throw new IllegalArgumentException(property + " must hold 2:0 (SETTINGS_ENABLE_PUSH 0): without it"
+                        + " the server may push, which hotpool does not take");
+            }
+        }
+
+        private static String range(Http2Setting s, long min, long max, String name) {
+            if (s.value() >= min && s.value() <= max) {
+                return null;
+            }
+            String why = switch (s.id()) {
+                case Http2Setting.INITIAL_WINDOW_SIZE -> " (RFC 9113 allows up to 2147483647; hotpool needs at least"
+                        + " 65535, as for hotpool.http2.initial-window-size)";
+                case Http2Setting.MAX_HEADER_LIST_SIZE -> " (below 1024 ordinary responses would fail, as for"
+                        + " hotpool.http2.max-header-list-size; hotpool enforces the value it sends)";
+                case Http2Setting.HEADER_TABLE_SIZE -> " (hotpool enforces the value it sends, as an int)";
+                case Http2Setting.ENABLE_CONNECT_PROTOCOL -> " (RFC 8441 §3)";
+                case Http2Setting.NO_RFC7540_PRIORITIES -> " (RFC 9218 §2.1)";
+                default -> " (RFC 9113 §6.5.2)";
+            };
+            return s + " is outside " + min + ".." + max + " for SETTINGS_" + name + why;
         }
 
         private void noDuplicates(String property, List<String> values) {
@@ -372,6 +580,114 @@ public final class TlsProfile {
             }
             return List.copyOf(out);
         }
+    }
+
+    /**
+     * One parameter of the SETTINGS frame a TLS profile's HTTP/2 connections send first (RFC 9113 §6.5.1): a 16-bit
+     * identifier and an unsigned 32-bit value. Written {@code id:value} in decimal, as the SETTINGS part of an HTTP/2
+     * fingerprint writes it ({@code 4:6291456}). Which values hotpool accepts for which identifier is checked by
+     * {@link TlsProfile.Builder#build()}, which knows the property to name.
+     *
+     * <p>Immutable and thread-safe.
+     *
+     * @param id the identifier: 1 HEADER_TABLE_SIZE, 2 ENABLE_PUSH, 3 MAX_CONCURRENT_STREAMS, 4 INITIAL_WINDOW_SIZE,
+     *     5 MAX_FRAME_SIZE, 6 MAX_HEADER_LIST_SIZE, 8 ENABLE_CONNECT_PROTOCOL, 9 NO_RFC7540_PRIORITIES, or any other
+     *     (a receiver ignores identifiers it does not know)
+     * @param value the value, 0 to 4294967295
+     */
+    public record Http2Setting(int id, long value) {
+
+        /** SETTINGS_HEADER_TABLE_SIZE: the HPACK table the server may use for the field blocks it sends. */
+        public static final int HEADER_TABLE_SIZE = 0x1;
+
+        /** SETTINGS_ENABLE_PUSH: hotpool takes no server push, so a profile must send 0. */
+        public static final int ENABLE_PUSH = 0x2;
+
+        /** SETTINGS_MAX_CONCURRENT_STREAMS: from a client, a cap on streams the server pushes. */
+        public static final int MAX_CONCURRENT_STREAMS = 0x3;
+
+        /** SETTINGS_INITIAL_WINDOW_SIZE: what the server may send on a stream ahead of the reads. */
+        public static final int INITIAL_WINDOW_SIZE = 0x4;
+
+        /** SETTINGS_MAX_FRAME_SIZE: the largest frame payload accepted. */
+        public static final int MAX_FRAME_SIZE = 0x5;
+
+        /** SETTINGS_MAX_HEADER_LIST_SIZE: the largest decoded header list accepted. */
+        public static final int MAX_HEADER_LIST_SIZE = 0x6;
+
+        /** SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3): 0 or 1. */
+        public static final int ENABLE_CONNECT_PROTOCOL = 0x8;
+
+        /** SETTINGS_NO_RFC7540_PRIORITIES (RFC 9218 §2.1): 0 or 1. */
+        public static final int NO_RFC7540_PRIORITIES = 0x9;
+
+        /**
+         * @throws IllegalArgumentException when the identifier is not 16 bits or the value not an unsigned 32-bit number
+         */
+        public Http2Setting {
+            if (id < 0 || id > 0xffff) {
+                throw new IllegalArgumentException("an HTTP/2 SETTINGS identifier is 0 to 65535, not " + id);
+            }
+            if (value < 0 || value > 0xffff_ffffL) {
+                throw new IllegalArgumentException("an HTTP/2 SETTINGS value is 0 to 4294967295, not " + value);
+            }
+        }
+
+        /**
+         * Reads the SETTINGS part of an HTTP/2 fingerprint: {@code id:value} pairs joined by {@code ;}
+         * ({@code 1:65536;2:0;4:6291456;6:262144}), decimal, in the order they are sent. Blanks around the parts are
+         * ignored; an empty text gives an empty list.
+         *
+         * @throws IllegalArgumentException saying which pair cannot be read and why
+         */
+        public static List<Http2Setting> parseAll(String text) {
+            List<Http2Setting> settings = new ArrayList<>();
+            if (text == null || text.isBlank()) {
+                return List.of();
+            }
+            for (String part : text.split(";", -1)) {
+                settings.add(parse(part.trim()));
+            }
+            return List.copyOf(settings);
+        }
+
+        private static Http2Setting parse(String pair) {
+            int colon = pair.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("'" + pair + "' is not id:value (e.g. 4:6291456)");
+            }
+            long id = number(pair, pair.substring(0, colon).trim());
+            long value = number(pair, pair.substring(colon + 1).trim());
+            if (id > 0xffff) {
+                throw new IllegalArgumentException("'" + pair + "': an identifier is 0 to 65535");
+            }
+            if (value > 0xffff_ffffL) {
+                throw new IllegalArgumentException("'" + pair + "': a value is 0 to 4294967295");
+            }
+            return new Http2Setting((int) id, value);
+        }
+
+        private static long number(String pair, String digits) {
+            if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+                throw new IllegalArgumentException("'" + pair + "' is not id:value in decimal (e.g. 4:6291456)");
+            }
+            return Long.parseLong(digits);
+        }
+
+        /** {@code id:value}, as an HTTP/2 fingerprint writes it. */
+        @Override
+        public String toString() {
+            return this.id + ":" + this.value;
+        }
+    }
+
+    /** SETTINGS as an HTTP/2 fingerprint writes them: {@code 1:65536;2:0}. */
+    static String settingsText(List<Http2Setting> settings) {
+        StringBuilder b = new StringBuilder();
+        for (Http2Setting s : settings) {
+            b.append(b.length() == 0 ? "" : ";").append(s);
+        }
+        return b.toString();
     }
 
     /** {@code hotpool.tls.profiles.<profile>.<property>}, or the profile's own key when property is null. */

@@ -156,14 +156,29 @@ final class HotPoolConfigMapper {
                 .protocols(host.getProtocols()).build();
     }
 
-    /** {@code hotpool.http2.*}; the core checks the values, naming the property. */
+    /**
+     * {@code hotpool.http2.*}; the core checks the values, naming the property. Only the sizes set explicitly are given
+     * to the builder, so only those replace a TLS profile's HTTP/2 values ({@link Http2Settings#explicit()}).
+     */
     private static Http2Settings http2(HotPoolProperties.Http2 http2) {
-        return new Http2Settings(http2.getMaxConcurrentStreams(),
-                bytes("http2.initial-window-size", http2.getInitialWindowSize()),
-                bytes("http2.connection-window-size", http2.getConnectionWindowSize()),
-                bytes("http2.max-frame-size", http2.getMaxFrameSize()),
-                bytes("http2.max-header-list-size", http2.getMaxHeaderListSize()),
-                bytes("http2.header-table-size", http2.getHeaderTableSize()));
+        java.util.Set<Http2Settings.Advertised> set = http2.explicitlySet();
+        Http2Settings.Builder b = Http2Settings.builder().maxConcurrentStreams(http2.getMaxConcurrentStreams());
+        if (set.contains(Http2Settings.Advertised.INITIAL_WINDOW_SIZE)) {
+            b.initialWindowSize(bytes("http2.initial-window-size", http2.getInitialWindowSize()));
+        }
+        if (set.contains(Http2Settings.Advertised.CONNECTION_WINDOW_SIZE)) {
+            b.connectionWindowSize(bytes("http2.connection-window-size", http2.getConnectionWindowSize()));
+        }
+        if (set.contains(Http2Settings.Advertised.MAX_FRAME_SIZE)) {
+            b.maxFrameSize(bytes("http2.max-frame-size", http2.getMaxFrameSize()));
+        }
+        if (set.contains(Http2Settings.Advertised.MAX_HEADER_LIST_SIZE)) {
+            b.maxHeaderListSize(bytes("http2.max-header-list-size", http2.getMaxHeaderListSize()));
+        }
+        if (set.contains(Http2Settings.Advertised.HEADER_TABLE_SIZE)) {
+            b.headerTableSize(bytes("http2.header-table-size", http2.getHeaderTableSize()));
+        }
+        return b.build();
     }
 
     private static List<Origin> origins(List<String> hosts) {

@@ -522,8 +522,9 @@ public class HotPoolProperties {
         private dev.hotpool.tls.TlsProvider provider = dev.hotpool.tls.TlsProvider.BC;
 
         /**
-         * TLS client profiles by name, besides the built-in ones. A name the provider cannot send on this JVM
-         * fails the startup.
+         * TLS client profiles by name, besides the built-in ones: what the ClientHello offers and, under 'http2',
+         * what HTTP/2 connections send first (SETTINGS, WINDOW_UPDATE, pseudo-header order). A name the provider
+         * cannot send on this JVM, or an HTTP/2 value no connection could send, fails the startup.
          */
         private java.util.Map<String, Profile> profiles = new java.util.LinkedHashMap<>();
 
@@ -614,6 +615,12 @@ public class HotPoolProperties {
              */
             private List<String> alpn = new ArrayList<>(List.of("http/1.1"));
 
+            /**
+             * What the profile's HTTP/2 connections send first, its HTTP/2 fingerprint; each value not set is
+             * hotpool's own ('hotpool.http2.*').
+             */
+            private final ProfileHttp2 http2 = new ProfileHttp2();
+
             public List<String> getProtocols() {
                 return this.protocols;
             }
@@ -660,6 +667,60 @@ public class HotPoolProperties {
 
             public void setAlpn(List<String> alpn) {
                 this.alpn = alpn;
+            }
+
+            public ProfileHttp2 getHttp2() {
+                return this.http2;
+            }
+        }
+
+        /**
+         * A profile's HTTP/2 fingerprint: what its connections that agree h2 send first. The profile decides what is
+         * sent; a 'hotpool.http2.*' size set explicitly replaces its value; hotpool enforces what it sent.
+         */
+        public static class ProfileHttp2 {
+
+            /**
+             * SETTINGS sent in the connection preface, in order, as id:value pairs joined by ';' (the SETTINGS part
+             * of an HTTP/2 fingerprint: '1:65536;2:0;4:6291456;6:262144'). Must hold '2:0' (no server push). When
+             * not set, hotpool's own from 'hotpool.http2.*'.
+             */
+            private String settings;
+
+            /**
+             * Increment of the connection-level WINDOW_UPDATE sent after the SETTINGS: 0 for none, at most
+             * 2147418112. When not set, 'hotpool.http2.connection-window-size' less 65535.
+             */
+            private Integer windowUpdate;
+
+            /**
+             * Order of the request pseudo-header fields as the letters m, a, s and p (:method, :authority, :scheme,
+             * :path), each once: 'm,a,s,p' (hotpool's own and Chrome's) or, for example, 'm,p,a,s'.
+             */
+            private String pseudoHeaderOrder;
+
+            public String getSettings() {
+                return this.settings;
+            }
+
+            public void setSettings(String settings) {
+                this.settings = settings;
+            }
+
+            public Integer getWindowUpdate() {
+                return this.windowUpdate;
+            }
+
+            public void setWindowUpdate(Integer windowUpdate) {
+                this.windowUpdate = windowUpdate;
+            }
+
+            public String getPseudoHeaderOrder() {
+                return this.pseudoHeaderOrder;
+            }
+
+            public void setPseudoHeaderOrder(String pseudoHeaderOrder) {
+                this.pseudoHeaderOrder = pseudoHeaderOrder;
             }
         }
     }
@@ -867,8 +928,16 @@ public class HotPoolProperties {
         }
     }
 
-    /** HTTP/2 connections: what hotpool asks of the server and allows it (used where 'hotpool.protocols' has h2). */
+    /**
+     * HTTP/2 connections: what hotpool asks of the server and allows it (used where 'hotpool.protocols' has h2). The
+     * sizes bound from the environment (their setters called) are explicit, and replace a TLS profile's HTTP/2 values;
+     * those left unset yield to a profile's.
+     */
     public static class Http2 {
+
+        /** The sizes whose setters were called: set explicitly. */
+        private final java.util.Set<Http2Settings.Advertised> explicit = java.util.EnumSet
+            .noneOf(Http2Settings.Advertised.class);
 
         /**
          * Maximum number of streams (requests in flight) hotpool opens at once on one HTTP/2 connection. Zero: as
@@ -919,6 +988,7 @@ public class HotPoolProperties {
 
         public void setInitialWindowSize(DataSize initialWindowSize) {
             this.initialWindowSize = initialWindowSize;
+            this.explicit.add(Http2Settings.Advertised.INITIAL_WINDOW_SIZE);
         }
 
         public DataSize getConnectionWindowSize() {
@@ -927,6 +997,7 @@ public class HotPoolProperties {
 
         public void setConnectionWindowSize(DataSize connectionWindowSize) {
             this.connectionWindowSize = connectionWindowSize;
+            this.explicit.add(Http2Settings.Advertised.CONNECTION_WINDOW_SIZE);
         }
 
         public DataSize getMaxFrameSize() {
@@ -935,6 +1006,7 @@ public class HotPoolProperties {
 
         public void setMaxFrameSize(DataSize maxFrameSize) {
             this.maxFrameSize = maxFrameSize;
+            this.explicit.add(Http2Settings.Advertised.MAX_FRAME_SIZE);
         }
 
         public DataSize getMaxHeaderListSize() {
@@ -943,14 +1015,21 @@ public class HotPoolProperties {
 
         public void setMaxHeaderListSize(DataSize maxHeaderListSize) {
             this.maxHeaderListSize = maxHeaderListSize;
+            this.explicit.add(Http2Settings.Advertised.MAX_HEADER_LIST_SIZE);
         }
 
         public DataSize getHeaderTableSize() {
             return this.headerTableSize;
         }
 
+        /** The sizes set explicitly (bound from the environment or given to a setter). */
+        java.util.Set<Http2Settings.Advertised> explicitlySet() {
+            return java.util.Collections.unmodifiableSet(this.explicit);
+        }
+
         public void setHeaderTableSize(DataSize headerTableSize) {
             this.headerTableSize = headerTableSize;
+            this.explicit.add(Http2Settings.Advertised.HEADER_TABLE_SIZE);
         }
     }
 

@@ -7,8 +7,8 @@ import dev.hotpool.tls.TlsProfile;
 import dev.hotpool.tls.TlsProfiles;
 
 /**
- * Maps the {@code hotpool.tls.*} profile properties onto {@link TlsProfiles}: the configured profiles, the chosen
- * one, the rotation and the provider. Validation is the core's ({@link TlsProfiles.Builder#build()}), which checks
+ * Maps the {@code hotpool.tls.*} profile properties onto {@link TlsProfiles}: the configured profiles (with their
+ * HTTP/2 fingerprints, {@code hotpool.tls.profiles.<name>.http2.*}), the chosen one, the rotation and the provider. Validation is the core's ({@link TlsProfiles.Builder#build()}), which checks
  * every name against what the provider really sends on this JVM and names the property in its messages
  * ({@code hotpool.tls.profiles.fast.cipher-suites[2] (TLS_BOGUS) is not supported by BouncyCastle JSSE on this JVM}).
  *
@@ -61,6 +61,16 @@ final class TlsProfilesMapper {
             profile.signatureSchemes(properties.getSignatureSchemes());
         }
         profile.alpn(orEmpty(properties.getAlpn()));
+        HotPoolProperties.Tls.ProfileHttp2 http2 = properties.getHttp2();
+        if (http2.getSettings() != null) {
+            profile.http2Settings(http2.getSettings());
+        }
+        if (http2.getWindowUpdate() != null) {
+            profile.http2WindowUpdate(http2.getWindowUpdate());
+        }
+        if (http2.getPseudoHeaderOrder() != null) {
+            profile.http2PseudoHeaderOrder(http2.getPseudoHeaderOrder());
+        }
         return profile.build();
     }
 

@@ -156,9 +156,9 @@ public class HotPoolEndpoint {
         Map<String, ProfileDescriptor> inUse = new LinkedHashMap<>();
         for (TlsProfile profile : profiles.inUse()) {
             Fingerprint f = fingerprints.get(profile.name());
-            inUse.put(profile.name(), f == null ? new ProfileDescriptor(null, null, null, null, 0, null)
+            inUse.put(profile.name(), f == null ? new ProfileDescriptor(null, null, null, null, 0, null, null)
                     : new ProfileDescriptor(f.ja3(), f.ja3Md5(), f.ja4(), f.hostName().ja4Raw(),
-                            f.hostName().length(), f.ipLiteral()));
+                            f.hostName().length(), f.ipLiteral(), f.http2()));
         }
         return new TlsDescriptor(kebab(profiles.provider()), kebab(profiles.rotation()), inUse);
     }
@@ -378,7 +378,8 @@ public class HotPoolEndpoint {
     }
 
     /**
-     * The fingerprints of a profile's ClientHello to a host name (the usual case: with SNI), and to an IP literal.
+     * The fingerprints of a profile's ClientHello to a host name (the usual case: with SNI), and to an IP literal, and
+     * of what its HTTP/2 connections send first.
      *
      * @param ja3 the JA3 string
      * @param ja3Md5 its MD5
@@ -386,9 +387,11 @@ public class HotPoolEndpoint {
      * @param ja4Raw JA4 with the sorted lists instead of their hashes
      * @param helloLength the ClientHello's size in bytes
      * @param ipLiteral the same for a hello to an IP literal (no SNI)
+     * @param http2 the HTTP/2 fingerprint ({@code SETTINGS|WINDOW_UPDATE|PRIORITY|PSEUDO_HEADER_ORDER}, e.g.
+     *     {@code 1:65536;2:0;4:6291456;6:262144|15663105|0|m,a,s,p}), or {@code null} when no connection offers h2
      */
     public record ProfileDescriptor(@Nullable String ja3, @Nullable String ja3Md5, @Nullable String ja4,
-            @Nullable String ja4Raw, int helloLength, Fingerprint.@Nullable Hello ipLiteral) {
+            @Nullable String ja4Raw, int helloLength, Fingerprint.@Nullable Hello ipLiteral, @Nullable String http2) {
     }
 
     /**
