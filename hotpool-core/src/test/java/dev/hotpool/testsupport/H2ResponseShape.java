@@ -226,7 +226,10 @@ public final class H2ResponseShape {
         if (outcome.furthest() < this.body.length || this.kind.gzip()) {
             return true; // A decoder gives its stream back once it has seen the end of the encoded bytes.
         }
-        return this.endsApart ? null : false;
+        // END_STREAM on an empty last DATA frame comes after the last byte just as one apart does.
+        boolean apart = this.endsApart
+                || (!this.pieces.isEmpty() && this.pieces.get(this.pieces.size() - 1).length() == 0);
+        return apart ? null : false;
     }
 
     @Override

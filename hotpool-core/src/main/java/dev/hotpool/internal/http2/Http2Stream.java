@@ -305,7 +305,7 @@ public final class Http2Stream {
         try {
             this.answered = true;
             if (this.failure != null) {
-                return true;
+                return false; // Whoever failed it takes it out of the connection's streams, with the RST it needs.
             }
             if (this.head == null) {
                 ResponseFields.Head h = ResponseFields.check(fields, false, this.id, this.origin);
@@ -339,7 +339,10 @@ public final class Http2Stream {
 
     /**
      * DATA arrived (already counted against the windows); whether the stream is done receiving. A stream failed or
-     * cancelled meanwhile drops it and gives it back to the connection's window.
+     * cancelled meanwhile drops it and gives it back to the connection's window, and stays among the connection's
+     * streams: whoever failed it takes it out, with the RST_STREAM it needs. (Taken out here, a cancel racing the
+     * reader sent no RST_STREAM, and the server went on waiting for a window on a stream nobody read: every stream of
+     * the connection stalled behind it.)
      */
     boolean onData(byte[] array, int offset, int length, boolean endStream) throws Http2Exception {
         this.lock.lock();
@@ -347,7 +350,7 @@ public final class Http2Stream {
             this.answered = true;
             if (this.failure != null) {
                 this.connection.discardBuffered(length);
-                return true;
+                return false;
             }
             if (this.head == null) {
                 throw Http2Exception.malformed(this.id, this.origin, "DATA before the response head");

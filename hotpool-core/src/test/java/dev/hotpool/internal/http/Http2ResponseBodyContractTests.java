@@ -81,7 +81,9 @@ class Http2ResponseBodyContractTests {
             }
             catch (AssertionError | IOException | RuntimeException e) {
                 throw new AssertionError("HTTP/2 body contract broken with -Dhotpool.body.seed=" + seed + " (" + shape
-                        + ", " + (pool == this.wide ? "default" : "smallest") + " windows): " + e.getMessage(), e);
+                        + ", " + (pool == this.wide ? "default" : "smallest") + " windows): " + e.getMessage()
+                        + "; the sequence before on this pool: " + (pool == this.wide ? this.lastWide : this.lastNarrow),
+                        e);
             }
             kinds.merge(shape.kind(), 1, Integer::sum);
         }
@@ -92,6 +94,9 @@ class Http2ResponseBodyContractTests {
         assertThat(this.server.connectionsAccepted()).isEqualTo(2);
     }
 
+    private String lastWide = "";
+    private String lastNarrow = "";
+
     private void runOne(long seed, H2ResponseShape shape, HotPool pool) throws IOException {
         Choices calls = Choices.seeded(~seed);
         String id = Long.toString(seed);
@@ -100,6 +105,13 @@ class Http2ResponseBodyContractTests {
         try (HotResponse response = pool.execute(request)) {
             assertThat(response.protocol()).isEqualTo("HTTP/2.0");
             outcome = StreamContract.run(response.body(), shape.body(), shape.markSupported(), calls, 40);
+            String last = seed + " " + shape + " " + outcome.ops();
+            if (pool == this.wide) {
+                this.lastWide = last;
+            }
+            else {
+                this.lastNarrow = last;
+            }
             Boolean held = shape.heldAfter(outcome);
             if (!outcome.closed() && held != null) {
                 assertThat(pool.stats().leased()).as("leased after " + outcome.ops()).isEqualTo(held ? 1 : 0);
