@@ -208,7 +208,9 @@ class ConcurrentMultiplexedPoolFuzzTests {
                 }
             }
             catch (HotPoolException e) {
-                assertThat(e.getMessage()).contains("did not start (fake)");
+                // A start that fails, or a session the other thread ends or closes to streams before the pool has it.
+                assertThat(e.getMessage()).containsAnyOf("did not start (fake)", "takes no stream");
+                assertThat(e.getMessage()).contains("http://h2");
             }
         }
 
