@@ -2,6 +2,7 @@ package dev.hotpool.internal.http2;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.IntFunction;
 
 /**
  * Reads frames from a connection (RFC 9113 §4), one {@link #read()} per frame, and checks what RFC 9113 §6 says of
@@ -29,6 +30,9 @@ public final class FrameReader {
     private final byte[] header = new byte[HEADER_LENGTH];
     private int maxFrameSize;
 
+    /** Where DATA payloads go ({@link #setDataArrays}), or {@code null}. */
+    private IntFunction<byte[]> dataArrays;
+
     /**
      * @param maxFrameSize the SETTINGS_MAX_FRAME_SIZE this endpoint advertises (16384 unless it sent another)
      * @param origin the peer, for messages (e.g. {@code https://api.example.com:443}), or {@code null}
@@ -37,6 +41,15 @@ public final class FrameReader {
         this.in = in;
         this.origin = origin;
         setMaxFrameSize(maxFrameSize);
+    }
+
+    /**
+     * Where DATA payloads are read into: an array of at least the length asked for (the payload is its first bytes),
+     * such as one a reader of the frames recycles once it has copied the bytes out; {@code null}: a new array of the
+     * exact length for each, as for every other frame.
+     */
+    public void setDataArrays(IntFunction<byte[]> dataArrays) {
+        this.dataArrays = dataArrays;
     }
 
     /** Changes the largest frame accepted: this endpoint's SETTINGS_MAX_FRAME_SIZE, 16384 to 16777215. */
@@ -77,13 +90,14 @@ public final class FrameReader {
                     + " bytes, above the maximum frame size " + this.maxFrameSize);
         }
         checkBeforePayload(type, flags, streamId, length);
-        byte[] payload = length == 0 ? Frame.EMPTY : new byte[length];
+        byte[] payload = length == 0 ? Frame.EMPTY
+                : type == FrameType.DATA && this.dataArrays != null ? this.dataArrays.apply(length) : new byte[length];
         int read = readUpTo(payload, 0, length);
         if (read < length) {
             throw new TruncatedFrameException("hotpool: " + peer() + " closed the HTTP/2 connection inside a "
                     + FrameType.name(type) + " frame (" + read + " of " + length + " payload bytes)");
         }
-        return frame(type, flags, streamId, payload);
+        return frame(type, flags, streamId, payload, length);
     }
 
     /** The checks that need only the header: a connection error may be thrown before the payload is read. */
@@ -145,17 +159,16 @@ public final class FrameReader {
     }
 
     /** The frame, after the checks that need the payload (padding) or that leave the connection usable. */
-    private Frame frame(int type, int flags, int streamId, byte[] payload) throws Http2Exception {
-        int length = payload.length;
+    private Frame frame(int type, int flags, int streamId, byte[] payload, int length) throws Http2Exception {
         switch (type) {
             case FrameType.DATA -> {
-                return padded(type, flags, streamId, payload, 0);
+                return padded(type, flags, streamId, payload, length, 0);
             }
             case FrameType.HEADERS -> {
-                return padded(type, flags, streamId, payload, (flags & Frame.FLAG_PRIORITY) != 0 ? 5 : 0);
+                return padded(type, flags, streamId, payload, length, (flags & Frame.FLAG_PRIORITY) != 0 ? 5 : 0);
             }
             case FrameType.PUSH_PROMISE -> {
-                Frame f = padded(type, flags, streamId, payload, 0);
+                Frame f = padded(type, flags, streamId, payload, length, 0);
                 if (f.payloadLength() < 4) {
                     throw connection(ErrorCode.FRAME_SIZE_ERROR, "a PUSH_PROMISE frame without a promised stream id");
                 }
@@ -175,8 +188,8 @@ public final class FrameReader {
     }
 
     /** Removes the pad length byte and padding (PADDED flag) and {@code skip} bytes after the pad length. */
-    private Frame padded(int type, int flags, int streamId, byte[] payload, int skip) throws Http2Exception {
-        int length = payload.length;
+    private Frame padded(int type, int flags, int streamId, byte[] payload, int length, int skip)
+            throws Http2Exception {
         int start = 0;
         int padding = 0;
         if ((flags & Frame.FLAG_PADDED) != 0) {

@@ -150,6 +150,7 @@ public final class Http2Stream {
             System.arraycopy(c.array, c.offset, b, off, n);
             if (n == c.length) {
                 this.chunks.pollFirst();
+                this.connection.recycle(c.array); // Read out, and held by nothing else: the reader may fill it again.
             }
             else {
                 this.chunks.pollFirst();
