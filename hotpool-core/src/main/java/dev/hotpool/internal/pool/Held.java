@@ -1,5 +1,10 @@
 package dev.hotpool.internal.pool;
 
+import dev.hotpool.HttpProxy;
+import dev.hotpool.Origin;
+
+import java.net.InetSocketAddress;
+
 /**
  * What the pool keeps of one lease while it is held: when and by which thread it began, whether it took a connection
  * that already existed, and its leak watch. A lease of a whole connection is that connection's {@link PoolEntry}; a
@@ -20,6 +25,28 @@ abstract sealed class Held implements Lease permits PoolEntry, StreamLease {
 
     /** The connection the lease is on. */
     abstract PoolEntry connection();
+
+    // A lease of a stream is of its connection's route and socket: one answer for both kinds of lease.
+
+    @Override
+    public Origin origin() {
+        return connection().route.route().origin();
+    }
+
+    @Override
+    public InetSocketAddress remote() {
+        return connection().transport().remote();
+    }
+
+    @Override
+    public HttpProxy proxy() {
+        return connection().route.route().proxy();
+    }
+
+    @Override
+    public String profile() {
+        return connection().transport().profile();
+    }
 
     @Override
     public boolean reused() {

@@ -2,14 +2,11 @@ package dev.hotpool.internal.pool;
 
 import dev.hotpool.CloseReason;
 import dev.hotpool.ConnectionInfo;
-import dev.hotpool.HttpProxy;
-import dev.hotpool.Origin;
 import dev.hotpool.net.AddressFilter;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -192,11 +189,6 @@ final class PoolEntry extends Held implements Admission, Multiplex.Events {
     // ---- Lease: the protocol layer's view -----------------------------------------------------------------------
 
     @Override
-    public Origin origin() {
-        return this.route.route().origin();
-    }
-
-    @Override
     public InputStream in() {
         return this.transport.in();
     }
@@ -204,21 +196,6 @@ final class PoolEntry extends Held implements Admission, Multiplex.Events {
     @Override
     public OutputStream out() {
         return this.transport.out();
-    }
-
-    @Override
-    public InetSocketAddress remote() {
-        return this.transport.remote();
-    }
-
-    @Override
-    public HttpProxy proxy() {
-        return this.route.route().proxy();
-    }
-
-    @Override
-    public String profile() {
-        return this.transport.profile();
     }
 
     @Override

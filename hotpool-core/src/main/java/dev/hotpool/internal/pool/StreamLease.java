@@ -1,12 +1,9 @@
 package dev.hotpool.internal.pool;
 
 import dev.hotpool.CloseReason;
-import dev.hotpool.HttpProxy;
-import dev.hotpool.Origin;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 
 /**
  * A lease of one stream of a multiplexed connection: one of the {@link Multiplex#streamLimit()} slots of its
@@ -42,11 +39,6 @@ final class StreamLease extends Held implements Admission {
     }
 
     @Override
-    public Origin origin() {
-        return this.entry.origin();
-    }
-
-    @Override
     public InputStream in() {
         throw new UnsupportedOperationException("hotpool: a stream lease has no byte stream; use its multiplex()");
     }
@@ -54,21 +46,6 @@ final class StreamLease extends Held implements Admission {
     @Override
     public OutputStream out() {
         throw new UnsupportedOperationException("hotpool: a stream lease has no byte stream; use its multiplex()");
-    }
-
-    @Override
-    public InetSocketAddress remote() {
-        return this.entry.remote();
-    }
-
-    @Override
-    public HttpProxy proxy() {
-        return this.entry.proxy();
-    }
-
-    @Override
-    public String profile() {
-        return this.entry.profile();
     }
 
     /** Streams have no read timeout of their own at the socket: the session applies it per stream. */
